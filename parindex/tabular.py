@@ -1,0 +1,316 @@
+"""Reading and writing the spreadsheets officials exchange: XLSX and CSV (UTF-8 with BOM, comma or
+semicolon separated), with cell parsing that accepts Vietnamese habits (decimal comma, có/không)
+and import problems reported per row, in Vietnamese, as Excel shows the rows (header = row 1)."""
+
+import csv
+import io
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import tablib
+from django.utils.translation import gettext as _
+from import_export.formats.base_formats import CSV
+
+from .text import normalize_text
+
+ROW_COLUMN = "_row"  # carries the Excel row number through django-import-export
+TRUE_WORDS = {"1", "true", "yes", "x", "có", "co", "đúng", "đạt"}
+FALSE_WORDS = {"0", "false", "no", "không", "khong", "sai", ""}
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as what its column needs; the message is for the user."""
+
+
+@dataclass
+class ImportProblem:
+    row: int | None
+    message: str
+
+    def __str__(self):
+        if self.row is None:
+            return self.message
+        return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+
+
+class ImportFailed(Exception):
+    """An import found problems and changed nothing."""
+
+    def __init__(self, problems: list[ImportProblem]):
+        self.problems = sorted(problems, key=lambda p: (p.row is not None, p.row or 0))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class Table:
+    """One sheet: normalised headers, and each non-empty row with its Excel row number."""
+
+    name: str
+    headers: list[str]
+    rows: list[dict] = field(default_factory=list)
+    row_numbers: list[int] = field(default_factory=list)
+
+    def __iter__(self):
+        return iter(zip(self.row_numbers, self.rows, strict=True))
+
+    def __len__(self):
+        return len(self.rows)
+
+    def to_dataset(self) -> tablib.Dataset:
+        dataset = tablib.Dataset(headers=[*self.headers, ROW_COLUMN])
+        for number, row in self:
+            dataset.append([*(row.get(h) for h in self.headers), number])
+        return dataset
+
+
+def normalize_header(value) -> str:
+    text = normalize_text(cell_text(value)).lstrip("\ufeff").casefold()
+    return "_".join(text.replace("-", " ").split())
+
+
+def cell_text(value) -> str:
+    """A cell as text: numbers without a spurious '.0', dates as dd/mm/yyyy, NFC."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return normalize_text(str(value))
+
+
+def cell_decimal(value, *, column: str) -> Decimal | None:
+    """A number typed with a dot or a comma ('1,5', '1.5', 1.5); empty is None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise CellError(
+            _("%(column)s: “%(value)s” is not a number.") % {"column": column, "value": value}
+        )
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    text = normalize_text(str(value)).replace(" ", "").replace("\u00a0", "")
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise CellError(
+            _("%(column)s: “%(value)s” is not a number.") % {"column": column, "value": value}
+        )
+    return number
+
+
+def cell_bool(value, *, column: str, default: bool | None = None) -> bool | None:
+    """1/0, true/false, có/không, x/empty."""
+    text = cell_text(value).casefold()
+    if text == "":
+        return default
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise CellError(
+        _("%(column)s: “%(value)s” is not yes/no (use 1/0, có/không or x).")
+        % {"column": column, "value": value}
+    )
+
+
+def read_table(
+    data: bytes, filename: str, *, sheet: str | None = None, required: bool = True
+) -> Table | None:
+    """Read one sheet of an XLSX workbook (by name, else the first) or a CSV file."""
+    suffix = Path(filename).suffix.casefold()
+    if suffix == ".csv":
+        if sheet and not required:
+            return None  # a CSV has one sheet only: optional extra sheets are absent
+        return _read_csv(data, Path(filename).stem)
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(data, sheet=sheet, required=required)
+    raise ImportFailed(
+        [
+            ImportProblem(
+                None,
+                _("Unsupported file type “%(suffix)s”: use .xlsx or .csv.")
+                % {"suffix": suffix or filename},
+            )
+        ]
+    )
+
+
+def _read_csv(data: bytes, name: str) -> Table:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(
+            [
+                ImportProblem(
+                    None,
+                    _(
+                        "The CSV file is not UTF-8 text. In Excel, save it as "
+                        "“CSV UTF-8 (Comma delimited)”."
+                    ),
+                )
+            ]
+        ) from exc
+    text = unicodedata.normalize("NFC", text)
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return _table_from_rows(name, enumerate(reader, start=1))
+
+
+def _read_xlsx(data: bytes, *, sheet: str | None, required: bool) -> Table | None:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportFailed(
+            [ImportProblem(None, _("The file cannot be opened as an Excel workbook (.xlsx)."))]
+        ) from exc
+    try:
+        worksheet = None
+        if sheet:
+            for candidate in workbook.worksheets:
+                if candidate.title.strip().casefold() == sheet.casefold():
+                    worksheet = candidate
+            if worksheet is None and not required:
+                return None
+        if worksheet is None:
+            worksheet = workbook.worksheets[0]
+        rows = enumerate(worksheet.iter_rows(values_only=True), start=1)
+        return _table_from_rows(worksheet.title, rows)
+    finally:
+        workbook.close()
+
+
+def _table_from_rows(name: str, numbered_rows) -> Table:
+    headers: list[str] | None = None
+    table = None
+    for number, values in numbered_rows:
+        if all(cell_text(v) == "" for v in values):
+            continue
+        if headers is None:
+            headers = [normalize_header(v) for v in values]
+            table = Table(name=name, headers=headers)
+            continue
+        row = {
+            header: _clean_cell(value)
+            for header, value in zip(headers, values, strict=False)
+            if header
+        }
+        table.rows.append(row)
+        table.row_numbers.append(number)
+    if table is None:
+        raise ImportFailed([ImportProblem(None, _("The file is empty."))])
+    return table
+
+
+def _clean_cell(value):
+    return normalize_text(value) if isinstance(value, str) else value
+
+
+def require_columns(table: Table, columns: list[str]) -> None:
+    missing = [column for column in columns if column not in table.headers]
+    if missing:
+        raise ImportFailed(
+            [
+                ImportProblem(
+                    1,
+                    _("Missing column(s): %(columns)s. The header row must have: %(all)s.")
+                    % {"columns": ", ".join(missing), "all": ", ".join(columns)},
+                )
+            ]
+        )
+
+
+class CSVWithBOM(CSV):
+    """CSV as Vietnamese Excel opens it correctly: UTF-8 with a byte-order mark."""
+
+    def export_data(self, dataset, **kwargs):
+        return "\ufeff" + super().export_data(dataset, **kwargs)
+
+
+def csv_bytes(rows: list[list], headers: list[str]) -> bytes:
+    """UTF-8-with-BOM CSV of plain rows (for commands and downloads)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    writer.writerows([escape_formula(value) for value in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV
+    injection advice); numbers and other text pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+@dataclass
+class SheetSpec:
+    """One sheet to write: numbers stay numbers, with a number format per column."""
+
+    title: str
+    headers: list[str]
+    rows: list[list]
+    number_formats: dict[int, str] = field(default_factory=dict)  # column index → Excel format
+
+
+def xlsx_bytes(sheets: list[SheetSpec]) -> bytes:
+    """A workbook with a bold frozen header row, filters and widths that fit Vietnamese text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    header_font = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    for spec in sheets:
+        sheet = workbook.create_sheet(spec.title[:31])
+        sheet.append(spec.headers)
+        for cell in sheet[1]:
+            cell.font, cell.fill = header_font, header_fill
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+        widths = [len(str(h)) for h in spec.headers]
+        for values in spec.rows:
+            row = []
+            for index, value in enumerate(values):
+                if isinstance(value, str):
+                    value = escape_formula(value)
+                    widths[index] = max(widths[index], min(len(value), 80))
+                row.append(value)
+            sheet.append(row)
+            for index, cell in enumerate(sheet[sheet.max_row]):
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text
+                elif index in spec.number_formats and cell.value is not None:
+                    cell.number_format = spec.number_formats[index]
+                    widths[index] = max(widths[index], 10)
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = max(8, min(width + 2, 70))
+        sheet.freeze_panes = "A2"
+        if spec.rows:
+            sheet.auto_filter.ref = sheet.dimensions
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,73 @@
+"""A report is a row: what was asked, by whom, how far the worker got, the file or the error."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from scoring.models import AssessmentPeriod
+
+
+class ReportKind(models.TextChoices):
+    INDEX_SET_WORKBOOK = "index_set_workbook", _("Index set (Excel)")
+    RANKING_PDF = "ranking_pdf", _("Ranking report (PDF)")
+    BREAKDOWN_PDF = "breakdown_pdf", _("Area breakdown (PDF)")
+    SCORECARD_PDF = "scorecard_pdf", _("Unit scorecard (PDF)")
+    RESULTS_WORKBOOK = "results_workbook", _("Results workbook (Excel)")
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def report_upload_to(instance, filename):
+    return f"reports/{instance.created_at:%Y/%m}/{instance.pk}-{filename}"
+
+
+class Report(models.Model):
+    kind = models.CharField(_("kind"), max_length=32, choices=ReportKind.choices)
+    period = models.ForeignKey(
+        AssessmentPeriod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("assessment period"),
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file = models.FileField(_("file"), upload_to=report_upload_to, blank=True, max_length=300)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="report_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ReportStatus.DONE, ReportStatus.FAILED)

@@ -1,0 +1,59 @@
+"""Requesting and building reports. The web process only writes the row; a Celery worker builds
+the file (or the web process itself when tasks run eagerly, as in `make run`)."""
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Report, ReportKind, ReportStatus
+
+logger = logging.getLogger(__name__)
+
+
+def report_request(
+    *, kind: ReportKind, requested_by, period=None, params: dict | None = None
+) -> Report:
+    """Create the report row and queue its build once the row is committed."""
+    from .tasks import build_report
+
+    report = Report.objects.create(
+        kind=kind, period=period, params=params or {}, requested_by=requested_by
+    )
+    build_report.delay_on_commit(report.pk)
+    return report
+
+
+def report_build(*, report_id: int) -> Report:
+    """Build the report's file. Idempotent: a finished report is left as it is, so a redelivered
+    task does no harm."""
+    from .renderers import RENDERERS
+
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report_id)
+        if report.status == ReportStatus.DONE:
+            return report
+        report.status, report.progress, report.error = ReportStatus.RUNNING, 0, ""
+        report.started_at = timezone.now()
+        report.save(update_fields=["status", "progress", "error", "started_at"])
+
+    def progress(percent: int) -> None:
+        Report.objects.filter(pk=report_id).update(progress=max(0, min(int(percent), 99)))
+
+    try:
+        filename, content = RENDERERS[ReportKind(report.kind)](report, progress)
+    except Exception as exc:
+        logger.exception("Report %s failed", report_id)
+        Report.objects.filter(pk=report_id).update(
+            status=ReportStatus.FAILED,
+            finished_at=timezone.now(),
+            error=_("The report could not be built: %(error)s") % {"error": exc},
+        )
+        report.refresh_from_db()
+        return report
+    report.file.save(filename, ContentFile(content), save=False)
+    report.status, report.progress, report.finished_at = ReportStatus.DONE, 100, timezone.now()
+    report.save(update_fields=["file", "status", "progress", "finished_at"])
+    return report

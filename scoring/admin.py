@@ -1,0 +1,364 @@
+"""The system admin's view of the cycle. Periods and index sets are edited here (audited);
+assessments, scores, evidence and survey results belong to the officials who enter them and are
+read-only; the audit log can be read and exported, never changed."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from parindex.admin_imports import FileImportAdminMixin, ImportFileForm, SpreadsheetExportMixin
+from reports.models import ReportKind
+from reports.services import report_request
+from units.models import UnitKind
+
+from .models import (
+    Assessment,
+    AssessmentPeriod,
+    AuditEntry,
+    Band,
+    Evidence,
+    IndexItem,
+    IndexSet,
+    Score,
+    SurveyResult,
+)
+from .services.assessments import period_open_assessments
+from .services.audit import audit_changes, audit_record, audit_snapshot
+from .services.index_set_import import index_set_import
+from .services.index_sets import index_set_clone, index_set_problems, index_set_refresh_rules
+from .services.periods import period_for_year
+
+
+class AuditedAdminMixin:
+    """Every change saved through the admin — of the object and of its inlines — goes to the
+    audit log, field by field. The database still holds the old values when save_* runs."""
+
+    audit_reason = gettext_lazy("Changed in the administration")
+
+    def save_model(self, request, obj, form, change):
+        before = _snapshot_from_db(obj, form.changed_data) if change else {}
+        super().save_model(request, obj, form, change)
+        if change:
+            audit_changes(actor=request.user, obj=obj, before=before, reason=str(self.audit_reason))
+        else:
+            audit_record(
+                actor=request.user, obj=obj, action="create", reason=str(self.audit_reason)
+            )
+
+    def save_formset(self, request, form, formset, change):
+        befores = {
+            inline.instance.pk: _snapshot_from_db(inline.instance, inline.changed_data)
+            for inline in formset.forms
+            if inline.instance.pk and inline.has_changed()
+        }
+        super().save_formset(request, form, formset, change)
+        for instance, _fields in formset.changed_objects:
+            audit_changes(
+                actor=request.user,
+                obj=instance,
+                before=befores.get(instance.pk, {}),
+                reason=str(self.audit_reason),
+            )
+        for instance in formset.new_objects:
+            audit_record(
+                actor=request.user, obj=instance, action="create", reason=str(self.audit_reason)
+            )
+
+
+def _snapshot_from_db(obj, changed: list[str]) -> dict[str, str]:
+    concrete = {field.name for field in obj._meta.concrete_fields}
+    original = type(obj).objects.get(pk=obj.pk)
+    return audit_snapshot(original, [name for name in changed if name in concrete])
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AssessmentPeriod)
+class AssessmentPeriodAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "year",
+        "name",
+        "organiser",
+        "status",
+        "self_assessment_deadline",
+        "assessment_count",
+    )
+    list_filter = ("organiser", "status")
+    readonly_fields = ("published_at",)
+    actions = ["open_assessments"]
+
+    @admin.display(description=gettext_lazy("assessments"))
+    def assessment_count(self, period):
+        return period.assessments.count()
+
+    @admin.action(
+        description=gettext_lazy("Create the missing assessments of the selected periods")
+    )
+    def open_assessments(self, request, queryset):
+        created = sum(
+            period_open_assessments(period=period, by=request.user) for period in queryset
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)s assessment created.", "%(count)s assessments created.", created)
+            % {"count": created},
+            messages.SUCCESS,
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a period's history is kept; nothing is deleted
+
+
+class BandInline(admin.TabularInline):
+    model = Band
+    extra = 0
+
+
+class IndexItemFormSet(BaseInlineFormSet):
+    """Edits are checked as a whole: each parent's maximum must still equal its children's sum,
+    and every rule must still read as its method."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        overrides = {
+            form.instance.pk: {
+                name: form.cleaned_data[name]
+                for name in ("max_points", "rule", "method")
+                if name in form.cleaned_data
+            }
+            for form in self.forms
+            if form.instance.pk and form.has_changed()
+        }
+        problems = index_set_problems(list(self.instance.items.all()), overrides)
+        if problems:
+            raise ValidationError(problems)
+
+
+class IndexItemInline(admin.TabularInline):
+    """Text, points and rules can be corrected here; adding or removing items means importing a
+    new version, so the tree's structure is never half-edited."""
+
+    model = IndexItem
+    formset = IndexItemFormSet
+    extra = 0
+    can_delete = False
+    fields = (
+        "code",
+        "level",
+        "name",
+        "max_points",
+        "method",
+        "rule",
+        "evidence_required",
+        "not_applicable_allowed",
+    )
+    readonly_fields = ("code", "level")
+    ordering = ("position",)
+    formfield_overrides = {}
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["widgets"] = {
+            "name": forms.Textarea(attrs={"rows": 2, "cols": 40}),
+            "rule": forms.Textarea(attrs={"rows": 2, "cols": 40}),
+        }
+        return super().get_formset(request, obj, **kwargs)
+
+
+class IndexSetImportForm(ImportFileForm):
+    period = forms.ModelChoiceField(
+        AssessmentPeriod.objects.all(), label=gettext_lazy("Assessment period")
+    )
+    unit_kind = forms.ModelChoiceField(UnitKind.objects.all(), label=gettext_lazy("Unit kind"))
+
+
+@admin.register(IndexSet)
+class IndexSetAdmin(FileImportAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    import_form_class = IndexSetImportForm
+    import_help = gettext_lazy(
+        "A workbook with a “criteria” sheet (code, name, max_points, method, rule, "
+        "evidence_required, survey) and an optional “bands” sheet (label, min_percent), or the "
+        "same columns as CSV. The sample layout with area/criterion/sub-criterion columns is "
+        "also accepted. The file becomes the new current version for the period and unit kind."
+    )
+    list_display = (
+        "__str__",
+        "period",
+        "unit_kind",
+        "version",
+        "is_current",
+        "item_count",
+        "total_max",
+    )
+    list_filter = ("period__year", "unit_kind", "is_current")
+    readonly_fields = ("version", "is_current", "cloned_from", "created_at", "source")
+    inlines = [BandInline, IndexItemInline]
+    actions = ["export_workbook", "clone_to_next_year"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("period", "unit_kind")
+
+    @admin.display(description=gettext_lazy("sub-criteria"))
+    def item_count(self, index_set):
+        return index_set.items.filter(level="sub_criterion").count()
+
+    @admin.display(description=gettext_lazy("total max points"))
+    def total_max(self, index_set):
+        return sum(item.max_points for item in index_set.items.filter(level="area"))
+
+    def run_import(self, request, form, data, filename):
+        index_set = index_set_import(
+            period=form.cleaned_data["period"],
+            unit_kind=form.cleaned_data["unit_kind"],
+            data=data,
+            filename=filename,
+            by=request.user,
+        )
+        return _("Imported “%(set)s”: %(count)s sub-criteria.") % {
+            "set": index_set,
+            "count": index_set.items.filter(level="sub_criterion").count(),
+        }
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        index_set_refresh_rules(form.instance)
+
+    @admin.action(description=gettext_lazy("Export the selected index sets to Excel"))
+    def export_workbook(self, request, queryset):
+        for index_set in queryset:
+            report_request(
+                kind=ReportKind.INDEX_SET_WORKBOOK,
+                requested_by=request.user,
+                period=index_set.period,
+                params={"index_set_id": index_set.pk},
+            )
+        self.message_user(
+            request,
+            _("The workbooks are being built; download them from Reports when they are ready."),
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=gettext_lazy("Copy the selected index sets to the next year"))
+    def clone_to_next_year(self, request, queryset):
+        for index_set in queryset.select_related("period"):
+            target = period_for_year(
+                organiser=index_set.period.organiser,
+                year=index_set.period.year + 1,
+                by=request.user,
+            )
+            try:
+                clone = index_set_clone(source=index_set, period=target, by=request.user)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                continue
+            self.message_user(request, _("Copied to “%(set)s”.") % {"set": clone}, messages.SUCCESS)
+
+
+@admin.register(IndexItem)
+class IndexItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "code",
+        "name",
+        "level",
+        "max_points",
+        "method",
+        "evidence_required",
+        "index_set",
+    )
+    list_filter = ("index_set__period__year", "index_set__unit_kind", "level", "method")
+    search_fields = ("code", "name")
+    list_select_related = ("index_set__period", "index_set__unit_kind")
+
+
+class ScoreInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Score
+    fields = (
+        "item",
+        "self_points",
+        "self_ratio",
+        "not_applicable",
+        "appraisal_points",
+        "final_points",
+    )
+    readonly_fields = fields
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("unit", "period", "status", "submitted_at", "finalised_at")
+    list_filter = ("period__year", "status", "unit__kind")
+    search_fields = ("unit__code", "unit__name")
+    list_select_related = ("unit", "period")
+    inlines = [ScoreInline]
+
+
+@admin.register(Score)
+class ScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "assessment",
+        "item",
+        "self_points",
+        "appraisal_points",
+        "final_points",
+        "not_applicable",
+    )
+    list_filter = ("assessment__period__year",)
+    search_fields = ("assessment__unit__code", "item__code")
+    list_select_related = ("assessment__unit", "assessment__period", "item")
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "assessment",
+        "stage",
+        "document_number",
+        "document_date",
+        "uploaded_by",
+        "uploaded_at",
+    )
+    list_filter = ("stage", "assessment__period__year")
+    search_fields = ("document_number", "original_name", "assessment__unit__name")
+    exclude = ("file",)  # files are opened through the portal's permission-checked views
+
+
+@admin.register(SurveyResult)
+class SurveyResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("assessment", "item", "ratio", "points")
+    list_filter = ("assessment__period__year",)
+    list_select_related = ("assessment__unit", "assessment__period", "item")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdminMixin, SpreadsheetExportMixin, admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "actor",
+        "object_repr",
+        "action",
+        "field",
+        "old_value",
+        "new_value",
+        "reason",
+    )
+    list_filter = ("action", "period")
+    search_fields = ("object_repr", "field", "reason", "actor__username")
+    date_hierarchy = "created_at"
+    list_select_related = ("actor",)

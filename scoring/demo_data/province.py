@@ -1,0 +1,568 @@
+"""The demo province "tỉnh Hòa An" (fictional): 21 departments, 9 districts, ~100 communes, index
+sets for the three kinds, ranking groups, a council split by area, a Home Affairs officer, last
+year's period scored, appraised and published, and this year's period open for
+self-assessment. Deterministic: the same seed gives the same province."""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from scoring.models import (
+    Assessment,
+    AssessmentPeriod,
+    Evidence,
+    IndexItem,
+    IndexSet,
+    ItemLevel,
+    Score,
+    ScoringMethod,
+    SurveyResult,
+)
+from scoring.rules import ratio_points
+from scoring.services.assessments import period_open_assessments
+from scoring.services.audit import audit_record
+from scoring.services.index_set_import import index_set_import
+from scoring.services.index_sets import index_set_clone
+from scoring.services.periods import period_for_year
+from scoring.workflow import AssessmentStatus, PeriodStatus
+from units.models import Organiser, RankingGroup, RoleGrant, Unit, UnitKind, User
+from units.roles import Role
+
+DATA_DIR = Path(__file__).resolve().parent
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+ORGANISER_CODE = "snv-hoa-an"
+DEMO_PASSWORD = "parindex-demo"
+PREVIOUS_YEAR, CURRENT_YEAR = 2025, 2026
+QUARTER = Decimal("0.25")
+
+DEPARTMENTS = [
+    ("SNV", "Sở Nội vụ"),
+    ("STP", "Sở Tư pháp"),
+    ("SKHDT", "Sở Kế hoạch và Đầu tư"),
+    ("STC", "Sở Tài chính"),
+    ("SCT", "Sở Công Thương"),
+    ("SNNPTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+    ("SGTVT", "Sở Giao thông vận tải"),
+    ("SXD", "Sở Xây dựng"),
+    ("STNMT", "Sở Tài nguyên và Môi trường"),
+    ("STTTT", "Sở Thông tin và Truyền thông"),
+    ("SLDTBXH", "Sở Lao động - Thương binh và Xã hội"),
+    ("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("SKHCN", "Sở Khoa học và Công nghệ"),
+    ("SGDDT", "Sở Giáo dục và Đào tạo"),
+    ("SYT", "Sở Y tế"),
+    ("TTT", "Thanh tra tỉnh"),
+    ("BDT", "Ban Dân tộc"),
+    ("BQLKCN", "Ban Quản lý các Khu công nghiệp"),
+    ("SNGV", "Sở Ngoại vụ"),
+    ("VPUBND", "Văn phòng UBND tỉnh"),
+]
+# Assessed with the same index set, deliberately left out of the ranking.
+UNRANKED_DEPARTMENTS = [("VPDDBQH", "Văn phòng Đoàn ĐBQH và HĐND tỉnh")]
+
+DISTRICTS = [
+    ("TP-HOA-AN", "UBND thành phố Hòa An", "Phường", 12),
+    ("TX-TAN-LAP", "UBND thị xã Tân Lập", "Phường", 10),
+    ("H-AN-PHU", "UBND huyện An Phú", "Xã", 13),
+    ("H-BINH-SON", "UBND huyện Bình Sơn", "Xã", 12),
+    ("H-DONG-XUAN", "UBND huyện Đồng Xuân", "Xã", 11),
+    ("H-KIM-BANG", "UBND huyện Kim Bảng", "Xã", 10),
+    ("H-LAC-THUY", "UBND huyện Lạc Thủy", "Xã", 11),
+    ("H-PHU-LUONG", "UBND huyện Phú Lương", "Xã", 10),
+    ("H-THANH-HA", "UBND huyện Thanh Hà", "Xã", 10),
+]
+COMMUNE_NAMES = [
+    "An Bình",
+    "An Hòa",
+    "An Lạc",
+    "An Thạnh",
+    "Bình Minh",
+    "Bình Thành",
+    "Cẩm Phong",
+    "Đông Hưng",
+    "Đông Sơn",
+    "Gia Lộc",
+    "Hải Đông",
+    "Hòa Bình",
+    "Hòa Khánh",
+    "Hồng Phong",
+    "Hưng Đạo",
+    "Hương Sơn",
+    "Kim Đồng",
+    "Lạc Long",
+    "Lam Sơn",
+    "Liên Hiệp",
+    "Long Hưng",
+    "Minh Khai",
+    "Minh Tân",
+    "Nam Hà",
+    "Nghĩa Hưng",
+    "Ngọc Lâm",
+    "Nhân Hòa",
+    "Phú Cường",
+    "Phú Lộc",
+    "Phú Mỹ",
+    "Phúc Thịnh",
+    "Phước Hậu",
+    "Quang Trung",
+    "Quảng Phú",
+    "Quyết Thắng",
+    "Sơn Hà",
+    "Sơn Thủy",
+    "Tân Hiệp",
+    "Tân Lộc",
+    "Tân Phong",
+    "Tân Thành",
+    "Thạch Bàn",
+    "Thanh Bình",
+    "Thanh Lương",
+    "Thành Công",
+    "Thịnh Lang",
+    "Thống Nhất",
+    "Thuận Hòa",
+    "Tiên Phong",
+    "Trung Hòa",
+    "Trường Xuân",
+    "Tự Lập",
+    "Vạn Xuân",
+    "Việt Hưng",
+    "Vĩnh Hảo",
+    "Vĩnh Lộc",
+    "Xuân Hòa",
+    "Xuân Lâm",
+    "Yên Bình",
+    "Yên Thế",
+    "Đại Đồng",
+    "Đại Thắng",
+    "Đức Hòa",
+    "Đức Thắng",
+    "Cao Minh",
+    "Chiến Thắng",
+    "Diễn Châu",
+    "Định Công",
+    "Đoàn Kết",
+    "Đồng Tâm",
+    "Hiệp Hòa",
+    "Hợp Thành",
+    "Kỳ Sơn",
+    "Lộc Hà",
+    "Mỹ Lộc",
+    "Nam Sơn",
+    "Ninh Hiệp",
+    "Phong Châu",
+    "Phù Lưu",
+    "Quế Lâm",
+    "Sông Cầu",
+    "Tam Hiệp",
+    "Tân Dân",
+    "Tân Tiến",
+    "Thái Học",
+    "Thiện Kế",
+    "Thọ Xuân",
+    "Thượng Lâm",
+    "Tiến Thắng",
+    "Trung Nghĩa",
+    "Văn Lang",
+    "Vân Hòa",
+    "Vĩnh Thịnh",
+    "Xuân Phú",
+    "Yên Lạc",
+    "Bắc Sơn",
+    "Cát Tiên",
+    "Đông Phương",
+    "Hạ Long",
+    "Hòa Lạc",
+    "Lương Sơn",
+]
+# A 2026 merger: last year's two communes compare with the new one as predecessors.
+MERGER_DISTRICT = "H-AN-PHU"
+MERGED_FROM = [("H-AN-PHU-X-TAN-AN", "Xã Tân An"), ("H-AN-PHU-X-HOA-LOI", "Xã Hòa Lợi")]
+MERGED_INTO = ("H-AN-PHU-X-TAN-HOA", "Xã Tân Hòa")
+
+BANDS = {
+    "department": [("Xuất sắc", 90), ("Tốt", 80), ("Khá", 65), ("Trung bình", 50), ("Yếu", 0)],
+    "district": [("Xuất sắc", 90), ("Tốt", 80), ("Khá", 65), ("Trung bình", 50), ("Yếu", 0)],
+    "commune": [("Nhóm I", 90), ("Nhóm II", 80), ("Nhóm III", 65), ("Nhóm IV", 0)],
+}
+INDEX_SET_FILES = {
+    "department": "index-set-department.csv",
+    "district": "index-set-district.csv",
+    "commune": "index-set-commune.csv",
+}
+# Appraisal council: who appraises which area (area codes are the same in the three sets).
+APPRAISERS = [
+    ("thamdinh.noivu", "Trần Thị Thu Hà", "Sở Nội vụ", "1, 4, 5"),
+    ("thamdinh.tuphap", "Lê Văn Khánh", "Sở Tư pháp", "2"),
+    ("thamdinh.vpubnd", "Phạm Minh Tuấn", "Văn phòng UBND tỉnh", "3"),
+    ("thamdinh.taichinh", "Ngô Thị Lan", "Sở Tài chính", "6"),
+    ("thamdinh.tttt", "Đặng Quốc Việt", "Sở Thông tin và Truyền thông", "7"),
+]
+
+
+@dataclass
+class DemoAccount:
+    username: str
+    full_name: str
+    role: str
+    scope: str
+
+
+def demo_already_loaded() -> bool:
+    return Organiser.objects.filter(code=ORGANISER_CODE).exists()
+
+
+def load_demo_province(*, seed: int = 2026) -> list[DemoAccount]:
+    rng = random.Random(seed)
+    with transaction.atomic():
+        organiser = Organiser.objects.create(
+            code=ORGANISER_CODE,
+            name="Sở Nội vụ tỉnh Hòa An",
+            issuing_body="UBND TỈNH HÒA AN",
+            place_name="Hòa An",
+        )
+        kinds = {kind.code: kind for kind in UnitKind.objects.all()}
+        province_kind, _ = UnitKind.objects.get_or_create(
+            code="province", defaults={"name": "UBND cấp tỉnh", "short_name": "tỉnh", "position": 0}
+        )
+        units = _build_units(organiser, kinds, province_kind)
+        accounts = _build_accounts(organiser, units)
+
+        previous = period_for_year(organiser=organiser, year=PREVIOUS_YEAR)
+        _set_deadlines(previous, PREVIOUS_YEAR)
+        for kind_code, filename in INDEX_SET_FILES.items():
+            path = DATA_DIR / filename
+            index_set_import(
+                period=previous,
+                unit_kind=kinds[kind_code],
+                data=path.read_bytes(),
+                filename=path.name,
+                bands=BANDS[kind_code],
+            )
+        period_open_assessments(period=previous)
+        _score_previous_year(previous, rng)
+
+        current = period_for_year(organiser=organiser, year=CURRENT_YEAR)
+        _set_deadlines(current, CURRENT_YEAR)
+        for index_set in IndexSet.objects.filter(period=previous, is_current=True):
+            index_set_clone(source=index_set, period=current)
+        current.status = PeriodStatus.SELF_ASSESSMENT
+        current.save(update_fields=["status"])
+        period_open_assessments(period=current)
+        _start_current_year(current, rng)
+        audit_record(actor=None, obj=current, action="load_demo", reason="Demo data")
+    return accounts
+
+
+def _build_units(organiser, kinds, province_kind) -> dict[str, Unit]:
+    units: dict[str, Unit] = {}
+    groups = {
+        code: RankingGroup.objects.create(
+            organiser=organiser, code=code, name=name, kind=kinds[kind], position=position
+        )
+        for position, (code, name, kind) in enumerate(
+            [
+                ("so-nganh", "Sở, ban, ngành", "department"),
+                ("huyen", "UBND cấp huyện", "district"),
+                ("xa", "UBND cấp xã", "commune"),
+            ],
+            start=1,
+        )
+    }
+    province = Unit.objects.create(
+        code="UBND-TINH", name="UBND tỉnh Hòa An", kind=province_kind, organiser=organiser
+    )
+    for code, name in DEPARTMENTS:
+        units[code] = Unit.objects.create(
+            code=code,
+            name=name,
+            kind=kinds["department"],
+            organiser=organiser,
+            parent=province,
+            ranking_group=groups["so-nganh"],
+        )
+    for code, name in UNRANKED_DEPARTMENTS:
+        units[code] = Unit.objects.create(
+            code=code, name=name, kind=kinds["department"], organiser=organiser, parent=province
+        )
+    names = iter(COMMUNE_NAMES)
+    for code, name, urban_word, commune_count in DISTRICTS:
+        district = Unit.objects.create(
+            code=code,
+            name=name,
+            kind=kinds["district"],
+            organiser=organiser,
+            parent=province,
+            ranking_group=groups["huyen"],
+        )
+        units[code] = district
+        for number in range(commune_count):
+            if code == MERGER_DISTRICT and number == 1:
+                _build_merger(units, district, kinds["commune"], organiser, groups["xa"])
+                continue
+            if urban_word == "Phường":  # a city or town: wards, and a couple of rural communes
+                word = "Phường" if number < commune_count - 2 else "Xã"
+            else:  # a rural district: its seat is a township
+                word = "Thị trấn" if number == 0 else "Xã"
+            commune_code = f"{code}-{number + 1:02d}"
+            units[commune_code] = Unit.objects.create(
+                code=commune_code,
+                name=f"{word} {next(names)}",
+                kind=kinds["commune"],
+                organiser=organiser,
+                parent=district,
+                ranking_group=groups["xa"],
+            )
+    return units
+
+
+def _build_merger(units, district, kind, organiser, group) -> None:
+    olds = [
+        Unit.objects.create(
+            code=code,
+            name=name,
+            kind=kind,
+            organiser=organiser,
+            parent=district,
+            ranking_group=group,
+            valid_to_year=PREVIOUS_YEAR,
+        )
+        for code, name in MERGED_FROM
+    ]
+    merged = Unit.objects.create(
+        code=MERGED_INTO[0],
+        name=MERGED_INTO[1],
+        kind=kind,
+        organiser=organiser,
+        parent=district,
+        ranking_group=group,
+        valid_from_year=CURRENT_YEAR,
+    )
+    merged.predecessors.set(olds)
+    units.update({unit.code: unit for unit in [*olds, merged]})
+
+
+def _user(username, full_name, job_title, *, superuser=False) -> User:
+    user = User(
+        username=username,
+        full_name=full_name,
+        job_title=job_title,
+        email=f"{username}@hoaan.gov.vn",
+        is_staff=superuser,
+        is_superuser=superuser,
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return user
+
+
+def _build_accounts(organiser, units) -> list[DemoAccount]:
+    accounts = []
+    _user("admin", "Quản trị hệ thống", "Trung tâm CNTT", superuser=True)
+    accounts.append(
+        DemoAccount("admin", "Quản trị hệ thống", Role.SYSTEM_ADMIN.label, "toàn hệ thống")
+    )
+    officer = _user("noivu", "Nguyễn Thị Mai", "Chuyên viên Phòng CCHC, Sở Nội vụ")
+    RoleGrant.objects.create(user=officer, role=Role.HOME_AFFAIRS, organiser=organiser)
+    accounts.append(
+        DemoAccount("noivu", officer.full_name, Role.HOME_AFFAIRS.label, organiser.name)
+    )
+    chair = _user("chutich.hd", "Hoàng Văn Bình", "Phó Giám đốc Sở Nội vụ, Chủ tịch Hội đồng")
+    RoleGrant.objects.create(user=chair, role=Role.COUNCIL_CHAIR, organiser=organiser)
+    accounts.append(
+        DemoAccount("chutich.hd", chair.full_name, Role.COUNCIL_CHAIR.label, organiser.name)
+    )
+    for username, full_name, agency, areas in APPRAISERS:
+        user = _user(username, full_name, f"Thành viên Hội đồng thẩm định — {agency}")
+        RoleGrant.objects.create(
+            user=user, role=Role.APPRAISER, organiser=organiser, area_codes=areas
+        )
+        accounts.append(DemoAccount(username, full_name, Role.APPRAISER.label, f"lĩnh vực {areas}"))
+    for username, full_name, unit_code in [
+        ("sotuphap", "Vũ Thị Hồng", "STP"),
+        ("soyte", "Bùi Đức Long", "SYT"),
+        ("anphu", "Đỗ Thanh Sơn", "H-AN-PHU"),
+        ("xa.tanhoa", "Lý Thị Ngọc", MERGED_INTO[0]),
+    ]:
+        unit = units[unit_code]
+        user = _user(username, full_name, f"Cán bộ đầu mối CCHC — {unit.name}")
+        RoleGrant.objects.create(user=user, role=Role.UNIT_STAFF, unit=unit)
+        accounts.append(DemoAccount(username, full_name, Role.UNIT_STAFF.label, unit.name))
+    return accounts
+
+
+def _set_deadlines(period: AssessmentPeriod, year: int) -> None:
+    def at(month_year, month, day, hour=17):
+        return datetime(month_year, month, day, hour, 0, tzinfo=HANOI)
+
+    period.self_assessment_deadline = at(year, 12, 15)
+    period.appraisal_deadline = at(year + 1, 1, 15)
+    period.explanation_deadline = at(year + 1, 1, 25)
+    period.second_appraisal_deadline = at(year + 1, 2, 5)
+    period.publication_deadline = at(year + 1, 2, 28)
+    period.save()
+
+
+def _unit_quality(rng: random.Random) -> float:
+    """How well a unit does overall (0.55–0.98): units differ, as in published tables."""
+    return min(0.98, max(0.55, rng.gauss(0.82, 0.09)))
+
+
+def _self_points(
+    item: IndexItem, quality: float, rng: random.Random
+) -> tuple[Decimal, Decimal | None]:
+    """Points (and the reported ratio, for ratio methods) a unit of this quality claims."""
+    params = item.method_params
+    if item.method in (ScoringMethod.LEVELS, ScoringMethod.YES_NO):
+        levels = sorted((Decimal(level["points"]) for level in params["levels"]), reverse=True)
+        index = 0 if rng.random() < quality else rng.randrange(len(levels))
+        return levels[index], None
+    if item.method in (ScoringMethod.RATIO_BANDS, ScoringMethod.PROPORTIONAL):
+        ratio = Decimal(str(round(min(100.0, max(40.0, rng.gauss(quality * 110, 9))), 1)))
+        return ratio_points(item.method, params, item.max_points, ratio), ratio
+    steps = int(item.max_points / QUARTER)
+    return QUARTER * round(steps * min(1.0, quality + rng.uniform(-0.1, 0.1))), None
+
+
+def _score_assessment(assessment, items, rng, *, quality, appraise: bool) -> list[Score]:
+    scores = []
+    for item in items:
+        if item.not_applicable_allowed and rng.random() < 0.12:
+            scores.append(
+                Score(
+                    assessment=assessment,
+                    item=item,
+                    not_applicable=True,
+                    not_applicable_reason="Đơn vị không có nhiệm vụ này trong năm.",
+                )
+            )
+            continue
+        if item.level == ItemLevel.PENALTY:
+            points, ratio = (Decimal("0") if rng.random() < 0.85 else item.max_points / 2), None
+        elif item.level == ItemLevel.BONUS:
+            points, ratio = (Decimal("0") if rng.random() < 0.7 else item.max_points / 2), None
+        else:
+            points, ratio = _self_points(item, quality, rng)
+        score = Score(
+            assessment=assessment,
+            item=item,
+            self_points=points,
+            self_ratio=ratio,
+            self_note="Đã thực hiện theo kế hoạch; có văn bản kèm theo." if points else "",
+        )
+        if appraise:
+            lowered = points > 0 and rng.random() < 0.12
+            score.appraisal_points = max(Decimal(0), points - QUARTER) if lowered else points
+            score.appraisal_reason = (
+                "Tài liệu kiểm chứng chưa chứng minh đầy đủ kết quả." if lowered else ""
+            )
+            score.final_points, score.final_reason = score.appraisal_points, score.appraisal_reason
+        scores.append(score)
+    return scores
+
+
+def _survey_results(assessment, items, rng, quality) -> list[SurveyResult]:
+    results = []
+    for item in items:
+        ratio = Decimal(str(round(min(99.0, max(50.0, rng.gauss(quality * 100, 6))), 2)))
+        respondents = rng.randint(40, 160)
+        results.append(
+            SurveyResult(
+                assessment=assessment,
+                item=item,
+                respondents=respondents,
+                ratio=ratio,
+                points=(item.max_points * ratio / 100).quantize(Decimal("0.0001")),
+                note="Kết quả điều tra xã hội học năm " + str(assessment.period.year),
+            )
+        )
+    return results
+
+
+def _items_by_set(period) -> dict[int, tuple[list[IndexItem], list[IndexItem]]]:
+    grouped = {}
+    for index_set in IndexSet.objects.filter(period=period, is_current=True):
+        scored = list(
+            index_set.items.filter(
+                level__in=[ItemLevel.SUB_CRITERION, ItemLevel.BONUS, ItemLevel.PENALTY]
+            ).order_by("position")
+        )
+        grouped[index_set.pk] = (
+            [i for i in scored if not i.is_survey],
+            [i for i in scored if i.is_survey],
+        )
+    return grouped
+
+
+def _score_previous_year(period, rng) -> None:
+    items = _items_by_set(period)
+    uploader = User.objects.get(username="noivu")
+    scores, surveys, evidence_links = [], [], []
+    assessments = list(period.assessments.select_related("unit"))
+    for assessment in assessments:
+        quality = _unit_quality(rng)
+        direct, survey = items[assessment.index_set_id]
+        scores += _score_assessment(assessment, direct, rng, quality=quality, appraise=True)
+        surveys += _survey_results(assessment, survey, rng, quality)
+        evidence_links.append((assessment, direct))
+    Score.objects.bulk_create(scores, batch_size=2000)
+    SurveyResult.objects.bulk_create(surveys, batch_size=2000)
+    _cite_documents(evidence_links, period.year, uploader, rng)
+    submitted = datetime(period.year, 12, 12, 10, 0, tzinfo=HANOI)
+    finalised = datetime(period.year + 1, 2, 10, 15, 0, tzinfo=HANOI)
+    Assessment.objects.filter(period=period).update(
+        status=AssessmentStatus.PUBLISHED, submitted_at=submitted, finalised_at=finalised
+    )
+    period.status = PeriodStatus.PUBLISHED
+    period.published_at = datetime(period.year + 1, 3, 2, 9, 0, tzinfo=HANOI)
+    period.save(update_fields=["status", "published_at"])
+
+
+def _cite_documents(evidence_links, year, uploader, rng) -> None:
+    """A few documents per unit, each supporting several items — as units really file them."""
+    through = Evidence.items.through
+    links = []
+    for assessment, items in evidence_links:
+        documents = [
+            ("KH", f"Kế hoạch cải cách hành chính năm {year}"),
+            ("BC", f"Báo cáo kết quả thực hiện công tác CCHC năm {year}"),
+            ("QĐ", "Quyết định ban hành quy chế làm việc, phân công nhiệm vụ"),
+        ]
+        for index, (symbol, title) in enumerate(documents):
+            evidence = Evidence.objects.create(
+                assessment=assessment,
+                document_number=f"{rng.randint(5, 250)}/{symbol}-{assessment.unit.code}",
+                document_date=datetime(year, 1 + index * 5, rng.randint(1, 28)).date(),
+                issuer=assessment.unit.name,
+                description=title,
+                uploaded_by=uploader,
+            )
+            supported = items[index :: len(documents)]
+            links += [through(evidence_id=evidence.pk, indexitem_id=item.pk) for item in supported]
+    through.objects.bulk_create(links, batch_size=5000)
+
+
+def _start_current_year(period, rng) -> None:
+    """Some units are under way, a few have already submitted — as in the last weeks before the
+    deadline."""
+    items = _items_by_set(period)
+    scores = []
+    assessments = list(period.assessments.select_related("unit").order_by("unit__code"))
+    submitted_units = {"SYT", "STC", "TP-HOA-AN"}
+    for assessment in assessments:
+        quality = _unit_quality(rng)
+        direct, _survey = items[assessment.index_set_id]
+        if assessment.unit.code in submitted_units:
+            scores += _score_assessment(assessment, direct, rng, quality=quality, appraise=False)
+        elif rng.random() < 0.4:
+            started = direct[: rng.randint(5, max(6, len(direct) // 2))]
+            scores += _score_assessment(assessment, started, rng, quality=quality, appraise=False)
+    Score.objects.bulk_create(scores, batch_size=2000)
+    Assessment.objects.filter(period=period, unit__code__in=submitted_units).update(
+        status=AssessmentStatus.SUBMITTED,
+        submitted_at=datetime(CURRENT_YEAR, 11, 20, 9, 30, tzinfo=HANOI),
+    )

@@ -1,0 +1,670 @@
+"""The yearly cycle: periods, versioned index sets (area → criterion → sub-criterion, bonus and
+penalty lines, bands), assessments and their scores, evidence, survey results, and the audit log."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from units.models import NormalizedTextMixin, Organiser, Unit, UnitKind, year_validators
+
+from .display import format_number
+from .workflow import AssessmentStatus, PeriodStatus
+
+ZERO = Decimal("0")
+
+
+def points_field(verbose_name, **kwargs) -> models.DecimalField:
+    """Points are exact decimals. Four places keep ratio- and survey-derived points exact enough
+    that rounding happens only for display (see scoring.services.display)."""
+    kwargs.setdefault("null", True)
+    kwargs.setdefault("blank", True)
+    return models.DecimalField(
+        verbose_name, max_digits=9, decimal_places=4, validators=[MinValueValidator(ZERO)], **kwargs
+    )
+
+
+def max_points_field() -> models.DecimalField:
+    return models.DecimalField(
+        _("max points"), max_digits=7, decimal_places=2, validators=[MinValueValidator(ZERO)]
+    )
+
+
+class TieBreaker(models.TextChoices):
+    NONE = "none", _("Equal indices share a rank")
+    POINTS = "points", _("Higher total points first")
+    DIRECT_POINTS = "direct_points", _("Higher self-assessed/appraised points first")
+
+
+class AssessmentPeriod(NormalizedTextMixin, models.Model):
+    """One organiser's index for one year, with its deadlines."""
+
+    organiser = models.ForeignKey(
+        Organiser, on_delete=models.PROTECT, related_name="periods", verbose_name=_("organiser")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=32, choices=PeriodStatus.choices, default=PeriodStatus.SETUP
+    )
+    self_assessment_deadline = models.DateTimeField(
+        _("self-assessment deadline"), null=True, blank=True
+    )
+    appraisal_deadline = models.DateTimeField(_("appraisal deadline"), null=True, blank=True)
+    explanation_deadline = models.DateTimeField(_("explanation deadline"), null=True, blank=True)
+    second_appraisal_deadline = models.DateTimeField(
+        _("second appraisal deadline"), null=True, blank=True
+    )
+    publication_deadline = models.DateTimeField(_("planned publication"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    tie_breaker = models.CharField(
+        _("tie-breaker"), max_length=20, choices=TieBreaker.choices, default=TieBreaker.NONE
+    )
+
+    DEADLINE_FIELDS = (
+        "self_assessment_deadline",
+        "appraisal_deadline",
+        "explanation_deadline",
+        "second_appraisal_deadline",
+        "publication_deadline",
+    )
+
+    class Meta:
+        ordering = ["-year", "organiser"]
+        verbose_name = _("assessment period")
+        verbose_name_plural = _("assessment periods")
+        constraints = [
+            models.UniqueConstraint(fields=["organiser", "year"], name="period_unique_per_year"),
+        ]
+
+    def __str__(self):
+        return self.name or _("PAR Index %(year)s") % {"year": self.year}
+
+    def clean(self):
+        super().clean()
+        previous_name, previous = None, None
+        for name in self.DEADLINE_FIELDS:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if previous is not None and value < previous:
+                raise ValidationError(
+                    {
+                        name: _("This deadline comes before the %(previous)s.")
+                        % {"previous": self._meta.get_field(previous_name).verbose_name}
+                    }
+                )
+            previous_name, previous = name, value
+
+
+class IndexSet(NormalizedTextMixin, models.Model):
+    """The index set used for one unit kind in one period. Corrections make a new version; exactly
+    one version is current."""
+
+    period = models.ForeignKey(
+        AssessmentPeriod,
+        on_delete=models.PROTECT,
+        related_name="index_sets",
+        verbose_name=_("assessment period"),
+    )
+    unit_kind = models.ForeignKey(
+        UnitKind, on_delete=models.PROTECT, related_name="index_sets", verbose_name=_("unit kind")
+    )
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    is_current = models.BooleanField(_("current version"), default=True)
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    source = models.CharField(
+        _("source"), max_length=255, blank=True, help_text=_("Decision or file it came from.")
+    )
+    cloned_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="clones",
+        verbose_name=_("cloned from"),
+    )
+    bonus_cap = models.DecimalField(
+        _("bonus cap"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
+        help_text=_("Most bonus points a unit can receive in the period; empty = sum of lines."),
+    )
+    penalty_cap = models.DecimalField(
+        _("penalty cap"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
+        help_text=_("Most penalty points a unit can lose in the period; empty = sum of lines."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["period", "unit_kind__position", "-version"]
+        verbose_name = _("index set")
+        verbose_name_plural = _("index sets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "unit_kind", "version"], name="index_set_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["period", "unit_kind"],
+                condition=Q(is_current=True),
+                name="index_set_one_current_version",
+                violation_error_message=_(
+                    "There is already a current index set for this kind in this period."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        label = self.name or _("Index set for %(kind)s") % {"kind": self.unit_kind}
+        return f"{label} — {self.period.year} (v{self.version})"
+
+
+class ItemLevel(models.TextChoices):
+    AREA = "area", _("Area")
+    CRITERION = "criterion", _("Criterion")
+    SUB_CRITERION = "sub_criterion", _("Sub-criterion")
+    BONUS = "bonus", _("Bonus line")
+    PENALTY = "penalty", _("Penalty line")
+
+
+# The only parent each level may have; bonus and penalty lines sit outside the 100-point tree.
+PARENT_LEVEL = {
+    ItemLevel.AREA: None,
+    ItemLevel.CRITERION: ItemLevel.AREA,
+    ItemLevel.SUB_CRITERION: ItemLevel.CRITERION,
+    ItemLevel.BONUS: None,
+    ItemLevel.PENALTY: None,
+}
+SCORED_LEVELS = (ItemLevel.SUB_CRITERION, ItemLevel.BONUS, ItemLevel.PENALTY)
+
+
+class ScoringMethod(models.TextChoices):
+    MANUAL = "manual", _("Points entered directly")
+    LEVELS = "levels", _("Fixed levels")
+    YES_NO = "yes_no", _("Yes / no")
+    RATIO_BANDS = "ratio_bands", _("Bands over a reported ratio")
+    PROPORTIONAL = "proportional", _("Proportional to a reported ratio")
+    SURVEY = "survey", _("Sociological survey")
+
+
+class IndexItem(NormalizedTextMixin, models.Model):
+    """A node of an index set: area, criterion or sub-criterion, or a bonus/penalty line."""
+
+    index_set = models.ForeignKey(
+        IndexSet, on_delete=models.CASCADE, related_name="items", verbose_name=_("index set")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    level = models.CharField(_("level"), max_length=20, choices=ItemLevel.choices)
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=500)
+    guidance = models.TextField(_("guidance"), blank=True)
+    max_points = max_points_field()
+    method = models.CharField(
+        _("scoring method"),
+        max_length=20,
+        choices=ScoringMethod.choices,
+        default=ScoringMethod.MANUAL,
+    )
+    method_params = models.JSONField(
+        _("method parameters"),
+        default=dict,
+        blank=True,
+        help_text=_("Levels, bands or targets of the rule, as read from the rule text."),
+    )
+    rule = models.TextField(_("scoring rule"), blank=True)
+    evidence_required = models.BooleanField(_("evidence required"), default=True)
+    not_applicable_allowed = models.BooleanField(_("may be not applicable"), default=False)
+    not_applicable_condition = models.CharField(
+        _("when not applicable"), max_length=255, blank=True
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["index_set", "position"]
+        verbose_name = _("index item")
+        verbose_name_plural = _("index items")
+        constraints = [
+            models.UniqueConstraint(fields=["index_set", "code"], name="index_item_code_unique"),
+            models.CheckConstraint(
+                condition=Q(max_points__gte=0),
+                name="index_item_max_points_not_negative",
+                violation_error_message=_("Max points cannot be negative."),
+            ),
+        ]
+        indexes = [models.Index(fields=["index_set", "level"])]
+
+    def __str__(self):
+        return f"{self.code}. {self.name}"
+
+    @property
+    def is_survey(self) -> bool:
+        return self.method == ScoringMethod.SURVEY
+
+    @property
+    def is_scored(self) -> bool:
+        return self.level in SCORED_LEVELS
+
+    def clean(self):
+        super().clean()
+        expected_parent_level = PARENT_LEVEL.get(self.level)
+        if self.parent_id is None:
+            if expected_parent_level is not None:
+                raise ValidationError({"parent": _("This level needs a parent item.")})
+        else:
+            if expected_parent_level is None or self.parent.level != expected_parent_level:
+                raise ValidationError(
+                    {
+                        "parent": _("A %(level)s cannot sit under a %(parent)s.")
+                        % {
+                            "level": self.get_level_display(),
+                            "parent": self.parent.get_level_display(),
+                        }
+                    }
+                )
+            if self.parent.index_set_id != self.index_set_id:
+                raise ValidationError({"parent": _("The parent belongs to another index set.")})
+        if self.method == ScoringMethod.SURVEY and self.level != ItemLevel.SUB_CRITERION:
+            raise ValidationError({"method": _("Only sub-criteria can come from the survey.")})
+
+
+class Band(NormalizedTextMixin, models.Model):
+    """Classification band of an index set: the highest band whose minimum the index reaches."""
+
+    index_set = models.ForeignKey(
+        IndexSet, on_delete=models.CASCADE, related_name="bands", verbose_name=_("index set")
+    )
+    label = models.CharField(_("label"), max_length=100)
+    min_percent = models.DecimalField(
+        _("minimum index (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        ordering = ["index_set", "-min_percent"]
+        verbose_name = _("classification band")
+        verbose_name_plural = _("classification bands")
+        constraints = [
+            models.UniqueConstraint(fields=["index_set", "label"], name="band_label_unique"),
+            models.UniqueConstraint(fields=["index_set", "min_percent"], name="band_min_unique"),
+            models.CheckConstraint(
+                condition=Q(min_percent__gte=0) & Q(min_percent__lte=100),
+                name="band_min_percent_range",
+                violation_error_message=_("A band's minimum must be between 0 and 100%."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} (≥ {self.min_percent}%)"
+
+
+class Assessment(models.Model):
+    """One unit's assessment in one period, moving through the workflow in scoring.workflow."""
+
+    period = models.ForeignKey(
+        AssessmentPeriod,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("assessment period"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("unit")
+    )
+    index_set = models.ForeignKey(
+        IndexSet, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("index set")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=32,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.DRAFT,
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    finalised_at = models.DateTimeField(_("appraisal finalised at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["period", "unit__kind__position", "unit__code"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="assessment_unique_per_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} — {self.period.year}"
+
+    def clean(self):
+        super().clean()
+        if self.index_set_id and self.period_id and self.index_set.period_id != self.period_id:
+            raise ValidationError({"index_set": _("The index set belongs to another period.")})
+        if self.index_set_id and self.unit_id and self.index_set.unit_kind_id != self.unit.kind_id:
+            raise ValidationError({"index_set": _("The index set is for another kind of unit.")})
+        if self.unit_id and self.period_id and self.unit.organiser_id != self.period.organiser_id:
+            raise ValidationError({"unit": _("The unit is assessed by another organiser.")})
+
+
+class ReviewRequest(models.TextChoices):
+    NONE = "", _("None")
+    EXPLANATION = "explanation", _("Explanation needed")
+    SUPPLEMENT = "supplement", _("Supplement needed")
+
+
+SCORE_POINT_FIELDS = ("self_points", "appraisal_points", "final_points")
+
+
+class Score(models.Model):
+    """One scored item of one assessment at every stage: self, appraisal round 1, explanation,
+    round 2 (final). Survey items are not here: see SurveyResult."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="scores", verbose_name=_("assessment")
+    )
+    item = models.ForeignKey(
+        IndexItem, on_delete=models.PROTECT, related_name="scores", verbose_name=_("item")
+    )
+    self_points = points_field(_("self-assessed points"))
+    self_ratio = models.DecimalField(
+        _("reported ratio (%)"),
+        max_digits=9,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
+    )
+    self_note = models.TextField(_("unit's note"), blank=True)
+    not_applicable = models.BooleanField(_("not applicable"), default=False)
+    not_applicable_reason = models.TextField(_("reason not applicable"), blank=True)
+    appraisal_points = points_field(_("appraised points (round 1)"))
+    appraisal_ratio = models.DecimalField(
+        _("appraised ratio (%)"),
+        max_digits=9,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
+    )
+    appraisal_reason = models.TextField(_("appraisal reason"), blank=True)
+    review_request = models.CharField(
+        _("request to the unit"),
+        max_length=20,
+        choices=ReviewRequest.choices,
+        blank=True,
+        default=ReviewRequest.NONE,
+    )
+    review_question = models.TextField(_("question to the unit"), blank=True)
+    explanation_text = models.TextField(_("unit's explanation"), blank=True)
+    explained_at = models.DateTimeField(_("explained at"), null=True, blank=True)
+    final_points = points_field(_("final points (round 2)"))
+    final_ratio = models.DecimalField(
+        _("final ratio (%)"),
+        max_digits=9,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
+    )
+    final_reason = models.TextField(_("final reason"), blank=True)
+    # Optimistic lock: a save carrying an older version is refused, so no update is lost.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    POINT_FIELDS = SCORE_POINT_FIELDS
+
+    class Meta:
+        ordering = ["assessment", "item__position"]
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item"], name="score_unique_per_item"),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0}),
+                    name=f"score_{name}_not_negative",
+                    violation_error_message=_("Points cannot be negative."),
+                )
+                for name in SCORE_POINT_FIELDS
+            ],
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} — {self.item.code}"
+
+    def clean(self):
+        super().clean()
+        if not self.item_id:
+            return
+        if self.item.is_survey:
+            raise ValidationError(
+                {"item": _("Survey items are entered by Home Affairs as survey results.")}
+            )
+        if not self.item.is_scored:
+            raise ValidationError(
+                {"item": _("Only sub-criteria and bonus/penalty lines are scored.")}
+            )
+        if self.assessment_id and self.item.index_set_id != self.assessment.index_set_id:
+            raise ValidationError({"item": _("The item belongs to another index set.")})
+        errors = {}
+        for name in self.POINT_FIELDS:
+            value = getattr(self, name)
+            if value is not None and value > self.item.max_points:
+                errors[name] = _("%(points)s points exceed the maximum of %(max)s.") % {
+                    "points": format_number(value, None),
+                    "max": format_number(self.item.max_points, None),
+                }
+        if self.not_applicable and not self.item.not_applicable_allowed:
+            errors["not_applicable"] = _("This item cannot be marked not applicable.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def evidence_upload_to(instance, filename):
+    # Period/unit folders keep a unit's files together; the name is kept for the user's sake.
+    return f"evidence/{instance.assessment.period.year}/{instance.assessment.unit.code}/{filename}"
+
+
+class EvidenceStage(models.TextChoices):
+    SELF_ASSESSMENT = "self", _("Self-assessment")
+    EXPLANATION = "explanation", _("Explanation")
+
+
+class Evidence(NormalizedTextMixin, models.Model):
+    """A piece of evidence (tài liệu kiểm chứng): an uploaded file, a link, or a cited document.
+    One document may support several items of the same assessment."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("assessment")
+    )
+    items = models.ManyToManyField(
+        IndexItem, blank=True, related_name="evidence", verbose_name=_("items supported")
+    )
+    stage = models.CharField(
+        _("stage"),
+        max_length=20,
+        choices=EvidenceStage.choices,
+        default=EvidenceStage.SELF_ASSESSMENT,
+    )
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, blank=True, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=120, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    document_date = models.DateField(_("document date"), null=True, blank=True)
+    issuer = models.CharField(_("issued by"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessment", "uploaded_at"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(url="") | ~Q(document_number=""),
+                name="evidence_has_file_link_or_document",
+                violation_error_message=_("Evidence needs a file, a link or a document number."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.document_number or self.original_name or self.url
+
+
+class SurveyResult(models.Model):
+    """Survey points of one unit on one survey item, entered or imported by Home Affairs."""
+
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="survey_results",
+        verbose_name=_("assessment"),
+    )
+    item = models.ForeignKey(
+        IndexItem, on_delete=models.PROTECT, related_name="survey_results", verbose_name=_("item")
+    )
+    respondents = models.PositiveIntegerField(_("respondents"), null=True, blank=True)
+    answer_counts = models.JSONField(
+        _("answers per option"), default=dict, blank=True, help_text=_('e.g. {"A": 40, "B": 12}')
+    )
+    ratio = models.DecimalField(
+        _("result (%)"),
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
+        help_text=_("Weighted answer average or satisfaction rate."),
+    )
+    points = points_field(_("points"), null=False, blank=False)
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["assessment", "item__position"]
+        verbose_name = _("survey result")
+        verbose_name_plural = _("survey results")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item"], name="survey_result_unique"),
+            models.CheckConstraint(
+                condition=Q(points__gte=0),
+                name="survey_points_not_negative",
+                violation_error_message=_("Points cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} — {self.item.code}"
+
+    def clean(self):
+        super().clean()
+        if not self.item_id:
+            return
+        if not self.item.is_survey:
+            raise ValidationError({"item": _("This item is not a survey item.")})
+        if self.points is not None and self.points > self.item.max_points:
+            raise ValidationError(
+                {
+                    "points": _("%(points)s points exceed the maximum of %(max)s.")
+                    % {
+                        "points": format_number(self.points, None),
+                        "max": format_number(self.item.max_points, None),
+                    }
+                }
+            )
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEntry(models.Model):
+    """Append-only record of a change: who, when, what, old and new value, why. Rows are never
+    updated or deleted — enforced here, in the admin, and by a trigger on PostgreSQL."""
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    period = models.ForeignKey(
+        AssessmentPeriod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assessment period"),
+    )
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        verbose_name=_("assessment"),
+    )
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, verbose_name=_("object type")
+    )
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=300)
+    action = models.CharField(_("action"), max_length=20)
+    field = models.CharField(_("field"), max_length=100, blank=True)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.object_repr} {self.field}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")

@@ -1,0 +1,302 @@
+"""Scoring rules as officials write them ("100%: 2; 90% - <100%: 1,5; <90%: 0") read into
+structured parameters, and the points a rule gives for a reported ratio.
+
+Pure Python over Decimal: no database. Parameters are stored as JSON with decimals as strings so
+that nothing passes through a float.
+"""
+
+import re
+from itertools import pairwise
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from .display import format_number
+from .models import ScoringMethod
+
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+DEFAULT_SURVEY_WEIGHTS = {"A": "1", "B": "0.6", "C": "0.2", "D": "0"}
+
+NUMBER = r"(\d+(?:[.,]\d+)?)"
+_RANGE = re.compile(NUMBER + r"\s*%?\s*[-–—]\s*(<=|≤|<)?\s*" + NUMBER + r"\s*%")
+_COMPARISON = re.compile(r"(>=|≥|>|<=|≤|<)\s*" + NUMBER + r"\s*%")
+_BARE_PERCENT = re.compile(NUMBER + r"\s*%")
+_TARGET_MET = re.compile(r"(≥|>=)?\s*(đạt\s+)?chỉ tiêu", re.IGNORECASE)
+_NOT_APPLICABLE = re.compile(r"\bN/?A\b|không áp dụng", re.IGNORECASE)
+_FULL_POINTS = re.compile(r"full(\s+points)?|điểm tối đa|tối đa", re.IGNORECASE)
+_SURVEY_HINT = re.compile(r"^\s*(survey|điều tra)|không tự chấm|not self-scored", re.IGNORECASE)
+_PROPORTIONAL_HINT = re.compile(r"^\s*(proportional|tỷ lệ thuận)", re.IGNORECASE)
+_FULL_AT = re.compile(
+    r"(?:≥|>=)\s*" + NUMBER + r"[^:;]*:\s*(?:full|điểm tối đa|tối đa)", re.IGNORECASE
+)
+_SURVEY_WEIGHT = re.compile(r"\b([A-E])\s*=\s*" + NUMBER + r"\s*%")
+_SATISFACTION = re.compile(r"hài lòng", re.IGNORECASE)
+
+
+class RuleError(ValueError):
+    """The rule text cannot be read as the stated method; the message is for the user."""
+
+
+def to_decimal(text: str) -> Decimal:
+    try:
+        return Decimal(str(text).strip().replace(",", "."))
+    except InvalidOperation as exc:
+        raise RuleError(_("“%(text)s” is not a number.") % {"text": text}) from exc
+
+
+@dataclass
+class ParsedRule:
+    method: str
+    params: dict = field(default_factory=dict)
+    not_applicable_allowed: bool = False
+    not_applicable_condition: str = ""
+
+
+@dataclass
+class _Segment:
+    condition: str
+    value: str
+
+
+def _segments(rule: str) -> list[_Segment]:
+    segments = []
+    for part in rule.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        condition, sep, value = part.rpartition(":")
+        if not sep:
+            segments.append(_Segment(condition=part, value=""))
+        else:
+            segments.append(_Segment(condition=condition.strip(), value=value.strip()))
+    return segments
+
+
+def _is_not_applicable(segment: _Segment) -> bool:
+    return bool(_NOT_APPLICABLE.search(segment.value))
+
+
+def _value_points(value: str, max_points: Decimal) -> Decimal | None:
+    """Points written in a segment: a number, or 'full points'; None when neither."""
+    match = re.fullmatch(r"\s*" + NUMBER + r"\s*(điểm)?\s*", value)
+    if match:
+        return to_decimal(match.group(1))
+    if _FULL_POINTS.fullmatch(value.strip()):
+        return max_points
+    return None
+
+
+def _band(condition: str) -> dict | None:
+    """Lower/upper bounds (in %) with inclusive flags, or None if the condition has no ratio."""
+    if match := _RANGE.search(condition):
+        lower, upper_op, upper = match.groups()
+        return _band_dict(to_decimal(lower), True, to_decimal(upper), upper_op not in ("<",))
+    if match := _COMPARISON.search(condition):
+        op, number = match.groups()
+        value = to_decimal(number)
+        if op in (">=", "≥"):
+            return _band_dict(value, True, None, False)
+        if op == ">":
+            return _band_dict(value, False, None, False)
+        if op in ("<=", "≤"):
+            return _band_dict(ZERO, True, value, True)
+        return _band_dict(ZERO, True, value, False)
+    if match := _BARE_PERCENT.search(condition):
+        # "100%: 2" — reaching the figure; a ratio above it earns the same.
+        return _band_dict(to_decimal(match.group(1)), True, None, False)
+    if _TARGET_MET.search(condition) and not re.search(r"không\s+đạt|chưa\s+đạt", condition, re.I):
+        # "Đạt chỉ tiêu", "≥ chỉ tiêu giao": the ratio is measured against the target, so 100%.
+        return _band_dict(HUNDRED, True, None, False)
+    return None
+
+
+def _band_dict(lower, lower_inclusive, upper, upper_inclusive) -> dict:
+    return {
+        "lower": str(lower),
+        "lower_inclusive": lower_inclusive,
+        "upper": None if upper is None else str(upper),
+        "upper_inclusive": upper_inclusive,
+    }
+
+
+def band_contains(band: dict, ratio: Decimal) -> bool:
+    lower = Decimal(band["lower"])
+    if ratio < lower or (ratio == lower and not band["lower_inclusive"]):
+        return False
+    if band["upper"] is None:
+        return True
+    upper = Decimal(band["upper"])
+    return ratio < upper or (ratio == upper and band["upper_inclusive"])
+
+
+def _check_bands(bands: list[dict]) -> None:
+    """Bands must not overlap and must leave no gap between 0% and 100%."""
+    ordered = sorted(bands, key=lambda b: (Decimal(b["lower"]), not b["lower_inclusive"]))
+    if Decimal(ordered[0]["lower"]) > ZERO or not ordered[0]["lower_inclusive"]:
+        raise RuleError(_("The bands do not cover ratios from 0%."))
+    for below, above in pairwise(ordered):
+        if below["upper"] is None:
+            raise RuleError(
+                _("Two bands overlap above %(value)s%%.")
+                % {"value": format_number(Decimal(below["lower"]), None)}
+            )
+        upper, lower = Decimal(below["upper"]), Decimal(above["lower"])
+        touching = upper == lower and below["upper_inclusive"] != above["lower_inclusive"]
+        if upper > lower or (
+            upper == lower and below["upper_inclusive"] and above["lower_inclusive"]
+        ):
+            raise RuleError(
+                _("Two bands overlap at %(value)s%%.")
+                % {"value": format_number(Decimal(above["lower"]), None)}
+            )
+        if not touching:
+            raise RuleError(
+                _("No band covers ratios between %(low)s%% and %(high)s%%.")
+                % {"low": format_number(upper, None), "high": format_number(lower, None)}
+            )
+    top = ordered[-1]
+    if top["upper"] is not None and Decimal(top["upper"]) < HUNDRED:
+        raise RuleError(_("No band covers ratios up to 100%."))
+
+
+def _points_within(points: Decimal, max_points: Decimal) -> Decimal:
+    if points < ZERO or points > max_points:
+        raise RuleError(
+            _("The rule gives %(points)s points, outside 0 to the maximum of %(max)s.")
+            % {"points": format_number(points, None), "max": format_number(max_points, None)}
+        )
+    return points
+
+
+def parse_rule(rule: str, max_points: Decimal, method: str | None = None) -> ParsedRule:
+    """Read `rule` as `method`, or infer the method when it is not given.
+
+    With an explicit method, a rule that does not fit raises RuleError. When inferring, a rule
+    whose shape is not recognised becomes a manual item (points typed within the maximum): the
+    written rule is still shown to whoever scores it.
+    """
+    rule = (rule or "").strip()
+    segments = _segments(rule)
+    not_applicable = [s for s in segments if _is_not_applicable(s)]
+    scored = [s for s in segments if not _is_not_applicable(s)]
+    parsed = ParsedRule(
+        method=ScoringMethod.MANUAL,
+        not_applicable_allowed=bool(not_applicable),
+        not_applicable_condition="; ".join(s.condition for s in not_applicable)[:255],
+    )
+
+    if method is None:
+        method = _infer_method(rule, scored, max_points)
+    parsed.method = method
+
+    if method == ScoringMethod.SURVEY:
+        weights = {
+            letter: str(to_decimal(pct) / HUNDRED) for letter, pct in _SURVEY_WEIGHT.findall(rule)
+        }
+        if weights:
+            parsed.params = {"basis": "weighted_answers", "weights": weights}
+        elif _SATISFACTION.search(rule):
+            parsed.params = {"basis": "satisfaction_rate"}
+        else:
+            parsed.params = {"basis": "weighted_answers", "weights": DEFAULT_SURVEY_WEIGHTS}
+    elif method == ScoringMethod.PROPORTIONAL:
+        full_at = _FULL_AT.search(rule)
+        parsed.params = {
+            "target": "100",
+            "full_at": str(to_decimal(full_at.group(1))) if full_at else None,
+        }
+    elif method == ScoringMethod.RATIO_BANDS:
+        parsed.params = _ratio_bands(scored, max_points)
+    elif method in (ScoringMethod.LEVELS, ScoringMethod.YES_NO):
+        parsed.params = {"levels": _levels(scored, max_points, method)}
+    elif method == ScoringMethod.MANUAL:
+        parsed.params = {}
+    else:
+        raise RuleError(_("Unknown scoring method “%(method)s”.") % {"method": method})
+    return parsed
+
+
+def _infer_method(rule: str, scored: list[_Segment], max_points: Decimal) -> str:
+    if _SURVEY_HINT.search(rule):
+        return ScoringMethod.SURVEY
+    if _PROPORTIONAL_HINT.search(rule):
+        return ScoringMethod.PROPORTIONAL
+    if not scored:
+        return ScoringMethod.MANUAL
+    if any(_band(s.condition) for s in scored):
+        try:
+            _ratio_bands(scored, max_points)
+            return ScoringMethod.RATIO_BANDS
+        except RuleError:
+            pass  # "Đạt chỉ tiêu: 1; không đạt: 0" mentions a target but is a yes/no
+    try:
+        levels = _levels(scored, max_points, ScoringMethod.LEVELS)
+    except RuleError:
+        return ScoringMethod.MANUAL
+    values = sorted(Decimal(level["points"]) for level in levels)
+    if len(levels) == 2 and values == [ZERO, max_points]:
+        return ScoringMethod.YES_NO
+    return ScoringMethod.LEVELS
+
+
+def _levels(scored: list[_Segment], max_points: Decimal, method: str) -> list[dict]:
+    levels = []
+    for segment in scored:
+        points = _value_points(segment.value, max_points)
+        if points is None or not segment.condition:
+            raise RuleError(
+                _("“%(segment)s” is not written as “level: points”.")
+                % {"segment": f"{segment.condition}: {segment.value}".strip(": ")}
+            )
+        levels.append(
+            {"label": segment.condition, "points": str(_points_within(points, max_points))}
+        )
+    if not levels:
+        raise RuleError(_("The rule lists no levels."))
+    if method == ScoringMethod.YES_NO and len(levels) != 2:
+        raise RuleError(_("A yes/no rule has exactly two answers."))
+    return levels
+
+
+def _ratio_bands(scored: list[_Segment], max_points: Decimal) -> dict:
+    bands, alternatives = [], []
+    for segment in scored:
+        points = _value_points(segment.value, max_points)
+        if points is None:
+            raise RuleError(
+                _("“%(segment)s” gives no points.")
+                % {"segment": f"{segment.condition}: {segment.value}"}
+            )
+        _points_within(points, max_points)
+        band = _band(segment.condition)
+        if band is None:
+            # "không có hồ sơ trễ hạn: full points" — a situation, not a ratio.
+            alternatives.append({"label": segment.condition, "points": str(points)})
+        else:
+            band.update(label=segment.condition, points=str(points))
+            bands.append(band)
+    if not bands:
+        raise RuleError(_("The rule has no ratio bands (e.g. “≥ 90%: 2; < 90%: 0”)."))
+    _check_bands(bands)
+    return {"bands": bands, "alternatives": alternatives}
+
+
+def ratio_points(method: str, params: dict, max_points: Decimal, ratio: Decimal) -> Decimal:
+    """Points for a reported ratio (in %) under a ratio-band or proportional rule."""
+    if ratio < ZERO:
+        raise RuleError(_("A ratio cannot be negative."))
+    if method == ScoringMethod.RATIO_BANDS:
+        for band in params["bands"]:
+            if band_contains(band, ratio):
+                return Decimal(band["points"])
+        raise RuleError(
+            _("No band of the rule covers %(ratio)s%%.") % {"ratio": format_number(ratio, None)}
+        )
+    if method == ScoringMethod.PROPORTIONAL:
+        full_at = params.get("full_at")
+        if full_at is not None and ratio >= Decimal(full_at):
+            return max_points
+        return min(max_points, max_points * ratio / Decimal(params.get("target") or HUNDRED))
+    raise RuleError(_("This method does not score a ratio."))

@@ -1,0 +1,444 @@
+"""Importing an index set from a workbook or CSV — all or nothing.
+
+Two layouts are read:
+- the portal's own, a `criteria` sheet with `code, name, max_points, method, rule,
+  evidence_required, survey` (optional `guidance`), one row per area, criterion, sub-criterion
+  and bonus/penalty line, the level given by the code ("2", "2.1", "2.1.3"); and an optional
+  `bands` sheet with `label, min_percent`;
+- the domain sample's, one row per sub-criterion carrying its area and criterion
+  (`area_code, area_name, criterion_code, criterion_name, subcriterion_code, subcriterion_name,
+  max_points, scoring_rule`), plus one row per area holding the area's maximum.
+
+Rows are read into ItemSpecs, every problem is collected with its row number, and only a file
+without any problem touches the database.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from parindex.tabular import (
+    CellError,
+    ImportFailed,
+    ImportProblem,
+    Table,
+    cell_bool,
+    cell_decimal,
+    cell_text,
+    read_table,
+    require_columns,
+)
+from scoring.display import format_number
+from scoring.models import (
+    AssessmentPeriod,
+    Band,
+    IndexItem,
+    IndexSet,
+    ItemLevel,
+    ScoringMethod,
+)
+from units.models import UnitKind
+
+from .index_sets import index_set_finish_version, index_set_start_version
+from .index_tree import ItemSpec, check_tree
+
+CRITERIA_COLUMNS = ["code", "name", "max_points", "method", "rule", "evidence_required", "survey"]
+SAMPLE_COLUMNS = [
+    "area_code",
+    "area_name",
+    "criterion_code",
+    "criterion_name",
+    "subcriterion_code",
+    "subcriterion_name",
+    "max_points",
+    "scoring_rule",
+]
+BAND_COLUMNS = ["label", "min_percent"]
+TREE_LEVELS = {1: ItemLevel.AREA, 2: ItemLevel.CRITERION, 3: ItemLevel.SUB_CRITERION}
+ADJUSTMENT_METHODS = {
+    "bonus": ItemLevel.BONUS,
+    "thưởng": ItemLevel.BONUS,
+    "điểm thưởng": ItemLevel.BONUS,
+    "penalty": ItemLevel.PENALTY,
+    "trừ": ItemLevel.PENALTY,
+    "điểm trừ": ItemLevel.PENALTY,
+}
+METHOD_ALIASES = {method.value: method.value for method in ScoringMethod} | {
+    "mức": ScoringMethod.LEVELS,
+    "có/không": ScoringMethod.YES_NO,
+    "tỷ lệ": ScoringMethod.RATIO_BANDS,
+    "tỷ lệ thuận": ScoringMethod.PROPORTIONAL,
+    "điều tra": ScoringMethod.SURVEY,
+    "khảo sát": ScoringMethod.SURVEY,
+    "nhập điểm": ScoringMethod.MANUAL,
+}
+
+
+@dataclass
+class BandSpec:
+    row: int
+    label: str
+    min_percent: Decimal
+
+
+@dataclass
+class ParsedIndexSet:
+    items: list[ItemSpec]
+    bands: list[BandSpec]
+
+    @property
+    def total_max(self) -> Decimal:
+        return sum(
+            (i.max_points or Decimal(0) for i in self.items if i.level == ItemLevel.AREA),
+            Decimal(0),
+        )
+
+    def count(self, level: str) -> int:
+        return sum(1 for item in self.items if item.level == level)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def parse_index_set_file(data: bytes, filename: str) -> ParsedIndexSet:
+    """Read and check a whole file; raise ImportFailed listing every problem."""
+    criteria = read_table(data, filename, sheet="criteria")
+    bands_table = read_table(data, filename, sheet="bands", required=False)
+    problems: list[ImportProblem] = []
+    if "subcriterion_code" in criteria.headers:
+        require_columns(criteria, SAMPLE_COLUMNS)
+        items = _items_from_sample_layout(criteria, problems)
+    else:
+        require_columns(criteria, CRITERIA_COLUMNS)
+        items = _items_from_criteria_layout(criteria, problems)
+    check_tree(items, problems)
+    bands = _bands(bands_table, problems) if bands_table is not None else []
+    if problems:
+        raise ImportFailed(problems)
+    return ParsedIndexSet(items=items, bands=bands)
+
+
+def _decimal(value, column, row, problems) -> Decimal | None:
+    try:
+        number = cell_decimal(value, column=column)
+    except CellError as exc:
+        problems.append(ImportProblem(row, str(exc)))
+        return None
+    if number is not None and number < 0:
+        problems.append(
+            ImportProblem(row, _("%(column)s cannot be negative.") % {"column": column})
+        )
+        return None
+    return number
+
+
+def _bool(value, column, row, problems, default=None):
+    try:
+        return cell_bool(value, column=column, default=default)
+    except CellError as exc:
+        problems.append(ImportProblem(row, str(exc)))
+        return default
+
+
+def _items_from_criteria_layout(table: Table, problems) -> list[ItemSpec]:
+    items = []
+    for row, values in table:
+        code = cell_text(values.get("code"))
+        name = cell_text(values.get("name"))
+        method_text = cell_text(values.get("method")).casefold()
+        if not code:
+            problems.append(ImportProblem(row, _("The code is empty.")))
+            continue
+        if not name:
+            problems.append(ImportProblem(row, _("Item “%(code)s” has no name.") % {"code": code}))
+        if method_text in ADJUSTMENT_METHODS:
+            level, method = ADJUSTMENT_METHODS[method_text], None
+        else:
+            depth = len(code.split("."))
+            level = TREE_LEVELS.get(depth)
+            if level is None:
+                problems.append(
+                    ImportProblem(
+                        row,
+                        _(
+                            "Code “%(code)s” has too many levels: use "
+                            "area.criterion.sub-criterion, e.g. 2.1.3."
+                        )
+                        % {"code": code},
+                    )
+                )
+                continue
+            method = None
+            if method_text:
+                method = METHOD_ALIASES.get(method_text)
+                if method is None:
+                    problems.append(
+                        ImportProblem(
+                            row,
+                            _("Unknown scoring method “%(method)s”; use one of: %(choices)s.")
+                            % {
+                                "method": values.get("method"),
+                                "choices": ", ".join(m.value for m in ScoringMethod),
+                            },
+                        )
+                    )
+        survey = _bool(values.get("survey"), "survey", row, problems, default=False)
+        if level == ItemLevel.SUB_CRITERION and survey:
+            if method not in (None, ScoringMethod.SURVEY):
+                problems.append(
+                    ImportProblem(
+                        row,
+                        _(
+                            "Item “%(code)s” is marked as a survey item but its method is "
+                            "“%(method)s”."
+                        )
+                        % {"code": code, "method": method},
+                    )
+                )
+            method = ScoringMethod.SURVEY
+        max_points = _decimal(values.get("max_points"), "max_points", row, problems)
+        # A row without points is kept so that duplicates and parents are still checked.
+        if (
+            max_points is None
+            and level not in (ItemLevel.AREA, ItemLevel.CRITERION)
+            and cell_text(values.get("max_points")) == ""
+        ):
+            problems.append(
+                ImportProblem(row, _("Item “%(code)s” has no max_points.") % {"code": code})
+            )
+        items.append(
+            ItemSpec(
+                row=row,
+                code=code,
+                name=name,
+                level=level,
+                max_points=max_points,
+                method=method,
+                rule=cell_text(values.get("rule")),
+                guidance=cell_text(values.get("guidance")),
+                evidence_required=_bool(
+                    values.get("evidence_required"), "evidence_required", row, problems
+                ),
+                survey=bool(survey),
+                parent_code=code.rsplit(".", 1)[0]
+                if level in (ItemLevel.CRITERION, ItemLevel.SUB_CRITERION)
+                else None,
+            )
+        )
+    return items
+
+
+def _items_from_sample_layout(table: Table, problems) -> list[ItemSpec]:
+    items: list[ItemSpec] = []
+    criteria: dict[str, ItemSpec] = {}
+    for row, values in table:
+        area_code = cell_text(values.get("area_code"))
+        criterion_code = cell_text(values.get("criterion_code"))
+        sub_code = cell_text(values.get("subcriterion_code"))
+        max_points = _decimal(values.get("max_points"), "max_points", row, problems)
+        if not area_code:
+            problems.append(ImportProblem(row, _("The area code is empty.")))
+            continue
+        rule = cell_text(values.get("scoring_rule"))
+        if not criterion_code and not sub_code:
+            items.append(
+                ItemSpec(
+                    row=row,
+                    code=area_code,
+                    name=cell_text(values.get("area_name")),
+                    level=ItemLevel.AREA,
+                    max_points=max_points,
+                    guidance=rule,
+                )
+            )
+            continue
+        if criterion_code and criterion_code not in criteria:
+            criterion = ItemSpec(
+                row=row,
+                code=criterion_code,
+                name=cell_text(values.get("criterion_name")),
+                level=ItemLevel.CRITERION,
+                max_points=None,
+                parent_code=area_code,
+            )
+            criteria[criterion_code] = criterion
+            items.append(criterion)
+        if not sub_code:
+            if criterion_code and max_points is not None:
+                criteria[criterion_code].max_points = max_points
+            continue
+        name = cell_text(values.get("subcriterion_name"))
+        if not name:
+            problems.append(
+                ImportProblem(row, _("Item “%(code)s” has no name.") % {"code": sub_code})
+            )
+        if max_points is None and cell_text(values.get("max_points")) == "":
+            problems.append(
+                ImportProblem(row, _("Item “%(code)s” has no max_points.") % {"code": sub_code})
+            )
+        items.append(
+            ItemSpec(
+                row=row,
+                code=sub_code,
+                name=name,
+                level=ItemLevel.SUB_CRITERION,
+                max_points=max_points,
+                rule=rule,
+                parent_code=criterion_code or None,
+            )
+        )
+    return items
+
+
+def _bands(table: Table, problems) -> list[BandSpec]:
+    require_columns(table, BAND_COLUMNS)
+    bands, labels, minima = [], {}, {}
+    for row, values in table:
+        label = cell_text(values.get("label"))
+        if not label:
+            problems.append(ImportProblem(row, _("Band label is empty (sheet “bands”).")))
+            continue
+        minimum = _decimal(values.get("min_percent"), "min_percent", row, problems)
+        if minimum is None:
+            if cell_text(values.get("min_percent")) == "":
+                problems.append(
+                    ImportProblem(row, _("Band “%(label)s” has no min_percent.") % {"label": label})
+                )
+            continue
+        if minimum > 100:
+            problems.append(
+                ImportProblem(
+                    row, _("Band “%(label)s”: min_percent must be at most 100.") % {"label": label}
+                )
+            )
+            continue
+        if label in labels:
+            problems.append(
+                ImportProblem(
+                    row,
+                    _("Band “%(label)s” is already on row %(first)s.")
+                    % {"label": label, "first": labels[label]},
+                )
+            )
+            continue
+        if minimum in minima:
+            problems.append(
+                ImportProblem(
+                    row, _("Two bands start at %(min)s%%.") % {"min": format_number(minimum, None)}
+                )
+            )
+            continue
+        labels[label], minima[minimum] = row, row
+        bands.append(BandSpec(row=row, label=label, min_percent=minimum))
+    return bands
+
+
+# ---------------------------------------------------------------- writing
+
+
+def index_set_import(
+    *,
+    period: AssessmentPeriod,
+    unit_kind: UnitKind,
+    data: bytes,
+    filename: str,
+    by=None,
+    name: str = "",
+    bands: list[tuple[str, Decimal]] | None = None,
+) -> IndexSet:
+    """Create the period's index set for `unit_kind` from a file, as a new current version.
+
+    `bands` (label, min %) is used when the file has no `bands` sheet (a CSV has only one).
+    """
+    parsed = parse_index_set_file(data, filename)
+    band_specs = parsed.bands or [BandSpec(0, label, Decimal(m)) for label, m in (bands or [])]
+    with transaction.atomic():
+        try:
+            version, retired = index_set_start_version(period=period, unit_kind=unit_kind)
+        except ValidationError as exc:
+            raise ImportFailed([ImportProblem(None, message) for message in exc.messages]) from exc
+        index_set = IndexSet.objects.create(
+            period=period,
+            unit_kind=unit_kind,
+            version=version,
+            source=filename[:255],
+            name=name
+            or _("Index set for %(kind)s %(year)s") % {"kind": unit_kind, "year": period.year},
+        )
+        _create_items(index_set, parsed.items)
+        Band.objects.bulk_create(
+            Band(index_set=index_set, label=b.label, min_percent=b.min_percent) for b in band_specs
+        )
+        index_set_finish_version(
+            new=index_set,
+            retired=retired,
+            by=by,
+            action="import_index_set",
+            reason=_("Imported from %(file)s") % {"file": filename},
+        )
+    return index_set
+
+
+def _create_items(index_set: IndexSet, specs: list[ItemSpec]) -> None:
+    created: dict[str, IndexItem] = {}
+    # Parents before children, in file order within a level, positions following the file.
+    order = {
+        ItemLevel.AREA: 0,
+        ItemLevel.CRITERION: 1,
+        ItemLevel.SUB_CRITERION: 2,
+        ItemLevel.BONUS: 0,
+        ItemLevel.PENALTY: 0,
+    }
+    positions = {spec.code: position for position, spec in enumerate(_tree_order(specs), start=1)}
+    for level_rank in (0, 1, 2):
+        batch = []
+        for spec in specs:
+            if order[spec.level] != level_rank:
+                continue
+            parsed = spec.parsed
+            is_survey = parsed is not None and parsed.method == ScoringMethod.SURVEY
+            evidence = spec.evidence_required
+            if evidence is None:
+                evidence = (
+                    spec.level in (ItemLevel.SUB_CRITERION, ItemLevel.BONUS, ItemLevel.PENALTY)
+                    and not is_survey
+                )
+            batch.append(
+                IndexItem(
+                    index_set=index_set,
+                    parent=created.get(spec.parent_code) if spec.parent_code else None,
+                    level=spec.level,
+                    code=spec.code,
+                    name=spec.name,
+                    guidance=spec.guidance,
+                    max_points=spec.max_points,
+                    method=parsed.method if parsed else ScoringMethod.MANUAL,
+                    method_params=parsed.params if parsed else {},
+                    rule=spec.rule,
+                    evidence_required=evidence,
+                    not_applicable_allowed=parsed.not_applicable_allowed if parsed else False,
+                    not_applicable_condition=parsed.not_applicable_condition if parsed else "",
+                    position=positions[spec.code],
+                )
+            )
+        for item in IndexItem.objects.bulk_create(batch):
+            created[item.code] = item
+
+
+def _tree_order(specs: list[ItemSpec]) -> list[ItemSpec]:
+    """Areas each followed by their criteria and sub-criteria; bonus and penalty lines last."""
+    ordered = []
+
+    def walk(spec):
+        ordered.append(spec)
+        for child in spec.children:
+            walk(child)
+
+    for spec in specs:
+        if spec.level == ItemLevel.AREA:
+            walk(spec)
+    ordered.extend(s for s in specs if s.level in (ItemLevel.BONUS, ItemLevel.PENALTY))
+    return ordered

@@ -1,0 +1,202 @@
+"""Fixtures shared by the suite: personas for the permission matrix, Chromium for browser tests,
+and a real Celery worker process for the integration tests."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.factories import (
+    OrganiserFactory,
+    RoleGrantFactory,
+    UnitFactory,
+    UnitKindFactory,
+    UserFactory,
+)
+from units.roles import Role
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("PARINDEX_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+_skipped_browser_tests: list[str] = []
+
+
+# ---------------------------------------------------------------- personas
+
+
+@pytest.fixture
+def personas(db):
+    """One user per role of the permission matrix, over two units of one organiser."""
+    organiser = OrganiserFactory(code="org-main", name="Sở Nội vụ tỉnh Hòa An")
+    kind = UnitKindFactory()
+    unit_a = UnitFactory(code="A", name="Sở Tư pháp", kind=kind, organiser=organiser)
+    unit_b = UnitFactory(code="B", name="Sở Y tế", kind=kind, organiser=organiser)
+    people = {
+        "staff_a": RoleGrantFactory(role=Role.UNIT_STAFF, unit=unit_a).user,
+        "staff_b": RoleGrantFactory(role=Role.UNIT_STAFF, unit=unit_b).user,
+        "appraiser": RoleGrantFactory(
+            role=Role.APPRAISER, organiser=organiser, area_codes="2"
+        ).user,
+        "chair": RoleGrantFactory(role=Role.COUNCIL_CHAIR, organiser=organiser).user,
+        "home_affairs": RoleGrantFactory(role=Role.HOME_AFFAIRS, organiser=organiser).user,
+        "admin": UserFactory(is_superuser=True, is_staff=True),
+    }
+    return {"organiser": organiser, "kind": kind, "unit_a": unit_a, "unit_b": unit_b, **people}
+
+
+# ---------------------------------------------------------------- browser
+
+
+def chromium_available() -> bool:
+    return Path(CHROMIUM).exists()
+
+
+def pytest_collection_modifyitems(config, items):
+    if chromium_available():
+        return
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}: browser tests skipped")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+            _skipped_browser_tests.append(item.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if _skipped_browser_tests:
+        terminalreporter.write_sep("!", "BROWSER TESTS SKIPPED", red=True, bold=True)
+        terminalreporter.write_line(
+            f"{len(_skipped_browser_tests)} browser test(s) did not run: Chromium is not at "
+            f"{CHROMIUM}. Install it with `apt-get install chromium` (or set PARINDEX_CHROMIUM)."
+        )
+        terminalreporter.write_sep("!", red=True, bold=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright runs an event loop in this thread; Django's ORM calls in the test are still
+    # synchronous and safe, so tell Django not to refuse them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot_dir() -> Path:
+    path = ROOT / "var" / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# ---------------------------------------------------------------- celery worker
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings):
+    """A real `celery worker` process on the configured Redis broker, reading the test database.
+    Integration tests only: they need PostgreSQL (the worker is another process) and a broker."""
+    from django.db import connection
+
+    broker = settings.PARINDEX_TEST_BROKER_URL
+    if not broker or connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL and CELERY_BROKER_URL (run by .ci/run)")
+    from parindex.celery import app
+
+    queue = f"parindex-test-{uuid.uuid4().hex[:8]}"
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "parindex.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}?conn_max_age=0",
+        "CELERY_BROKER_URL": broker,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+    }
+    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
+    process = subprocess.Popen(
+        [
+            celery,
+            "-A",
+            "parindex",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    previous = (app.conf.task_always_eager, app.conf.task_default_queue, app.conf.broker_url)
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    app.conf.broker_url = broker
+    try:
+        _wait_for_worker(app, queue, process)
+        yield process
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue, app.conf.broker_url = previous
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _wait_for_worker(app, queue, process, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"celery worker exited:\n{process.stdout.read()}")
+        # Ping our own worker only: other runs may share the broker.
+        replies = app.control.ping(destination=[f"{queue}@{socket.gethostname()}"], timeout=1.0)
+        if replies:
+            return
+        time.sleep(0.5)
+    raise RuntimeError("celery worker did not answer within 60 s")
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

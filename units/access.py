@@ -1,0 +1,130 @@
+"""Who may do what to which unit. Every view and selector narrows its data through here."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from .models import Organiser, RoleGrant, Unit
+from .roles import ROLE_PERMISSIONS, Permission, Role
+
+_CACHE_ATTR = "_parindex_scopes"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one role grant covers, resolved once per request."""
+
+    role: Role
+    unit_id: int | None = None
+    organiser_id: int | None = None
+    area_codes: frozenset[str] = frozenset()  # empty: every area
+    unit_ids: frozenset[int] = frozenset()  # empty: every unit of the organiser
+    everything: bool = False  # the system admin
+
+    def covers_unit(self, unit: Unit) -> bool:
+        if self.everything:
+            return True
+        if self.role == Role.UNIT_STAFF:
+            return unit.pk == self.unit_id
+        if unit.organiser_id != self.organiser_id:
+            return False
+        return not self.unit_ids or unit.pk in self.unit_ids
+
+    def covers_area(self, area_code: str | None) -> bool:
+        return area_code is None or not self.area_codes or area_code in self.area_codes
+
+    def unit_filter(self) -> Q:
+        if self.everything:
+            return Q()
+        if self.role == Role.UNIT_STAFF:
+            return Q(pk=self.unit_id)
+        condition = Q(organiser_id=self.organiser_id)
+        if self.unit_ids:
+            condition &= Q(pk__in=self.unit_ids)
+        return condition
+
+
+def scopes_of(user) -> list[Scope]:
+    """The user's role scopes; cached on the user object for the length of a request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    scopes = [Scope(role=Role.SYSTEM_ADMIN, everything=True)] if user.is_superuser else []
+    grants = RoleGrant.objects.filter(user=user).prefetch_related("scoped_units")
+    for grant in grants:
+        scopes.append(
+            Scope(
+                role=Role(grant.role),
+                unit_id=grant.unit_id,
+                organiser_id=grant.organiser_id,
+                area_codes=frozenset(grant.area_code_list),
+                unit_ids=frozenset(unit.pk for unit in grant.scoped_units.all()),
+            )
+        )
+    setattr(user, _CACHE_ATTR, scopes)
+    return scopes
+
+
+def forget_scopes(user) -> None:
+    """Drop the cached scopes after the user's grants change."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def roles_of(user) -> set[Role]:
+    return {scope.role for scope in scopes_of(user)}
+
+
+def has_role(user, *roles: Role) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def has_permission(
+    user, permission: Permission, *, unit: Unit, area_code: str | None = None
+) -> bool:
+    """Whether the user holds `permission` over `unit` (and, for area-scoped appraisers, over
+    the area)."""
+    return any(
+        permission in ROLE_PERMISSIONS[scope.role]
+        and scope.covers_unit(unit)
+        and scope.covers_area(area_code)
+        for scope in scopes_of(user)
+    )
+
+
+def area_codes_for(user, permission: Permission, *, unit: Unit) -> frozenset[str] | None:
+    """The areas of `unit` the user may act on with `permission`: None means every area,
+    an empty set means none."""
+    codes: set[str] = set()
+    for scope in scopes_of(user):
+        if permission in ROLE_PERMISSIONS[scope.role] and scope.covers_unit(unit):
+            if not scope.area_codes:
+                return None
+            codes |= scope.area_codes
+    return frozenset(codes)
+
+
+def units_for(user, permission: Permission) -> QuerySet[Unit]:
+    """Every unit the user holds `permission` over. Empty for anonymous users."""
+    conditions = [
+        scope.unit_filter()
+        for scope in scopes_of(user)
+        if permission in ROLE_PERMISSIONS[scope.role]
+    ]
+    if not conditions:
+        return Unit.objects.none()
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return Unit.objects.filter(combined)
+
+
+def organisers_for(user, permission: Permission) -> QuerySet[Organiser]:
+    """Organisers the user acts for with `permission` (Home Affairs work, council work)."""
+    scopes = [s for s in scopes_of(user) if permission in ROLE_PERMISSIONS[s.role]]
+    if any(scope.everything for scope in scopes):
+        return Organiser.objects.all()
+    ids = {scope.organiser_id for scope in scopes if scope.organiser_id}
+    return Organiser.objects.filter(pk__in=ids)

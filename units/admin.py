@@ -1,0 +1,139 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from parindex.admin_imports import FileImportAdminMixin, ImportFileForm, SpreadsheetExportMixin
+
+from .models import Organiser, RankingGroup, RoleGrant, Unit, UnitKind, User
+from .resources import RankingGroupResource, UnitKindResource, UnitResource
+from .services import ranking_groups_import, units_import
+
+admin.site.site_header = gettext_lazy("PAR Index portal — administration")
+admin.site.site_title = gettext_lazy("PAR Index administration")
+admin.site.index_title = gettext_lazy("System administration")
+
+
+@admin.register(UnitKind)
+class UnitKindAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+    resource_classes = [UnitKindResource]
+    list_display = ("code", "name", "short_name", "aliases", "position")
+    list_editable = ("position",)
+    search_fields = ("code", "name", "aliases")
+
+
+@admin.register(Organiser)
+class OrganiserAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "issuing_body", "place_name")
+    search_fields = ("code", "name")
+
+
+@admin.register(RankingGroup)
+class RankingGroupAdmin(FileImportAdminMixin, SpreadsheetExportMixin, admin.ModelAdmin):
+    resource_classes = [RankingGroupResource]
+    import_help = gettext_lazy(
+        "Columns: code, name; optional: organiser (code), kind (unit kind code), position. "
+        "Existing codes are updated."
+    )
+    list_display = ("code", "name", "organiser", "kind", "unit_count", "position")
+    list_filter = ("organiser", "kind")
+    search_fields = ("code", "name")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(unit_total=Count("units"))
+
+    @admin.display(description=gettext_lazy("units"), ordering="unit_total")
+    def unit_count(self, group):
+        return group.unit_total
+
+    def run_import(self, request, form, data, filename):
+        summary = ranking_groups_import(data=data, filename=filename)
+        return _("%(created)s ranking groups created, %(updated)s updated.") % {
+            "created": summary.created,
+            "updated": summary.updated,
+        }
+
+
+class UnitImportForm(ImportFileForm):
+    organiser = forms.ModelChoiceField(
+        Organiser.objects.all(),
+        required=False,
+        label=gettext_lazy("Organiser"),
+        help_text=gettext_lazy("For rows without an “organiser” column value."),
+    )
+
+
+@admin.register(Unit)
+class UnitAdmin(FileImportAdminMixin, SpreadsheetExportMixin, admin.ModelAdmin):
+    resource_classes = [UnitResource]
+    import_form_class = UnitImportForm
+    import_help = gettext_lazy(
+        "Columns: code, name, kind, parent, group (ranking-group code, empty = not ranked); "
+        "optional: organiser, active, valid_from_year, valid_to_year. Existing codes are "
+        "updated. Rows are numbered as in Excel (the header is row 1)."
+    )
+    list_display = (
+        "code",
+        "name",
+        "kind",
+        "parent",
+        "ranking_group",
+        "active",
+        "valid_from_year",
+        "valid_to_year",
+    )
+    list_filter = ("kind", "organiser", "ranking_group", "active")
+    search_fields = ("code", "name")
+    list_select_related = ("kind", "parent", "ranking_group")
+    autocomplete_fields = ("parent", "predecessors")
+    list_per_page = 50
+
+    def run_import(self, request, form, data, filename):
+        organiser = form.cleaned_data.get("organiser")
+        summary = units_import(
+            data=data, filename=filename, organiser_code=organiser.code if organiser else None
+        )
+        message = _("%(created)s units created, %(updated)s updated.") % {
+            "created": summary.created,
+            "updated": summary.updated,
+        }
+        if summary.new_kinds:
+            message += " " + _("New unit kinds: %(kinds)s.") % {
+                "kinds": ", ".join(summary.new_kinds)
+            }
+        if summary.new_groups:
+            message += " " + _("New ranking groups: %(groups)s.") % {
+                "groups": ", ".join(summary.new_groups)
+            }
+        return message
+
+
+class RoleGrantInline(admin.TabularInline):
+    model = RoleGrant
+    extra = 0
+    autocomplete_fields = ("unit", "scoped_units")
+    fields = ("role", "unit", "organiser", "area_codes", "scoped_units")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [RoleGrantInline]
+    list_display = ("username", "full_name", "email", "job_title", "is_active", "is_superuser")
+    search_fields = ("username", "full_name", "email")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (gettext_lazy("Personal info"), {"fields": ("full_name", "job_title", "email", "phone")}),
+        (gettext_lazy("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (gettext_lazy("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "email", "password1", "password2"),
+            },
+        ),
+    )

@@ -1,0 +1,72 @@
+"""Roles and the permissions each grants — declared once; every access check reads this table."""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    UNIT_STAFF = "unit_staff", _("Unit staff")
+    APPRAISER = "appraiser", _("Appraiser")
+    COUNCIL_CHAIR = "council_chair", _("Council chair")
+    HOME_AFFAIRS = "home_affairs", _("Home Affairs officer")
+    # Not granted through RoleGrant: a system admin is a Django superuser.
+    SYSTEM_ADMIN = "system_admin", _("System admin")
+
+
+class Permission(StrEnum):
+    VIEW_ASSESSMENT = "view_assessment"
+    EDIT_SELF_ASSESSMENT = "edit_self_assessment"
+    SUBMIT_SELF_ASSESSMENT = "submit_self_assessment"
+    ANSWER_EXPLANATION = "answer_explanation"
+    APPRAISE = "appraise"
+    FINALISE_APPRAISAL = "finalise_appraisal"
+    REOPEN_APPRAISAL = "reopen_appraisal"
+    REOPEN_SELF_ASSESSMENT = "reopen_self_assessment"
+    MANAGE_PERIOD = "manage_period"
+    ENTER_SURVEY = "enter_survey"
+    VIEW_RESULTS = "view_results"
+    PUBLISH_RESULTS = "publish_results"
+    BUILD_REPORTS = "build_reports"
+    VIEW_AUDIT = "view_audit"
+
+
+P = Permission
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.UNIT_STAFF: frozenset(
+        {P.VIEW_ASSESSMENT, P.EDIT_SELF_ASSESSMENT, P.SUBMIT_SELF_ASSESSMENT, P.ANSWER_EXPLANATION}
+    ),
+    Role.APPRAISER: frozenset({P.VIEW_ASSESSMENT, P.APPRAISE, P.VIEW_AUDIT}),
+    Role.COUNCIL_CHAIR: frozenset(
+        {
+            P.VIEW_ASSESSMENT,
+            P.APPRAISE,
+            P.FINALISE_APPRAISAL,
+            P.REOPEN_APPRAISAL,
+            P.VIEW_RESULTS,
+            P.VIEW_AUDIT,
+        }
+    ),
+    Role.HOME_AFFAIRS: frozenset(
+        {
+            P.VIEW_ASSESSMENT,
+            P.REOPEN_SELF_ASSESSMENT,
+            P.MANAGE_PERIOD,
+            P.ENTER_SURVEY,
+            P.VIEW_RESULTS,
+            P.PUBLISH_RESULTS,
+            P.BUILD_REPORTS,
+            P.VIEW_AUDIT,
+        }
+    ),
+    # The system admin runs the system; scores belong to accountable officials, so the admin
+    # reads everything but neither self-assesses, appraises nor publishes.
+    Role.SYSTEM_ADMIN: frozenset(
+        {P.VIEW_ASSESSMENT, P.MANAGE_PERIOD, P.VIEW_RESULTS, P.BUILD_REPORTS, P.VIEW_AUDIT}
+    ),
+}
+
+# Roles whose scope is an organiser (all its units) rather than one unit.
+ORGANISER_ROLES = frozenset({Role.APPRAISER, Role.COUNCIL_CHAIR, Role.HOME_AFFAIRS})
