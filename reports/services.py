@@ -13,6 +13,10 @@ from .models import Report, ReportKind, ReportStatus
 logger = logging.getLogger(__name__)
 
 
+class ReportError(Exception):
+    """A report that cannot be built for a reason the user can act on; the message says it."""
+
+
 def report_request(
     *, kind: ReportKind, requested_by, period=None, params: dict | None = None
 ) -> Report:
@@ -45,11 +49,16 @@ def report_build(*, report_id: int) -> Report:
     try:
         filename, content = RENDERERS[ReportKind(report.kind)](report, progress)
     except Exception as exc:
-        logger.exception("Report %s failed", report_id)
+        if isinstance(exc, ReportError):
+            error = str(exc)
+        else:
+            logger.exception("Report %s failed", report_id)
+            error = _(
+                "The report could not be built because of a system error. Try again; if it "
+                "fails again, tell the administrator (report #%(id)s)."
+            ) % {"id": report_id}
         Report.objects.filter(pk=report_id).update(
-            status=ReportStatus.FAILED,
-            finished_at=timezone.now(),
-            error=_("The report could not be built: %(error)s") % {"error": exc},
+            status=ReportStatus.FAILED, finished_at=timezone.now(), error=error
         )
         report.refresh_from_db()
         return report

@@ -5,6 +5,7 @@ read-only; the audit log can be read and exported, never changed."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -337,6 +338,7 @@ class EvidenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("stage", "assessment__period__year")
     search_fields = ("document_number", "original_name", "assessment__unit__name")
     exclude = ("file",)  # files are opened through the portal's permission-checked views
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(SurveyResult)

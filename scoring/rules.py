@@ -6,9 +6,9 @@ that nothing passes through a float.
 """
 
 import re
-from itertools import pairwise
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 
 from django.utils.translation import gettext as _
 

@@ -2,4 +2,4 @@ from django.conf import settings
 
 
 def portal(request):
-    return {"site_name": settings.PARINDEX_SITE_NAME}
+    return {"portal_name": settings.PARINDEX_SITE_NAME}

@@ -4,7 +4,7 @@ Every value comes from the environment; missing essentials fail loudly at start-
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, DATABASES, STORAGES
+from .base import CELERY_BROKER_URL, DATABASES, MIDDLEWARE, STORAGES
 from .env import env_bool, env_int, env_list, env_str
 
 DEBUG = False
@@ -17,6 +17,8 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 if not CELERY_BROKER_URL:
     raise ImproperlyConfigured("CELERY_BROKER_URL must point at Redis in production.")
 
+# gunicorn serves the static files itself (compressed, cache-busting names) via WhiteNoise.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -1,6 +1,7 @@
 """An index set as a workbook in the layout the import reads: `criteria` and `bands` sheets."""
 
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from parindex.tabular import SheetSpec, csv_bytes, xlsx_bytes
 from scoring.models import IndexSet
@@ -39,8 +40,14 @@ def index_set_file(index_set: IndexSet, suffix: str = ".xlsx") -> tuple[str, byt
 
 
 def render_index_set_workbook(report, progress) -> tuple[str, bytes]:
-    index_set = IndexSet.objects.select_related("period", "unit_kind").get(
-        pk=report.params["index_set_id"]
+    from reports.services import ReportError  # services import the renderers
+
+    index_set = (
+        IndexSet.objects.select_related("period", "unit_kind")
+        .filter(pk=report.params.get("index_set_id"))
+        .first()
     )
+    if index_set is None:
+        raise ReportError(_("The index set of this report no longer exists."))
     progress(10)
     return index_set_file(index_set)

@@ -30,6 +30,7 @@ from scoring.services.index_set_import import index_set_import
 from scoring.services.index_sets import index_set_clone
 from scoring.services.periods import period_for_year
 from scoring.workflow import AssessmentStatus, PeriodStatus
+from units.kinds import ensure_standard_kinds
 from units.models import Organiser, RankingGroup, RoleGrant, Unit, UnitKind, User
 from units.roles import Role
 
@@ -225,7 +226,7 @@ def load_demo_province(*, seed: int = 2026) -> list[DemoAccount]:
             issuing_body="UBND TỈNH HÒA AN",
             place_name="Hòa An",
         )
-        kinds = {kind.code: kind for kind in UnitKind.objects.all()}
+        kinds = ensure_standard_kinds(UnitKind)
         province_kind, _ = UnitKind.objects.get_or_create(
             code="province", defaults={"name": "UBND cấp tỉnh", "short_name": "tỉnh", "position": 0}
         )
@@ -362,10 +363,8 @@ def _user(username, full_name, job_title, *, superuser=False) -> User:
 
 def _build_accounts(organiser, units) -> list[DemoAccount]:
     accounts = []
-    _user("admin", "Quản trị hệ thống", "Trung tâm CNTT", superuser=True)
-    accounts.append(
-        DemoAccount("admin", "Quản trị hệ thống", Role.SYSTEM_ADMIN.label, "toàn hệ thống")
-    )
+    admin = _user("admin", "Trịnh Quốc Hưng", "Quản trị hệ thống, Trung tâm CNTT", superuser=True)
+    accounts.append(DemoAccount("admin", admin.full_name, Role.SYSTEM_ADMIN.label, "toàn hệ thống"))
     officer = _user("noivu", "Nguyễn Thị Mai", "Chuyên viên Phòng CCHC, Sở Nội vụ")
     RoleGrant.objects.create(user=officer, role=Role.HOME_AFFAIRS, organiser=organiser)
     accounts.append(

@@ -1,23 +1,12 @@
-"""The three unit kinds every Vietnamese province uses, so an empty database can take files at
-once. They stay data: an organiser renames them, adds kinds, or retires them."""
+"""The three standard unit kinds, so that an empty database can take files at once."""
 
 from django.db import migrations
 
-STANDARD_KINDS = [
-    ("department", "Sở, ban, ngành", "sở, ban, ngành", "so, sở, sở ban ngành, so-ban-nganh", 1),
-    ("district", "UBND cấp huyện", "huyện, thị xã, thành phố", "huyen, huyện, ubnd huyện", 2),
-    ("commune", "UBND cấp xã", "xã, phường, thị trấn", "xa, xã, ubnd xã, phuong, phường", 3),
-]
+from units.kinds import ensure_standard_kinds
 
 
 def create_kinds(apps, schema_editor):
-    UnitKind = apps.get_model("units", "UnitKind")
-    for code, name, short_name, aliases, position in STANDARD_KINDS:
-        UnitKind.objects.get_or_create(
-            code=code,
-            defaults={"name": name, "short_name": short_name, "aliases": aliases,
-                      "position": position},
-        )
+    ensure_standard_kinds(apps.get_model("units", "UnitKind"))
 
 
 class Migration(migrations.Migration):

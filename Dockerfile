@@ -1,0 +1,31 @@
+# Production image: gunicorn serves the portal, the same image runs Celery workers and beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    DJANGO_SETTINGS_MODULE=parindex.settings.prod
+
+# Pango/HarfBuzz for WeasyPrint, Liberation fonts (Times New Roman's metric twin) for reports.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+       libharfbuzz-subset0 fonts-liberation2 \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY parindex ./parindex
+COPY units ./units
+COPY scoring ./scoring
+COPY reports ./reports
+RUN pip install .
+COPY . .
+
+# Static files are collected at build time; the values below only satisfy the settings' checks.
+RUN SECRET_KEY=build ALLOWED_HOSTS=build DATABASE_URL=postgres://build@localhost/build \
+    CELERY_BROKER_URL=redis://localhost:6379/0 python manage.py collectstatic --noinput
+
+RUN useradd --system --uid 1000 --home /app parindex && mkdir -p /data/media \
+    && chown -R parindex /data
+USER parindex
+EXPOSE 8000
+CMD ["gunicorn", "parindex.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--timeout", "120", "--access-logfile", "-"]

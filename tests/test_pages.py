@@ -1,0 +1,184 @@
+"""What a person sees: the Vietnamese login page, the home page, and an admin where a system
+admin can browse every model — and where imports and edits keep the rules."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+from django.urls import reverse
+
+from scoring.models import AuditEntry, IndexItem, IndexSet
+from tests.factories import PeriodFactory, UnitKindFactory, UserFactory
+from tests.helpers import csv_text
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def demo_admin(demo, client):
+    """The demo's system admin, logged in."""
+    client.login(username="admin", password="parindex-demo")
+    return client
+
+
+def test_login_page_is_vietnamese(client, db):
+    response = client.get(reverse("login"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="vi">' in html
+    for text in ("Đăng nhập", "Tên đăng nhập", "Mật khẩu"):
+        assert text in html
+
+
+def test_wrong_password_is_explained_in_vietnamese(client, db):
+    UserFactory(username="noivu")
+    response = client.post(reverse("login"), {"username": "noivu", "password": "sai"})
+    assert response.status_code == 200
+    assert "mật khẩu chính xác" in response.content.decode()
+
+
+def test_home_requires_login_then_shows_roles_and_periods(client, demo):
+    assert client.get(reverse("home")).status_code == 302
+    client.login(username="thamdinh.tuphap", password="parindex-demo")
+    html = client.get(reverse("home")).content.decode()
+    assert "Thành viên Hội đồng thẩm định" in html
+    assert "lĩnh vực 2" in html
+    assert "Sở Nội vụ tỉnh Hòa An" in html
+    assert "15/12/2026" in html  # the deadline, written dd/mm/yyyy
+
+
+def test_unit_staff_see_their_own_assessment_only(client, demo):
+    client.login(username="sotuphap", password="parindex-demo")
+    html = client.get(reverse("home")).content.decode()
+    assert "Sở Tư pháp" in html
+    assert "Sở Y tế" not in html
+
+
+def test_healthz(client, db):
+    assert client.get("/healthz").content == b"ok"
+
+
+def test_unit_staff_cannot_open_the_admin(client, demo):
+    client.login(username="sotuphap", password="parindex-demo")
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_system_admin_can_browse_every_model(demo_admin):
+    for model, model_admin in admin.site._registry.items():
+        info = model._meta.app_label, model._meta.model_name
+        changelist = demo_admin.get(reverse("admin:{}_{}_changelist".format(*info)))
+        assert changelist.status_code == 200, model
+        obj = model_admin.get_queryset(changelist.wsgi_request).first()
+        if obj is None:
+            continue
+        page = demo_admin.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
+        assert page.status_code == 200, model
+
+
+def test_admin_is_vietnamese(demo_admin):
+    html = demo_admin.get(reverse("admin:index")).content.decode()
+    assert "Quản trị" in html
+    assert "Bộ chỉ số" in html or "bộ chỉ số" in html
+
+
+def test_audit_log_cannot_be_edited_or_deleted_in_the_admin(demo_admin):
+    entry = AuditEntry.objects.first()
+    change_url = reverse("admin:scoring_auditentry_change", args=[entry.pk])
+    delete_url = reverse("admin:scoring_auditentry_delete", args=[entry.pk])
+    demo_admin.post(change_url, {"reason": "sửa"})
+    assert demo_admin.post(delete_url, {"post": "yes"}).status_code == 403
+    entry.refresh_from_db()
+    assert entry.reason != "sửa"
+
+
+def test_admin_index_set_import_shows_every_problem_and_imports_nothing(admin_client, db):
+    period, kind = PeriodFactory(), UnitKindFactory()
+    bad = csv_text(
+        [
+            ["code", "name", "max_points", "method", "rule", "evidence_required", "survey"],
+            ["1", "Lĩnh vực", "5", "", "", "", ""],
+            ["1.1", "Tiêu chí", "5", "", "", "", ""],
+            ["1.1.1", "Tiêu chí thành phần", "bốn", "", "", "1", "0"],
+        ]
+    )
+    url = reverse("admin:scoring_indexset_import_file")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = admin_client.post(
+        url, {"period": period.pk, "unit_kind": kind.pk, "file": SimpleUploadedFile("set.csv", bad)}
+    )
+    html = response.content.decode()
+    assert "Dòng 4" in html and "bốn" in html
+    assert "Dữ liệu chưa bị thay đổi" in html
+    assert not IndexSet.objects.exists()
+    with open("scoring/demo_data/index-set-department.csv", "rb") as handle:
+        good = handle.read()
+    response = admin_client.post(
+        url,
+        {"period": period.pk, "unit_kind": kind.pk, "file": SimpleUploadedFile("sample.csv", good)},
+    )
+    assert response.status_code == 302
+    assert IndexSet.objects.get().items.filter(level="sub_criterion").count() == 49
+
+
+def test_admin_refuses_an_oversized_import(admin_client, db, settings):
+    settings.PARINDEX_IMPORT_MAX_MB = 1
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    big = SimpleUploadedFile("big.csv", b"code,name\n" + b"x" * (1024 * 1024 + 10))
+    response = admin_client.post(reverse("admin:units_unit_import_file"), {"file": big})
+    assert "1 MB" in response.content.decode()
+
+
+def test_admin_edit_of_an_index_set_keeps_the_sums_and_is_audited(demo_admin):
+    index_set = IndexSet.objects.filter(period__year=2026, unit_kind__code="department").get()
+    url = reverse("admin:scoring_indexset_change", args=[index_set.pk])
+    form = demo_admin.get(url).context["adminform"].form
+    inline = demo_admin.get(url).context["inline_admin_formsets"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "period": index_set.period_id,
+            "unit_kind": index_set.unit_kind_id,
+            "bonus_cap": "",
+            "penalty_cap": "",
+        }
+    )
+    for formset in inline:
+        management = formset.formset.management_form
+        for field in management:
+            data[f"{formset.formset.prefix}-{field.name}"] = field.value()
+        for index, inline_form in enumerate(formset.formset.forms):
+            prefix = f"{formset.formset.prefix}-{index}"
+            for name, field in inline_form.fields.items():
+                value = inline_form.initial.get(name, field.initial)
+                if isinstance(value, bool):
+                    if value:
+                        data[f"{prefix}-{name}"] = "on"
+                    continue
+                data[f"{prefix}-{name}"] = "" if value is None else value
+    target = index_set.items.get(code="1.1.1")
+    items_prefix = next(f.formset.prefix for f in inline if f.formset.model is IndexItem)
+    position = list(index_set.items.order_by("position")).index(target)
+
+    data[f"{items_prefix}-{position}-max_points"] = "0.75"  # breaks the sum of 1.1 and 1
+    response = demo_admin.post(url, data)
+    assert response.status_code == 200
+    assert "1.1" in response.content.decode()
+    target.refresh_from_db()
+    assert target.max_points == Decimal("0.5")
+
+    data[f"{items_prefix}-{position}-max_points"] = "0.5"
+    data[f"{items_prefix}-{position}-name"] = "Ban hành kế hoạch CCHC năm đúng hạn"
+    response = demo_admin.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    target.refresh_from_db()
+    assert target.name == "Ban hành kế hoạch CCHC năm đúng hạn"
+    entry = AuditEntry.objects.get(field="name", object_id=str(target.pk))
+    assert entry.new_value == target.name and entry.actor.is_superuser

@@ -1,0 +1,76 @@
+"""Configuration comes from environment variables only, and production passes Django's
+deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from parindex.settings.env import database_from_url, env_bool, env_list
+
+ROOT = Path(__file__).resolve().parent.parent
+PROD_ENV = {
+    "DJANGO_SETTINGS_MODULE": "parindex.settings.prod",
+    "SECRET_KEY": "k9$2vH!q7Lm@4xZp#8rT&1wYc^5nB*3dF%6gJ)0sA(eU+iO=oP",
+    "ALLOWED_HOSTS": "cchc.hoaan.gov.vn",
+    "DATABASE_URL": "postgres://parindex:secret@db:5432/parindex",
+    "CELERY_BROKER_URL": "redis://redis:6379/0",
+}
+
+
+def test_database_urls():
+    postgres = database_from_url("postgres://u:p%40ss@db.local:6543/parindex")
+    assert (
+        postgres["ENGINE"],
+        postgres["USER"],
+        postgres["PASSWORD"],
+        postgres["HOST"],
+        postgres["PORT"],
+        postgres["NAME"],
+    ) == ("django.db.backends.postgresql", "u", "p@ss", "db.local", "6543", "parindex")
+    assert database_from_url("sqlite:////tmp/x.sqlite3")["NAME"] == "/tmp/x.sqlite3"
+    with pytest.raises(ImproperlyConfigured):
+        database_from_url("mysql://x")
+
+
+def test_env_helpers(monkeypatch):
+    monkeypatch.setenv("FLAG", "yes")
+    monkeypatch.setenv("HOSTS", "a.gov.vn, b.gov.vn,")
+    assert env_bool("FLAG") is True
+    assert env_list("HOSTS") == ["a.gov.vn", "b.gov.vn"]
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("FLAG")
+
+
+def run_manage(*args, env):
+    # Only what a production host would have: not the test run's own switches.
+    leaking = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "CELERY_BROKER_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in PROD_ENV and k not in leaking}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_passes_the_deployment_checks():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL"]
+)
+def test_production_refuses_to_start_without_its_essentials(missing):
+    env = {k: v for k, v in PROD_ENV.items() if k != missing}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert missing in result.stderr
