@@ -26,6 +26,7 @@ from .models import (
     Score,
     SurveyResult,
 )
+from .resources import IndexItemResource
 from .services.assessments import period_open_assessments
 from .services.audit import audit_changes, audit_record, audit_snapshot
 from .services.index_set_import import index_set_import
@@ -272,7 +273,10 @@ class IndexSetAdmin(FileImportAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(IndexItem)
-class IndexItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class IndexItemAdmin(ReadOnlyAdminMixin, SpreadsheetExportMixin, admin.ModelAdmin):
+    """Browse and export items (filter by index set first: the export keeps the import layout)."""
+
+    resource_classes = [IndexItemResource]
     list_display = (
         "code",
         "name",

@@ -182,3 +182,62 @@ def test_admin_edit_of_an_index_set_keeps_the_sums_and_is_audited(demo_admin):
     assert target.name == "Ban hành kế hoạch CCHC năm đúng hạn"
     entry = AuditEntry.objects.get(field="name", object_id=str(target.pk))
     assert entry.new_value == target.name and entry.actor.is_superuser
+
+
+def test_admin_exports_an_index_set_as_a_background_report(
+    demo_admin, django_capture_on_commit_callbacks
+):
+    from reports.models import Report, ReportStatus
+
+    index_set = IndexSet.objects.filter(period__year=2026, unit_kind__code="commune").get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = demo_admin.post(
+            reverse("admin:scoring_indexset_changelist"),
+            {"action": "export_workbook", "_selected_action": [index_set.pk]},
+        )
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.status == ReportStatus.DONE and report.requested_by.username == "admin"
+    download = demo_admin.get(reverse("reports:download", args=[report.pk]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"].endswith('bo-chi-so-commune-2026-v1.xlsx"')
+
+
+def test_admin_copies_an_index_set_to_the_next_year(demo_admin):
+    index_set = IndexSet.objects.filter(period__year=2026, unit_kind__code="district").get()
+    demo_admin.post(
+        reverse("admin:scoring_indexset_changelist"),
+        {"action": "clone_to_next_year", "_selected_action": [index_set.pk]},
+    )
+    clone = IndexSet.objects.get(period__year=2027, unit_kind__code="district")
+    assert clone.cloned_from == index_set
+    assert clone.items.count() == index_set.items.count()
+    assert list(clone.bands.values_list("label", flat=True)) == list(
+        index_set.bands.values_list("label", flat=True)
+    )
+
+
+@pytest.mark.parametrize(("format_index", "suffix"), [(0, "xlsx"), (1, "csv")])
+def test_admin_exports_index_items_as_xlsx_or_bom_csv(demo_admin, format_index, suffix):
+    from scoring.resources import IndexItemResource
+
+    index_set = IndexSet.objects.filter(period__year=2026, unit_kind__code="department").get()
+    items = list(index_set.items.order_by("position").values_list("pk", flat=True))
+    fields = {f"indexitemresource_{name}": "on" for name in IndexItemResource().get_export_order()}
+    response = demo_admin.post(
+        reverse("admin:scoring_indexitem_export"),
+        {"format": str(format_index), "resource": "0", "export_items": items, **fields},
+    )
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if suffix == "csv":
+        text = content.decode("utf-8")
+        assert text.startswith("\ufeffcode,name,max_points,method,rule")
+        assert "Công tác chỉ đạo, điều hành CCHC" in text
+    else:
+        from openpyxl import load_workbook
+
+        rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+        assert rows[0][:3] == ("code", "name", "max_points")
+        assert len(rows) == len(items) + 1
+        assert isinstance(rows[1][2], (int, float))

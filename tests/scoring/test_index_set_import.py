@@ -13,7 +13,15 @@ from tests.factories import AssessmentFactory, PeriodFactory, ScoreFactory, Unit
 from tests.helpers import csv_text, xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED_SAMPLE = ROOT.parent / "shared" / "domain" / "index-set-department-sample.csv"
+# The domain folder sits beside the checkout on the team's machines; CI may use a fresh clone.
+SHARED_SAMPLE = next(
+    (
+        folder / "index-set-department-sample.csv"
+        for folder in (ROOT.parent / "shared" / "domain", Path("/work/shared/domain"))
+        if (folder / "index-set-department-sample.csv").exists()
+    ),
+    ROOT.parent / "shared" / "domain" / "index-set-department-sample.csv",
+)
 BUNDLED_SAMPLE = ROOT / "scoring" / "demo_data" / "index-set-department.csv"
 HEADER = ["code", "name", "max_points", "method", "rule", "evidence_required", "survey"]
 GOOD_ROWS = [
