@@ -34,7 +34,7 @@ test: install
 	$(BIN)/python -m pytest
 
 messages: install
-	$(BIN)/python manage.py makemessages -l vi --ignore=.venv --ignore=var --ignore=tests --no-location
+	$(BIN)/python manage.py makemessages -l vi --ignore=.venv --ignore=var --ignore=tests --no-location --no-obsolete
 	$(BIN)/python manage.py compilemessages -l vi --ignore=.venv
 
 lint: install

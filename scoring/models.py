@@ -316,7 +316,7 @@ class Band(NormalizedTextMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.label} (≥ {self.min_percent}%)"
+        return f"{self.label} (≥ {format_number(self.min_percent, None)}%)"
 
 
 class Assessment(models.Model):

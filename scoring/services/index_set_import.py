@@ -365,8 +365,7 @@ def index_set_import(
             unit_kind=unit_kind,
             version=version,
             source=filename[:255],
-            name=name
-            or _("Index set for %(kind)s %(year)s") % {"kind": unit_kind, "year": period.year},
+            name=name,  # empty: shown as "Index set for <kind> — <year>"
         )
         _create_items(index_set, parsed.items)
         Band.objects.bulk_create(

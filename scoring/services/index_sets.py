@@ -118,7 +118,8 @@ def index_set_clone(*, source: IndexSet, period: AssessmentPeriod, by=None) -> I
             period=period,
             unit_kind=source.unit_kind,
             version=version,
-            name=source.name,
+            # "Bộ chỉ số … năm 2025" becomes "… năm 2026" in the new period.
+            name=source.name.replace(str(source.period.year), str(period.year)),
             source=_("Copied from %(set)s") % {"set": source},
             cloned_from=source,
             bonus_cap=source.bonus_cap,
