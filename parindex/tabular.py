@@ -79,12 +79,18 @@ def cell_text(value) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return str(int(value)) if value.is_integer() else format(excel_decimal(value), "f")
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     return normalize_text(str(value))
+
+
+def excel_decimal(value: float) -> Decimal:
+    """A spreadsheet float as the number the user typed: Excel keeps 15 significant digits, so
+    0.30000000000000004 (a SUM of 0.1 and 0.2) is 0.3."""
+    return Decimal(format(value, ".15g")).normalize()
 
 
 def cell_decimal(value, *, column: str) -> Decimal | None:
@@ -98,7 +104,7 @@ def cell_decimal(value, *, column: str) -> Decimal | None:
     if isinstance(value, int | Decimal):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(repr(value))
+        return excel_decimal(value)
     text = normalize_text(str(value)).replace(" ", "").replace("\u00a0", "")
     if text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")
@@ -166,7 +172,7 @@ def _read_csv(data: bytes, name: str) -> Table:
             ]
         ) from exc
     text = unicodedata.normalize("NFC", text)
-    first_line = text.split("\n", 1)[0]
+    first_line = next((line for line in text.splitlines() if line.strip(" ,;\t")), "")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     return _table_from_rows(name, enumerate(reader, start=1))
@@ -192,6 +198,9 @@ def _read_xlsx(data: bytes, *, sheet: str | None, required: bool) -> Table | Non
                 return None
         if worksheet is None:
             worksheet = workbook.worksheets[0]
+        # Writers other than Excel often leave the sheet's <dimension> at A1; read-only mode
+        # trusts it unless told to measure again.
+        worksheet.reset_dimensions()
         rows = enumerate(worksheet.iter_rows(values_only=True), start=1)
         return _table_from_rows(worksheet.title, rows)
     finally:

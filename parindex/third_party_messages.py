@@ -4,7 +4,11 @@ Listed here so that `makemessages` puts them into locale/vi, which Django consul
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 # Django's own admin strings that its Vietnamese catalogue lacks.
-DJANGO_ADMIN_MESSAGES = (gettext_noop("Show counts"), gettext_noop("Hide counts"))
+DJANGO_ADMIN_MESSAGES = (
+    gettext_noop("Show counts"),
+    gettext_noop("Hide counts"),
+    gettext_noop("Error:"),
+)
 
 IMPORT_EXPORT_MESSAGES = (
     gettext_noop("Export"),

@@ -1,20 +1,30 @@
-"""Who may read a report: whoever asked for it, and whoever builds reports for its organiser."""
+"""Who may read a report: whoever builds reports for its organiser, and whoever asked for it for
+as long as they still work with that organiser's units (a report holds their data)."""
 
 from django.http import Http404
 
-from units.access import organisers_for
-from units.roles import Permission
+from units.access import organisers_for, roles_of, units_for
+from units.roles import Permission, Role
 
 from .models import Report
 
 
 def get_report_for_user(user, pk: int) -> Report:
     report = Report.objects.select_related("period").filter(pk=pk).first()
-    if report is None or not user.is_authenticated:
+    if report is None or not user.is_authenticated or not user.is_active:
         raise Http404
-    if report.requested_by_id == user.pk:
-        return report
-    organisers = organisers_for(user, Permission.BUILD_REPORTS)
-    if report.period_id and organisers.filter(pk=report.period.organiser_id).exists():
-        return report
-    raise Http404  # no hint that a report someone else asked for exists
+    if report.period_id is None:
+        allowed = report.requested_by_id == user.pk or Role.SYSTEM_ADMIN in roles_of(user)
+    else:
+        organiser_id = report.period.organiser_id
+        builds = organisers_for(user, Permission.BUILD_REPORTS).filter(pk=organiser_id).exists()
+        asked = (
+            report.requested_by_id == user.pk
+            and units_for(user, Permission.VIEW_ASSESSMENT)
+            .filter(organiser_id=organiser_id)
+            .exists()
+        )
+        allowed = builds or asked
+    if not allowed:
+        raise Http404  # no hint that a report someone else asked for exists
+    return report

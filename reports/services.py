@@ -2,7 +2,9 @@
 the file (or the web process itself when tasks run eagerly, as in `make run`)."""
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -66,3 +68,16 @@ def report_build(*, report_id: int) -> Report:
     report.status, report.progress, report.finished_at = ReportStatus.DONE, 100, timezone.now()
     report.save(update_fields=["file", "status", "progress", "finished_at"])
     return report
+
+
+def reports_fail_stale() -> int:
+    """Mark as failed the reports still 'being built' after the hard time limit (plus a minute):
+    their worker was stopped, and the user should see that and retry. Returns how many."""
+    limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    return Report.objects.filter(
+        status=ReportStatus.RUNNING, started_at__lt=timezone.now() - limit
+    ).update(
+        status=ReportStatus.FAILED,
+        finished_at=timezone.now(),
+        error=_("Building the report took too long and was stopped. Try again."),
+    )

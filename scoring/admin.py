@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, Q, Sum
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -23,6 +24,7 @@ from .models import (
     Evidence,
     IndexItem,
     IndexSet,
+    ItemLevel,
     Score,
     SurveyResult,
 )
@@ -30,7 +32,12 @@ from .resources import IndexItemResource
 from .services.assessments import period_open_assessments
 from .services.audit import audit_changes, audit_record, audit_snapshot
 from .services.index_set_import import index_set_import
-from .services.index_sets import index_set_clone, index_set_problems, index_set_refresh_rules
+from .services.index_sets import (
+    index_items_refresh_rules,
+    index_set_clone,
+    index_set_in_use,
+    index_set_problems,
+)
 from .services.periods import period_for_year
 
 
@@ -51,6 +58,16 @@ class AuditedAdminMixin:
             )
 
     def save_formset(self, request, form, formset, change):
+        # Deletions are recorded first: a deleted object no longer has its primary key.
+        for inline in formset.deleted_forms:
+            if inline.instance.pk:
+                audit_record(
+                    actor=request.user,
+                    obj=inline.instance,
+                    action="delete",
+                    old=str(inline.instance),
+                    reason=str(self.audit_reason),
+                )
         befores = {
             inline.instance.pk: _snapshot_from_db(inline.instance, inline.changed_data)
             for inline in formset.forms
@@ -68,6 +85,20 @@ class AuditedAdminMixin:
             audit_record(
                 actor=request.user, obj=instance, action="create", reason=str(self.audit_reason)
             )
+
+    def delete_model(self, request, obj):
+        audit_record(
+            actor=request.user,
+            obj=obj,
+            action="delete",
+            old=str(obj),
+            reason=str(self.audit_reason),
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 def _snapshot_from_db(obj, changed: list[str]) -> dict[str, str]:
@@ -129,8 +160,9 @@ class BandInline(admin.TabularInline):
 
 
 class IndexItemFormSet(BaseInlineFormSet):
-    """Edits are checked as a whole: each parent's maximum must still equal its children's sum,
-    and every rule must still read as its method."""
+    """Edits are checked as a whole by the index-set service: each parent's maximum must still
+    equal its children's sum, every rule must still read as its method, and a set units already
+    work with keeps how it scores."""
 
     def clean(self):
         super().clean()
@@ -139,13 +171,15 @@ class IndexItemFormSet(BaseInlineFormSet):
         overrides = {
             form.instance.pk: {
                 name: form.cleaned_data[name]
-                for name in ("max_points", "rule", "method")
+                for name in ("max_points", "rule", "method", "not_applicable_allowed")
                 if name in form.cleaned_data
             }
             for form in self.forms
             if form.instance.pk and form.has_changed()
         }
-        problems = index_set_problems(list(self.instance.items.all()), overrides)
+        problems = index_set_problems(
+            list(self.instance.items.all()), overrides, in_use=index_set_in_use(self.instance)
+        )
         if problems:
             raise ValidationError(problems)
 
@@ -214,15 +248,28 @@ class IndexSetAdmin(FileImportAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     actions = ["export_workbook", "clone_to_next_year"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("period", "unit_kind")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("period", "unit_kind")
+            .annotate(
+                sub_criteria=Count("items", filter=Q(items__level=ItemLevel.SUB_CRITERION)),
+                max_total=Sum("items__max_points", filter=Q(items__level=ItemLevel.AREA)),
+            )
+        )
 
-    @admin.display(description=gettext_lazy("sub-criteria"))
+    def get_readonly_fields(self, request, obj=None):
+        # A set stays in its period and unit kind: moving it would detach its assessments.
+        extra = ("period", "unit_kind") if obj is not None else ()
+        return (*self.readonly_fields, *extra)
+
+    @admin.display(description=gettext_lazy("sub-criteria"), ordering="sub_criteria")
     def item_count(self, index_set):
-        return index_set.items.filter(level="sub_criterion").count()
+        return index_set.sub_criteria
 
-    @admin.display(description=gettext_lazy("total max points"))
+    @admin.display(description=gettext_lazy("total max points"), ordering="max_total")
     def total_max(self, index_set):
-        return sum(item.max_points for item in index_set.items.filter(level="area"))
+        return index_set.max_total
 
     def run_import(self, request, form, data, filename):
         index_set = index_set_import(
@@ -237,9 +284,15 @@ class IndexSetAdmin(FileImportAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
             "count": index_set.items.filter(level="sub_criterion").count(),
         }
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        index_set_refresh_rules(form.instance)
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is IndexItem:
+            edited = [
+                item
+                for item, fields in formset.changed_objects
+                if "rule" in fields or "max_points" in fields or "method" in fields
+            ]
+            index_items_refresh_rules(items=edited, by=request.user)
 
     @admin.action(description=gettext_lazy("Export the selected index sets to Excel"))
     def export_workbook(self, request, queryset):

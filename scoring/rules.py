@@ -20,7 +20,7 @@ HUNDRED = Decimal("100")
 DEFAULT_SURVEY_WEIGHTS = {"A": "1", "B": "0.6", "C": "0.2", "D": "0"}
 
 NUMBER = r"(\d+(?:[.,]\d+)?)"
-_RANGE = re.compile(NUMBER + r"\s*%?\s*[-–—]\s*(<=|≤|<)?\s*" + NUMBER + r"\s*%")
+_RANGE = re.compile(r"(>=|≥|>)?\s*" + NUMBER + r"\s*%?\s*[-–—]\s*(<=|≤|<)?\s*" + NUMBER + r"\s*%")
 _COMPARISON = re.compile(r"(>=|≥|>|<=|≤|<)\s*" + NUMBER + r"\s*%")
 _BARE_PERCENT = re.compile(NUMBER + r"\s*%")
 _TARGET_MET = re.compile(r"(≥|>=)?\s*(đạt\s+)?chỉ tiêu", re.IGNORECASE)
@@ -33,6 +33,19 @@ _FULL_AT = re.compile(
 )
 _SURVEY_WEIGHT = re.compile(r"\b([A-E])\s*=\s*" + NUMBER + r"\s*%")
 _SATISFACTION = re.compile(r"hài lòng", re.IGNORECASE)
+# Vietnamese wording of bounds, rewritten into the symbols the band patterns read.
+_VIETNAMESE_BOUNDS = [
+    (
+        re.compile(r"từ\s+" + NUMBER + r"\s*%?\s*đến\s+dưới\s+" + NUMBER + r"\s*%", re.I),
+        r"\1% - <\2%",
+    ),
+    (re.compile(r"từ\s+" + NUMBER + r"\s*%?\s*đến\s+" + NUMBER + r"\s*%", re.I), r"\1% - \2%"),
+    (re.compile(r"từ\s+" + NUMBER + r"\s*%\s*trở\s+lên", re.I), r"≥\1%"),
+    (re.compile(r"trên\s+" + NUMBER + r"\s*%", re.I), r">\1%"),
+    (re.compile(r"dưới\s+" + NUMBER + r"\s*%", re.I), r"<\1%"),
+    (re.compile(r"(?:không\s+quá|tối\s+đa)\s+" + NUMBER + r"\s*%", re.I), r"≤\1%"),
+    (re.compile(r"từ\s+" + NUMBER + r"\s*%", re.I), r"≥\1%"),
+]
 
 
 class RuleError(ValueError):
@@ -88,11 +101,18 @@ def _value_points(value: str, max_points: Decimal) -> Decimal | None:
     return None
 
 
+def _normalise_bounds(condition: str) -> str:
+    for pattern, replacement in _VIETNAMESE_BOUNDS:
+        condition = pattern.sub(replacement, condition)
+    return condition
+
+
 def _band(condition: str) -> dict | None:
     """Lower/upper bounds (in %) with inclusive flags, or None if the condition has no ratio."""
+    condition = _normalise_bounds(condition)
     if match := _RANGE.search(condition):
-        lower, upper_op, upper = match.groups()
-        return _band_dict(to_decimal(lower), True, to_decimal(upper), upper_op not in ("<",))
+        lower_op, lower, upper_op, upper = match.groups()
+        return _band_dict(to_decimal(lower), lower_op != ">", to_decimal(upper), upper_op != "<")
     if match := _COMPARISON.search(condition):
         op, number = match.groups()
         value = to_decimal(number)
@@ -132,7 +152,8 @@ def band_contains(band: dict, ratio: Decimal) -> bool:
 
 
 def _check_bands(bands: list[dict]) -> None:
-    """Bands must not overlap and must leave no gap between 0% and 100%."""
+    """Bands must not overlap and must cover every ratio from 0%: the top band is open upwards
+    or ends at 100% inclusive (a ratio above 100% then counts as 100%)."""
     ordered = sorted(bands, key=lambda b: (Decimal(b["lower"]), not b["lower_inclusive"]))
     if Decimal(ordered[0]["lower"]) > ZERO or not ordered[0]["lower_inclusive"]:
         raise RuleError(_("The bands do not cover ratios from 0%."))
@@ -157,7 +178,10 @@ def _check_bands(bands: list[dict]) -> None:
                 % {"low": format_number(upper, None), "high": format_number(lower, None)}
             )
     top = ordered[-1]
-    if top["upper"] is not None and Decimal(top["upper"]) < HUNDRED:
+    if top["upper"] is not None and (
+        Decimal(top["upper"]) < HUNDRED
+        or (Decimal(top["upper"]) == HUNDRED and not top["upper_inclusive"])
+    ):
         raise RuleError(_("No band covers ratios up to 100%."))
 
 
@@ -219,22 +243,27 @@ def parse_rule(rule: str, max_points: Decimal, method: str | None = None) -> Par
 
 
 def _infer_method(rule: str, scored: list[_Segment], max_points: Decimal) -> str:
+    """The method a rule is written in. A rule with two or more percentage conditions is a
+    ratio-band rule, and its faults (gaps, overlaps) are reported rather than guessed around."""
     if _SURVEY_HINT.search(rule):
         return ScoringMethod.SURVEY
     if _PROPORTIONAL_HINT.search(rule):
         return ScoringMethod.PROPORTIONAL
     if not scored:
         return ScoringMethod.MANUAL
+    percent_conditions = [s for s in scored if "%" in s.condition and _band(s.condition)]
+    if len(percent_conditions) >= 2:
+        _ratio_bands(scored, max_points)
+        return ScoringMethod.RATIO_BANDS
     if any(_band(s.condition) for s in scored):
         try:
             _ratio_bands(scored, max_points)
             return ScoringMethod.RATIO_BANDS
         except RuleError:
             pass  # "Đạt chỉ tiêu: 1; không đạt: 0" mentions a target but is a yes/no
-    try:
-        levels = _levels(scored, max_points, ScoringMethod.LEVELS)
-    except RuleError:
-        return ScoringMethod.MANUAL
+    if not all(s.condition and _value_points(s.value, max_points) is not None for s in scored):
+        return ScoringMethod.MANUAL  # not written as "level: points": points are typed
+    levels = _levels(scored, max_points, ScoringMethod.LEVELS)
     values = sorted(Decimal(level["points"]) for level in levels)
     if len(levels) == 2 and values == [ZERO, max_points]:
         return ScoringMethod.YES_NO
@@ -257,7 +286,17 @@ def _levels(scored: list[_Segment], max_points: Decimal, method: str) -> list[di
         raise RuleError(_("The rule lists no levels."))
     if method == ScoringMethod.YES_NO and len(levels) != 2:
         raise RuleError(_("A yes/no rule has exactly two answers."))
+    _check_best_is_max([Decimal(level["points"]) for level in levels], max_points)
     return levels
+
+
+def _check_best_is_max(points: list[Decimal], max_points: Decimal) -> None:
+    """The best answer must give the item's maximum, or no unit could ever reach it."""
+    if max(points) != max_points:
+        raise RuleError(
+            _("The best answer of the rule gives %(best)s points, but the maximum is %(max)s.")
+            % {"best": format_number(max(points), None), "max": format_number(max_points, None)}
+        )
 
 
 def _ratio_bands(scored: list[_Segment], max_points: Decimal) -> dict:
@@ -280,6 +319,7 @@ def _ratio_bands(scored: list[_Segment], max_points: Decimal) -> dict:
     if not bands:
         raise RuleError(_("The rule has no ratio bands (e.g. “≥ 90%: 2; < 90%: 0”)."))
     _check_bands(bands)
+    _check_best_is_max([Decimal(x["points"]) for x in bands + alternatives], max_points)
     return {"bands": bands, "alternatives": alternatives}
 
 
@@ -288,6 +328,10 @@ def ratio_points(method: str, params: dict, max_points: Decimal, ratio: Decimal)
     if ratio < ZERO:
         raise RuleError(_("A ratio cannot be negative."))
     if method == ScoringMethod.RATIO_BANDS:
+        # A top band ending at 100% inclusive scores an over-fulfilled plan as 100%.
+        ratio = (
+            min(ratio, HUNDRED) if all(b["upper"] is not None for b in params["bands"]) else ratio
+        )
         for band in params["bands"]:
             if band_contains(band, ratio):
                 return Decimal(band["points"])

@@ -136,23 +136,15 @@ def test_admin_refuses_an_oversized_import(admin_client, db, settings):
     assert "1 MB" in response.content.decode()
 
 
-def test_admin_edit_of_an_index_set_keeps_the_sums_and_is_audited(demo_admin):
-    index_set = IndexSet.objects.filter(period__year=2026, unit_kind__code="department").get()
+def change_form_data(client, index_set):
+    """Everything the index-set change page would post back unchanged, and the items' prefix."""
     url = reverse("admin:scoring_indexset_change", args=[index_set.pk])
-    form = demo_admin.get(url).context["adminform"].form
-    inline = demo_admin.get(url).context["inline_admin_formsets"]
+    page = client.get(url)
+    form, inline = page.context["adminform"].form, page.context["inline_admin_formsets"]
     data = {name: value for name, value in form.initial.items() if value is not None}
-    data.update(
-        {
-            "period": index_set.period_id,
-            "unit_kind": index_set.unit_kind_id,
-            "bonus_cap": "",
-            "penalty_cap": "",
-        }
-    )
+    data.update({"name": index_set.name, "bonus_cap": "", "penalty_cap": ""})
     for formset in inline:
-        management = formset.formset.management_form
-        for field in management:
+        for field in formset.formset.management_form:
             data[f"{formset.formset.prefix}-{field.name}"] = field.value()
         for index, inline_form in enumerate(formset.formset.forms):
             prefix = f"{formset.formset.prefix}-{index}"
@@ -163,25 +155,98 @@ def test_admin_edit_of_an_index_set_keeps_the_sums_and_is_audited(demo_admin):
                         data[f"{prefix}-{name}"] = "on"
                     continue
                 data[f"{prefix}-{name}"] = "" if value is None else value
-    target = index_set.items.get(code="1.1.1")
     items_prefix = next(f.formset.prefix for f in inline if f.formset.model is IndexItem)
-    position = list(index_set.items.order_by("position")).index(target)
+    return url, data, items_prefix
 
-    data[f"{items_prefix}-{position}-max_points"] = "0.75"  # breaks the sum of 1.1 and 1
+
+def item_field(index_set, prefix, code, field):
+    position = list(index_set.items.order_by("position")).index(index_set.items.get(code=code))
+    return f"{prefix}-{position}-{field}"
+
+
+@pytest.fixture
+def unused_set(demo):
+    """A department set nobody has scored yet."""
+    from scoring.services.index_set_import import index_set_import
+    from scoring.services.periods import period_for_year
+    from units.models import Organiser, UnitKind
+
+    period = period_for_year(organiser=Organiser.objects.get(), year=2030)
+    with open("scoring/demo_data/index-set-department.csv", "rb") as handle:
+        return index_set_import(
+            period=period,
+            unit_kind=UnitKind.objects.get(code="department"),
+            data=handle.read(),
+            filename="sample.csv",
+        )
+
+
+def test_admin_edit_of_an_index_set_keeps_the_sums_and_is_audited(demo_admin, unused_set):
+    url, data, prefix = change_form_data(demo_admin, unused_set)
+    target = unused_set.items.get(code="1.1.1")
+
+    data[item_field(unused_set, prefix, "1.1.1", "max_points")] = "0.75"  # breaks 1.1 and 1
     response = demo_admin.post(url, data)
     assert response.status_code == 200
-    assert "1.1" in response.content.decode()
+    assert "“1.1”" in response.content.decode()
     target.refresh_from_db()
     assert target.max_points == Decimal("0.5")
 
-    data[f"{items_prefix}-{position}-max_points"] = "0.5"
-    data[f"{items_prefix}-{position}-name"] = "Ban hành kế hoạch CCHC năm đúng hạn"
+    data[item_field(unused_set, prefix, "1.1.1", "max_points")] = "0.5"
+    data[item_field(unused_set, prefix, "1.1.1", "name")] = "Ban hành kế hoạch CCHC năm đúng hạn"
+    data[item_field(unused_set, prefix, "1.1.1", "rule")] = "Kịp thời: 0,5; chậm: 0,25; không: 0"
     response = demo_admin.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     target.refresh_from_db()
     assert target.name == "Ban hành kế hoạch CCHC năm đúng hạn"
+    assert [level["label"] for level in target.method_params["levels"]] == [
+        "Kịp thời",
+        "chậm",
+        "không",
+    ]  # the parameters follow the edited rule
     entry = AuditEntry.objects.get(field="name", object_id=str(target.pk))
     assert entry.new_value == target.name and entry.actor.is_superuser
+    assert entry.period == unused_set.period
+    assert AuditEntry.objects.filter(field="method_params", object_id=str(target.pk)).exists()
+
+
+def test_admin_keeps_how_a_set_in_use_scores(demo_admin):
+    index_set = IndexSet.objects.filter(period__year=2026, unit_kind__code="department").get()
+    url, data, prefix = change_form_data(demo_admin, index_set)
+    data[item_field(index_set, prefix, "1.1.1", "rule")] = "Kịp thời: 0,5; không: 0"
+    response = demo_admin.post(url, data)
+    assert response.status_code == 200
+    assert "1.1.1" in response.content.decode()
+    assert (
+        "không thể thay đổi" in response.content.decode()
+        or "không còn" in response.content.decode()
+    )
+    assert index_set.items.get(code="1.1.1").rule.startswith("Ban hành kịp thời")
+    data[item_field(index_set, prefix, "1.1.1", "rule")] = index_set.items.get(code="1.1.1").rule
+    data[item_field(index_set, prefix, "1.1.1", "name")] = "Tên đã sửa chính tả"
+    assert demo_admin.post(url, data).status_code == 302
+    assert index_set.items.get(code="1.1.1").name == "Tên đã sửa chính tả"
+
+
+def test_admin_cannot_move_a_set_to_another_period(demo_admin, unused_set):
+    url, data, _prefix = change_form_data(demo_admin, unused_set)
+    other = IndexSet.objects.filter(period__year=2026).first().period
+    data["period"] = other.pk
+    demo_admin.post(url, data)
+    unused_set.refresh_from_db()
+    assert unused_set.period.year == 2030
+
+
+def test_admin_band_deletion_is_audited(demo_admin, unused_set):
+    from scoring.models import Band
+
+    band = Band.objects.create(index_set=unused_set, label="Tốt", min_percent=80)
+    url, data, _prefix = change_form_data(demo_admin, unused_set)
+    data["bands-0-DELETE"] = "on"
+    assert demo_admin.post(url, data).status_code == 302
+    assert not Band.objects.filter(pk=band.pk).exists()
+    entry = AuditEntry.objects.get(action="delete", object_id=str(band.pk))
+    assert entry.old_value.startswith("Tốt") and entry.period == unused_set.period
 
 
 def test_admin_exports_an_index_set_as_a_background_report(

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from .models import Organiser, RoleGrant, Unit
-from .roles import ROLE_PERMISSIONS, Permission, Role
+from .roles import AREA_SCOPED_PERMISSIONS, ROLE_PERMISSIONS, Permission, Role
 
 _CACHE_ATTR = "_parindex_scopes"
 
@@ -30,8 +30,12 @@ class Scope:
             return False
         return not self.unit_ids or unit.pk in self.unit_ids
 
-    def covers_area(self, area_code: str | None) -> bool:
-        return area_code is None or not self.area_codes or area_code in self.area_codes
+    def covers_area(self, area_code: str | None, permission: Permission) -> bool:
+        if not self.area_codes:
+            return True
+        if area_code is None:
+            return permission not in AREA_SCOPED_PERMISSIONS
+        return area_code in self.area_codes
 
     def unit_filter(self) -> Q:
         if self.everything:
@@ -89,7 +93,7 @@ def has_permission(
     return any(
         permission in ROLE_PERMISSIONS[scope.role]
         and scope.covers_unit(unit)
-        and scope.covers_area(area_code)
+        and scope.covers_area(area_code, permission)
         for scope in scopes_of(user)
     )
 

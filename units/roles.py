@@ -68,5 +68,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
 }
 
+# Permissions an appraiser holds only for their areas: asking without naming the area means
+# "for every area of the unit", which only an unrestricted scope grants.
+AREA_SCOPED_PERMISSIONS = frozenset({Permission.APPRAISE})
+
 # Roles whose scope is an organiser (all its units) rather than one unit.
 ORGANISER_ROLES = frozenset({Role.APPRAISER, Role.COUNCIL_CHAIR, Role.HOME_AFFAIRS})

@@ -30,7 +30,8 @@ def _context(obj) -> tuple[Assessment | None, AssessmentPeriod | None]:
     assessment = getattr(obj, "assessment", None)
     if isinstance(assessment, Assessment):
         return assessment, assessment.period
-    period = getattr(obj, "period", None)
+    index_set = getattr(obj, "index_set", None)  # items and bands belong to a period via their set
+    period = getattr(index_set or obj, "period", None)
     return None, period if isinstance(period, AssessmentPeriod) else None
 
 

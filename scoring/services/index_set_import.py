@@ -255,6 +255,19 @@ def _items_from_sample_layout(table: Table, problems) -> list[ItemSpec]:
                 )
             )
             continue
+        if criterion_code in criteria and criteria[criterion_code].parent_code != area_code:
+            problems.append(
+                ImportProblem(
+                    row,
+                    _("Criterion “%(code)s” is listed under area “%(area)s” and under “%(other)s”.")
+                    % {
+                        "code": criterion_code,
+                        "area": criteria[criterion_code].parent_code,
+                        "other": area_code,
+                    },
+                )
+            )
+            continue
         if criterion_code and criterion_code not in criteria:
             criterion = ItemSpec(
                 row=row,
@@ -308,10 +321,15 @@ def _bands(table: Table, problems) -> list[BandSpec]:
                     ImportProblem(row, _("Band “%(label)s” has no min_percent.") % {"label": label})
                 )
             continue
-        if minimum > 100:
+        try:  # the model's own limits: 0–100, two decimals, label length
+            Band._meta.get_field("min_percent").run_validators(minimum)
+            Band._meta.get_field("label").run_validators(label)
+        except ValidationError as exc:
             problems.append(
                 ImportProblem(
-                    row, _("Band “%(label)s”: min_percent must be at most 100.") % {"label": label}
+                    row,
+                    _("Band “%(label)s”: %(error)s")
+                    % {"label": label[:100], "error": " ".join(exc.messages)},
                 )
             )
             continue

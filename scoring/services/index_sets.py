@@ -8,20 +8,65 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from parindex.tabular import ImportProblem
-from scoring.models import AssessmentPeriod, Band, IndexItem, IndexSet, ItemLevel, Score
+from scoring.models import (
+    AssessmentPeriod,
+    Band,
+    Evidence,
+    IndexItem,
+    IndexSet,
+    ItemLevel,
+    Score,
+    SurveyResult,
+)
 from scoring.rules import parse_rule
 from units.models import UnitKind
 
-from .audit import audit_record
+from .audit import audit_changes, audit_record, audit_snapshot
 from .index_tree import ItemSpec, check_tree
+
+# What units score against: once the set is in use these no longer change (text still can).
+SCORING_FIELDS = ("max_points", "method", "rule", "not_applicable_allowed")
+
+
+def index_set_in_use(index_set: IndexSet) -> bool:
+    """Units have scored it, Home Affairs has entered survey results, or evidence cites it."""
+    return (
+        Score.objects.filter(item__index_set=index_set).exists()
+        or SurveyResult.objects.filter(item__index_set=index_set).exists()
+        or Evidence.items.through.objects.filter(indexitem__index_set=index_set).exists()
+    )
 
 
 def index_set_problems(
-    items: list[IndexItem], overrides: dict[int, dict] | None = None
+    items: list[IndexItem], overrides: dict[int, dict] | None = None, *, in_use: bool = False
 ) -> list[str]:
     """Check a set's items as they would be after `overrides` ({item pk: {field: value}}) with
-    the tree rules of an import. Returns messages naming the item codes."""
+    the tree rules of an import, and — for a set in use — refuse changes to how it scores.
+    Returns messages naming the item codes."""
     overrides = overrides or {}
+    problems: list[ImportProblem] = []
+    if in_use:
+        frozen = [
+            item.code
+            for item in items
+            if any(
+                name in overrides.get(item.pk, {})
+                and overrides[item.pk][name] != getattr(item, name)
+                for name in SCORING_FIELDS
+            )
+        ]
+        if frozen:
+            problems.append(
+                ImportProblem(
+                    None,
+                    _(
+                        "Units already work with this index set: the points, methods, rules and "
+                        "not-applicable options of %(codes)s can no longer change (names and "
+                        "guidance still can)."
+                    )
+                    % {"codes": ", ".join(frozen)},
+                )
+            )
     by_pk = {item.pk: item for item in items}
     specs = []
     for item in items:
@@ -44,26 +89,22 @@ def index_set_problems(
                 parent_code=parent.code if parent else None,
             )
         )
-    problems: list[ImportProblem] = []
     check_tree(specs, problems)
     return [problem.message for problem in problems]
 
 
-def index_set_refresh_rules(index_set: IndexSet) -> None:
-    """Re-read every scored item's rule into its parameters after the rule text was edited."""
-    for item in index_set.items.filter(
-        level__in=[ItemLevel.SUB_CRITERION, ItemLevel.BONUS, ItemLevel.PENALTY]
-    ):
+def index_items_refresh_rules(*, items: list[IndexItem], by) -> None:
+    """Re-read edited rules into their parameters (what the scoring engine uses), audited.
+    The not-applicable tick stays as the admin set it; only its condition text follows the rule."""
+    for item in items:
+        if not item.is_scored:
+            continue
         parsed = parse_rule(item.rule, item.max_points, item.method)
+        before = audit_snapshot(item, ["method_params", "not_applicable_condition"])
         item.method_params = parsed.params
-        # A tick set by hand in the admin survives a rule that does not mention N/A.
-        item.not_applicable_allowed = item.not_applicable_allowed or parsed.not_applicable_allowed
-        item.not_applicable_condition = (
-            parsed.not_applicable_condition or item.not_applicable_condition
-        )
-        item.save(
-            update_fields=["method_params", "not_applicable_allowed", "not_applicable_condition"]
-        )
+        item.not_applicable_condition = parsed.not_applicable_condition
+        item.save(update_fields=["method_params", "not_applicable_condition"])
+        audit_changes(actor=by, obj=item, before=before, reason=_("Read again from the rule"))
 
 
 def index_set_start_version(
@@ -79,7 +120,7 @@ def index_set_start_version(
     )
     if current is None:
         return 1, None
-    if Score.objects.filter(item__index_set=current).exists():
+    if index_set_in_use(current):
         raise ValidationError(
             _(
                 "Units have already scored the current index set for %(kind)s in %(year)s; it "

@@ -5,11 +5,12 @@ readable as their scoring method."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from parindex.tabular import ImportProblem
 from scoring.display import format_number
-from scoring.models import ItemLevel
+from scoring.models import PARENT_LEVEL, IndexItem, ItemLevel
 from scoring.rules import ParsedRule, RuleError, parse_rule
 
 
@@ -35,6 +36,7 @@ def check_tree(items: list[ItemSpec], problems: list[ImportProblem]) -> None:
     maxima and each scored item's parsed rule."""
     by_code: dict[str, ItemSpec] = {}
     for item in items:
+        _check_fits_fields(item, problems)
         if item.code in by_code:
             problems.append(
                 ImportProblem(
@@ -45,15 +47,21 @@ def check_tree(items: list[ItemSpec], problems: list[ImportProblem]) -> None:
             )
             continue
         by_code[item.code] = item
-    expected_parent = {
-        ItemLevel.CRITERION: ItemLevel.AREA,
-        ItemLevel.SUB_CRITERION: ItemLevel.CRITERION,
-    }
     for item in items:
-        if item.level not in expected_parent or by_code.get(item.code) is not item:
+        expected_parent = PARENT_LEVEL[ItemLevel(item.level)]
+        if expected_parent is None or by_code.get(item.code) is not item:
             continue
         parent = by_code.get(item.parent_code or "")
-        if parent is None or parent.level != expected_parent[item.level]:
+        if parent is not None and not item.code.startswith(parent.code + "."):
+            problems.append(
+                ImportProblem(
+                    item.row,
+                    _("Code “%(code)s” does not belong under “%(parent)s”.")
+                    % {"code": item.code, "parent": parent.code},
+                )
+            )
+            continue
+        if parent is None or parent.level != expected_parent:
             problems.append(
                 ImportProblem(
                     item.row,
@@ -111,3 +119,23 @@ def check_tree(items: list[ItemSpec], problems: list[ImportProblem]) -> None:
                         % {"code": item.code, "error": exc},
                     )
                 )
+
+
+def _check_fits_fields(item: ItemSpec, problems: list[ImportProblem]) -> None:
+    """Lengths and decimals as the database stores them (one definition: the model's fields),
+    so that SQLite and PostgreSQL never differ on what they keep."""
+    for name, value in (("code", item.code), ("name", item.name)):
+        limit = IndexItem._meta.get_field(name).max_length
+        if len(value) > limit:
+            problems.append(
+                ImportProblem(
+                    item.row,
+                    _("The %(column)s of “%(code)s” is longer than %(limit)s characters.")
+                    % {"column": name, "code": item.code[:limit], "limit": limit},
+                )
+            )
+    if item.max_points is not None:
+        try:
+            IndexItem._meta.get_field("max_points").run_validators(item.max_points)
+        except ValidationError as exc:
+            problems.append(ImportProblem(item.row, "max_points: " + " ".join(exc.messages)))

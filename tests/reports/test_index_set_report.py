@@ -73,11 +73,21 @@ def test_a_failure_is_recorded_with_a_message(db):
     assert report.error == "Bộ chỉ số của báo cáo này không còn tồn tại."
 
 
-def test_only_the_requester_and_report_builders_download(index_set, client, personas):
+@pytest.fixture
+def organiser_set(personas):
+    """An index set of the personas' own organiser."""
+    period = PeriodFactory(organiser=personas["organiser"], year=2026)
+    with open(SAMPLE, "rb") as handle:
+        return index_set_import(
+            period=period, unit_kind=personas["kind"], data=handle.read(), filename="sample.csv"
+        )
+
+
+def test_report_readers_are_builders_and_the_requester(organiser_set, client, personas):
     report = Report.objects.create(
         kind=ReportKind.INDEX_SET_WORKBOOK,
-        period=index_set.period,
-        params={"index_set_id": index_set.pk},
+        period=organiser_set.period,
+        params={"index_set_id": organiser_set.pk},
         requested_by=personas["staff_a"],
     )
     report_build(report_id=report.pk)
@@ -87,22 +97,36 @@ def test_only_the_requester_and_report_builders_download(index_set, client, pers
         "staff_b": 404,
         "appraiser": 404,
         "chair": 404,
-        "home_affairs": 404,
+        "home_affairs": 200,
         "admin": 200,
     }
-    # The period belongs to another organiser than the Home Affairs persona's: 404 for them.
     for persona, status in expected.items():
         client.force_login(personas[persona])
         assert client.get(url).status_code == status, persona
     client.logout()
     assert client.get(url).status_code == 302
+    # The requester who has left the unit loses the report with it.
+    personas["staff_a"].role_grants.all().delete()
+    client.force_login(personas["staff_a"])
+    assert client.get(url).status_code == 404
 
 
-def test_status_endpoint_reports_progress(index_set, client, personas):
+def test_reports_of_another_organiser_stay_hidden(index_set, client, personas):
     report = Report.objects.create(
         kind=ReportKind.INDEX_SET_WORKBOOK,
         period=index_set.period,
         params={"index_set_id": index_set.pk},
+    )
+    report_build(report_id=report.pk)
+    client.force_login(personas["home_affairs"])
+    assert client.get(reverse("reports:download", args=[report.pk])).status_code == 404
+
+
+def test_status_endpoint_reports_progress(organiser_set, client, personas):
+    report = Report.objects.create(
+        kind=ReportKind.INDEX_SET_WORKBOOK,
+        period=organiser_set.period,
+        params={"index_set_id": organiser_set.pk},
         requested_by=personas["staff_a"],
     )
     client.force_login(personas["staff_a"])
@@ -130,3 +154,27 @@ def test_report_is_built_by_a_real_celery_worker_on_redis(celery_worker_process,
         time.sleep(0.3)
     assert report.status == ReportStatus.DONE, report.error
     check_workbook(report.file.read(), index_set)
+
+
+def test_reports_stuck_after_the_time_limit_are_failed_by_the_periodic_task(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.tasks import fail_stale_reports
+
+    stuck = Report.objects.create(
+        kind=ReportKind.INDEX_SET_WORKBOOK,
+        status=ReportStatus.RUNNING,
+        started_at=timezone.now() - timedelta(hours=2),
+    )
+    busy = Report.objects.create(
+        kind=ReportKind.INDEX_SET_WORKBOOK,
+        status=ReportStatus.RUNNING,
+        started_at=timezone.now() - timedelta(seconds=30),
+    )
+    assert fail_stale_reports.delay().get() == 1
+    stuck.refresh_from_db()
+    busy.refresh_from_db()
+    assert stuck.status == ReportStatus.FAILED and "quá lâu" in stuck.error
+    assert busy.status == ReportStatus.RUNNING

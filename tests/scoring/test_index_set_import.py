@@ -269,3 +269,116 @@ def test_a_scored_index_set_is_not_replaced(period, kind):
     with pytest.raises(ImportFailed):
         run_import(period, kind, xlsx({"criteria": [HEADER, *GOOD_ROWS]}))
     assert IndexSet.objects.get() == first
+
+
+@pytest.mark.parametrize(
+    ("change", "row", "fragment"),
+    [
+        (lambda rows: rows[3].__setitem__(2, "0.125"), 4, "max_points"),  # three decimals
+        (lambda rows: rows[1].__setitem__(2, "123456"), 2, "max_points"),  # too many digits
+        (lambda rows: rows[3].__setitem__(1, "x" * 501), 4, "500"),
+        (lambda rows: rows[3].__setitem__(0, "1.1." + "9" * 30), 4, "20"),
+    ],
+    ids=["three-decimals", "too-large", "long-name", "long-code"],
+)
+def test_values_the_database_cannot_keep_are_reported(period, kind, change, row, fragment):
+    rows = [HEADER, *[list(r) for r in GOOD_ROWS]]
+    change(rows)
+    with pytest.raises(ImportFailed) as excinfo:
+        run_import(period, kind, xlsx({"criteria": rows}))
+    assert any(r == row and fragment in m for r, m in problems_of(excinfo)), problems_of(excinfo)
+
+
+SAMPLE_HEADER = [
+    "kind",
+    "area_code",
+    "area_name",
+    "criterion_code",
+    "criterion_name",
+    "subcriterion_code",
+    "subcriterion_name",
+    "max_points",
+    "scoring_rule",
+    "source",
+]
+
+
+def test_sample_layout_codes_must_agree_with_their_parents(period, kind):
+    rows = [
+        SAMPLE_HEADER,
+        ["so", "1", "Chỉ đạo", "", "", "", "", "2", "", ""],
+        ["so", "1", "Chỉ đạo", "1.1", "Kế hoạch", "3.9.9", "Lạc chỗ", "1", "Có: 1; không: 0", ""],
+        ["so", "2", "Thể chế", "", "", "", "", "", "", ""],
+        [
+            "so",
+            "2",
+            "Thể chế",
+            "1.1",
+            "Kế hoạch",
+            "1.1.2",
+            "Trùng tiêu chí",
+            "1",
+            "Có: 1; không: 0",
+            "",
+        ],
+    ]
+    with pytest.raises(ImportFailed) as excinfo:
+        run_import(period, kind, csv_text(rows), "sample.csv")
+    problems = problems_of(excinfo)
+    assert any(r == 3 and "3.9.9" in m for r, m in problems), problems
+    assert any(r == 5 and "1.1" in m for r, m in problems), problems
+
+
+def test_excel_float_noise_is_read_as_the_number_typed(period, kind):
+    rows = [
+        HEADER,
+        ["1", "Lĩnh vực", 0.30000000000000004, "", "", "", ""],
+        ["1.1", "Tiêu chí", "", "", "", "", ""],
+        ["1.1.1", "A", 0.1, "manual", "", 1, 0],
+        ["1.1.2", "B", 0.2, "manual", "", 1, 0],
+    ]
+    index_set = run_import(period, kind, xlsx({"criteria": rows}))
+    assert index_set.items.get(code="1").max_points == Decimal("0.3")
+
+
+def test_semicolon_csv_with_a_blank_first_line(period, kind):
+    data = b"\xef\xbb\xbf\r\n" + csv_text([HEADER, *GOOD_ROWS], delimiter=";", bom=False)
+    assert run_import(period, kind, data, "set.csv").items.count() == len(GOOD_ROWS)
+
+
+def test_workbook_whose_dimension_says_a1_is_read_whole(period, kind):
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx({"criteria": [HEADER, *GOOD_ROWS]})))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                import re
+
+                content = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', content)
+            target.writestr(info, content)
+    assert run_import(period, kind, out.getvalue()).items.count() == len(GOOD_ROWS)
+
+
+@pytest.mark.parametrize("use", ["survey", "evidence"])
+def test_a_set_with_survey_results_or_evidence_is_not_replaced(period, kind, use):
+    from scoring.models import Evidence, SurveyResult
+    from tests.factories import UserFactory
+
+    first = run_import(period, kind, xlsx({"criteria": [HEADER, *GOOD_ROWS]}))
+    assessment = AssessmentFactory(period=period, index_set=first, unit__kind=kind)
+    if use == "survey":
+        SurveyResult.objects.create(
+            assessment=assessment, item=first.items.get(code="2.1.1"), points=Decimal("4")
+        )
+    else:
+        evidence = Evidence.objects.create(
+            assessment=assessment, document_number="12/KH", uploaded_by=UserFactory()
+        )
+        evidence.items.add(first.items.get(code="1.1.1"))
+    with pytest.raises(ImportFailed):
+        run_import(period, kind, xlsx({"criteria": [HEADER, *GOOD_ROWS]}))
+    assert IndexSet.objects.get() == first

@@ -120,3 +120,44 @@ def test_unrecognised_rule_is_manual_when_inferred():
 def test_explicit_method_with_a_rule_that_does_not_fit_is_refused(rule, method, message):
     with pytest.raises(RuleError, match=message):
         parse_rule(rule, D("2"), method)
+
+
+@pytest.mark.parametrize(
+    ("rule", "fragment"),
+    [
+        ("≥90%: 2; 70% - <80%: 1; <70%: 0", "từ 80% đến 90%"),  # gap: not quietly "levels"
+        (">=80%: 2; 70% - 90%: 1; <70%: 0", "chồng lấn"),
+        ("80% - <100%: 2; <80%: 0", "100%"),  # nobody can reach 100%
+        ("100%: 1; <100%: 0", "tối đa là 2"),  # best band below the maximum
+        ("Có: 1; không: 0", "tối đa là 2"),
+    ],
+)
+def test_inferred_rules_with_faults_are_reported_not_guessed(rule, fragment):
+    with pytest.raises(RuleError, match=fragment):
+        parse_rule(rule, D("2"))
+
+
+def test_lower_bound_operator_of_a_range_is_respected():
+    parsed = parse_rule("≤80%: 0; >80% - 90%: 1; >90%: 2", D("2"))
+    assert parsed.method == ScoringMethod.RATIO_BANDS
+    assert ratio_points(parsed.method, parsed.params, D("2"), D("80")) == D("0")
+    assert ratio_points(parsed.method, parsed.params, D("2"), D("80.5")) == D("1")
+    assert ratio_points(parsed.method, parsed.params, D("2"), D("90")) == D("1")
+
+
+def test_vietnamese_wording_of_bounds():
+    parsed = parse_rule("Trên 90%: 2; từ 70% đến 90%: 1; dưới 70%: 0", D("2"))
+    points = [
+        ratio_points(parsed.method, parsed.params, D("2"), D(r)) for r in ("95", "90", "70", "69")
+    ]
+    assert points == [D("2"), D("1"), D("1"), D("0")]
+    parsed = parse_rule("Từ 80% trở lên: 1; từ 50% đến dưới 80%: 0,5; dưới 50%: 0", D("1"))
+    points = [
+        ratio_points(parsed.method, parsed.params, D("1"), D(r)) for r in ("80", "79.9", "50", "10")
+    ]
+    assert points == [D("1"), D("0.5"), D("0.5"), D("0")]
+
+
+def test_a_plan_over_fulfilled_counts_as_100_percent_when_the_top_band_ends_at_100():
+    parsed = parse_rule("90% - 100%: 2; <90%: 0", D("2"))
+    assert ratio_points(parsed.method, parsed.params, D("2"), D("105")) == D("2")

@@ -19,6 +19,7 @@ MATRIX = [
     (P.ANSWER_EXPLANATION, "unit_a", None, {"staff_a"}),
     (P.APPRAISE, "unit_a", "2", {"appraiser", "chair"}),
     (P.APPRAISE, "unit_a", "3", {"chair"}),
+    (P.APPRAISE, "unit_a", None, {"chair"}),  # "every area" is more than area 2
     (P.FINALISE_APPRAISAL, "unit_a", None, {"chair"}),
     (P.REOPEN_APPRAISAL, "unit_a", None, {"chair"}),
     (P.REOPEN_SELF_ASSESSMENT, "unit_a", None, {"home_affairs"}),
