@@ -8,11 +8,9 @@ from scoring.models import AssessmentPeriod
 
 
 class ReportKind(models.TextChoices):
+    """One kind per renderer in reports.renderers; the published-results reports come next."""
+
     INDEX_SET_WORKBOOK = "index_set_workbook", _("Index set (Excel)")
-    RANKING_PDF = "ranking_pdf", _("Ranking report (PDF)")
-    BREAKDOWN_PDF = "breakdown_pdf", _("Area breakdown (PDF)")
-    SCORECARD_PDF = "scorecard_pdf", _("Unit scorecard (PDF)")
-    RESULTS_WORKBOOK = "results_workbook", _("Results workbook (Excel)")
 
 
 class ReportStatus(models.TextChoices):

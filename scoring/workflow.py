@@ -68,12 +68,3 @@ _BY_EDGE = {(t.source, t.target): t for t in TRANSITIONS}
 
 def find_transition(source: str, target: str) -> Transition | None:
     return _BY_EDGE.get((AssessmentStatus(source), AssessmentStatus(target)))
-
-
-def targets_from(source: str) -> list[AssessmentStatus]:
-    return [t.target for t in TRANSITIONS if t.source == source]
-
-
-# Which statuses let the unit change its self-assessment, and which freeze everything.
-SELF_EDITABLE_STATUSES = frozenset({S.DRAFT})
-READ_ONLY_STATUSES = frozenset({S.APPRAISED, S.PUBLISHED})

@@ -197,9 +197,3 @@ def _wait_for_worker(app, queue, process, timeout=60):
             return
         time.sleep(0.5)
     raise RuntimeError("celery worker did not answer within 60 s")
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT

@@ -71,18 +71,8 @@ def scopes_of(user) -> list[Scope]:
     return scopes
 
 
-def forget_scopes(user) -> None:
-    """Drop the cached scopes after the user's grants change."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
-
-
 def roles_of(user) -> set[Role]:
     return {scope.role for scope in scopes_of(user)}
-
-
-def has_role(user, *roles: Role) -> bool:
-    return bool(roles_of(user) & set(roles))
 
 
 def has_permission(

@@ -89,16 +89,6 @@ class ParsedIndexSet:
     items: list[ItemSpec]
     bands: list[BandSpec]
 
-    @property
-    def total_max(self) -> Decimal:
-        return sum(
-            (i.max_points or Decimal(0) for i in self.items if i.level == ItemLevel.AREA),
-            Decimal(0),
-        )
-
-    def count(self, level: str) -> int:
-        return sum(1 for item in self.items if item.level == level)
-
 
 # ---------------------------------------------------------------- reading
 
