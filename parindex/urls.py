@@ -19,6 +19,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("reports/", include("reports.urls")),
+    path("", include("scoring.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -5,6 +5,9 @@ Arithmetic stays exact (Decimal); only text for people is rounded: 2 decimals, h
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 DISPLAY_PLACES = 2
 
 
@@ -25,3 +28,50 @@ def format_number(value: Decimal | None, places: int | None = DISPLAY_PLACES) ->
 
 def format_percent(value: Decimal | None) -> str:
     return f"{format_number(value)}%" if value is not None else ""
+
+
+def machine_number(value: Decimal | None, places: int = DISPLAY_PLACES) -> str | None:
+    """For files and JSON: rounded like the display, with a dot ("88.52")."""
+    if value is None:
+        return None
+    return format(round_for_display(value, places), "f")
+
+
+def rank_label(rank: int | None, rank_of: int | None, *, official: bool = False) -> str:
+    """'7/20', or the official form '07/20' (ranks under 10 zero-padded)."""
+    if rank is None or rank_of is None:
+        return ""
+    return f"{rank:02d}/{rank_of}" if official else f"{rank}/{rank_of}"
+
+
+def rank_change_text(change: int | None) -> str:
+    if change is None:
+        return ""
+    if change == 0:
+        return _("unchanged")
+    if change > 0:
+        return ngettext("up %(n)s place", "up %(n)s places", change) % {"n": change}
+    return ngettext("down %(n)s place", "down %(n)s places", -change) % {"n": -change}
+
+
+def index_change_text(change: Decimal | None) -> str:
+    """'tăng 2,76%' — a difference in percentage points, as published tables write it."""
+    if change is None:
+        return ""
+    shown = round_for_display(change)
+    if shown == 0:
+        return _("unchanged")
+    if shown > 0:
+        return _("up %(value)s%%") % {"value": format_number(shown)}
+    return _("down %(value)s%%") % {"value": format_number(-shown)}
+
+
+def points_change_text(change: Decimal | None) -> str:
+    if change is None:
+        return ""
+    shown = round_for_display(change)
+    if shown == 0:
+        return _("unchanged")
+    if shown > 0:
+        return _("up %(value)s points") % {"value": format_number(shown)}
+    return _("down %(value)s points") % {"value": format_number(-shown)}

@@ -564,7 +564,12 @@ class SurveyResult(models.Model):
         validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
         help_text=_("Weighted answer average or satisfaction rate."),
     )
-    points = points_field(_("points"), null=False, blank=False)
+    points = points_field(_("points"))
+    not_applicable = models.BooleanField(
+        _("not applicable"),
+        default=False,
+        help_text=_("E.g. no citizen-facing procedures: the item leaves the unit's maximum."),
+    )
     note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -586,6 +591,10 @@ class SurveyResult(models.Model):
 
     def clean(self):
         super().clean()
+        if self.points is None and not self.not_applicable:
+            raise ValidationError(
+                {"points": _("Enter the points, or mark the item not applicable.")}
+            )
         if not self.item_id:
             return
         if not self.item.is_survey:
@@ -602,15 +611,33 @@ class SurveyResult(models.Model):
             )
 
 
-class AuditQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise PermissionError("The audit log is append-only.")
+        raise PermissionError(f"{self.model.__name__} rows are append-only.")
 
     def delete(self):
-        raise PermissionError("The audit log is append-only.")
+        raise PermissionError(f"{self.model.__name__} rows are append-only.")
 
 
-class AuditEntry(models.Model):
+class AppendOnlyModel(models.Model):
+    """Rows written once and never changed or deleted: the audit log and published results.
+    Enforced here, read-only in the admin, and by a trigger on PostgreSQL."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{type(self).__name__} rows are append-only.")
+
+
+class AuditEntry(AppendOnlyModel):
     """Append-only record of a change: who, when, what, old and new value, why. Rows are never
     updated or deleted — enforced here, in the admin, and by a trigger on PostgreSQL."""
 
@@ -650,8 +677,6 @@ class AuditEntry(models.Model):
     new_value = models.TextField(_("new value"), blank=True)
     reason = models.TextField(_("reason"), blank=True)
 
-    objects = AuditQuerySet.as_manager()
-
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("audit entry")
@@ -661,10 +686,95 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.object_repr} {self.field}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("The audit log is append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The audit log is append-only.")
+def published_points_field(verbose_name, **kwargs) -> models.DecimalField:
+    """Frozen results keep every digit the engine produced: scores carry 4 decimals and ratios
+    4 more, so 8 places hold any result exactly (15 digits, within what SQLite keeps)."""
+    return models.DecimalField(verbose_name, max_digits=15, decimal_places=8, **kwargs)
+
+
+class Publication(AppendOnlyModel):
+    """A published version of a period's results. Republishing after a correction adds the next
+    version; earlier versions stay as they were published."""
+
+    period = models.ForeignKey(
+        AssessmentPeriod,
+        on_delete=models.PROTECT,
+        related_name="publications",
+        verbose_name=_("assessment period"),
+    )
+    version = models.PositiveSmallIntegerField(_("version"))
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    tie_breaker = models.CharField(_("tie-breaker"), max_length=20, choices=TieBreaker.choices)
+
+    class Meta:
+        ordering = ["period", "-version"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "version"], name="publication_version_unique")
+        ]
+
+    def __str__(self):
+        return _("%(period)s — published version %(version)s") % {
+            "period": self.period,
+            "version": self.version,
+        }
+
+
+class PublishedUnitResult(AppendOnlyModel):
+    """One unit's result as published: totals, band, rank, last year's basis of comparison,
+    and the breakdown by area, criterion and sub-criterion (JSON, decimals as strings)."""
+
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.PROTECT,
+        related_name="unit_results",
+        verbose_name=_("publication"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="published_results", verbose_name=_("unit")
+    )
+    unit_code = models.CharField(_("unit code"), max_length=32)
+    unit_name = models.CharField(_("unit name"), max_length=255)
+    kind_code = models.CharField(_("unit kind"), max_length=32)
+    group_code = models.CharField(_("ranking group"), max_length=32, blank=True)
+    group_name = models.CharField(_("ranking group name"), max_length=200, blank=True)
+    max_points = published_points_field(_("own maximum"))
+    direct_points = published_points_field(_("self-assessed/appraised points"))
+    survey_points = published_points_field(_("survey points"))
+    bonus_points = published_points_field(_("bonus points"))
+    penalty_points = published_points_field(_("penalty points"))
+    total_points = published_points_field(_("total points"))
+    band = models.CharField(_("classification"), max_length=100, blank=True)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    rank_of = models.PositiveIntegerField(_("units ranked"), null=True, blank=True)
+    previous_rank = models.PositiveIntegerField(_("last year's rank"), null=True, blank=True)
+    previous_max_points = published_points_field(_("last year's maximum"), null=True, blank=True)
+    previous_total_points = published_points_field(
+        _("last year's total points"), null=True, blank=True
+    )
+    breakdown = models.JSONField(_("breakdown"), default=dict)
+    position = models.PositiveIntegerField(_("position"))
+
+    class Meta:
+        ordering = ["publication", "position"]
+        verbose_name = _("published unit result")
+        verbose_name_plural = _("published unit results")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "unit"], name="published_result_unique_per_unit"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit_name} — {self.publication}"

@@ -29,6 +29,7 @@ from scoring.services.audit import audit_record
 from scoring.services.index_set_import import index_set_import
 from scoring.services.index_sets import index_set_clone
 from scoring.services.periods import period_for_year
+from scoring.services.publication import period_publish
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from units.kinds import ensure_standard_kinds
 from units.models import Organiser, RankingGroup, RoleGrant, Unit, UnitKind, User
@@ -514,11 +515,13 @@ def _score_previous_year(period, rng) -> None:
     submitted = datetime(period.year, 12, 12, 10, 0, tzinfo=HANOI)
     finalised = datetime(period.year + 1, 2, 10, 15, 0, tzinfo=HANOI)
     Assessment.objects.filter(period=period).update(
-        status=AssessmentStatus.PUBLISHED, submitted_at=submitted, finalised_at=finalised
+        status=AssessmentStatus.APPRAISED, submitted_at=submitted, finalised_at=finalised
     )
-    period.status = PeriodStatus.PUBLISHED
-    period.published_at = datetime(period.year + 1, 3, 2, 9, 0, tzinfo=HANOI)
-    period.save(update_fields=["status", "published_at"])
+    period_publish(
+        period=period,
+        by=User.objects.get(username="noivu"),
+        published_at=datetime(period.year + 1, 3, 2, 9, 0, tzinfo=HANOI),
+    )
 
 
 def _cite_documents(evidence_links, year, uploader, rng) -> None:

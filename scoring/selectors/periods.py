@@ -1,11 +1,10 @@
 """Reads of the cycle for pages, narrowed to what the user may see."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Value
 
+from scoring.models import Assessment, AssessmentPeriod, Publication
 from units.access import organisers_for, units_for
 from units.roles import Permission
-
-from .models import Assessment, AssessmentPeriod
 
 
 def periods_for_user(user) -> QuerySet[AssessmentPeriod]:
@@ -18,9 +17,18 @@ def periods_for_user(user) -> QuerySet[AssessmentPeriod]:
         .values_list("organiser_id", flat=True)
         .distinct()
     )
+    results_of = list(organisers_for(user, Permission.VIEW_RESULTS).values_list("pk", flat=True))
     return (
         AssessmentPeriod.objects.filter(organiser_id__in=organiser_ids)
         .select_related("organiser")
+        .annotate(
+            # Whether the user may open the period's dashboard (results before publication).
+            may_view_results=Exists(
+                AssessmentPeriod.objects.filter(pk=OuterRef("pk"), organiser_id__in=results_of)
+            )
+            if results_of
+            else Value(False),
+        )
         .order_by("-year", "organiser__name")
     )
 
@@ -30,5 +38,6 @@ def own_unit_assessments(user) -> QuerySet[Assessment]:
     return (
         Assessment.objects.filter(unit__in=units_for(user, Permission.EDIT_SELF_ASSESSMENT))
         .select_related("unit", "period")
+        .annotate(published=Exists(Publication.objects.filter(period=OuterRef("period"))))
         .order_by("-period__year", "unit__name")
     )

@@ -1,0 +1,48 @@
+"""One access helper per entity: the object, or 404 when the user has no access at all, or 403
+when they may read it but not do what they ask."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from units.access import has_permission, organisers_for
+from units.models import Unit
+from units.roles import Permission
+
+from .models import AssessmentPeriod
+
+
+def get_period_for_user(
+    user, pk: int, permission: Permission = Permission.VIEW_RESULTS
+) -> AssessmentPeriod:
+    """A period whose results the user may see; 403 if they may see them but not `permission`."""
+    period = AssessmentPeriod.objects.select_related("organiser").filter(pk=pk).first()
+    if (
+        period is None
+        or not organisers_for(user, Permission.VIEW_RESULTS).filter(pk=period.organiser_id).exists()
+    ):
+        raise Http404
+    if (
+        permission != Permission.VIEW_RESULTS
+        and not organisers_for(user, permission).filter(pk=period.organiser_id).exists()
+    ):
+        raise PermissionDenied
+    return period
+
+
+def get_unit_for_user(user, period: AssessmentPeriod, unit_pk: int) -> Unit:
+    """A unit of the period whose own results page the user may open: its staff, appraisers
+    and officers of its organiser."""
+    unit = (
+        Unit.objects.select_related("kind")
+        .filter(pk=unit_pk, organiser=period.organiser_id)
+        .first()
+    )
+    if unit is None:
+        raise Http404
+    allowed = (
+        has_permission(user, Permission.VIEW_ASSESSMENT, unit=unit)
+        or organisers_for(user, Permission.VIEW_RESULTS).filter(pk=period.organiser_id).exists()
+    )
+    if not allowed:
+        raise Http404
+    return unit

@@ -1,0 +1,70 @@
+"""Against last year's publication.
+
+Rule for merged units: a unit that did not exist last year but lists predecessors is compared
+with its predecessors' combined result — their points added up, over their maxima added up —
+so the index change is (this year's index) − (combined points / combined maxima × 100). It has
+no previous rank: its predecessors held several, in the same or different groups."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .results import index_of
+
+
+@dataclass(frozen=True)
+class PreviousResult:
+    total_points: Decimal
+    max_points: Decimal
+    rank: int | None
+    group_code: str
+
+    @property
+    def index(self) -> Decimal | None:
+        return index_of(self.total_points, self.max_points)
+
+
+def previous_for(
+    unit_id: int, predecessor_ids: list[int], previous: dict[int, PreviousResult]
+) -> PreviousResult | None:
+    if unit_id in previous:
+        return previous[unit_id]
+    found = [previous[pk] for pk in predecessor_ids if pk in previous]
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0]  # a renamed or re-coded unit keeps its history, rank included
+    return PreviousResult(
+        total_points=sum((p.total_points for p in found), Decimal(0)),
+        max_points=sum((p.max_points for p in found), Decimal(0)),
+        rank=None,
+        group_code="",
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    previous_rank: int | None
+    rank_change: int | None  # positive: up that many places ("tăng 3 bậc")
+    index_change: Decimal | None  # percentage points
+    points_change: Decimal | None
+
+
+def change_against(
+    previous: PreviousResult | None,
+    *,
+    rank: int | None,
+    group_code: str,
+    index: Decimal | None,
+    total_points: Decimal,
+) -> Change:
+    if previous is None:
+        return Change(None, None, None, None)
+    # A rank compares only with a rank in the same group.
+    same_group = previous.group_code == group_code and bool(group_code)
+    previous_rank = previous.rank if same_group else None
+    rank_change = previous_rank - rank if previous_rank is not None and rank is not None else None
+    previous_index = previous.index
+    index_change = (
+        index - previous_index if index is not None and previous_index is not None else None
+    )
+    return Change(previous_rank, rank_change, index_change, total_points - previous.total_points)

@@ -1,0 +1,39 @@
+"""The points of one item at one stage. For ratio methods the points come from the rule applied
+to the reported ratio; typed points count only where no ratio was reported."""
+
+from decimal import Decimal
+
+from scoring.models import ScoringMethod
+from scoring.rules import ratio_points
+
+from .model import ItemDef, ScoreEntry, Stage
+
+RATIO_METHODS = frozenset({ScoringMethod.RATIO_BANDS, ScoringMethod.PROPORTIONAL})
+_STAGE_FIELDS = {
+    Stage.SELF: ("self_points", "self_ratio"),
+    Stage.APPRAISAL: ("appraisal_points", "appraisal_ratio"),
+    Stage.FINAL: ("final_points", "final_ratio"),
+}
+_FALLBACK = {Stage.SELF: None, Stage.APPRAISAL: Stage.SELF, Stage.FINAL: Stage.APPRAISAL}
+
+
+def own_stage_points(item: ItemDef, entry: ScoreEntry, stage: Stage) -> Decimal | None:
+    """The points set at exactly this stage, or None when the stage left the item alone."""
+    points_field, ratio_field = _STAGE_FIELDS[stage]
+    ratio = getattr(entry, ratio_field)
+    if ratio is not None and item.method in RATIO_METHODS:
+        return ratio_points(item.method, item.params, item.max_points, ratio)
+    return getattr(entry, points_field)
+
+
+def stage_points(item: ItemDef, entry: ScoreEntry | None, stage: Stage) -> Decimal | None:
+    """The points that count at `stage`, falling back to earlier stages; None if never scored."""
+    if entry is None:
+        return None
+    current: Stage | None = stage
+    while current is not None:
+        points = own_stage_points(item, entry, current)
+        if points is not None:
+            return points
+        current = _FALLBACK[current]
+    return None

@@ -1,0 +1,410 @@
+"""A period's results: computed live from the scores (for the officer's preview, the rankings
+command and publication), or read back from a frozen publication (for everything public).
+
+Both give the same shape — groups of ranked rows — so pages and reports do not care which.
+The number of queries is fixed, whatever the number of units."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from scoring.engine.comparison import Change, PreviousResult, change_against, previous_for
+from scoring.engine.model import (
+    IndexSetDef,
+    ItemDef,
+    ItemResult,
+    LevelResult,
+    ScoreEntry,
+    Stage,
+    SurveyEntry,
+    UnitInput,
+    UnitResult,
+)
+from scoring.engine.ranking import Rankable, competition_ranks
+from scoring.engine.results import index_of, unit_result
+from scoring.models import (
+    Assessment,
+    AssessmentPeriod,
+    Band,
+    IndexItem,
+    IndexSet,
+    Publication,
+    PublishedUnitResult,
+    Score,
+    SurveyResult,
+)
+from units.models import Unit
+
+
+@dataclass
+class UnitRow:
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    kind_code: str
+    group_code: str
+    group_name: str
+    result: UnitResult
+    rank: int | None = None
+    rank_of: int | None = None
+    change: Change = field(default_factory=lambda: Change(None, None, None, None))
+    previous: PreviousResult | None = None
+    status: str = ""
+    assessment_id: int | None = None
+
+    @property
+    def index(self) -> Decimal | None:
+        return self.result.index
+
+
+@dataclass
+class GroupResults:
+    code: str  # "" for units outside every group
+    name: str
+    rows: list[UnitRow]
+    rank_of: int = 0
+
+    @property
+    def average_index(self) -> Decimal | None:
+        return _mean([row.index for row in self.rows])
+
+    def area_average(self, area_code: str) -> Decimal | None:
+        return _mean(
+            [a.index for row in self.rows for a in row.result.areas if a.code == area_code]
+        )
+
+    def area_best(self, area_code: str) -> Decimal | None:
+        values = [
+            a.index
+            for row in self.rows
+            for a in row.result.areas
+            if a.code == area_code and a.index is not None
+        ]
+        return max(values) if values else None
+
+    def band_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for row in self.rows:
+            counts[row.result.band] += 1
+        return dict(counts)
+
+
+@dataclass
+class PeriodResults:
+    period: AssessmentPeriod
+    groups: list[GroupResults]  # ranked groups first (by position), then the unranked units
+    previous_publication: Publication | None
+    publication: Publication | None = None  # set when read from a publication
+
+    @property
+    def rows(self) -> list[UnitRow]:
+        return [row for group in self.groups for row in group.rows]
+
+    def row_for(self, unit_id: int) -> UnitRow | None:
+        return next((row for row in self.rows if row.unit_id == unit_id), None)
+
+    def group_of(self, unit_id: int) -> GroupResults | None:
+        return next((g for g in self.groups if any(r.unit_id == unit_id for r in g.rows)), None)
+
+
+def _mean(values) -> Decimal | None:
+    present = [value for value in values if value is not None]
+    return sum(present, Decimal(0)) / len(present) if present else None
+
+
+# ---------------------------------------------------------------- live computation
+
+
+def index_set_defs(index_set_ids) -> dict[int, IndexSetDef]:
+    """The engine's view of these index sets: three queries, however many sets."""
+    sets = {
+        index_set.pk: IndexSetDef(
+            id=index_set.pk,
+            items=[],
+            bands=[],
+            bonus_cap=index_set.bonus_cap,
+            penalty_cap=index_set.penalty_cap,
+        )
+        for index_set in IndexSet.objects.filter(pk__in=index_set_ids)
+    }
+    fields = (
+        "id",
+        "index_set_id",
+        "code",
+        "name",
+        "level",
+        "parent_id",
+        "max_points",
+        "method",
+        "method_params",
+        "position",
+    )
+    for row in IndexItem.objects.filter(index_set_id__in=sets).values_list(*fields):
+        (pk, set_id, code, name, level, parent_id, max_points, method, params, position) = row
+        sets[set_id].items.append(
+            ItemDef(pk, code, name, level, parent_id, max_points, method, params, position)
+        )
+    for set_id, label, minimum in Band.objects.filter(index_set_id__in=sets).values_list(
+        "index_set_id", "label", "min_percent"
+    ):
+        sets[set_id].bands.append((label, minimum))
+    return {pk: definition.prepare() for pk, definition in sets.items()}
+
+
+def _score_entries(period) -> dict[int, dict[int, ScoreEntry]]:
+    entries: dict[int, dict[int, ScoreEntry]] = defaultdict(dict)
+    fields = (
+        "assessment_id",
+        "item_id",
+        "self_points",
+        "self_ratio",
+        "appraisal_points",
+        "appraisal_ratio",
+        "final_points",
+        "final_ratio",
+        "not_applicable",
+        "appraisal_reason",
+        "final_reason",
+    )
+    for row in Score.objects.filter(assessment__period=period).values_list(*fields):
+        entries[row[0]][row[1]] = ScoreEntry(*row[2:])
+    return entries
+
+
+def _survey_entries(period) -> dict[int, dict[int, SurveyEntry]]:
+    entries: dict[int, dict[int, SurveyEntry]] = defaultdict(dict)
+    for assessment_id, item_id, points, not_applicable in SurveyResult.objects.filter(
+        assessment__period=period
+    ).values_list("assessment_id", "item_id", "points", "not_applicable"):
+        entries[assessment_id][item_id] = SurveyEntry(points, not_applicable)
+    return entries
+
+
+def latest_publication(period: AssessmentPeriod) -> Publication | None:
+    return period.publications.order_by("-version").first()
+
+
+def previous_publication(period: AssessmentPeriod) -> Publication | None:
+    """The publication year-on-year changes compare with: the latest version of the most recent
+    earlier period of the same organiser that was published."""
+    return (
+        Publication.objects.filter(
+            period__organiser=period.organiser_id, period__year__lt=period.year
+        )
+        .order_by("-period__year", "-version")
+        .first()
+    )
+
+
+def _previous_results(publication: Publication | None) -> dict[int, PreviousResult]:
+    if publication is None:
+        return {}
+    return {
+        unit_id: PreviousResult(total, maximum, rank, group_code)
+        for unit_id, total, maximum, rank, group_code in publication.unit_results.values_list(
+            "unit_id", "total_points", "max_points", "rank", "group_code"
+        )
+    }
+
+
+def period_results(
+    *, period: AssessmentPeriod, stage: Stage = Stage.FINAL, with_items: bool = False
+) -> PeriodResults:
+    """Compute every assessment of the period, rank inside groups, compare with last year."""
+    assessments = list(
+        Assessment.objects.filter(period=period)
+        .select_related("unit__kind", "unit__ranking_group")
+        .order_by("unit__code")
+    )
+    definitions = index_set_defs({a.index_set_id for a in assessments})
+    scores, surveys = _score_entries(period), _survey_entries(period)
+    previous_pub = previous_publication(period)
+    previous = _previous_results(previous_pub)
+    predecessors: dict[int, list[int]] = defaultdict(list)
+    # In the through table, from_unit lists to_unit among its predecessors.
+    for unit_id, predecessor_id in Unit.predecessors.through.objects.filter(
+        from_unit__in=[a.unit_id for a in assessments]
+    ).values_list("from_unit_id", "to_unit_id"):
+        predecessors[unit_id].append(predecessor_id)
+
+    rows = []
+    for assessment in assessments:
+        unit, group = assessment.unit, assessment.unit.ranking_group
+        result = unit_result(
+            UnitInput(
+                unit.pk,
+                definitions[assessment.index_set_id],
+                scores.get(assessment.pk, {}),
+                surveys.get(assessment.pk, {}),
+            ),
+            stage,
+            with_items=with_items,
+        )
+        rows.append(
+            UnitRow(
+                unit_id=unit.pk,
+                unit_code=unit.code,
+                unit_name=unit.name,
+                kind_code=unit.kind.code,
+                group_code=group.code if group else "",
+                group_name=group.name if group else "",
+                result=result,
+                status=assessment.status,
+                assessment_id=assessment.pk,
+                previous=previous_for(unit.pk, predecessors.get(unit.pk, []), previous),
+            )
+        )
+    positions = {
+        a.unit.ranking_group.code: (a.unit.ranking_group.position, a.unit.ranking_group.code)
+        for a in assessments
+        if a.unit.ranking_group
+    }
+    groups = _rank_groups(rows, period.tie_breaker, positions)
+    return PeriodResults(period=period, groups=groups, previous_publication=previous_pub)
+
+
+def _rank_groups(rows: list[UnitRow], tie_breaker: str, positions: dict) -> list[GroupResults]:
+    by_group: dict[str, list[UnitRow]] = defaultdict(list)
+    for row in rows:
+        by_group[row.group_code].append(row)
+    groups = []
+    for code in sorted((c for c in by_group if c), key=lambda c: positions.get(c, (0, c))):
+        members = by_group[code]
+        ranks = competition_ranks(
+            [
+                Rankable(row.unit_id, row.index, row.result.total_points, row.result.direct_points)
+                for row in members
+            ],
+            tie_breaker,
+        )
+        rank_of = len(ranks)
+        for row in members:
+            row.rank = ranks.get(row.unit_id)
+            row.rank_of = rank_of if row.rank is not None else None
+            row.change = change_against(
+                row.previous,
+                rank=row.rank,
+                group_code=code,
+                index=row.index,
+                total_points=row.result.total_points,
+            )
+        members.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit_code))
+        groups.append(
+            GroupResults(code=code, name=members[0].group_name, rows=members, rank_of=rank_of)
+        )
+    if by_group.get(""):
+        unranked = sorted(by_group[""], key=lambda r: r.unit_code)
+        for row in unranked:
+            row.change = change_against(
+                row.previous,
+                rank=None,
+                group_code="",
+                index=row.index,
+                total_points=row.result.total_points,
+            )
+        groups.append(GroupResults(code="", name="", rows=unranked))
+    return groups
+
+
+# ---------------------------------------------------------------- frozen publications
+
+
+def publication_results(publication: Publication, *, unit_id: int | None = None) -> PeriodResults:
+    """A publication read back in the same shape as a live computation."""
+    rows_query = publication.unit_results.order_by("position")
+    by_group: dict[str, list[UnitRow]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for published in rows_query:
+        row = _row_from_snapshot(published)
+        by_group[row.group_code].append(row)
+        names[row.group_code] = row.group_name
+    groups = [
+        GroupResults(
+            code=code,
+            name=names[code],
+            rows=rows,
+            rank_of=max((r.rank_of or 0 for r in rows), default=0),
+        )
+        for code, rows in by_group.items()
+        if code
+    ]
+    if by_group.get(""):
+        groups.append(GroupResults(code="", name="", rows=by_group[""]))
+    return PeriodResults(
+        period=publication.period, groups=groups, previous_publication=None, publication=publication
+    )
+
+
+def _row_from_snapshot(published: PublishedUnitResult) -> UnitRow:
+    breakdown = published.breakdown
+    result = UnitResult(
+        unit_id=published.unit_id,
+        max_points=published.max_points,
+        direct_points=published.direct_points,
+        survey_points=published.survey_points,
+        bonus_points=published.bonus_points,
+        penalty_points=published.penalty_points,
+        total_points=published.total_points,
+        index=index_of(published.total_points, published.max_points),
+        band=published.band,
+        areas=[_level(entry) for entry in breakdown.get("areas", [])],
+        criteria=[_level(entry) for entry in breakdown.get("criteria", [])],
+        items=[_item(entry) for entry in breakdown.get("items", [])],
+    )
+    previous = None
+    if published.previous_total_points is not None:
+        previous = PreviousResult(
+            published.previous_total_points,
+            published.previous_max_points,
+            published.previous_rank,
+            published.group_code if published.previous_rank else "",
+        )
+    change = change_against(
+        previous,
+        rank=published.rank,
+        group_code=published.group_code,
+        index=result.index,
+        total_points=result.total_points,
+    )
+    return UnitRow(
+        unit_id=published.unit_id,
+        unit_code=published.unit_code,
+        unit_name=published.unit_name,
+        kind_code=published.kind_code,
+        group_code=published.group_code,
+        group_name=published.group_name,
+        result=result,
+        rank=published.rank,
+        rank_of=published.rank_of,
+        change=change,
+        previous=previous,
+    )
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _level(entry: dict) -> LevelResult:
+    maximum, points = Decimal(entry["max"]), Decimal(entry["points"])
+    return LevelResult(
+        entry["id"], entry["code"], entry["name"], maximum, points, index_of(points, maximum)
+    )
+
+
+def _item(entry: dict) -> ItemResult:
+    return ItemResult(
+        item_id=entry["id"],
+        code=entry["code"],
+        name=entry["name"],
+        level=entry["level"],
+        max_points=Decimal(entry["max"]),
+        is_survey=entry["survey"],
+        not_applicable=entry["na"],
+        self_points=_decimal(entry["self"]),
+        appraisal_points=_decimal(entry["appraisal"]),
+        final_points=_decimal(entry["final"]),
+        points=Decimal(entry["points"]),
+        appraisal_reason=entry.get("appraisal_reason", ""),
+        final_reason=entry.get("final_reason", ""),
+    )

@@ -1,0 +1,212 @@
+"""Publishing a period: freeze its computed results as a numbered, immutable publication."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from scoring.engine.model import Stage, UnitResult
+from scoring.models import (
+    Assessment,
+    AssessmentPeriod,
+    AuditEntry,
+    Publication,
+    PublishedUnitResult,
+)
+from scoring.selectors.results import PeriodResults, latest_publication, period_results
+from scoring.workflow import AssessmentStatus, PeriodStatus
+from units.access import organisers_for
+from units.roles import Permission
+
+from .audit import audit_record
+
+EXACT = Decimal("1e-8")  # the places a publication keeps; see published_points_field
+READY = (AssessmentStatus.APPRAISED, AssessmentStatus.PUBLISHED)
+
+
+def publish_problems(period: AssessmentPeriod) -> list[str]:
+    """Why the period cannot be published now; empty when it can."""
+    problems = []
+    waiting = list(
+        Assessment.objects.filter(period=period)
+        .exclude(status__in=READY)
+        .select_related("unit")
+        .order_by("unit__code")
+    )
+    if waiting:
+        names = ", ".join(a.unit.name for a in waiting[:10])
+        more = len(waiting) - 10
+        problems.append(
+            ngettext(
+                "%(count)s unit's appraisal is not finalised yet: %(names)s",
+                "%(count)s units' appraisals are not finalised yet: %(names)s",
+                len(waiting),
+            )
+            % {"count": len(waiting), "names": names + (f" (+{more})" if more > 0 else "")}
+        )
+    if not Assessment.objects.filter(period=period).exists():
+        problems.append(_("The period has no assessments to publish."))
+    elif (
+        latest_publication(period)
+        and not Assessment.objects.filter(period=period, status=AssessmentStatus.APPRAISED).exists()
+    ):
+        problems.append(_("Nothing has changed since the last publication."))
+    return problems
+
+
+def period_publish(
+    *, period: AssessmentPeriod, by=None, reason: str = "", published_at=None
+) -> Publication:
+    """Freeze the period's final results as the next publication version. `by=None` is the
+    system itself (the `publish` command run by an administrator); `published_at` records the
+    date of the decision when a past year is migrated (default: now)."""
+    if (
+        by is not None
+        and not organisers_for(by, Permission.PUBLISH_RESULTS)
+        .filter(pk=period.organiser_id)
+        .exists()
+    ):
+        raise PermissionDenied(_("Only Home Affairs officers of this organiser publish results."))
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        period = AssessmentPeriod.objects.select_for_update().get(pk=period.pk)
+        problems = publish_problems(period)
+        previous = latest_publication(period)
+        if previous is not None and not reason:
+            problems.append(_("Say why the results are published again (the correction made)."))
+        if problems:
+            raise ValidationError(problems)
+        results = period_results(period=period, stage=Stage.FINAL, with_items=True)
+        now = published_at or timezone.now()
+        publication = Publication.objects.create(
+            period=period,
+            version=(previous.version + 1) if previous else 1,
+            published_at=now,
+            published_by=by if by is not None else None,
+            reason=reason,
+            tie_breaker=period.tie_breaker,
+        )
+        PublishedUnitResult.objects.bulk_create(_unit_rows(publication, results), batch_size=500)
+        _mark_published(period, by, publication)
+        period.status, period.published_at = PeriodStatus.PUBLISHED, now
+        period.save(update_fields=["status", "published_at"])
+        audit_record(
+            actor=by,
+            obj=period,
+            action="publish",
+            field="publication",
+            old=previous.version if previous else None,
+            new=publication.version,
+            reason=reason,
+        )
+    return publication
+
+
+def _exact(value: Decimal) -> Decimal:
+    """Publications store 8 decimals; refuse rather than round anything that has more."""
+    stored = value.quantize(EXACT)
+    if stored != value:
+        raise ValidationError(
+            _("A result has more decimals than a publication keeps: %(value)s") % {"value": value}
+        )
+    return stored
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def _breakdown(result: UnitResult) -> dict:
+    def level(entry):
+        return {
+            "id": entry.item_id,
+            "code": entry.code,
+            "name": entry.name,
+            "max": _text(entry.max_points),
+            "points": _text(entry.points),
+        }
+
+    return {
+        "areas": [level(area) for area in result.areas],
+        "criteria": [level(criterion) for criterion in result.criteria],
+        "items": [
+            {
+                "id": item.item_id,
+                "code": item.code,
+                "name": item.name,
+                "level": item.level,
+                "max": _text(item.max_points),
+                "survey": item.is_survey,
+                "na": item.not_applicable,
+                "self": _text(item.self_points),
+                "appraisal": _text(item.appraisal_points),
+                "final": _text(item.final_points),
+                "points": _text(item.points),
+                "appraisal_reason": item.appraisal_reason,
+                "final_reason": item.final_reason,
+            }
+            for item in result.items
+        ],
+    }
+
+
+def _unit_rows(publication: Publication, results: PeriodResults):
+    for position, row in enumerate(results.rows, start=1):
+        result, previous = row.result, row.previous
+        yield PublishedUnitResult(
+            publication=publication,
+            unit_id=row.unit_id,
+            unit_code=row.unit_code,
+            unit_name=row.unit_name,
+            kind_code=row.kind_code,
+            group_code=row.group_code,
+            group_name=row.group_name,
+            max_points=_exact(result.max_points),
+            direct_points=_exact(result.direct_points),
+            survey_points=_exact(result.survey_points),
+            bonus_points=_exact(result.bonus_points),
+            penalty_points=_exact(result.penalty_points),
+            total_points=_exact(result.total_points),
+            band=result.band,
+            rank=row.rank,
+            rank_of=row.rank_of,
+            previous_rank=row.change.previous_rank,
+            previous_max_points=_exact(previous.max_points) if previous else None,
+            previous_total_points=_exact(previous.total_points) if previous else None,
+            breakdown=_breakdown(result),
+            position=position,
+        )
+
+
+def _mark_published(period, by, publication) -> None:
+    """Appraised assessments become published, each move in the audit log."""
+    appraised = Assessment.objects.filter(period=period, status=AssessmentStatus.APPRAISED)
+    entries = [
+        AuditEntry(
+            actor=by,
+            period=period,
+            assessment=assessment,
+            content_type=_assessment_type(),
+            object_id=str(assessment.pk),
+            object_repr=str(assessment.unit)[:300],
+            action="transition",
+            field="status",
+            old_value=AssessmentStatus.APPRAISED,
+            new_value=AssessmentStatus.PUBLISHED,
+            reason=_("Published as version %(version)s") % {"version": publication.version},
+        )
+        for assessment in appraised.select_related("unit")
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    Assessment.objects.filter(pk__in=[e.assessment_id for e in entries]).update(
+        status=AssessmentStatus.PUBLISHED, updated_at=timezone.now()
+    )
+
+
+def _assessment_type():
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(Assessment)

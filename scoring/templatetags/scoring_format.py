@@ -1,0 +1,45 @@
+"""Template filters over scoring.display, so pages round and word numbers in one way only."""
+
+from django import template
+
+from scoring import display
+
+register = template.Library()
+
+
+@register.filter
+def points(value):
+    return display.format_number(value)
+
+
+@register.filter
+def percent(value):
+    return display.format_percent(value)
+
+
+@register.simple_tag
+def rank_label(rank, rank_of, official=True):
+    return display.rank_label(rank, rank_of, official=official)
+
+
+@register.filter
+def rank_change(value):
+    return display.rank_change_text(value)
+
+
+@register.filter
+def index_change(value):
+    return display.index_change_text(value)
+
+
+@register.filter
+def points_change(value):
+    return display.points_change_text(value)
+
+
+@register.filter
+def bar_width(value):
+    """A percentage as a CSS width between 0 and 100 (dot decimal)."""
+    if value is None:
+        return "0"
+    return format(max(0, min(100, round(value, 1))), "f")

@@ -1,0 +1,170 @@
+"""Pages of a period: the Home Affairs dashboard, publishing, and each unit's published result."""
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from units.access import organisers_for
+from units.models import UnitKind
+from units.roles import Permission
+
+from .access import get_period_for_user, get_unit_for_user
+from .forms import PublishForm
+from .models import Assessment, AssessmentPeriod
+from .selectors.results import latest_publication, period_results, publication_results
+from .services.publication import period_publish, publish_problems
+from .workflow import AssessmentStatus
+
+ROWS_PER_PAGE = 50
+LOST_POINTS_SHOWN = 10
+
+
+@login_required
+def period_dashboard(request, pk: int):
+    period = get_period_for_user(request.user, pk)
+    results = period_results(period=period)
+    ranked_groups = [g for g in results.groups if g.code]
+    selected = next(
+        (g for g in results.groups if g.code == request.GET.get("group")),
+        ranked_groups[0] if ranked_groups else None,
+    )
+    areas = selected.rows[0].result.areas if selected and selected.rows else []
+    return render(
+        request,
+        "scoring/period_dashboard.html",
+        {
+            "period": period,
+            "progress": _progress(period),
+            "unit_statuses": _unit_statuses(request, period),
+            "kinds": UnitKind.objects.filter(units__assessments__period=period).distinct(),
+            "statuses": AssessmentStatus.choices,
+            "groups": results.groups,
+            "group": selected,
+            "group_rows": Paginator(selected.rows if selected else [], ROWS_PER_PAGE).get_page(
+                request.GET.get("page")
+            ),
+            "areas": areas,
+            "area_averages": [selected.area_average(a.code) for a in areas] if selected else [],
+            "publication": latest_publication(period),
+            "publish_problems": publish_problems(period),
+            "may_publish": _may(request.user, period, Permission.PUBLISH_RESULTS),
+            "previous_publication": results.previous_publication,
+        },
+    )
+
+
+def _may(user, period, permission) -> bool:
+    return organisers_for(user, permission).filter(pk=period.organiser_id).exists()
+
+
+def _progress(period: AssessmentPeriod) -> list[dict]:
+    """Units per kind and status — where the workflow stands."""
+    counts = Counter(
+        Assessment.objects.filter(period=period).values_list("unit__kind__name", "status")
+    )
+    kinds = sorted({kind for kind, _status in counts})
+    return [
+        {
+            "kind": kind,
+            "cells": [counts.get((kind, status), 0) for status, _label in AssessmentStatus.choices],
+            "total": sum(n for (k, _s), n in counts.items() if k == kind),
+        }
+        for kind in kinds
+    ]
+
+
+def _unit_statuses(request, period):
+    assessments = (
+        Assessment.objects.filter(period=period)
+        .select_related("unit__kind")
+        .order_by("unit__kind__position", "unit__code")
+    )
+    if request.GET.get("status") in AssessmentStatus.values:
+        assessments = assessments.filter(status=request.GET["status"])
+    if request.GET.get("kind"):
+        assessments = assessments.filter(unit__kind__code=request.GET["kind"])
+    return Paginator(assessments, ROWS_PER_PAGE).get_page(request.GET.get("units_page"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_publish_view(request, pk: int):
+    period = get_period_for_user(request.user, pk, Permission.PUBLISH_RESULTS)
+    previous = latest_publication(period)
+    form = PublishForm(request.POST or None, republishing=previous is not None)
+    problems = publish_problems(period)
+    if request.method == "POST" and form.is_valid() and not problems:
+        try:
+            publication = period_publish(
+                period=period, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            messages.success(
+                request,
+                _("The results of %(period)s are published (version %(version)s).")
+                % {"period": period, "version": publication.version},
+            )
+            return redirect("scoring:period_dashboard", pk=period.pk)
+    results = period_results(period=period)
+    return render(
+        request,
+        "scoring/publish_confirm.html",
+        {
+            "period": period,
+            "form": form,
+            "problems": problems,
+            "previous": previous,
+            "version": previous.version + 1 if previous else 1,
+            "groups": [g for g in results.groups if g.code],
+            "unranked": next((g for g in results.groups if not g.code), None),
+            "unit_count": len(results.rows),
+        },
+    )
+
+
+@login_required
+def unit_result(request, pk: int, unit_pk: int):
+    period = get_object_or_404(AssessmentPeriod, pk=pk)
+    unit = get_unit_for_user(request.user, period, unit_pk)
+    publication = latest_publication(period)
+    if publication is None:
+        raise Http404(_("The results of this period are not published yet."))
+    results = publication_results(publication)
+    row = results.row_for(unit.pk)
+    if row is None:
+        raise Http404
+    group = results.group_of(unit.pk) if row.group_code else None
+    areas = [
+        {
+            "area": area,
+            "average": group.area_average(area.code) if group else None,
+            "best": group.area_best(area.code) if group else None,
+        }
+        for area in row.result.areas
+    ]
+    lost = sorted(
+        (item for item in row.result.items if item.level == "sub_criterion" and item.lost > 0),
+        key=lambda item: (-item.lost, item.code),
+    )[:LOST_POINTS_SHOWN]
+    return render(
+        request,
+        "scoring/unit_result.html",
+        {
+            "period": period,
+            "unit": unit,
+            "publication": publication,
+            "row": row,
+            "group": group,
+            "areas": areas,
+            "lost_items": lost,
+        },
+    )
