@@ -715,6 +715,11 @@ class Publication(AppendOnlyModel):
     )
     reason = models.TextField(_("reason"), blank=True)
     tie_breaker = models.CharField(_("tie-breaker"), max_length=20, choices=TieBreaker.choices)
+    structure = models.JSONField(
+        _("index sets as published"),
+        default=dict,
+        help_text=_("Codes, names and maxima of the items, frozen with the results."),
+    )
 
     class Meta:
         ordering = ["period", "-version"]
@@ -743,6 +748,9 @@ class PublishedUnitResult(AppendOnlyModel):
     )
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="published_results", verbose_name=_("unit")
+    )
+    index_set = models.ForeignKey(
+        IndexSet, on_delete=models.PROTECT, related_name="+", verbose_name=_("index set")
     )
     unit_code = models.CharField(_("unit code"), max_length=32)
     unit_name = models.CharField(_("unit name"), max_length=255)

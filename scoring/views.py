@@ -53,6 +53,9 @@ def period_dashboard(request, pk: int):
             "areas": areas,
             "area_averages": [selected.area_average(a.code) for a in areas] if selected else [],
             "publication": latest_publication(period),
+            "changed_since_publication": Assessment.objects.filter(
+                period=period, status=AssessmentStatus.APPRAISED
+            ).count(),
             "publish_problems": publish_problems(period),
             "may_publish": _may(request.user, period, Permission.PUBLISH_RESULTS),
             "previous_publication": results.previous_publication,
@@ -98,12 +101,14 @@ def _unit_statuses(request, period):
 def period_publish_view(request, pk: int):
     period = get_period_for_user(request.user, pk, Permission.PUBLISH_RESULTS)
     previous = latest_publication(period)
-    form = PublishForm(request.POST or None, republishing=previous is not None)
+    form = PublishForm(
+        request.POST if request.method == "POST" else None, republishing=previous is not None
+    )
     problems = publish_problems(period)
     if request.method == "POST" and form.is_valid() and not problems:
         try:
             publication = period_publish(
-                period=period, by=request.user, reason=form.cleaned_data["reason"]
+                period=period, by=request.user, reason=form.cleaned_data.get("reason", "")
             )
         except ValidationError as exc:
             problems = exc.messages

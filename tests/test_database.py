@@ -15,8 +15,9 @@ def test_suite_runs_on_the_expected_database():
     assert connection.vendor == expected
     if expected == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE tgname = %s",
-                ["scoring_auditentry_append_only"],
-            )
-            assert cursor.fetchone(), "the audit trigger migration did not run"
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE %s", ["%append_only"])
+            assert {row[0] for row in cursor.fetchall()} == {
+                "scoring_auditentry_append_only",
+                "scoring_publication_append_only",
+                "scoring_publishedunitresult_append_only",
+            }, "the append-only trigger migrations did not run"

@@ -51,6 +51,7 @@ class UnitRow:
     previous: PreviousResult | None = None
     status: str = ""
     assessment_id: int | None = None
+    index_set_id: int | None = None
 
     @property
     def index(self) -> Decimal | None:
@@ -95,6 +96,7 @@ class PeriodResults:
     groups: list[GroupResults]  # ranked groups first (by position), then the unranked units
     previous_publication: Publication | None
     publication: Publication | None = None  # set when read from a publication
+    index_sets: dict[int, IndexSetDef] = field(default_factory=dict)
 
     @property
     def rows(self) -> list[UnitRow]:
@@ -251,6 +253,7 @@ def period_results(
                 result=result,
                 status=assessment.status,
                 assessment_id=assessment.pk,
+                index_set_id=assessment.index_set_id,
                 previous=previous_for(unit.pk, predecessors.get(unit.pk, []), previous),
             )
         )
@@ -260,7 +263,9 @@ def period_results(
         if a.unit.ranking_group
     }
     groups = _rank_groups(rows, period.tie_breaker, positions)
-    return PeriodResults(period=period, groups=groups, previous_publication=previous_pub)
+    return PeriodResults(
+        period=period, groups=groups, previous_publication=previous_pub, index_sets=definitions
+    )
 
 
 def _rank_groups(rows: list[UnitRow], tie_breaker: str, positions: dict) -> list[GroupResults]:
@@ -309,13 +314,17 @@ def _rank_groups(rows: list[UnitRow], tie_breaker: str, positions: dict) -> list
 # ---------------------------------------------------------------- frozen publications
 
 
-def publication_results(publication: Publication, *, unit_id: int | None = None) -> PeriodResults:
-    """A publication read back in the same shape as a live computation."""
-    rows_query = publication.unit_results.order_by("position")
+def publication_results(publication: Publication) -> PeriodResults:
+    """A publication read back in the same shape as a live computation. Item codes, names and
+    maxima come from the structure frozen with the publication, not from today's index sets."""
+    structures = {
+        int(set_id): {entry[0]: entry for entry in entries}
+        for set_id, entries in publication.structure.get("sets", {}).items()
+    }
     by_group: dict[str, list[UnitRow]] = defaultdict(list)
     names: dict[str, str] = {}
-    for published in rows_query:
-        row = _row_from_snapshot(published)
+    for published in publication.unit_results.order_by("position"):
+        row = _row_from_snapshot(published, structures.get(published.index_set_id, {}))
         by_group[row.group_code].append(row)
         names[row.group_code] = row.group_name
     groups = [
@@ -335,8 +344,19 @@ def publication_results(publication: Publication, *, unit_id: int | None = None)
     )
 
 
-def _row_from_snapshot(published: PublishedUnitResult) -> UnitRow:
+# Layout of the frozen JSON (compact: 657 units × 150 items must publish in seconds).
+# Publication.structure["sets"][set id] = [[id, code, name, level, max, method], …] by position
+# PublishedUnitResult.breakdown = {"levels": [[id, max, points], …] (areas, criteria),
+#   "items": [[id, self, appraisal, final, points, not applicable (0/1), appraisal reason,
+#   final reason], …]} — reasons omitted when both are empty.
+STRUCTURE_ID, STRUCTURE_CODE, STRUCTURE_NAME, STRUCTURE_LEVEL, STRUCTURE_MAX, STRUCTURE_METHOD = (
+    range(6)
+)
+
+
+def _row_from_snapshot(published: PublishedUnitResult, structure: dict) -> UnitRow:
     breakdown = published.breakdown
+    levels = [_level(entry, structure[entry[0]]) for entry in breakdown.get("levels", [])]
     result = UnitResult(
         unit_id=published.unit_id,
         max_points=published.max_points,
@@ -347,9 +367,9 @@ def _row_from_snapshot(published: PublishedUnitResult) -> UnitRow:
         total_points=published.total_points,
         index=index_of(published.total_points, published.max_points),
         band=published.band,
-        areas=[_level(entry) for entry in breakdown.get("areas", [])],
-        criteria=[_level(entry) for entry in breakdown.get("criteria", [])],
-        items=[_item(entry) for entry in breakdown.get("items", [])],
+        areas=[level for level, kind in levels if kind == "area"],
+        criteria=[level for level, kind in levels if kind == "criterion"],
+        items=[_item(entry, structure[entry[0]]) for entry in breakdown.get("items", [])],
     )
     previous = None
     if published.previous_total_points is not None:
@@ -378,6 +398,7 @@ def _row_from_snapshot(published: PublishedUnitResult) -> UnitRow:
         rank_of=published.rank_of,
         change=change,
         previous=previous,
+        index_set_id=published.index_set_id,
     )
 
 
@@ -385,26 +406,34 @@ def _decimal(value) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def _level(entry: dict) -> LevelResult:
-    maximum, points = Decimal(entry["max"]), Decimal(entry["points"])
-    return LevelResult(
-        entry["id"], entry["code"], entry["name"], maximum, points, index_of(points, maximum)
+def _level(entry: list, definition: list) -> tuple[LevelResult, str]:
+    item_id, maximum, points = entry[0], Decimal(entry[1]), Decimal(entry[2])
+    level = LevelResult(
+        item_id,
+        definition[STRUCTURE_CODE],
+        definition[STRUCTURE_NAME],
+        maximum,
+        points,
+        index_of(points, maximum),
     )
+    return level, definition[STRUCTURE_LEVEL]
 
 
-def _item(entry: dict) -> ItemResult:
+def _item(entry: list, definition: list) -> ItemResult:
+    item_id, self_points, appraisal, final, points, not_applicable, *reasons = entry
+    appraisal_reason, final_reason = reasons if reasons else ("", "")
     return ItemResult(
-        item_id=entry["id"],
-        code=entry["code"],
-        name=entry["name"],
-        level=entry["level"],
-        max_points=Decimal(entry["max"]),
-        is_survey=entry["survey"],
-        not_applicable=entry["na"],
-        self_points=_decimal(entry["self"]),
-        appraisal_points=_decimal(entry["appraisal"]),
-        final_points=_decimal(entry["final"]),
-        points=Decimal(entry["points"]),
-        appraisal_reason=entry.get("appraisal_reason", ""),
-        final_reason=entry.get("final_reason", ""),
+        item_id=item_id,
+        code=definition[STRUCTURE_CODE],
+        name=definition[STRUCTURE_NAME],
+        level=definition[STRUCTURE_LEVEL],
+        max_points=Decimal(definition[STRUCTURE_MAX]),
+        is_survey=definition[STRUCTURE_METHOD] == "survey",
+        not_applicable=bool(not_applicable),
+        self_points=_decimal(self_points),
+        appraisal_points=_decimal(appraisal),
+        final_points=_decimal(final),
+        points=Decimal(points),
+        appraisal_reason=appraisal_reason,
+        final_reason=final_reason,
     )

@@ -88,6 +88,7 @@ def period_publish(
             published_by=by if by is not None else None,
             reason=reason,
             tie_breaker=period.tie_breaker,
+            structure=_structure(results),
         )
         PublishedUnitResult.objects.bulk_create(_unit_rows(publication, results), batch_size=500)
         _mark_published(period, by, publication)
@@ -116,40 +117,46 @@ def _exact(value: Decimal) -> Decimal:
 
 
 def _text(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
+    """A decimal as compact exact text: 1.5000 → "1.5"."""
+    if value is None:
+        return None
+    return format(value.normalize(), "f") if value else "0"
+
+
+def _structure(results: PeriodResults) -> dict:
+    """The index sets as published: codes, names and maxima, once per set (see
+    scoring.selectors.results for the layout)."""
+    return {
+        "sets": {
+            str(set_id): [
+                [item.id, item.code, item.name, item.level, _text(item.max_points), item.method]
+                for item in sorted(definition.items, key=lambda item: item.position)
+            ]
+            for set_id, definition in results.index_sets.items()
+        }
+    }
 
 
 def _breakdown(result: UnitResult) -> dict:
-    def level(entry):
-        return {
-            "id": entry.item_id,
-            "code": entry.code,
-            "name": entry.name,
-            "max": _text(entry.max_points),
-            "points": _text(entry.points),
-        }
-
+    items = []
+    for item in result.items:
+        entry = [
+            item.item_id,
+            _text(item.self_points),
+            _text(item.appraisal_points),
+            _text(item.final_points),
+            _text(item.points),
+            int(item.not_applicable),
+        ]
+        if item.appraisal_reason or item.final_reason:
+            entry += [item.appraisal_reason, item.final_reason]
+        items.append(entry)
     return {
-        "areas": [level(area) for area in result.areas],
-        "criteria": [level(criterion) for criterion in result.criteria],
-        "items": [
-            {
-                "id": item.item_id,
-                "code": item.code,
-                "name": item.name,
-                "level": item.level,
-                "max": _text(item.max_points),
-                "survey": item.is_survey,
-                "na": item.not_applicable,
-                "self": _text(item.self_points),
-                "appraisal": _text(item.appraisal_points),
-                "final": _text(item.final_points),
-                "points": _text(item.points),
-                "appraisal_reason": item.appraisal_reason,
-                "final_reason": item.final_reason,
-            }
-            for item in result.items
+        "levels": [
+            [level.item_id, _text(level.max_points), _text(level.points)]
+            for level in [*result.areas, *result.criteria]
         ],
+        "items": items,
     }
 
 
@@ -178,6 +185,7 @@ def _unit_rows(publication: Publication, results: PeriodResults):
             previous_total_points=_exact(previous.total_points) if previous else None,
             breakdown=_breakdown(result),
             position=position,
+            index_set_id=row.index_set_id,
         )
 
 
