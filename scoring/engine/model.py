@@ -76,8 +76,12 @@ class ScoreEntry:
 
 @dataclass(frozen=True)
 class SurveyEntry:
+    """Home Affairs' survey result: answers per option, a rate (%), or points entered."""
+
     points: Decimal | None = None
     not_applicable: bool = False
+    ratio: Decimal | None = None
+    answer_counts: dict | None = None
 
 
 @dataclass

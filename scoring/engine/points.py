@@ -4,9 +4,9 @@ to the reported ratio; typed points count only where no ratio was reported."""
 from decimal import Decimal
 
 from scoring.models import ScoringMethod
-from scoring.rules import ratio_points
+from scoring.rules import DEFAULT_SURVEY_WEIGHTS, HUNDRED, ratio_points
 
-from .model import ItemDef, ScoreEntry, Stage
+from .model import ItemDef, ScoreEntry, Stage, SurveyEntry
 
 RATIO_METHODS = frozenset({ScoringMethod.RATIO_BANDS, ScoringMethod.PROPORTIONAL})
 _STAGE_FIELDS = {
@@ -15,6 +15,22 @@ _STAGE_FIELDS = {
     Stage.FINAL: ("final_points", "final_ratio"),
 }
 _FALLBACK = {Stage.SELF: None, Stage.APPRAISAL: Stage.SELF, Stage.FINAL: Stage.APPRAISAL}
+
+
+def survey_points(item: ItemDef, entry: SurveyEntry | None) -> Decimal | None:
+    """Survey points come from the answers when they were recorded (max × the weighted average
+    of the answers, with the rule's weights), else from the rate (max × rate / 100), else from
+    the points entered."""
+    if entry is None:
+        return None
+    counts = {option: int(n) for option, n in (entry.answer_counts or {}).items() if int(n) > 0}
+    weights = item.params.get("weights") or DEFAULT_SURVEY_WEIGHTS
+    if counts and all(option in weights for option in counts):
+        weighted = sum((Decimal(weights[option]) * n for option, n in counts.items()), Decimal(0))
+        return item.max_points * weighted / sum(counts.values())
+    if entry.ratio is not None:
+        return item.max_points * entry.ratio / HUNDRED
+    return entry.points
 
 
 def own_stage_points(item: ItemDef, entry: ScoreEntry, stage: Stage) -> Decimal | None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from scoring.models import ScoringMethod
 
 from .model import ItemResult, LevelResult, Stage, UnitInput, UnitResult
-from .points import own_stage_points, stage_points
+from .points import own_stage_points, stage_points, survey_points
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -45,7 +45,7 @@ def unit_result(
         if is_survey:
             entry = unit.surveys.get(item.id)
             not_applicable = bool(entry and entry.not_applicable)
-            points = entry.points if entry and entry.points is not None else ZERO
+            points = survey_points(item, entry) or ZERO
         else:
             score = unit.scores.get(item.id)
             not_applicable = bool(score and score.not_applicable)
@@ -53,9 +53,9 @@ def unit_result(
         if not_applicable:
             points = ZERO
         if item.level == "bonus":
-            bonus += points
+            bonus += min(points, item.max_points)  # each line within its own cap
         elif item.level == "penalty":
-            penalty += points
+            penalty += min(points, item.max_points)
         elif not not_applicable:
             own_max += item.max_points
             if is_survey:

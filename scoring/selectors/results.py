@@ -175,10 +175,10 @@ def _score_entries(period) -> dict[int, dict[int, ScoreEntry]]:
 
 def _survey_entries(period) -> dict[int, dict[int, SurveyEntry]]:
     entries: dict[int, dict[int, SurveyEntry]] = defaultdict(dict)
-    for assessment_id, item_id, points, not_applicable in SurveyResult.objects.filter(
+    for assessment_id, item_id, *values in SurveyResult.objects.filter(
         assessment__period=period
-    ).values_list("assessment_id", "item_id", "points", "not_applicable"):
-        entries[assessment_id][item_id] = SurveyEntry(points, not_applicable)
+    ).values_list("assessment_id", "item_id", "points", "not_applicable", "ratio", "answer_counts"):
+        entries[assessment_id][item_id] = SurveyEntry(*values)
     return entries
 
 

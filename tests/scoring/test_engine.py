@@ -214,3 +214,21 @@ def test_merged_units_compare_with_their_predecessors_combined():
     # One predecessor: a renamed unit keeps its history, rank included.
     assert previous_for(21, [12], previous).rank == 1
     assert previous_for(22, [], previous) is None
+
+
+def test_survey_points_come_from_the_answers_or_the_rate():
+    index_set = simple_set()
+    survey = index_set.scored[4]
+    answers = SurveyEntry(points=D("1"), answer_counts={"A": 30, "B": 10, "C": 5, "D": 5})
+    # 35 × (30×1 + 10×0,6 + 5×0,2 + 5×0) / 50 = 35 × 0,74 = 25,9 — the typed 1 is ignored.
+    assert result_of(surveys={9: answers}).survey_points == D("25.9")
+    assert result_of(surveys={9: SurveyEntry(ratio=D("82.5"))}).survey_points == D("28.875")
+    assert result_of(surveys={9: SurveyEntry(points=D("30"))}).survey_points == D("30")
+    assert survey.code == "2.1.1"
+
+
+def test_each_bonus_line_stays_within_its_own_cap():
+    result = result_of(
+        {**full_marks(), 10: ScoreEntry(final_points=D("5"))}, {9: SurveyEntry(points=D("20"))}
+    )
+    assert result.bonus_points == D("2")
