@@ -153,21 +153,14 @@ def index_set_defs(index_set_ids) -> dict[int, IndexSetDef]:
     return {pk: definition.prepare() for pk, definition in sets.items()}
 
 
-def _score_entries(period) -> dict[int, dict[int, ScoreEntry]]:
+def _score_entries(period, *, with_reasons: bool) -> dict[int, dict[int, ScoreEntry]]:
+    """Every score of the period. Reasons are read only when items are shown: ranking a whole
+    province does not need them."""
     entries: dict[int, dict[int, ScoreEntry]] = defaultdict(dict)
-    fields = (
-        "assessment_id",
-        "item_id",
-        "self_points",
-        "self_ratio",
-        "appraisal_points",
-        "appraisal_ratio",
-        "final_points",
-        "final_ratio",
-        "not_applicable",
-        "appraisal_reason",
-        "final_reason",
-    )
+    fields = ["assessment_id", "item_id", "self_points", "self_ratio", "appraisal_points",
+              "appraisal_ratio", "final_points", "final_ratio", "not_applicable"]
+    if with_reasons:
+        fields += ["appraisal_reason", "final_reason"]
     for row in Score.objects.filter(assessment__period=period).values_list(*fields):
         entries[row[0]][row[1]] = ScoreEntry(*row[2:])
     return entries
@@ -175,10 +168,20 @@ def _score_entries(period) -> dict[int, dict[int, ScoreEntry]]:
 
 def _survey_entries(period) -> dict[int, dict[int, SurveyEntry]]:
     entries: dict[int, dict[int, SurveyEntry]] = defaultdict(dict)
-    for assessment_id, item_id, *values in SurveyResult.objects.filter(
-        assessment__period=period
-    ).values_list("assessment_id", "item_id", "points", "not_applicable", "ratio", "answer_counts"):
-        entries[assessment_id][item_id] = SurveyEntry(*values)
+    results = SurveyResult.objects.filter(assessment__period=period)
+    # Answers per option are rare and costly to decode: read them only where there are some.
+    answers = dict(
+        ((assessment_id, item_id), counts)
+        for assessment_id, item_id, counts in results.exclude(answer_counts={}).values_list(
+            "assessment_id", "item_id", "answer_counts"
+        )
+    )
+    for assessment_id, item_id, points, not_applicable, ratio in results.values_list(
+        "assessment_id", "item_id", "points", "not_applicable", "ratio"
+    ):
+        entries[assessment_id][item_id] = SurveyEntry(
+            points, not_applicable, ratio, answers.get((assessment_id, item_id))
+        )
     return entries
 
 
@@ -219,7 +222,8 @@ def period_results(
         .order_by("unit__code")
     )
     definitions = index_set_defs({a.index_set_id for a in assessments})
-    scores, surveys = _score_entries(period), _survey_entries(period)
+    scores = _score_entries(period, with_reasons=with_items)
+    surveys = _survey_entries(period)
     previous_pub = previous_publication(period)
     previous = _previous_results(previous_pub)
     predecessors: dict[int, list[int]] = defaultdict(list)

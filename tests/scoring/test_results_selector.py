@@ -1,0 +1,80 @@
+"""Reading a period's results: the query count does not grow with the number of units, and
+survey answers recorded per option are used."""
+
+from decimal import Decimal
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from scoring.models import IndexItem, ItemLevel, ScoringMethod, SurveyResult
+from scoring.selectors.results import period_results
+from tests.factories import (
+    AssessmentFactory,
+    IndexSetFactory,
+    PeriodFactory,
+    UnitFactory,
+    small_tree,
+)
+
+
+def queries_for(period) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        period_results(period=period)
+    return len(queries)
+
+
+def test_query_count_does_not_grow_with_units(personas):
+    period = PeriodFactory(organiser=personas["organiser"])
+    index_set = IndexSetFactory(period=period, unit_kind=personas["kind"])
+    small_tree(index_set)
+    for unit in (personas["unit_a"], personas["unit_b"]):
+        AssessmentFactory(period=period, unit=unit, index_set=index_set)
+    few = queries_for(period)
+    for number in range(8):
+        unit = UnitFactory(
+            code=f"X{number}", organiser=personas["organiser"], kind=personas["kind"]
+        )
+        AssessmentFactory(period=period, unit=unit, index_set=index_set)
+    assert queries_for(period) == few
+
+
+def test_survey_answers_per_option_give_the_points(personas):
+    period = PeriodFactory(organiser=personas["organiser"])
+    index_set = IndexSetFactory(period=period, unit_kind=personas["kind"])
+    tree = small_tree(index_set)
+    area = IndexItem.objects.create(
+        index_set=index_set,
+        level=ItemLevel.AREA,
+        code="2",
+        name="Khảo sát",
+        max_points=Decimal("10"),
+        position=10,
+    )
+    criterion = IndexItem.objects.create(
+        index_set=index_set,
+        level=ItemLevel.CRITERION,
+        code="2.1",
+        name="Hài lòng",
+        parent=area,
+        max_points=Decimal("10"),
+        position=11,
+    )
+    survey = IndexItem.objects.create(
+        index_set=index_set,
+        level=ItemLevel.SUB_CRITERION,
+        code="2.1.1",
+        parent=criterion,
+        name="Đánh giá của đại biểu",
+        max_points=Decimal("10"),
+        method=ScoringMethod.SURVEY,
+        method_params={"basis": "weighted_answers", "weights": {"A": "1", "B": "0.5"}},
+        position=12,
+    )
+    assessment = AssessmentFactory(period=period, unit=personas["unit_a"], index_set=index_set)
+    SurveyResult.objects.create(
+        assessment=assessment, item=survey, answer_counts={"A": 3, "B": 1}, points=Decimal("0")
+    )
+    row = period_results(period=period).rows[0]
+    assert row.result.survey_points == Decimal("8.75")  # 10 × (3 + 0,5) / 4
+    assert row.result.max_points == Decimal("13")
+    assert tree["1.1.1"].code == "1.1.1"
