@@ -54,3 +54,49 @@ def test_dates_and_decimals_are_written_the_vietnamese_way():
 
         field = forms.DateField(localize=True)
         assert field.clean("15/12/2026") == date(2026, 12, 15)
+
+
+def test_the_catalogue_holds_every_string_of_the_code(tmp_path):
+    """`make messages` was run after the last change to a user-visible string."""
+    import shutil
+    import subprocess
+    import sys
+
+    import pytest
+
+    if not shutil.which("xgettext"):
+        pytest.skip("GNU gettext is not installed (apt-get install gettext)")
+    root = LOCALE.parents[2]
+    copy = tmp_path / "project"
+    shutil.copytree(
+        root,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv", "var", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "node_modules"
+        ),
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "vi",
+            "--ignore=tests",
+            "--no-location",
+            "--no-obsolete",
+        ],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "parindex.settings.test",
+            "PYTHONPATH": str(copy),
+        },
+    )
+    extracted = {
+        entry.msgid for entry in polib.pofile(str(copy / "locale/vi/LC_MESSAGES/django.po"))
+    }
+    committed = {entry.msgid for entry in polib.pofile(str(LOCALE / "django.po"))}
+    assert extracted - committed == set(), "run `make messages` and translate the new strings"
