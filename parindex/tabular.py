@@ -4,6 +4,7 @@ and import problems reported per row, in Vietnamese, as Excel shows the rows (he
 
 import csv
 import io
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -266,10 +267,14 @@ def csv_bytes(rows: list[list], headers: list[str]) -> bytes:
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+_NUMBER_TEXT = re.compile(r"-?\d+(\.\d+)?")
+
+
 def escape_formula(value):
     """Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV
-    injection advice); numbers and other text pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    injection advice); numbers — also written as text, like "-2.76" — pass unchanged."""
+    if (isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+            and not _NUMBER_TEXT.fullmatch(value)):
         return "'" + value
     return value
 

@@ -12,7 +12,8 @@ DISPLAY_PLACES = 2
 
 
 def round_for_display(value: Decimal, places: int = DISPLAY_PLACES) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded.is_zero() else rounded  # never "-0,00"
 
 
 def format_number(value: Decimal | None, places: int | None = DISPLAY_PLACES) -> str:

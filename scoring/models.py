@@ -771,6 +771,11 @@ class PublishedUnitResult(AppendOnlyModel):
     previous_total_points = published_points_field(
         _("last year's total points"), null=True, blank=True
     )
+    previous_combined = models.BooleanField(
+        _("last year combines merged units"),
+        default=False,
+        help_text=_("Last year's figures add up the units this one replaced."),
+    )
     breakdown = models.JSONField(_("breakdown"), default=dict)
     position = models.PositiveIntegerField(_("position"))
 

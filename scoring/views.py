@@ -35,7 +35,26 @@ def period_dashboard(request, pk: int):
         (g for g in results.groups if g.code == request.GET.get("group")),
         ranked_groups[0] if ranked_groups else None,
     )
-    areas = selected.rows[0].result.areas if selected and selected.rows else []
+    # Area columns by code across the group: a mixed group (the unranked units of several
+    # kinds) may hold index sets with different areas.
+    areas = {}
+    for row in selected.rows if selected else []:
+        for area in row.result.areas:
+            areas.setdefault(area.code, area)
+    area_codes = sorted(areas, key=_code_key)
+    page = Paginator(selected.rows if selected else [], ROWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    page_rows = [
+        (
+            row,
+            [
+                next((a.index for a in row.result.areas if a.code == code), None)
+                for code in area_codes
+            ],
+        )
+        for row in page
+    ]
     return render(
         request,
         "scoring/period_dashboard.html",
@@ -47,11 +66,12 @@ def period_dashboard(request, pk: int):
             "statuses": AssessmentStatus.choices,
             "groups": results.groups,
             "group": selected,
-            "group_rows": Paginator(selected.rows if selected else [], ROWS_PER_PAGE).get_page(
-                request.GET.get("page")
-            ),
-            "areas": areas,
-            "area_averages": [selected.area_average(a.code) for a in areas] if selected else [],
+            "group_rows": page,
+            "page_rows": page_rows,
+            "areas": [areas[code] for code in area_codes],
+            "area_averages": [selected.area_average(code) for code in area_codes]
+            if selected
+            else [],
             "publication": latest_publication(period),
             "changed_since_publication": Assessment.objects.filter(
                 period=period, status=AssessmentStatus.APPRAISED
@@ -61,6 +81,11 @@ def period_dashboard(request, pk: int):
             "previous_publication": results.previous_publication,
         },
     )
+
+
+def _code_key(code: str) -> tuple:
+    """'2' before '10': codes compare part by part, numbers as numbers."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in code.split("."))
 
 
 def _may(user, period, permission) -> bool:

@@ -1,9 +1,12 @@
 """Against last year's publication.
 
-Rule for merged units: a unit that did not exist last year but lists predecessors is compared
-with its predecessors' combined result — their points added up, over their maxima added up —
-so the index change is (this year's index) − (combined points / combined maxima × 100). It has
-no previous rank: its predecessors held several, in the same or different groups."""
+Rule for merged units: a unit that lists predecessors is compared with the combined result of
+every unit it now stands for that was published last year (itself, if it existed, and its
+predecessors): their points added up over their maxima added up, so the index change is
+(this year's index) − (combined points / combined maxima × 100). A combined result has no rank
+and no points change (its points were counted on a larger maximum). A unit with exactly one
+predecessor, and no result of its own, was renamed or re-coded: it keeps that history, rank
+and points included."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,6 +20,7 @@ class PreviousResult:
     max_points: Decimal
     rank: int | None
     group_code: str
+    combined: bool = False  # several units' results added up (a merger)
 
     @property
     def index(self) -> Decimal | None:
@@ -26,18 +30,19 @@ class PreviousResult:
 def previous_for(
     unit_id: int, predecessor_ids: list[int], previous: dict[int, PreviousResult]
 ) -> PreviousResult | None:
-    if unit_id in previous:
-        return previous[unit_id]
-    found = [previous[pk] for pk in predecessor_ids if pk in previous]
+    if not predecessor_ids:
+        return previous.get(unit_id)
+    if len(predecessor_ids) == 1 and unit_id not in previous:
+        return previous.get(predecessor_ids[0])  # renamed or re-coded
+    found = [previous[pk] for pk in [unit_id, *predecessor_ids] if pk in previous]
     if not found:
         return None
-    if len(found) == 1:
-        return found[0]  # a renamed or re-coded unit keeps its history, rank included
     return PreviousResult(
         total_points=sum((p.total_points for p in found), Decimal(0)),
         max_points=sum((p.max_points for p in found), Decimal(0)),
         rank=None,
         group_code="",
+        combined=True,
     )
 
 
@@ -67,4 +72,5 @@ def change_against(
     index_change = (
         index - previous_index if index is not None and previous_index is not None else None
     )
-    return Change(previous_rank, rank_change, index_change, total_points - previous.total_points)
+    points_change = None if previous.combined else total_points - previous.total_points
+    return Change(previous_rank, rank_change, index_change, points_change)

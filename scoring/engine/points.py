@@ -1,13 +1,14 @@
 """The points of one item at one stage. For ratio methods the points come from the rule applied
 to the reported ratio; typed points count only where no ratio was reported."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from scoring.models import ScoringMethod
 from scoring.rules import DEFAULT_SURVEY_WEIGHTS, HUNDRED, ratio_points
 
 from .model import ItemDef, ScoreEntry, Stage, SurveyEntry
 
+POINTS_PLACES = Decimal("0.0001")
 RATIO_METHODS = frozenset({ScoringMethod.RATIO_BANDS, ScoringMethod.PROPORTIONAL})
 _STAGE_FIELDS = {
     Stage.SELF: ("self_points", "self_ratio"),
@@ -27,7 +28,11 @@ def survey_points(item: ItemDef, entry: SurveyEntry | None) -> Decimal | None:
     weights = item.params.get("weights") or DEFAULT_SURVEY_WEIGHTS
     if counts and all(option in weights for option in counts):
         weighted = sum((Decimal(weights[option]) * n for option, n in counts.items()), Decimal(0))
-        return item.max_points * weighted / sum(counts.values())
+        # An average over respondents rarely ends (7 answers: sevenths), so it is kept, like
+        # every stored score, to 4 decimals (half-up) — the one rounding before display.
+        return (item.max_points * weighted / sum(counts.values())).quantize(
+            POINTS_PLACES, rounding=ROUND_HALF_UP
+        )
     if entry.ratio is not None:
         return item.max_points * entry.ratio / HUNDRED
     return entry.points

@@ -157,8 +157,17 @@ def _score_entries(period, *, with_reasons: bool) -> dict[int, dict[int, ScoreEn
     """Every score of the period. Reasons are read only when items are shown: ranking a whole
     province does not need them."""
     entries: dict[int, dict[int, ScoreEntry]] = defaultdict(dict)
-    fields = ["assessment_id", "item_id", "self_points", "self_ratio", "appraisal_points",
-              "appraisal_ratio", "final_points", "final_ratio", "not_applicable"]
+    fields = [
+        "assessment_id",
+        "item_id",
+        "self_points",
+        "self_ratio",
+        "appraisal_points",
+        "appraisal_ratio",
+        "final_points",
+        "final_ratio",
+        "not_applicable",
+    ]
     if with_reasons:
         fields += ["appraisal_reason", "final_reason"]
     for row in Score.objects.filter(assessment__period=period).values_list(*fields):
@@ -382,6 +391,7 @@ def _row_from_snapshot(published: PublishedUnitResult, structure: dict) -> UnitR
             published.previous_max_points,
             published.previous_rank,
             published.group_code if published.previous_rank else "",
+            combined=published.previous_combined,
         )
     change = change_against(
         previous,

@@ -183,6 +183,7 @@ def _unit_rows(publication: Publication, results: PeriodResults):
             previous_rank=row.change.previous_rank,
             previous_max_points=_exact(previous.max_points) if previous else None,
             previous_total_points=_exact(previous.total_points) if previous else None,
+            previous_combined=bool(previous and previous.combined),
             breakdown=_breakdown(result),
             position=position,
             index_set_id=row.index_set_id,

@@ -33,7 +33,7 @@ from scoring.models import (
 from scoring.workflow import AssessmentStatus
 
 from .assessments import period_open_assessments
-from .audit import audit_value
+from .audit import audit_snapshot, audit_value
 
 REQUIRED_COLUMNS = ["unit", "item", "points"]
 
@@ -89,7 +89,7 @@ def scores_import(
             created, updated = _write_survey(parsed, by, filename)
         else:
             created, updated = _write_scores(parsed, stage, by, filename)
-        appraised = _mark_appraised(parsed, by, filename) if stage == ImportStage.FINAL else 0
+        appraised = _settle_statuses(parsed, stage, by, filename)
     outside = sorted(
         {
             f"{p.assessment.unit.code}/{p.item.code}"
@@ -205,130 +205,112 @@ def _parse(table, period, stage) -> tuple[list[ParsedRow], list[ImportProblem]]:
     return parsed, problems
 
 
-def _audit_entry(*, by, obj, assessment, field, old, new, reason) -> AuditEntry:
-    return AuditEntry(
-        actor=by,
-        period_id=assessment.period_id,
-        assessment=assessment,
-        content_type=ContentType.objects.get_for_model(type(obj)),
-        object_id=str(obj.pk),
-        object_repr=f"{assessment.unit} — {obj.item.code}"[:300],
-        action="import",
-        field=field,
-        old_value=audit_value(old),
-        new_value=audit_value(new),
-        reason=reason,
-    )
+def _upsert(model, parsed, fields, apply, *, by, reason) -> tuple[int, int]:
+    """Create or update one row per parsed entry, then audit every field that changed."""
+    existing = {
+        (row.assessment_id, row.item_id): row
+        for row in model.objects.filter(
+            assessment_id__in={p.assessment.pk for p in parsed},
+            item_id__in={p.item.pk for p in parsed},
+        )
+    }
+    new, changed, before = [], [], {}
+    for entry in parsed:
+        row = existing.get((entry.assessment.pk, entry.item.pk))
+        if row is None:
+            row = model(assessment=entry.assessment, item=entry.item)
+            new.append(row)
+            before[id(row)] = {}
+        else:
+            changed.append(row)
+            before[id(row)] = audit_snapshot(row, fields)
+        row.assessment, row.item = entry.assessment, entry.item
+        apply(row, entry)
+    model.objects.bulk_create(new, batch_size=2000)
+    extra = []
+    if hasattr(model, "version"):
+        for row in changed:
+            row.version += 1  # an open form holding the old version must not overwrite this
+        extra = ["version"]
+    model.objects.bulk_update(changed, [*fields, *extra], batch_size=2000)
+    content_type = ContentType.objects.get_for_model(model)
+    entries = []
+    for row in [*new, *changed]:
+        old = before[id(row)]
+        for name in fields:
+            new_value, old_value = audit_value(getattr(row, name)), old.get(name, "")
+            if new_value != old_value:
+                entries.append(
+                    AuditEntry(
+                        actor=by,
+                        period_id=row.assessment.period_id,
+                        assessment=row.assessment,
+                        content_type=content_type,
+                        object_id=str(row.pk),
+                        object_repr=f"{row.assessment.unit} — {row.item.code}"[:300],
+                        action="import",
+                        field=name,
+                        old_value=old_value,
+                        new_value=new_value,
+                        reason=reason,
+                    )
+                )
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(new), len(changed)
 
 
 def _write_scores(parsed, stage, by, filename) -> tuple[int, int]:
     points_field, note_field, ratio_field = STAGE_FIELDS[stage]
-    existing = {
-        (score.assessment_id, score.item_id): score
-        for score in Score.objects.filter(
-            assessment_id__in={p.assessment.pk for p in parsed},
-            item_id__in={p.item.pk for p in parsed},
-        )
-    }
-    new, changed, old_values = [], [], {}
-    for entry in parsed:
-        score = existing.get((entry.assessment.pk, entry.item.pk))
-        if score is None:
-            score = Score(assessment=entry.assessment, item=entry.item)
-            new.append(score)
-        else:
-            changed.append(score)
-            old_values[score.pk] = getattr(score, points_field)
-        score.assessment, score.item = entry.assessment, entry.item
+
+    def apply(score, entry):
         setattr(score, points_field, entry.points)
         setattr(score, note_field, entry.note)
         setattr(score, ratio_field, None)
         score.not_applicable = entry.not_applicable
-        if entry.not_applicable and stage == ImportStage.SELF:
+        if entry.not_applicable and entry.note:
             score.not_applicable_reason = entry.note
-    Score.objects.bulk_create(new, batch_size=2000)
-    for score in changed:
-        score.version += 1
-    Score.objects.bulk_update(
-        changed,
-        [
-            points_field,
-            note_field,
-            ratio_field,
-            "not_applicable",
-            "not_applicable_reason",
-            "version",
-        ],
-        batch_size=2000,
+
+    fields = [points_field, note_field, ratio_field, "not_applicable", "not_applicable_reason"]
+    return _upsert(
+        Score, parsed, fields, apply, by=by, reason=_("Imported from %(file)s") % {"file": filename}
     )
-    reason = _("Imported from %(file)s") % {"file": filename}
-    AuditEntry.objects.bulk_create(
-        [
-            _audit_entry(
-                by=by,
-                obj=score,
-                assessment=score.assessment,
-                field=points_field,
-                old=old_values.get(score.pk),
-                new=getattr(score, points_field),
-                reason=reason,
-            )
-            for score in [*new, *changed]
-        ],
-        batch_size=2000,
-    )
-    return len(new), len(changed)
 
 
 def _write_survey(parsed, by, filename) -> tuple[int, int]:
-    existing = {
-        (result.assessment_id, result.item_id): result
-        for result in SurveyResult.objects.filter(
-            assessment_id__in={p.assessment.pk for p in parsed},
-            item_id__in={p.item.pk for p in parsed},
-        )
-    }
-    new, changed, old_values = [], [], {}
-    for entry in parsed:
-        result = existing.get((entry.assessment.pk, entry.item.pk))
-        if result is None:
-            result = SurveyResult(assessment=entry.assessment, item=entry.item)
-            new.append(result)
-        else:
-            changed.append(result)
-            old_values[result.pk] = result.points
-        result.assessment, result.item = entry.assessment, entry.item
+    def apply(result, entry):
+        # The points imported are the result: a rate or answers recorded before would
+        # otherwise still decide the points.
         result.points, result.not_applicable, result.note = (
             entry.points,
             entry.not_applicable,
             entry.note,
         )
-    SurveyResult.objects.bulk_create(new, batch_size=2000)
-    SurveyResult.objects.bulk_update(changed, ["points", "not_applicable", "note"], batch_size=2000)
-    reason = _("Imported from %(file)s") % {"file": filename}
-    AuditEntry.objects.bulk_create(
-        [
-            _audit_entry(
-                by=by,
-                obj=result,
-                assessment=result.assessment,
-                field="points",
-                old=old_values.get(result.pk),
-                new=result.points,
-                reason=reason,
-            )
-            for result in [*new, *changed]
-        ],
-        batch_size=2000,
+        result.ratio, result.answer_counts = None, {}
+
+    fields = ["points", "not_applicable", "note", "ratio", "answer_counts"]
+    return _upsert(
+        SurveyResult,
+        parsed,
+        fields,
+        apply,
+        by=by,
+        reason=_("Imported from %(file)s") % {"file": filename},
     )
-    return len(new), len(changed)
 
 
-def _mark_appraised(parsed, by, filename) -> int:
-    """Final points settle the appraisal: those assessments become appraised (audited)."""
+def _settle_statuses(parsed, stage, by, filename) -> int:
+    """Final points settle the appraisal: those assessments become appraised. Any other stage
+    imported into a published assessment changes its results: it goes back to appraised, so
+    that the change is seen and published again. Every move is audited."""
     assessments = {p.assessment.pk: p.assessment for p in parsed}
-    to_mark = [a for a in assessments.values() if a.status != AssessmentStatus.APPRAISED]
-    reason = _("Final scores imported from %(file)s") % {"file": filename}
+    if stage == ImportStage.FINAL:
+        to_mark = [a for a in assessments.values() if a.status != AssessmentStatus.APPRAISED]
+        reason = _("Final scores imported from %(file)s") % {"file": filename}
+    else:
+        to_mark = [a for a in assessments.values() if a.status == AssessmentStatus.PUBLISHED]
+        reason = _("Scores imported from %(file)s after publication: to be published again.") % {
+            "file": filename
+        }
     content_type = ContentType.objects.get_for_model(Assessment)
     AuditEntry.objects.bulk_create(
         [

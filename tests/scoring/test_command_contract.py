@@ -301,3 +301,43 @@ def test_publishing_needs_every_appraisal_finalised(db, files):
     with pytest.raises(CommandError, match="Sở A"):
         run("publish", "--year", "2025")
     assert not Publication.objects.exists()
+
+
+def test_imported_survey_points_replace_a_recorded_rate(imported, tmp_path):
+    from decimal import Decimal
+
+    from scoring.models import SurveyResult
+
+    SurveyResult.objects.filter(assessment__unit__code="SA").update(ratio=Decimal("50"))
+    path = write(tmp_path, "survey2.csv", [SCORE_HEADER, ["SA", "2.1.1", "20", "", ""]])
+    run("import_scores", path, "--year", "2025", "--stage", "survey")
+    result = SurveyResult.objects.get(assessment__unit__code="SA")
+    assert (result.ratio, result.points) == (None, Decimal("20"))
+    by_unit = {r["unit_code"]: r for r in rankings()}
+    assert by_unit["SA"]["survey_points"] == "20.00"
+
+
+def test_importing_into_a_published_year_makes_it_publishable_again(imported, tmp_path):
+    from scoring.models import AuditEntry
+
+    run("publish", "--year", "2025")
+    path = write(tmp_path, "self.csv", [SCORE_HEADER, ["SA", "1.1.2", "", "x", "Không có"]])
+    run("import_scores", path, "--year", "2025", "--stage", "self")
+    assert Assessment.objects.get(unit__code="SA").status == AssessmentStatus.APPRAISED
+    na = AuditEntry.objects.get(field="not_applicable", new_value="1", assessment__unit__code="SA")
+    assert na.old_value == "0" and "self.csv" in na.reason
+    output = run("publish", "--year", "2025", "--reason", "Bổ sung: 1.1.2 không áp dụng")
+    assert "2" in output
+    versions = {p.version: p for p in Publication.objects.all()}
+    sa = {v: p.unit_results.get(unit_code="SA") for v, p in versions.items()}
+    assert (sa[1].max_points, sa[2].max_points) == (100, 96.5)
+
+
+def test_csv_writes_negative_changes_as_numbers(imported, files, tmp_path):
+    run("publish", "--year", "2025")
+    run("import_index_set", files["department"], "--year", "2026", "--kind", "department")
+    path = write(tmp_path, "f26.csv", [SCORE_HEADER, ["SA", "1.1.1", "1", "", ""]])
+    run("import_scores", path, "--year", "2026", "--stage", "final")
+    csv_output = run("rankings", "--year", "2026", "--format", "csv", "--group", "so")
+    line = next(row for row in csv_output.splitlines() if row.startswith("so,") and ",SA," in row)
+    assert ",-93.43," in line and "'" not in line

@@ -232,3 +232,34 @@ def test_each_bonus_line_stays_within_its_own_cap():
         {**full_marks(), 10: ScoreEntry(final_points=D("5"))}, {9: SurveyEntry(points=D("20"))}
     )
     assert result.bonus_points == D("2")
+
+
+def test_survey_points_from_answers_keep_four_decimals():
+    answers = SurveyEntry(answer_counts={"A": 1, "B": 2})  # 35 × 2,2 / 3 = 25,666…
+    assert result_of(surveys={9: answers}).survey_points == D("25.6667")
+
+
+def test_a_merger_compares_with_everything_it_now_stands_for():
+    previous = {
+        1: PreviousResult(D("80"), D("100"), 2, "xa"),
+        3: PreviousResult(D("40"), D("100"), 9, "xa"),
+    }
+    # Unit 1 absorbs unit 3: its own and unit 3's results combine; no rank, no points change.
+    absorbed = previous_for(1, [3], previous)
+    assert (absorbed.total_points, absorbed.max_points, absorbed.rank) == (D("120"), D("200"), None)
+    change = change_against(absorbed, rank=1, group_code="xa", index=D("90"), total_points=D("90"))
+    assert change.index_change == D("30") and change.points_change is None
+    # A new unit from 1 and 5 (5 never published): still a merger, not a rename.
+    assert previous_for(7, [1, 5], previous).rank is None
+    # A unit whose one predecessor was renamed keeps its rank and points.
+    renamed = previous_for(8, [3], previous)
+    assert (renamed.rank, renamed.combined) == (9, False)
+    assert change_against(
+        renamed, rank=5, group_code="xa", index=D("50"), total_points=D("50")
+    ).points_change == D("10")
+
+
+def test_display_never_writes_negative_zero():
+    assert machine_number(D("-0.001")) == "0.00"
+    assert format_number(D("-0.004")) == "0,00"
+    assert index_change_text(D("-0.004")) == "giữ nguyên"

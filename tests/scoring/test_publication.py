@@ -146,3 +146,43 @@ def test_an_unpublished_year_is_not_a_basis_of_comparison(personas, period_with_
     results = period_results(period=current)
     assert results.previous_publication is None
     assert results.rows[0].change.previous_rank is None
+
+
+def test_survey_answers_with_an_endless_average_still_publish(personas, period_with_scores):
+    from scoring.models import IndexItem, ItemLevel, ScoringMethod, SurveyResult
+
+    index_set = Assessment.objects.filter(period=period_with_scores).first().index_set
+    area = IndexItem.objects.create(
+        index_set=index_set,
+        level=ItemLevel.AREA,
+        code="2",
+        name="Khảo sát",
+        max_points=D("1"),
+        position=10,
+    )
+    criterion = IndexItem.objects.create(
+        index_set=index_set,
+        level=ItemLevel.CRITERION,
+        code="2.1",
+        name="Hài lòng",
+        parent=area,
+        max_points=D("1"),
+        position=11,
+    )
+    survey = IndexItem.objects.create(
+        index_set=index_set,
+        level=ItemLevel.SUB_CRITERION,
+        code="2.1.1",
+        name="Hài lòng",
+        parent=criterion,
+        max_points=D("1"),
+        method=ScoringMethod.SURVEY,
+        position=12,
+    )
+    for assessment in Assessment.objects.filter(period=period_with_scores):
+        SurveyResult.objects.create(
+            assessment=assessment, item=survey, answer_counts={"A": 1, "B": 2}
+        )
+    publication = period_publish(period=period_with_scores, by=personas["home_affairs"])
+    row = publication.unit_results.get(unit_code="A")
+    assert row.survey_points == D("0.7333")  # (1 + 2 × 0,6) / 3, kept to 4 decimals
