@@ -273,8 +273,11 @@ _NUMBER_TEXT = re.compile(r"-?\d+(\.\d+)?")
 def escape_formula(value):
     """Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV
     injection advice); numbers — also written as text, like "-2.76" — pass unchanged."""
-    if (isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
-            and not _NUMBER_TEXT.fullmatch(value)):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_PREFIXES)
+        and not _NUMBER_TEXT.fullmatch(value)
+    ):
         return "'" + value
     return value
 

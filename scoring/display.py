@@ -55,24 +55,19 @@ def rank_change_text(change: int | None) -> str:
     return ngettext("down %(n)s place", "down %(n)s places", -change) % {"n": -change}
 
 
-def index_change_text(change: Decimal | None) -> str:
-    """'tăng 2,76%' — a difference in percentage points, as published tables write it."""
+def _decimal_change_text(change: Decimal | None, up: str, down: str) -> str:
     if change is None:
         return ""
     shown = round_for_display(change)
     if shown == 0:
         return _("unchanged")
-    if shown > 0:
-        return _("up %(value)s%%") % {"value": format_number(shown)}
-    return _("down %(value)s%%") % {"value": format_number(-shown)}
+    return (up if shown > 0 else down) % {"value": format_number(abs(shown))}
+
+
+def index_change_text(change: Decimal | None) -> str:
+    """'tăng 2,76%' — a difference in percentage points, as published tables write it."""
+    return _decimal_change_text(change, _("up %(value)s%%"), _("down %(value)s%%"))
 
 
 def points_change_text(change: Decimal | None) -> str:
-    if change is None:
-        return ""
-    shown = round_for_display(change)
-    if shown == 0:
-        return _("unchanged")
-    if shown > 0:
-        return _("up %(value)s points") % {"value": format_number(shown)}
-    return _("down %(value)s points") % {"value": format_number(-shown)}
+    return _decimal_change_text(change, _("up %(value)s points"), _("down %(value)s points"))

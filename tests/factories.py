@@ -177,3 +177,37 @@ def small_tree(index_set: IndexSet) -> dict[str, IndexItem]:
         position=4,
     )
     return {"area": area, "criterion": criterion, "1.1.1": first, "1.1.2": second}
+
+
+def survey_branch(
+    index_set: IndexSet, *, max_points: Decimal, params: dict | None = None
+) -> IndexItem:
+    """Area 2 → criterion 2.1 → survey sub-criterion 2.1.1 of `max_points`, after small_tree."""
+    area = IndexItem.objects.create(
+        index_set=index_set,
+        level=ItemLevel.AREA,
+        code="2",
+        name="Khảo sát",
+        max_points=max_points,
+        position=10,
+    )
+    criterion = IndexItem.objects.create(
+        index_set=index_set,
+        level=ItemLevel.CRITERION,
+        code="2.1",
+        name="Hài lòng",
+        parent=area,
+        max_points=max_points,
+        position=11,
+    )
+    return IndexItem.objects.create(
+        index_set=index_set,
+        level=ItemLevel.SUB_CRITERION,
+        code="2.1.1",
+        parent=criterion,
+        name="Mức độ hài lòng",
+        max_points=max_points,
+        method=ScoringMethod.SURVEY,
+        method_params=params or {},
+        position=12,
+    )

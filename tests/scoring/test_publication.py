@@ -19,7 +19,13 @@ from scoring.selectors.results import period_results, publication_results
 from scoring.services.assessments import assessment_transition
 from scoring.services.publication import period_publish
 from scoring.workflow import AssessmentStatus, PeriodStatus
-from tests.factories import AssessmentFactory, IndexSetFactory, PeriodFactory, small_tree
+from tests.factories import (
+    AssessmentFactory,
+    IndexSetFactory,
+    PeriodFactory,
+    small_tree,
+    survey_branch,
+)
 
 D = Decimal
 
@@ -149,36 +155,10 @@ def test_an_unpublished_year_is_not_a_basis_of_comparison(personas, period_with_
 
 
 def test_survey_answers_with_an_endless_average_still_publish(personas, period_with_scores):
-    from scoring.models import IndexItem, ItemLevel, ScoringMethod, SurveyResult
+    from scoring.models import SurveyResult
 
     index_set = Assessment.objects.filter(period=period_with_scores).first().index_set
-    area = IndexItem.objects.create(
-        index_set=index_set,
-        level=ItemLevel.AREA,
-        code="2",
-        name="Khảo sát",
-        max_points=D("1"),
-        position=10,
-    )
-    criterion = IndexItem.objects.create(
-        index_set=index_set,
-        level=ItemLevel.CRITERION,
-        code="2.1",
-        name="Hài lòng",
-        parent=area,
-        max_points=D("1"),
-        position=11,
-    )
-    survey = IndexItem.objects.create(
-        index_set=index_set,
-        level=ItemLevel.SUB_CRITERION,
-        code="2.1.1",
-        name="Hài lòng",
-        parent=criterion,
-        max_points=D("1"),
-        method=ScoringMethod.SURVEY,
-        position=12,
-    )
+    survey = survey_branch(index_set, max_points=D("1"))
     for assessment in Assessment.objects.filter(period=period_with_scores):
         SurveyResult.objects.create(
             assessment=assessment, item=survey, answer_counts={"A": 1, "B": 2}

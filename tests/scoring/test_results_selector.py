@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from scoring.models import IndexItem, ItemLevel, ScoringMethod, SurveyResult
+from scoring.models import SurveyResult
 from scoring.selectors.results import period_results
 from tests.factories import (
     AssessmentFactory,
@@ -14,6 +14,7 @@ from tests.factories import (
     PeriodFactory,
     UnitFactory,
     small_tree,
+    survey_branch,
 )
 
 
@@ -42,33 +43,10 @@ def test_survey_answers_per_option_give_the_points(personas):
     period = PeriodFactory(organiser=personas["organiser"])
     index_set = IndexSetFactory(period=period, unit_kind=personas["kind"])
     tree = small_tree(index_set)
-    area = IndexItem.objects.create(
-        index_set=index_set,
-        level=ItemLevel.AREA,
-        code="2",
-        name="Khảo sát",
+    survey = survey_branch(
+        index_set,
         max_points=Decimal("10"),
-        position=10,
-    )
-    criterion = IndexItem.objects.create(
-        index_set=index_set,
-        level=ItemLevel.CRITERION,
-        code="2.1",
-        name="Hài lòng",
-        parent=area,
-        max_points=Decimal("10"),
-        position=11,
-    )
-    survey = IndexItem.objects.create(
-        index_set=index_set,
-        level=ItemLevel.SUB_CRITERION,
-        code="2.1.1",
-        parent=criterion,
-        name="Đánh giá của đại biểu",
-        max_points=Decimal("10"),
-        method=ScoringMethod.SURVEY,
-        method_params={"basis": "weighted_answers", "weights": {"A": "1", "B": "0.5"}},
-        position=12,
+        params={"basis": "weighted_answers", "weights": {"A": "1", "B": "0.5"}},
     )
     assessment = AssessmentFactory(period=period, unit=personas["unit_a"], index_set=index_set)
     SurveyResult.objects.create(
