@@ -8,7 +8,7 @@ from units.access import has_permission, organisers_for
 from units.models import Unit
 from units.roles import Permission
 
-from .models import AssessmentPeriod
+from .models import Assessment, AssessmentPeriod, Evidence
 
 
 def get_period_for_user(
@@ -46,3 +46,41 @@ def get_unit_for_user(user, period: AssessmentPeriod, unit_pk: int) -> Unit:
     if not allowed:
         raise Http404
     return unit
+
+
+def get_assessment_for_user(
+    user, pk: int, permission: Permission = Permission.VIEW_ASSESSMENT
+) -> Assessment:
+    """An assessment the user may read: 404 when they may not even see it (another unit's
+    staff), 403 when they may see it but not do `permission` (an appraiser saving a score)."""
+    assessment = (
+        Assessment.objects.select_related(
+            "period__organiser", "unit__kind", "index_set", "unit__organiser"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if assessment is None or not has_permission(
+        user, Permission.VIEW_ASSESSMENT, unit=assessment.unit
+    ):
+        raise Http404
+    if permission != Permission.VIEW_ASSESSMENT and not has_permission(
+        user, permission, unit=assessment.unit
+    ):
+        raise PermissionDenied
+    return assessment
+
+
+def get_evidence_for_user(user, pk: int) -> Evidence:
+    """A piece of evidence, only for those who may read its assessment (404 for anyone else,
+    so the existence of another unit's files is not revealed)."""
+    evidence = (
+        Evidence.objects.select_related("assessment__unit", "assessment__period")
+        .filter(pk=pk)
+        .first()
+    )
+    if evidence is None or not has_permission(
+        user, Permission.VIEW_ASSESSMENT, unit=evidence.assessment.unit
+    ):
+        raise Http404
+    return evidence

@@ -24,3 +24,54 @@ class PublishForm(forms.Form):
         if self.republishing and not reason:
             raise forms.ValidationError(_("Say which correction makes a new publication needed."))
         return reason
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A browser <input type="datetime-local"> (yyyy-mm-ddThh:mm) or dd/mm/yyyy hh:mm typed."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    input_formats = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y"]
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reopening"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Please give a reason for reopening.")},
+    )
+    until = LocalDateTimeField(
+        label=_("The unit may enter until"),
+        error_messages={"required": _("Give the unit's new deadline.")},
+    )
+
+
+class DeadlineForm(forms.Form):
+    deadline = LocalDateTimeField(
+        label=_("New self-assessment deadline for every unit"),
+        error_messages={"required": _("Give the new deadline.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Please give a reason for the new deadline.")},
+    )
+
+
+class EvidenceCiteForm(forms.Form):
+    document_number = forms.CharField(label=_("Number and symbol"), max_length=100, required=False)
+    document_date = forms.DateField(
+        label=_("Date"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    issuer = forms.CharField(label=_("Issued by"), max_length=255, required=False)
+    url = forms.CharField(label=_("Link"), max_length=500, required=False)
+    description = forms.CharField(label=_("Title or content"), max_length=2000, required=False)
+
+
+class WorkbookUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Filled-in Excel file (.xlsx)"),
+        error_messages={"required": _("Choose the Excel file to upload.")},
+    )

@@ -147,6 +147,16 @@ class IndexSet(NormalizedTextMixin, models.Model):
         validators=[MinValueValidator(ZERO)],
         help_text=_("Most penalty points a unit can lose in the period; empty = sum of lines."),
     )
+    points_step = models.DecimalField(
+        _("points step"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=Decimal("0.25"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Typed points must be a multiple of this (e.g. 0,25); empty = any value."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -341,6 +351,8 @@ class Assessment(models.Model):
         default=AssessmentStatus.DRAFT,
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Set when Home Affairs reopens one unit after the deadline: that unit's own closing time.
+    unit_deadline = models.DateTimeField(_("deadline for this unit"), null=True, blank=True)
     finalised_at = models.DateTimeField(_("appraisal finalised at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -429,6 +441,14 @@ class Score(models.Model):
     # Optimistic lock: a save carrying an older version is refused, so no update is lost.
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
 
     POINT_FIELDS = SCORE_POINT_FIELDS
 

@@ -58,6 +58,17 @@ class IndexSetDef:
         self.bands = sorted(self.bands, key=lambda band: band[1], reverse=True)
         return self
 
+    def self_assessed_part(self) -> "IndexSetDef":
+        """The set without its survey items: what a unit scores itself, for its running totals
+        before Home Affairs enters the survey."""
+        return IndexSetDef(
+            id=self.id,
+            items=[item for item in self.items if item.method != "survey"],
+            bands=list(self.bands),
+            bonus_cap=self.bonus_cap,
+            penalty_cap=self.penalty_cap,
+        ).prepare()
+
 
 @dataclass(frozen=True)
 class ScoreEntry:

@@ -1,5 +1,8 @@
 """Template filters over scoring.display, so pages round and word numbers in one way only."""
 
+import json
+from decimal import Decimal
+
 from django import template
 
 from scoring import display
@@ -43,3 +46,18 @@ def bar_width(value):
     if value is None:
         return "0"
     return format(max(0, min(100, round(value, 1))), "f")
+
+
+@register.filter
+def exact(value):
+    """Points as entered, without padding: '1,5', '0,25' (for inputs and maxima). Rule
+    parameters hold decimals as strings."""
+    if value is None or value == "":
+        return ""
+    return display.format_number(Decimal(str(value)), None)
+
+
+@register.filter
+def as_json(value):
+    """JSON for a data- attribute (the template's autoescaping makes it attribute-safe)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -15,12 +15,12 @@ from units.access import organisers_for
 from units.models import UnitKind
 from units.roles import Permission
 
-from .access import get_period_for_user, get_unit_for_user
-from .forms import PublishForm
-from .models import Assessment, AssessmentPeriod
-from .selectors.results import latest_publication, period_results, publication_results
-from .services.publication import period_publish, publish_problems
-from .workflow import AssessmentStatus
+from ..access import get_period_for_user, get_unit_for_user
+from ..forms import PublishForm
+from ..models import Assessment, AssessmentPeriod
+from ..selectors.results import latest_publication, period_results, publication_results
+from ..services.publication import period_publish, publish_problems
+from ..workflow import AssessmentStatus
 
 ROWS_PER_PAGE = 50
 LOST_POINTS_SHOWN = 10
@@ -78,6 +78,7 @@ def period_dashboard(request, pk: int):
             ).count(),
             "publish_problems": publish_problems(period),
             "may_publish": _may(request.user, period, Permission.PUBLISH_RESULTS),
+            "may_manage": _may(request.user, period, Permission.MANAGE_PERIOD),
             "previous_publication": results.previous_publication,
         },
     )

@@ -1,0 +1,238 @@
+"""A unit's self-assessment as its form shows it: the index tree with each item's entry, points
+and evidence, running totals per area and overall, progress, and what blocks submission.
+
+Five queries whatever the size of the set: the items, the scores, the evidence and its links,
+and the assessment itself (loaded by the caller)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from scoring.engine.model import IndexSetDef, ItemDef, ScoreEntry, Stage, UnitInput, UnitResult
+from scoring.engine.results import unit_result
+from scoring.models import Assessment, Evidence, IndexItem, ItemLevel, Score
+from scoring.rules import RuleError
+from scoring.services.self_assessment import (
+    ItemProblem,
+    SelfEntry,
+    entry_of,
+    entry_points,
+    item_choices,
+    item_problems,
+    lacks_evidence,
+    self_assessment_closed_reason,
+    self_assessment_deadline,
+)
+
+
+@dataclass
+class ItemRow:
+    item: IndexItem
+    score: Score | None
+    entry: SelfEntry
+    points: Decimal | None  # what the entry earns (ratio rules apply the bands)
+    evidence: list[Evidence]
+    problems: list[str]
+    choices: list[dict]
+    lacks_evidence: bool
+
+    @property
+    def version(self) -> int:
+        return self.score.version if self.score else 0
+
+    @property
+    def is_survey(self) -> bool:
+        return self.item.is_survey
+
+    @property
+    def chosen(self) -> str | None:
+        """The points of the answer picked (levels, yes/no, a ratio rule's other case)."""
+        if not self.choices or self.entry.points is None or self.entry.ratio is not None:
+            return None
+        return next(
+            (c["points"] for c in self.choices if Decimal(c["points"]) == self.entry.points),
+            None,
+        )
+
+
+@dataclass
+class CriterionNode:
+    item: IndexItem
+    rows: list[ItemRow] = field(default_factory=list)
+
+
+@dataclass
+class AreaNode:
+    item: IndexItem
+    criteria: list[CriterionNode] = field(default_factory=list)
+    points: Decimal = Decimal(0)
+    max_points: Decimal = Decimal(0)
+    index: Decimal | None = None
+    scored: int = 0
+    required: int = 0
+
+    @property
+    def survey_only(self) -> bool:
+        return all(row.is_survey for c in self.criteria for row in c.rows)
+
+
+@dataclass
+class SelfAssessment:
+    assessment: Assessment
+    areas: list[AreaNode]
+    extra_rows: list[ItemRow]  # bonus and penalty lines
+    result: UnitResult  # self-assessed part only: survey items are not the unit's to score
+    library: list[Evidence]  # every document of the assessment, to attach again
+    closed_reason: str
+    survey_max: Decimal
+
+    @property
+    def rows(self) -> list[ItemRow]:
+        return [r for a in self.areas for c in a.criteria for r in c.rows] + self.extra_rows
+
+    @property
+    def required(self) -> int:
+        return sum(area.required for area in self.areas)
+
+    @property
+    def scored(self) -> int:
+        return sum(area.scored for area in self.areas)
+
+    @property
+    def lacking_evidence(self) -> int:
+        return sum(1 for row in self.rows if row.lacks_evidence)
+
+    @property
+    def problems(self) -> list[ItemProblem]:
+        return [
+            ItemProblem(row.item.pk, row.item.code, row.item.name, message)
+            for row in self.rows
+            for message in row.problems
+        ]
+
+    @property
+    def deadline(self):
+        return self_assessment_deadline(self.assessment)
+
+
+def _item_def(item: IndexItem) -> ItemDef:
+    return ItemDef(
+        item.pk,
+        item.code,
+        item.name,
+        item.level,
+        item.parent_id,
+        item.max_points,
+        item.method,
+        item.method_params,
+        item.position,
+    )
+
+
+def _safe_points(item: IndexItem, entry: SelfEntry) -> Decimal | None:
+    try:
+        return entry_points(item, entry)
+    except RuleError:
+        return None  # a stored ratio no band covers (imported data): shown as unscored
+
+
+def self_assessment(assessment: Assessment, *, with_evidence: bool = True) -> SelfAssessment:
+    """Everything the form, the review page and the autosave answer show. Without evidence
+    details (autosave), only which items have some is read."""
+    items = list(IndexItem.objects.filter(index_set_id=assessment.index_set_id))
+    scores = {
+        score.item_id: score
+        for score in Score.objects.filter(assessment=assessment).select_related("updated_by")
+    }
+    through = Evidence.items.through.objects.filter(evidence__assessment=assessment)
+    evidence_by_item: dict[int, list] = defaultdict(list)
+    library: list[Evidence] = []
+    if with_evidence:
+        library = list(Evidence.objects.filter(assessment=assessment).order_by("uploaded_at"))
+        by_id = {evidence.pk: evidence for evidence in library}
+        for evidence_id, item_id in through.values_list("evidence_id", "indexitem_id"):
+            evidence_by_item[item_id].append(by_id[evidence_id])
+    else:
+        for item_id in through.values_list("indexitem_id", flat=True):
+            evidence_by_item[item_id].append(None)
+
+    definition = IndexSetDef(
+        id=assessment.index_set_id,
+        items=[_item_def(item) for item in items],
+        bands=[],
+        bonus_cap=assessment.index_set.bonus_cap,
+        penalty_cap=assessment.index_set.penalty_cap,
+    ).prepare()
+    entries = {
+        item_id: ScoreEntry(
+            self_points=score.self_points,
+            self_ratio=score.self_ratio,
+            not_applicable=score.not_applicable,
+        )
+        for item_id, score in scores.items()
+    }
+    result = unit_result(
+        UnitInput(assessment.unit_id, definition.self_assessed_part(), entries), Stage.SELF
+    )
+
+    rows: dict[int, ItemRow] = {}
+    for item in items:
+        if not item.is_scored:
+            continue
+        score = scores.get(item.pk)
+        entry = entry_of(score)
+        points = _safe_points(item, entry)
+        has_evidence = bool(evidence_by_item.get(item.pk))
+        rows[item.pk] = ItemRow(
+            item=item,
+            score=score,
+            entry=entry,
+            points=points,
+            evidence=evidence_by_item.get(item.pk, []) if with_evidence else [],
+            problems=item_problems(item, score, has_evidence=has_evidence, points=points),
+            choices=item_choices(item),
+            lacks_evidence=lacks_evidence(item, points=points, has_evidence=has_evidence),
+        )
+
+    areas = _tree(items, rows, result)
+    extra_rows = [
+        rows[item.pk] for item in items if item.level in (ItemLevel.BONUS, ItemLevel.PENALTY)
+    ]
+    survey_max = sum(
+        (item.max_points for item in items if item.is_survey), Decimal(0)
+    )
+    return SelfAssessment(
+        assessment=assessment,
+        areas=areas,
+        extra_rows=extra_rows,
+        result=result,
+        library=library,
+        closed_reason=self_assessment_closed_reason(assessment),
+        survey_max=survey_max,
+    )
+
+
+def _tree(items, rows, result: UnitResult) -> list[AreaNode]:
+    area_results = {level.item_id: level for level in result.areas}
+    areas: dict[int, AreaNode] = {}
+    criteria: dict[int, CriterionNode] = {}
+    for item in items:  # ordered by position: parents come first
+        if item.level == ItemLevel.AREA:
+            level = area_results.get(item.pk)
+            areas[item.pk] = AreaNode(
+                item=item,
+                points=level.points if level else Decimal(0),
+                max_points=level.max_points if level else Decimal(0),
+                index=level.index if level else None,
+            )
+        elif item.level == ItemLevel.CRITERION and item.parent_id in areas:
+            criteria[item.pk] = node = CriterionNode(item=item)
+            areas[item.parent_id].criteria.append(node)
+        elif item.level == ItemLevel.SUB_CRITERION and item.parent_id in criteria:
+            row = rows[item.pk]
+            criteria[item.parent_id].rows.append(row)
+            area = areas[criteria[item.parent_id].item.parent_id]
+            if not item.is_survey:
+                area.required += 1
+                area.scored += 0 if row.entry.is_empty else 1
+    return list(areas.values())

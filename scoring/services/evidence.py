@@ -1,0 +1,224 @@
+"""Evidence (tài liệu kiểm chứng) of a self-assessment: uploaded files and cited documents, each
+attachable to several items of the same assessment. Files live in private storage and are only
+served by a view that checks permissions."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from scoring.models import Assessment, Evidence, EvidenceStage, IndexItem
+
+from .audit import audit_record
+from .self_assessment import evidence_closed_check
+
+
+@dataclass(frozen=True)
+class FileType:
+    content_type: str
+    signatures: tuple[bytes, ...]
+    inline: bool = False  # opened in the browser (PDF, images) rather than downloaded
+
+
+_OOXML = (b"PK\x03\x04",)
+_OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
+# What units may upload: PDF, Office and OpenDocument files, images. The first bytes must match
+# the extension, so a renamed executable or HTML page is refused.
+ALLOWED_FILE_TYPES: dict[str, FileType] = {
+    ".pdf": FileType("application/pdf", (b"%PDF-",), inline=True),
+    ".png": FileType("image/png", (b"\x89PNG\r\n\x1a\n",), inline=True),
+    ".jpg": FileType("image/jpeg", (b"\xff\xd8\xff",), inline=True),
+    ".jpeg": FileType("image/jpeg", (b"\xff\xd8\xff",), inline=True),
+    ".docx": FileType(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document", _OOXML
+    ),
+    ".xlsx": FileType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _OOXML),
+    ".pptx": FileType(
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation", _OOXML
+    ),
+    ".doc": FileType("application/msword", _OLE),
+    ".xls": FileType("application/vnd.ms-excel", _OLE),
+    ".ppt": FileType("application/vnd.ms-powerpoint", _OLE),
+    ".odt": FileType("application/vnd.oasis.opendocument.text", _OOXML),
+    ".ods": FileType("application/vnd.oasis.opendocument.spreadsheet", _OOXML),
+}
+
+
+def evidence_max_bytes() -> int:
+    return settings.PARINDEX_EVIDENCE_MAX_MB * 1024 * 1024
+
+
+def file_type_of(name: str) -> FileType | None:
+    return ALLOWED_FILE_TYPES.get(PurePath(name).suffix.lower())
+
+
+def evidence_file_check(upload: UploadedFile) -> FileType:
+    """Refuse empty, oversized or unexpected files with a message saying what is allowed."""
+    file_type = file_type_of(upload.name or "")
+    if file_type is None:
+        raise ValidationError(
+            _("“%(name)s” is not an accepted file type. Upload PDF, Word, Excel, PowerPoint, "
+              "OpenDocument or image (PNG, JPEG) files.") % {"name": upload.name}
+        )
+    if not upload.size:
+        raise ValidationError(_("“%(name)s” is empty.") % {"name": upload.name})
+    if upload.size > evidence_max_bytes():
+        raise ValidationError(
+            _("“%(name)s” is %(size)s MB; files may be at most %(max)s MB.")
+            % {
+                "name": upload.name,
+                "size": f"{upload.size / 1024 / 1024:.1f}".replace(".", ","),
+                "max": settings.PARINDEX_EVIDENCE_MAX_MB,
+            }
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(signature) for signature in file_type.signatures):
+        raise ValidationError(
+            _("“%(name)s” does not look like a %(ext)s file; it may be damaged or renamed.")
+            % {"name": upload.name, "ext": PurePath(upload.name).suffix.lower()}
+        )
+    return file_type
+
+
+def _sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _check_items(assessment: Assessment, items: list[IndexItem]) -> None:
+    for item in items:
+        if item.index_set_id != assessment.index_set_id or item.is_survey or not item.is_scored:
+            raise ValidationError(_("Evidence can only support this unit's self-scored items."))
+
+
+def evidence_upload(
+    *,
+    assessment: Assessment,
+    by,
+    upload: UploadedFile,
+    items: list[IndexItem],
+    description: str = "",
+) -> Evidence:
+    """Store an uploaded file and attach it to `items`. The same file uploaded again is not
+    stored twice: the existing evidence is attached instead."""
+    evidence_closed_check(assessment, by)
+    _check_items(assessment, items)
+    file_type = evidence_file_check(upload)
+    sha256 = _sha256(upload)
+    with transaction.atomic():
+        evidence = Evidence.objects.filter(assessment=assessment, sha256=sha256).first()
+        if evidence is None:
+            evidence = Evidence(
+                assessment=assessment,
+                stage=EvidenceStage.SELF_ASSESSMENT,
+                original_name=PurePath(upload.name).name[:255],
+                content_type=file_type.content_type,
+                size=upload.size,
+                sha256=sha256,
+                description=(description or "").strip(),
+                uploaded_by=by,
+            )
+            evidence.file.save(PurePath(upload.name).name, upload, save=False)
+            evidence.save()
+            audit_record(actor=by, obj=evidence, action="evidence_add", new=evidence.original_name)
+        _attach(evidence, items, by)
+    return evidence
+
+
+def evidence_cite(
+    *,
+    assessment: Assessment,
+    by,
+    items: list[IndexItem],
+    document_number: str = "",
+    document_date: date | None = None,
+    issuer: str = "",
+    url: str = "",
+    description: str = "",
+) -> Evidence:
+    """Cite a document (number, date, issuer) or a link as evidence for `items`."""
+    evidence_closed_check(assessment, by)
+    _check_items(assessment, items)
+    document_number, issuer = document_number.strip(), issuer.strip()
+    url, description = url.strip(), description.strip()
+    errors = {}
+    if not document_number and not url:
+        errors["document_number"] = _("Give the document's number, or a link to it.")
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            errors["url"] = _("Enter a full web address starting with http:// or https://.")
+    if document_date and document_date > date.today():
+        errors["document_date"] = _("The document's date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        evidence = Evidence.objects.create(
+            assessment=assessment,
+            stage=EvidenceStage.SELF_ASSESSMENT,
+            document_number=document_number[:100],
+            document_date=document_date,
+            issuer=issuer[:255],
+            url=url[:500],
+            description=description,
+            uploaded_by=by,
+        )
+        audit_record(actor=by, obj=evidence, action="evidence_add", new=str(evidence))
+        _attach(evidence, items, by)
+    return evidence
+
+
+def _attach(evidence: Evidence, items: list[IndexItem], by) -> None:
+    already = set(evidence.items.values_list("pk", flat=True))
+    for item in items:
+        if item.pk not in already:
+            evidence.items.add(item)
+            audit_record(actor=by, obj=evidence, action="evidence_attach", new=item.code)
+
+
+def evidence_attach(*, evidence: Evidence, item: IndexItem, by) -> None:
+    """Attach an existing document to one more item, without uploading it again."""
+    evidence_closed_check(evidence.assessment, by)
+    _check_items(evidence.assessment, [item])
+    with transaction.atomic():
+        _attach(evidence, [item], by)
+
+
+def evidence_detach(*, evidence: Evidence, item: IndexItem, by) -> None:
+    """Take a document off one item; it stays in the unit's list for other items."""
+    evidence_closed_check(evidence.assessment, by)
+    with transaction.atomic():
+        if evidence.items.filter(pk=item.pk).exists():
+            evidence.items.remove(item)
+            audit_record(actor=by, obj=evidence, action="evidence_detach", old=item.code)
+
+
+def evidence_delete(*, evidence: Evidence, by) -> None:
+    """Remove a document from the unit's entry altogether (and its file, once committed)."""
+    evidence_closed_check(evidence.assessment, by)
+    if evidence.stage != EvidenceStage.SELF_ASSESSMENT:
+        raise ValidationError(_("Evidence given in the explanation round cannot be removed here."))
+    with transaction.atomic():
+        audit_record(
+            actor=by,
+            obj=evidence,
+            action="evidence_delete",
+            old=evidence.original_name or str(evidence),
+        )
+        file = evidence.file
+        evidence.delete()
+        if file:
+            transaction.on_commit(lambda: file.storage.delete(file.name))

@@ -1,0 +1,447 @@
+/* Self-assessment form: live totals while typing, autosave per item, nothing lost offline,
+ * conflicts told (never silently overwritten), evidence without leaving the page.
+ *
+ * The server is the authority: every save answers with the stored points and totals, which
+ * replace the preview computed here. The preview uses integers of 1/10000 point, so sums are
+ * exact; rounding for display is 2 decimals half-up, as on the server (scoring/display.py). */
+(function () {
+  "use strict";
+  var root = document.getElementById("self-assessment");
+  if (!root) return;
+  var editable = root.dataset.editable === "1";
+  var assessmentId = root.dataset.assessment;
+  var STORE = "parindex:sa:" + assessmentId + ":";
+  var SCALE = 10000;
+  var msg = root.dataset;
+  var statusEl = root.querySelector("[data-save-status]");
+  var items = Array.prototype.slice.call(root.querySelectorAll(".sa-item[data-item]"));
+  var byId = {};
+  items.forEach(function (el) { byId[el.dataset.item] = el; });
+
+  // ------------------------------------------------------------ numbers
+
+  function toUnits(text) {
+    if (text === null || text === undefined) return null;
+    var cleaned = String(text).trim().replace(/%$/, "").trim().replace(/\s/g, "").replace(",", ".");
+    if (cleaned === "" || !/^\+?\d+(\.\d+)?$/.test(cleaned)) return null;
+    var parts = cleaned.replace("+", "").split(".");
+    var frac = (parts[1] || "").slice(0, 4);
+    while (frac.length < 4) frac += "0";
+    return parseInt(parts[0], 10) * SCALE + parseInt(frac, 10);
+  }
+
+  function formatUnits(units, places) {
+    // Half-up to `places` (units are never negative here), decimal comma.
+    var step = Math.pow(10, 4 - places);
+    var rounded = Math.floor((units + step / 2) / step);
+    var whole = Math.floor(rounded / Math.pow(10, places));
+    var frac = String(rounded % Math.pow(10, places));
+    while (frac.length < places) frac = "0" + frac;
+    return places ? whole + "," + frac : String(whole);
+  }
+
+  function formatExact(units) {
+    var text = formatUnits(units, 4).replace(/0+$/, "").replace(/,$/, "");
+    return text;
+  }
+
+  function inBand(band, ratio) {
+    var lower = toUnits(band.lower);
+    if (ratio < lower || (ratio === lower && !band.lower_inclusive)) return false;
+    if (band.upper === null) return true;
+    var upper = toUnits(band.upper);
+    return ratio < upper || (ratio === upper && band.upper_inclusive);
+  }
+
+  function ratioPoints(el, ratio) {
+    var params = JSON.parse(el.dataset.params || "{}");
+    var max = toUnits(el.dataset.max);
+    if (el.dataset.method === "ratio_bands") {
+      var bands = params.bands || [];
+      var capped = bands.every(function (b) { return b.upper !== null; });
+      if (capped) ratio = Math.min(ratio, 100 * SCALE);
+      for (var i = 0; i < bands.length; i++) {
+        if (inBand(bands[i], ratio)) return toUnits(bands[i].points);
+      }
+      return null;
+    }
+    if (params.full_at !== null && params.full_at !== undefined && ratio >= toUnits(params.full_at)) {
+      return max;
+    }
+    var target = toUnits(params.target || "100");
+    return Math.min(max, Math.round((max * ratio) / target));
+  }
+
+  // ------------------------------------------------------------ reading an item
+
+  function field(el, name) { return el.querySelector("[name='" + name + "']"); }
+
+  function values(el) {
+    var form = el.querySelector(".sa-item__form");
+    var data = {};
+    ["points", "ratio", "reason", "note"].forEach(function (name) {
+      var inputs = form.querySelectorAll("[name='" + name + "']");
+      if (!inputs.length) return;
+      if (inputs[0].type === "radio") {
+        var checked = form.querySelector("[name='" + name + "']:checked");
+        data[name] = checked ? checked.value : "";
+      } else {
+        data[name] = inputs[0].value;
+      }
+    });
+    var na = field(el, "not_applicable");
+    data.not_applicable = na && na.checked ? "1" : "";
+    return data;
+  }
+
+  function itemPoints(el) {
+    var v = values(el);
+    if (v.not_applicable) return { na: true, points: null };
+    var ratio = toUnits(v.ratio);
+    if (ratio !== null && (el.dataset.method === "ratio_bands" || el.dataset.method === "proportional")) {
+      return { na: false, points: ratioPoints(el, ratio) };
+    }
+    var points = toUnits(v.points);
+    if (points !== null && points > toUnits(el.dataset.max)) points = null; // refused on save
+    return { na: false, points: points };
+  }
+
+  // ------------------------------------------------------------ live totals
+
+  function setText(scope, selector, text) {
+    scope.querySelectorAll(selector).forEach(function (node) { node.textContent = text; });
+  }
+
+  function recompute() {
+    var areas = {};
+    var ownMax = 0, direct = 0, bonus = 0, penalty = 0, scored = 0, required = 0;
+    items.forEach(function (el) {
+      if (!el.querySelector(".sa-item__form")) return; // survey items are not the unit's
+      var r = itemPoints(el);
+      var max = toUnits(el.dataset.max);
+      var computed = el.querySelector("[data-computed]");
+      if (computed) computed.textContent = r.points === null ? "—" : formatExact(r.points);
+      var level = el.dataset.level;
+      if (level === "bonus") { bonus += Math.min(r.points || 0, max); return; }
+      if (level === "penalty") { penalty += Math.min(r.points || 0, max); return; }
+      var area = areas[el.dataset.area] || (areas[el.dataset.area] = { points: 0, max: 0, scored: 0, required: 0 });
+      area.required += 1; required += 1;
+      var v = values(el);
+      if (r.na || (v.points || "") !== "" || (v.ratio || "") !== "") { area.scored += 1; scored += 1; }
+      if (r.na) return;
+      area.max += max; ownMax += max;
+      area.points += r.points || 0; direct += r.points || 0;
+    });
+    var bonusCap = toUnits(root.dataset.bonusCap), penaltyCap = toUnits(root.dataset.penaltyCap);
+    if (bonusCap !== null) bonus = Math.min(bonus, bonusCap);
+    if (penaltyCap !== null) penalty = Math.min(penalty, penaltyCap);
+    var total = Math.max(0, Math.min(direct + bonus - penalty, ownMax));
+    showTotals({
+      total: { points: formatUnits(total, 2), max: formatUnits(ownMax, 2), index: percent(total, ownMax) },
+      progress: { scored: scored, required: required },
+      areas: Object.keys(areas).reduce(function (out, id) {
+        var a = areas[id];
+        out[id] = { points: formatUnits(a.points, 2), max: formatUnits(a.max, 2), index: percent(a.points, a.max), scored: a.scored, required: a.required };
+        return out;
+      }, {})
+    });
+  }
+
+  function percent(points, max) {
+    if (max <= 0) return "—";
+    return formatUnits(Math.floor((points * 100 * SCALE) / max + 1e-9), 2) + "%";
+  }
+
+  function showTotals(summary) {
+    if (summary.total) {
+      Object.keys(summary.total).forEach(function (k) { setText(root, "[data-total='" + k + "']", summary.total[k]); });
+    }
+    if (summary.progress) {
+      Object.keys(summary.progress).forEach(function (k) { setText(root, "[data-progress='" + k + "']", summary.progress[k]); });
+    }
+    Object.keys(summary.areas || {}).forEach(function (id) {
+      root.querySelectorAll("[data-area-totals='" + id + "']").forEach(function (box) {
+        Object.keys(summary.areas[id]).forEach(function (k) { setText(box, "[data-field='" + k + "']", summary.areas[id][k]); });
+      });
+    });
+  }
+
+  // ------------------------------------------------------------ saving
+
+  var timers = {}, inFlight = {}, dirty = {}, failed = {};
+
+  function status(text, kind) {
+    if (!statusEl) return;
+    statusEl.textContent = text;
+    statusEl.className = "sa-summary__status" + (kind ? " sa-summary__status--" + kind : "");
+  }
+
+  function remember(el) {
+    var version = field(el, "version").value;
+    try {
+      localStorage.setItem(STORE + el.dataset.item, JSON.stringify({ values: values(el), version: version, at: Date.now() }));
+    } catch (e) { /* storage full or disabled: the save itself still runs */ }
+  }
+
+  function forget(id) { try { localStorage.removeItem(STORE + id); } catch (e) { /* ignore */ } }
+
+  function schedule(el, delay) {
+    var id = el.dataset.item;
+    remember(el);
+    clearTimeout(timers[id]);
+    timers[id] = setTimeout(function () { save(el); }, delay);
+    status(msg.msgSaving, "busy");
+  }
+
+  function csrf(form) { return form.querySelector("[name=csrfmiddlewaretoken]").value; }
+
+  function save(el, overrideVersion) {
+    var id = el.dataset.item;
+    if (inFlight[id]) { dirty[id] = true; return; }
+    var form = el.querySelector(".sa-item__form");
+    var body = new FormData(form);
+    if (overrideVersion !== undefined) body.set("version", overrideVersion);
+    if (!values(el).not_applicable) body.delete("not_applicable");
+    inFlight[id] = true;
+    fetch(form.action, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrf(form) }
+    }).then(function (response) {
+      return response.json().then(function (data) { return { status: response.status, data: data }; },
+        function () { return { status: response.status, data: {} }; });
+    }).then(function (answer) {
+      inFlight[id] = false;
+      handle(el, answer.status, answer.data);
+      if (dirty[id]) { dirty[id] = false; save(el); }
+    }).catch(function () {
+      inFlight[id] = false;
+      failed[id] = true;
+      status(msg.msgOffline, "offline");
+    });
+  }
+
+  function handle(el, code, data) {
+    var id = el.dataset.item;
+    var problems = el.querySelector("[data-problems]");
+    var conflict = el.querySelector("[data-conflict]");
+    if (code === 200 && data.ok) {
+      delete failed[id];
+      forget(id);
+      field(el, "version").value = data.item.version;
+      conflict.hidden = true;
+      problems.textContent = data.item.problems.join(" ");
+      el.classList.toggle("sa-item--todo", data.item.problems.length > 0);
+      el.classList.remove("sa-item--error");
+      showTotals(data.summary);
+      if (!Object.keys(failed).length) status(msg.msgSaved.replace("%(time)s", data.saved_at), "ok");
+      return;
+    }
+    if (code === 409 && data.conflict) {
+      showConflict(el, data);
+      status(msg.msgError + ": " + data.message, "error");
+      return;
+    }
+    if (code === 409 && data.closed) {
+      forget(id);
+      root.querySelectorAll(".sa-item__entry").forEach(function (f) { f.disabled = true; });
+      status(data.message, "error");
+      return;
+    }
+    if (code === 400 || code === 403) {
+      forget(id);
+      problems.textContent = data.message || msg.msgError;
+      el.classList.add("sa-item--error");
+      status(msg.msgError + " — " + el.querySelector(".sa-item__code").textContent + ": " + (data.message || ""), "error");
+      return;
+    }
+    failed[id] = true;
+    status(msg.msgOffline, "offline");
+  }
+
+  function showConflict(el, data) {
+    var box = el.querySelector("[data-conflict]");
+    var current = data.current || {};
+    var shown = current.not_applicable ? "N/A" : (current.points || current.ratio ? (current.ratio ? current.ratio + "%" : current.points + " " + msg.msgPoints) : "—");
+    box.innerHTML = "";
+    var p = document.createElement("p");
+    p.textContent = data.message + " " + msg.msgConflictCurrent + ": " + shown +
+      (current.updated_by ? " (" + msg.msgBy + " " + current.updated_by + ", " + current.updated_at + ")" : "");
+    var reload = document.createElement("button");
+    reload.type = "button"; reload.className = "button button--small"; reload.textContent = msg.msgReload;
+    reload.addEventListener("click", function () { applyStored(el, current); box.hidden = true; forget(el.dataset.item); recompute(); });
+    var keep = document.createElement("button");
+    keep.type = "button"; keep.className = "button button--small"; keep.textContent = msg.msgKeep;
+    keep.addEventListener("click", function () { box.hidden = true; save(el, current.version); });
+    box.appendChild(p); box.appendChild(reload); box.appendChild(document.createTextNode(" ")); box.appendChild(keep);
+    box.hidden = false;
+  }
+
+  function applyStored(el, current) {
+    field(el, "version").value = current.version;
+    var form = el.querySelector(".sa-item__form");
+    form.querySelectorAll("[name=points][type=radio]").forEach(function (r) {
+      r.checked = !current.ratio && toUnits(r.value) === toUnits(current.points);
+    });
+    var points = form.querySelector("[name=points]:not([type=radio])");
+    if (points) points.value = current.points || "";
+    var ratio = field(el, "ratio"); if (ratio) ratio.value = current.ratio || "";
+    var na = field(el, "not_applicable"); if (na) na.checked = !!current.not_applicable;
+    var reason = field(el, "reason"); if (reason) reason.value = current.reason || "";
+    field(el, "note").value = current.note || "";
+    toggleNa(el);
+  }
+
+  function applyValues(el, v) {
+    var form = el.querySelector(".sa-item__form");
+    form.querySelectorAll("[name=points][type=radio]").forEach(function (r) { r.checked = r.value === v.points; });
+    var points = form.querySelector("[name=points]:not([type=radio])");
+    if (points) points.value = v.points || "";
+    ["ratio", "reason", "note"].forEach(function (name) { var f = field(el, name); if (f && v[name] !== undefined) f.value = v[name]; });
+    var na = field(el, "not_applicable"); if (na) na.checked = !!v.not_applicable;
+    toggleNa(el);
+  }
+
+  function toggleNa(el) {
+    var na = field(el, "not_applicable");
+    var reasonBox = el.querySelector(".sa-na-reason");
+    if (!na || !reasonBox) return;
+    reasonBox.hidden = !na.checked;
+    el.querySelectorAll("[name=points], [name=ratio]").forEach(function (input) { input.disabled = na.checked; });
+  }
+
+  // ------------------------------------------------------------ wiring the items
+
+  items.forEach(function (el) {
+    var form = el.querySelector(".sa-item__form");
+    if (!form) return;
+    toggleNa(el);
+    if (!editable) return;
+    form.addEventListener("submit", function (event) { event.preventDefault(); save(el); });
+    form.addEventListener("input", function (event) {
+      var target = event.target;
+      if (target.name === "ratio" && target.value.trim() !== "") {
+        form.querySelectorAll("[name=points][type=radio]").forEach(function (r) { r.checked = false; });
+      }
+      recompute();
+      if (target.type !== "radio" && target.type !== "checkbox") schedule(el, 700);
+    });
+    form.addEventListener("change", function (event) {
+      var target = event.target;
+      if (target.type === "radio" && target.name === "points") {
+        var ratio = field(el, "ratio"); if (ratio) ratio.value = "";
+      }
+      if (target.name === "not_applicable") toggleNa(el);
+      recompute();
+      if (target.type === "radio" || target.type === "checkbox") schedule(el, 0);
+    });
+  });
+
+  // Changes kept from a visit that could not save (connection lost, tab closed): put them
+  // back and save them, against the version they were made on — a conflict is then shown.
+  if (editable) {
+    var restored = 0;
+    items.forEach(function (el) {
+      var raw = null;
+      try { raw = localStorage.getItem(STORE + el.dataset.item); } catch (e) { raw = null; }
+      if (!raw || !el.querySelector(".sa-item__form")) return;
+      try {
+        var kept = JSON.parse(raw);
+        applyValues(el, kept.values);
+        field(el, "version").value = kept.version;
+        restored += 1;
+        save(el);
+      } catch (e) { forget(el.dataset.item); }
+    });
+    if (restored) status(msg.msgRestored, "busy");
+    recompute();
+  }
+
+  function retryFailed() {
+    Object.keys(failed).forEach(function (id) { if (byId[id]) save(byId[id]); });
+  }
+  window.addEventListener("online", retryFailed);
+  setInterval(function () { if (Object.keys(failed).length) retryFailed(); }, 15000);
+  window.addEventListener("beforeunload", function (event) {
+    var pending = false;
+    try {
+      for (var i = 0; i < localStorage.length; i++) {
+        if (localStorage.key(i).indexOf(STORE) === 0) { pending = true; break; }
+      }
+    } catch (e) { pending = Object.keys(failed).length > 0; }
+    if (pending) { event.preventDefault(); event.returnValue = ""; }
+  });
+
+  // On a phone the contents list would push the first item off screen: start it closed.
+  var toc = root.querySelector("[data-toc]");
+  if (toc && window.matchMedia("(max-width: 900px)").matches) toc.open = false;
+
+  // ------------------------------------------------------------ filter
+
+  var filter = root.querySelector("[data-filter-open]");
+  if (filter) {
+    filter.addEventListener("change", function () {
+      items.forEach(function (el) {
+        el.hidden = filter.checked && !el.classList.contains("sa-item--todo") && !el.classList.contains("sa-item--error");
+      });
+    });
+  }
+
+  // ------------------------------------------------------------ evidence
+
+  var dialog = document.getElementById("evidence-dialog");
+  var maxBytes = parseInt(root.dataset.maxUpload, 10) * 1024 * 1024;
+
+  root.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-add-evidence]");
+    if (!button || !dialog || typeof dialog.showModal !== "function") return;
+    event.preventDefault();
+    var id = button.dataset.addEvidence;
+    dialog.querySelectorAll("input[name=items]").forEach(function (input) { input.value = id; });
+    var item = byId[id];
+    dialog.querySelector("[data-dialog-item]").textContent =
+      item.querySelector(".sa-item__code").textContent + " " + item.querySelector(".sa-item__name").textContent;
+    dialog.querySelector("[data-dialog-error]").hidden = true;
+    dialog.showModal();
+  });
+
+  root.addEventListener("submit", function (event) {
+    var form = event.target.closest("[data-evidence-form]");
+    if (!form) return;
+    event.preventDefault();
+    var error = dialog ? dialog.querySelector("[data-dialog-error]") : null;
+    var file = form.querySelector("input[type=file]");
+    if (file && file.files.length && file.files[0].size > maxBytes) {
+      if (error) { error.textContent = msg.msgTooBig; error.hidden = false; }
+      return;
+    }
+    var button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    status(msg.msgUploading, "busy");
+    fetch(form.action, {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrf(form) }
+    }).then(function (response) { return response.json(); }).then(function (data) {
+      if (button) button.disabled = false;
+      if (!data.ok) {
+        if (error && dialog.open) { error.textContent = data.message; error.hidden = false; }
+        status(data.message, "error");
+        return;
+      }
+      Object.keys(data.items).forEach(function (id) {
+        var el = byId[id];
+        if (!el) return;
+        el.querySelector("[data-evidence]").innerHTML = data.items[id].html;
+        el.querySelector("[data-problems]").textContent = data.items[id].problems.join(" ");
+        el.classList.toggle("sa-item--todo", data.items[id].problems.length > 0);
+      });
+      root.querySelectorAll("[data-library]").forEach(function (select) { select.innerHTML = data.library_html; });
+      showTotals(data.summary);
+      form.reset();
+      if (dialog && dialog.open) dialog.close();
+      status(data.message, "ok");
+    }).catch(function () {
+      if (button) button.disabled = false;
+      status(msg.msgOffline, "offline");
+    });
+  });
+})();
