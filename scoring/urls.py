@@ -7,13 +7,11 @@ app_name = "scoring"
 urlpatterns = [
     path("periods/<int:pk>/", results.period_dashboard, name="period_dashboard"),
     path("periods/<int:pk>/publish/", results.period_publish_view, name="period_publish"),
-    path("periods/<int:pk>/deadline/", self_assessment.period_deadline_view, name="period_deadline"),
     path(
-        "periods/<int:pk>/units/<int:unit_pk>/result/", results.unit_result, name="unit_result"
+        "periods/<int:pk>/deadline/", self_assessment.period_deadline_view, name="period_deadline"
     ),
-    path(
-        "assessments/<int:pk>/", self_assessment.self_assessment_form, name="self_assessment"
-    ),
+    path("periods/<int:pk>/units/<int:unit_pk>/result/", results.unit_result, name="unit_result"),
+    path("assessments/<int:pk>/", self_assessment.self_assessment_form, name="self_assessment"),
     path(
         "assessments/<int:pk>/items/<int:item_pk>/",
         self_assessment.self_score_save_view,

@@ -211,3 +211,79 @@ def survey_branch(
         method_params=params or {},
         position=12,
     )
+
+
+def methods_tree(index_set: IndexSet) -> dict[str, IndexItem]:
+    """One sub-criterion per self-scored method under area 1 (10 points), a survey area 2 and a
+    bonus line — the shapes the self-assessment form must handle.
+
+    1.1.1 levels 0,5/0,25/0 · 1.1.2 yes/no 1 · 1.1.3 ratio bands 2 with another case
+    · 1.1.4 proportional 1,5 · 1.1.5 manual 5, may be N/A · 2.1.1 survey 4 · T1 bonus 1."""
+    from scoring.rules import parse_rule
+
+    def add(code, level, max_points, parent=None, rule="", method=None, **extra):
+        parsed = parse_rule(rule, Decimal(max_points), method) if rule or method else None
+        return IndexItem.objects.create(
+            index_set=index_set,
+            level=level,
+            code=code,
+            name=extra.pop("name", f"Mục {code}"),
+            parent=parent,
+            max_points=Decimal(max_points),
+            method=parsed.method if parsed else ScoringMethod.MANUAL,
+            method_params=parsed.params if parsed else {},
+            rule=rule,
+            position=len(items),
+            **extra,
+        )
+
+    items: dict[str, IndexItem] = {}
+    items["1"] = add("1", ItemLevel.AREA, "10", name="Công tác chỉ đạo, điều hành")
+    items["1.1"] = add("1.1", ItemLevel.CRITERION, "10", items["1"], name="Kế hoạch CCHC")
+    items["1.1.1"] = add(
+        "1.1.1",
+        ItemLevel.SUB_CRITERION,
+        "0.5",
+        items["1.1"],
+        "Ban hành kịp thời: 0,5; ban hành chậm: 0,25; không ban hành: 0",
+        ScoringMethod.LEVELS,
+    )
+    items["1.1.2"] = add(
+        "1.1.2", ItemLevel.SUB_CRITERION, "1", items["1.1"], "Có: 1; Không: 0", ScoringMethod.YES_NO
+    )
+    items["1.1.3"] = add(
+        "1.1.3",
+        ItemLevel.SUB_CRITERION,
+        "2",
+        items["1.1"],
+        "100%: 2; 90% - <100%: 1; <90%: 0; không có hồ sơ phải giải quyết: điểm tối đa",
+        ScoringMethod.RATIO_BANDS,
+    )
+    items["1.1.4"] = add(
+        "1.1.4",
+        ItemLevel.SUB_CRITERION,
+        "1.5",
+        items["1.1"],
+        "Tỷ lệ thuận với tỷ lệ hoàn thành",
+        ScoringMethod.PROPORTIONAL,
+    )
+    items["1.1.5"] = add(
+        "1.1.5",
+        ItemLevel.SUB_CRITERION,
+        "5",
+        items["1.1"],
+        not_applicable_allowed=True,
+        not_applicable_condition="Đơn vị không có đơn vị trực thuộc",
+    )
+    items["2"] = add("2", ItemLevel.AREA, "4", name="Khảo sát sự hài lòng")
+    items["2.1"] = add("2.1", ItemLevel.CRITERION, "4", items["2"], name="Hài lòng")
+    items["2.1.1"] = add(
+        "2.1.1",
+        ItemLevel.SUB_CRITERION,
+        "4",
+        items["2.1"],
+        "Điều tra xã hội học",
+        ScoringMethod.SURVEY,
+    )
+    items["T1"] = add("T1", ItemLevel.BONUS, "1", name="Sáng kiến CCHC được công nhận")
+    return items

@@ -198,9 +198,7 @@ def self_assessment(assessment: Assessment, *, with_evidence: bool = True) -> Se
     extra_rows = [
         rows[item.pk] for item in items if item.level in (ItemLevel.BONUS, ItemLevel.PENALTY)
     ]
-    survey_max = sum(
-        (item.max_points for item in items if item.is_survey), Decimal(0)
-    )
+    survey_max = sum((item.max_points for item in items if item.is_survey), Decimal(0))
     return SelfAssessment(
         assessment=assessment,
         areas=areas,

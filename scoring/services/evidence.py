@@ -64,8 +64,11 @@ def evidence_file_check(upload: UploadedFile) -> FileType:
     file_type = file_type_of(upload.name or "")
     if file_type is None:
         raise ValidationError(
-            _("“%(name)s” is not an accepted file type. Upload PDF, Word, Excel, PowerPoint, "
-              "OpenDocument or image (PNG, JPEG) files.") % {"name": upload.name}
+            _(
+                "“%(name)s” is not an accepted file type. Upload PDF, Word, Excel, PowerPoint, "
+                "OpenDocument or image (PNG, JPEG) files."
+            )
+            % {"name": upload.name}
         )
     if not upload.size:
         raise ValidationError(_("“%(name)s” is empty.") % {"name": upload.name})

@@ -37,6 +37,7 @@ ZERO = Decimal(0)
 # A plan can be over-fulfilled (120%), but not a thousand times: that is a typing slip.
 MAX_RATIO = Decimal(1000)
 MAX_TEXT = 5000
+STORED_PLACES = Decimal("0.0001")
 SELF_FIELDS = ("self_points", "self_ratio", "not_applicable", "not_applicable_reason", "self_note")
 CHOICE_METHODS = frozenset({ScoringMethod.LEVELS, ScoringMethod.YES_NO})
 _NUMBER = re.compile(r"^[+]?(\d+)(?:[.,](\d+))?$")
@@ -75,6 +76,8 @@ def parse_decimal_text(text, *, field_label: str) -> Decimal | None:
     cleaned = str(text).strip().rstrip("%").strip().replace(" ", "")
     if not cleaned:
         return None
+    if cleaned.startswith("-") and _NUMBER.match(cleaned[1:]):
+        raise ValidationError(_("%(field)s cannot be negative.") % {"field": field_label})
     if not _NUMBER.match(cleaned):
         raise ValidationError(
             _("%(field)s: “%(text)s” is not a number (write e.g. 1,5 or 1.5).")
@@ -167,6 +170,9 @@ def _check_ratio_entry(item, points, ratio, errors) -> None:
         errors["ratio"] = _("Report the ratio or choose another case, not both.")
         return
     if ratio is not None:
+        if -ratio.as_tuple().exponent > 4:
+            errors["ratio"] = _("Use at most 4 decimal places.")
+            return
         if ratio > MAX_RATIO:
             errors["ratio"] = _("A ratio of %(ratio)s%% is not plausible; check the figure.") % {
                 "ratio": format_number(ratio, None)
@@ -274,10 +280,10 @@ def self_score_save(
                 raise ScoreConflict(score)
             if score is None:
                 score = Score(assessment=assessment, item=item, version=0)
+            elif entry_of(score) == entry:  # compared as numbers: 1.0000 == 1
+                return score  # nothing changed: keep the version, write nothing
             before = audit_snapshot(score, SELF_FIELDS)
             _apply(score, entry)
-            if audit_snapshot(score, SELF_FIELDS) == before:
-                return score  # nothing changed: keep the version, write nothing
             score.version += 1
             score.updated_by = by
             score.save()
@@ -293,9 +299,14 @@ def self_score_save(
     return score
 
 
+def _stored(value: Decimal | None) -> Decimal | None:
+    # As the database keeps it (4 places), so the audit does not see 1 → 1.0000 as a change.
+    return None if value is None else value.quantize(STORED_PLACES)
+
+
 def _apply(score: Score, entry: SelfEntry) -> None:
-    score.self_points = entry.points
-    score.self_ratio = entry.ratio
+    score.self_points = _stored(entry.points)
+    score.self_ratio = _stored(entry.ratio)
     score.not_applicable = entry.not_applicable
     score.not_applicable_reason = entry.not_applicable_reason
     score.self_note = entry.note
@@ -339,7 +350,10 @@ def item_problems(
         problems.append(_("Say why this item does not apply."))
     if needs_explanation(item, points=points, has_evidence=has_evidence, note=entry.note):
         problems.append(
-            _("Scored above 0 without evidence: attach evidence or explain how the points were reached.")
+            _(
+                "Scored above 0 without evidence: attach evidence or explain how the points "
+                "were reached."
+            )
         )
     return problems
 
@@ -365,9 +379,7 @@ def assessment_submit(*, assessment: Assessment, by, problems: list[ItemProblem]
             _("The self-assessment cannot be submitted yet: %(n)s item(s) need attention.")
             % {"n": len(problems)}
         )
-    return assessment_transition(
-        assessment=assessment, target=AssessmentStatus.SUBMITTED, by=by
-    )
+    return assessment_transition(assessment=assessment, target=AssessmentStatus.SUBMITTED, by=by)
 
 
 # ---------------------------------------------------------------- Home Affairs
@@ -417,13 +429,19 @@ def period_deadline_extend(
     current = period.self_assessment_deadline
     if current and deadline <= current:
         raise ValidationError(
-            {"deadline": _("The new deadline must be later than the current one (%(when)s).")
-             % {"when": _local(current)}}
+            {
+                "deadline": _("The new deadline must be later than the current one (%(when)s).")
+                % {"when": _local(current)}
+            }
         )
     if period.appraisal_deadline and deadline > period.appraisal_deadline:
         raise ValidationError(
-            {"deadline": _("The new deadline must come before the appraisal deadline (%(when)s).")
-             % {"when": _local(period.appraisal_deadline)}}
+            {
+                "deadline": _(
+                    "The new deadline must come before the appraisal deadline (%(when)s)."
+                )
+                % {"when": _local(period.appraisal_deadline)}
+            }
         )
     with transaction.atomic():
         before = audit_snapshot(period, ["self_assessment_deadline"])
@@ -436,4 +454,3 @@ def period_deadline_extend(
 def evidence_closed_check(assessment: Assessment, by) -> None:
     """Evidence follows the same lock as the scores it supports."""
     _check_may_edit(assessment, by)
-

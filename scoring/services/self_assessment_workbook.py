@@ -406,7 +406,7 @@ def _number(value, *, column: str):
     Decimal the user typed (a spreadsheet's 0.1 is not 0.1000000000000000055)."""
     if value is None or isinstance(value, str):
         return _text(value)
-    return Decimal(value)
+    return cell_decimal(value, column=column)
 
 
 def _text(value) -> str:

@@ -2,6 +2,7 @@
 round trip, and Home Affairs' reopen and deadline extension. Views parse input, call one
 service or selector, and answer in HTML or — for the form's scripts — JSON."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,7 @@ from ..forms import DeadlineForm, EvidenceCiteForm, ReopenForm, WorkbookUploadFo
 from ..models import Evidence, IndexItem, Score
 from ..selectors.self_assessment import SelfAssessment, self_assessment
 from ..services.evidence import (
+    ALLOWED_FILE_TYPES,
     evidence_attach,
     evidence_cite,
     evidence_delete,
@@ -80,22 +82,10 @@ def self_assessment_form(request, pk: int):
                 request.user, Permission.REOPEN_SELF_ASSESSMENT, unit=assessment.unit
             ),
             "cite_form": EvidenceCiteForm(),
-            "max_upload_mb": _max_mb(),
-            "accept": ",".join(sorted(_accepted_extensions())),
+            "max_upload_mb": settings.PARINDEX_EVIDENCE_MAX_MB,
+            "accept": ",".join(sorted(ALLOWED_FILE_TYPES)),
         },
     )
-
-
-def _max_mb():
-    from django.conf import settings
-
-    return settings.PARINDEX_EVIDENCE_MAX_MB
-
-
-def _accepted_extensions():
-    from ..services.evidence import ALLOWED_FILE_TYPES
-
-    return ALLOWED_FILE_TYPES.keys()
 
 
 def summary_json(view: SelfAssessment) -> dict:
@@ -139,8 +129,16 @@ def _row_json(view: SelfAssessment, item_id: int) -> dict:
 
 def _score_json(score: Score | None) -> dict:
     if score is None:
-        return {"version": 0, "points": "", "ratio": "", "not_applicable": False, "reason": "",
-                "note": "", "updated_by": "", "updated_at": ""}
+        return {
+            "version": 0,
+            "points": "",
+            "ratio": "",
+            "not_applicable": False,
+            "reason": "",
+            "note": "",
+            "updated_by": "",
+            "updated_at": "",
+        }
     return {
         "version": score.version,
         "points": format_number(score.self_points, None),
@@ -175,7 +173,10 @@ def self_score_save_view(request, pk: int, item_pk: int):
             step=assessment.index_set.points_step,
         )
         self_score_save(
-            assessment=assessment, item=item, entry=entry, expected_version=version,
+            assessment=assessment,
+            item=item,
+            entry=entry,
+            expected_version=version,
             by=request.user,
         )
     except ScoreConflict as conflict:
@@ -185,8 +186,12 @@ def self_score_save_view(request, pk: int, item_pk: int):
         ) % {"code": item.code}
         if _wants_json(request):
             return JsonResponse(
-                {"ok": False, "conflict": True, "message": message,
-                 "current": _score_json(conflict.current)},
+                {
+                    "ok": False,
+                    "conflict": True,
+                    "message": message,
+                    "current": _score_json(conflict.current),
+                },
                 status=409,
             )
         messages.error(request, message)
@@ -199,12 +204,19 @@ def self_score_save_view(request, pk: int, item_pk: int):
                 self_assessment(assessment, with_evidence=False).closed_reason
             )
             return JsonResponse(
-                {"ok": False, "closed": closed, "message": " ".join(flat),
-                 "errors": {k: " ".join(v) for k, v in errors.items()}},
+                {
+                    "ok": False,
+                    "closed": closed,
+                    "message": " ".join(flat),
+                    "errors": {k: " ".join(v) for k, v in errors.items()},
+                },
                 status=409 if closed else 400,
             )
-        messages.error(request, _("Item %(code)s was not saved: %(errors)s") % {
-            "code": item.code, "errors": " ".join(flat)})
+        messages.error(
+            request,
+            _("Item %(code)s was not saved: %(errors)s")
+            % {"code": item.code, "errors": " ".join(flat)},
+        )
         return redirect(_form_url(assessment, item.pk))
     if not _wants_json(request):
         messages.success(request, _("Item %(code)s is saved.") % {"code": item.code})
@@ -272,6 +284,8 @@ def evidence_add_view(request, pk: int):
     existing = request.POST.get("evidence", "")
     try:
         if existing:
+            if not items:
+                raise ValidationError(_("Choose the item the document supports."))
             evidence = get_object_or_404(
                 Evidence, pk=existing if existing.isdigit() else 0, assessment=assessment
             )
@@ -279,21 +293,25 @@ def evidence_add_view(request, pk: int):
                 evidence_attach(evidence=evidence, item=item, by=request.user)
         elif upload is not None:
             evidence = evidence_upload(
-                assessment=assessment, by=request.user, upload=upload, items=items,
+                assessment=assessment,
+                by=request.user,
+                upload=upload,
+                items=items,
                 description=request.POST.get("description", ""),
             )
         else:
             form = EvidenceCiteForm(request.POST)
             if not form.is_valid():
-                raise ValidationError(
-                    [m for errors in form.errors.values() for m in errors]
-                )
-            evidence = evidence_cite(assessment=assessment, by=request.user, items=items,
-                                     **form.cleaned_data)
+                raise ValidationError([m for errors in form.errors.values() for m in errors])
+            evidence = evidence_cite(
+                assessment=assessment, by=request.user, items=items, **form.cleaned_data
+            )
     except ValidationError as exc:
         return _evidence_answer(request, assessment, item_ids, " ".join(exc.messages), error=True)
     return _evidence_answer(
-        request, assessment, item_ids,
+        request,
+        assessment,
+        item_ids,
         _("“%(evidence)s” is attached.") % {"evidence": evidence},
     )
 
@@ -316,8 +334,7 @@ def evidence_link_view(request, pk: int, evidence_pk: int):
             evidence_attach(evidence=evidence, item=item, by=request.user)
             message = _("“%(evidence)s” is attached to %(code)s.")
     except ValidationError as exc:
-        return _evidence_answer(request, assessment, [item.pk], " ".join(exc.messages),
-                                error=True)
+        return _evidence_answer(request, assessment, [item.pk], " ".join(exc.messages), error=True)
     return _evidence_answer(
         request, assessment, [item.pk], message % {"evidence": evidence, "code": item.code}
     )
@@ -333,8 +350,7 @@ def evidence_delete_view(request, pk: int, evidence_pk: int):
     try:
         evidence_delete(evidence=evidence, by=request.user)
     except ValidationError as exc:
-        return _evidence_answer(request, assessment, item_ids, " ".join(exc.messages),
-                                error=True)
+        return _evidence_answer(request, assessment, item_ids, " ".join(exc.messages), error=True)
     return _evidence_answer(
         request, assessment, item_ids, _("“%(evidence)s” is deleted.") % {"evidence": label}
     )
@@ -359,7 +375,6 @@ def evidence_file_view(request, pk: int):
         content_type=file_type.content_type if file_type else "application/octet-stream",
     )
     response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; plugin-types application/pdf"
     return response
 
 
@@ -382,8 +397,10 @@ def self_assessment_submit_view(request, pk: int):
         else:
             messages.success(
                 request,
-                _("Your unit's self-assessment is submitted. It is now read-only; the appraisal "
-                  "council will review it."),
+                _(
+                    "Your unit's self-assessment is submitted. It is now read-only; the appraisal "
+                    "council will review it."
+                ),
             )
             return redirect("scoring:self_assessment", pk=assessment.pk)
     return render(
@@ -427,7 +444,7 @@ def self_assessment_import_view(request, pk: int):
                 assessment=assessment, data=upload.read(), filename=upload.name, by=request.user
             )
         except ImportFailed as failure:
-            problems = list(failure)
+            problems = failure.problems
         except ValidationError as exc:
             problems = exc.messages
         else:
@@ -453,7 +470,9 @@ def assessment_reopen_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             assessment_reopen(
-                assessment=assessment, by=request.user, reason=form.cleaned_data["reason"],
+                assessment=assessment,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
                 until=form.cleaned_data["until"],
             )
         except ValidationError as exc:
@@ -461,10 +480,12 @@ def assessment_reopen_view(request, pk: int):
         else:
             messages.success(
                 request,
-                _("The self-assessment of %(unit)s is open again until %(when)s.") % {
+                _("The self-assessment of %(unit)s is open again until %(when)s.")
+                % {
                     "unit": assessment.unit.name,
-                    "when": date_format(timezone.localtime(form.cleaned_data["until"]),
-                                        "SHORT_DATETIME_FORMAT"),
+                    "when": date_format(
+                        timezone.localtime(form.cleaned_data["until"]), "SHORT_DATETIME_FORMAT"
+                    ),
                 },
             )
             return redirect("scoring:self_assessment", pk=assessment.pk)
@@ -481,7 +502,9 @@ def period_deadline_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             period_deadline_extend(
-                period=period, by=request.user, deadline=form.cleaned_data["deadline"],
+                period=period,
+                by=request.user,
+                deadline=form.cleaned_data["deadline"],
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:

@@ -1,18 +1,9 @@
 """A demo user logs in through Debian's Chromium and sees the portal in Vietnamese, on a desktop
 and on a 390-px phone screen (screenshots in var/screenshots/)."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture
-def demo_server(live_server, transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
-    return live_server
 
 
 @pytest.mark.parametrize(("viewport", "name"), [((1366, 900), "desktop"), ((390, 844), "phone")])

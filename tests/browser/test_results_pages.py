@@ -1,26 +1,11 @@
 """The Home Affairs dashboard and a unit's published result, rendered in Chromium in
 Vietnamese; screenshots in var/screenshots/."""
 
-import io
-
 import pytest
-from django.core.management import call_command
+
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture
-def demo_server(live_server, transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
-    return live_server
-
-
-def log_in(page, server, username):
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "parindex-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
 
 
 def test_home_affairs_dashboard(demo_server, page, screenshot_dir):

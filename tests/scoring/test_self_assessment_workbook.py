@@ -189,12 +189,8 @@ def test_download_has_one_row_per_item_in_form_order_with_numbers_as_numbers(
 
     assert sheet.title == _(wb.SHEET_TITLE)
     assert headers == [_(name) for name in wb.COLUMNS]
-    assert list(rows) == ["1", "1.1", "1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5"] + [
-        "2",
-        "2.1",
-        "2.1.1",
-        "T1",
-    ]
+    order = "1 1.1 1.1.1 1.1.2 1.1.3 1.1.4 1.1.5 2 2.1 2.1.1 T1"
+    assert list(rows) == order.split()
     levels = rows["1.1.3"]
     assert levels[_(wb.POINTS)].data_type == "n"
     assert levels[_(wb.POINTS)].value == 0.5
@@ -232,9 +228,7 @@ def test_area_and_criterion_rows_show_structure_only_in_bold(assessment, items, 
 def test_survey_rows_say_home_affairs_enters_them_and_stay_empty(assessment, items):
     _headers, rows, _sheet = export_rows(wb.self_assessment_workbook(assessment))
     survey = rows["2.1.1"]
-    expected = _("%(method)s (entered by Home Affairs)") % {
-        "method": ScoringMethod.SURVEY.label
-    }
+    expected = _("%(method)s (entered by Home Affairs)") % {"method": ScoringMethod.SURVEY.label}
     assert survey[_(wb.METHOD)].value == expected
     assert all(survey[_(name)].value is None for name in (*wb.VALUE_COLUMNS, wb.EARNED))
 
@@ -320,7 +314,10 @@ def test_download_queries_do_not_grow_with_the_items(assessment, staff, items, f
 
 def test_instructions_sheet_explains_what_is_read(assessment, items):
     book = load_workbook(io.BytesIO(wb.self_assessment_workbook(assessment)))
-    assert [sheet.title for sheet in book.worksheets] == [_(wb.SHEET_TITLE), _(wb.INSTRUCTIONS_TITLE)]
+    assert [sheet.title for sheet in book.worksheets] == [
+        _(wb.SHEET_TITLE),
+        _(wb.INSTRUCTIONS_TITLE),
+    ]
     text = "\n".join(str(row[0]) for row in book.worksheets[1].iter_rows(values_only=True))
     assert assessment.unit.name in text
     for column in wb.VALUE_COLUMNS:
@@ -525,13 +522,23 @@ def test_an_unknown_code_is_a_problem(assessment, staff, items, filled):
     assert stored(assessment) == before
 
 
+def test_values_without_a_code_are_a_problem(assessment, staff, items):
+    header = [_(name) for name in wb.READ_COLUMNS]
+    data = xlsx({"x": [header, ["1.1.2", 1], [None, 1.5, None, None, None, "Ghi chú"]]})
+    with pytest.raises(ImportFailed) as failure:
+        do_import(assessment, staff, data)
+    assert problems_of(failure) == [(3, _("This row has values but no item code."))]
+    assert not Score.objects.filter(assessment=assessment).exists()
+
+
 def test_a_code_twice_is_a_problem_on_the_second_row(assessment, staff, items):
     header = [_(name) for name in wb.READ_COLUMNS]
     data = xlsx({"x": [header, ["1.1.2", 1], ["1.1.3", 1], ["1.1.2", 2]]})
     with pytest.raises(ImportFailed) as failure:
         do_import(assessment, staff, data)
-    assert [row for row, _message in problems_of(failure)] == [4]
-    assert "2" in problems_of(failure)[0][1]  # names the first row
+    assert problems_of(failure) == [
+        (4, _("Item %(code)s is already on row %(first)s.") % {"code": "1.1.2", "first": 2})
+    ]
     assert not Score.objects.filter(assessment=assessment).exists()
 
 
@@ -569,12 +576,43 @@ def test_a_submitted_self_assessment_is_read_only(assessment, staff, items, fill
     assert stored(assessment) == before
 
 
-def test_another_units_staff_is_refused(assessment, staff, items, filled):
+@pytest.mark.parametrize("changes", [{"1.1.2": {wb.POINTS: 1}}, {}, {"1.1.2": {wb.POINTS: 9}}])
+def test_another_units_staff_is_refused(assessment, staff, items, filled, changes):
+    """Refused before the file is read: not even "0 items changed" or its problems."""
     other = RoleGrantFactory(
         role=Role.UNIT_STAFF, unit=UnitFactory(organiser=assessment.unit.organiser)
     ).user
-    data = edited(wb.self_assessment_workbook(assessment), {"1.1.2": {wb.POINTS: 1}})
+    data = edited(wb.self_assessment_workbook(assessment), changes)
     before = stored(assessment)
     with pytest.raises(PermissionDenied):
         do_import(assessment, other, data)
     assert stored(assessment) == before
+
+
+def test_an_item_changed_meanwhile_fails_the_whole_upload(
+    assessment, staff, items, filled, monkeypatch
+):
+    data = edited(
+        wb.self_assessment_workbook(assessment),
+        {"1.1.2": {wb.POINTS: 1}, "1.1.3": {wb.POINTS: 1}},
+    )
+    real_save = wb.self_score_save
+
+    def colleague_first(**kwargs):
+        if kwargs["item"].code == "1.1.3":  # a colleague saves 1.1.3 in the form just before
+            score = Score.objects.get(item=kwargs["item"])
+            real_save(
+                **{
+                    **kwargs,
+                    "entry": SelfEntry(points=Decimal("0")),
+                    "expected_version": score.version,
+                }
+            )
+        return real_save(**kwargs)
+
+    monkeypatch.setattr(wb, "self_score_save", colleague_first)
+    with pytest.raises(ImportFailed) as failure:
+        do_import(assessment, staff, data)
+    [(row, message)] = problems_of(failure)
+    assert row == row_of(data, "1.1.3") and "1.1.3" in message
+    assert Score.objects.filter(item=items["1.1.2"]).count() == 0  # the good row is not kept
