@@ -202,7 +202,7 @@ def _check_points(item, points, step, errors) -> None:
     elif -points.as_tuple().exponent > 4:
         errors["points"] = _("Use at most 4 decimal places.")
     elif step and points != item.max_points and points % step != 0:
-        errors["points"] = _("Points go in steps of %(step)s (e.g. 0,25; 0,5; 0,75).") % {
+        errors["points"] = _("Points go in steps of %(step)s.") % {
             "step": format_number(step, None)
         }
 
@@ -280,6 +280,8 @@ def self_score_save(
                 raise ScoreConflict(score)
             if score is None:
                 score = Score(assessment=assessment, item=item, version=0)
+                if entry == SelfEntry():
+                    return score  # nothing entered yet: no row to keep
             elif entry_of(score) == entry:  # compared as numbers: 1.0000 == 1
                 return score  # nothing changed: keep the version, write nothing
             before = audit_snapshot(score, SELF_FIELDS)
@@ -397,7 +399,7 @@ def assessment_reopen(*, assessment: Assessment, by, reason: str, until: datetim
         raise ValidationError({"until": _("The new deadline must be in the future.")})
     if assessment.period.status != PeriodStatus.SELF_ASSESSMENT:
         raise ValidationError(
-            _("The period is no longer in self-assessment (now: %(status)s).")
+            _("The period is not in self-assessment (now: %(status)s).")
             % {"status": PeriodStatus(assessment.period.status).label}
         )
     if assessment.status not in (AssessmentStatus.DRAFT, AssessmentStatus.SUBMITTED):

@@ -261,7 +261,7 @@
   function showConflict(el, data) {
     var box = el.querySelector("[data-conflict]");
     var current = data.current || {};
-    var shown = current.not_applicable ? "N/A" : (current.points || current.ratio ? (current.ratio ? current.ratio + "%" : current.points + " " + msg.msgPoints) : "—");
+    var shown = current.not_applicable ? msg.msgNa : (current.points || current.ratio ? (current.ratio ? current.ratio + "%" : current.points + " " + msg.msgPoints) : "—");
     box.innerHTML = "";
     var p = document.createElement("p");
     p.textContent = data.message + " " + msg.msgConflictCurrent + ": " + shown +

@@ -123,7 +123,7 @@ def test_manual_points_accept_comma_or_dot(s, typed, expected):
 
 
 @pytest.mark.parametrize(
-    ("typed", "word"), [("5,5", "5,5"), ("2,6", "0,25"), ("-1", "-1"), ("1,23456", "4")]
+    ("typed", "word"), [("5,5", "5,5"), ("2,6", "0,25"), ("-1", "âm"), ("1,23456", "4")]
 )
 def test_manual_points_outside_the_maximum_or_the_step_are_refused(s, typed, word):
     with pytest.raises(ValidationError) as excinfo:
@@ -263,7 +263,7 @@ def test_submitting_locks_the_entry(s):
     assessment_submit(assessment=s["assessment_a"], by=s["staff_a"], problems=view.problems)
     s["assessment_a"].refresh_from_db()
     assert s["assessment_a"].status == AssessmentStatus.SUBMITTED
-    assert "read-only" in self_assessment(s["assessment_a"]).closed_reason
+    assert "không thể chỉnh sửa" in self_assessment(s["assessment_a"]).closed_reason
     with pytest.raises(ValidationError):
         save(s, "1.1.5", points="5")
     assert Score.objects.get(item=s["items"]["1.1.5"]).self_points == D("2.5")
@@ -291,7 +291,7 @@ def test_after_the_deadline_units_can_neither_edit_nor_submit(s):
     fill_everything(s)
     save(s, "1.1.5", points="2.5", note="Giải trình")
     pass_deadline(s)
-    assert "deadline passed" in self_assessment(s["assessment_a"]).closed_reason
+    assert "Hạn tự đánh giá đã kết thúc" in self_assessment(s["assessment_a"]).closed_reason
     with pytest.raises(ValidationError):
         save(s, "1.1.2", points="1")
     with pytest.raises(ValidationError):

@@ -83,7 +83,7 @@ def test_after_the_deadline_autosave_is_closed(client, s):
     client.force_login(s["staff_a"])
     response = post_item(client, s, "1.1.2", points="1")
     assert response.status_code == 409
-    assert response.json()["closed"] and "deadline" in response.json()["message"]
+    assert response.json()["closed"] and "Hạn tự đánh giá" in response.json()["message"]
     assert not Score.objects.exists()
 
 
@@ -101,7 +101,7 @@ def test_the_form_shows_each_method_and_the_survey_as_read_only(client, s):
     assert html.count('type="radio" name="points"') == 3 + 2 + 1  # levels, yes/no, other case
     assert html.count('name="ratio"') == 2
     assert html.count('name="not_applicable"') == 1
-    assert "Entered by Home Affairs" in html or "Sở Nội vụ" in html
+    assert "Do Sở Nội vụ nhập" in html
     assert html.count('class="sa-item__form"') == 6  # 5 sub-criteria + the bonus line
 
 
