@@ -270,11 +270,9 @@ def self_score_save(
         raise ValidationError(_("This item belongs to another index set."))
     try:
         with transaction.atomic():
+            # No join here: PostgreSQL cannot lock the nullable side of an outer join.
             score = (
-                Score.objects.select_for_update()
-                .select_related("updated_by")
-                .filter(assessment=assessment, item=item)
-                .first()
+                Score.objects.select_for_update().filter(assessment=assessment, item=item).first()
             )
             if (score.version if score else 0) != expected_version:
                 raise ScoreConflict(score)
