@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parindex.admin_imports import ImportFileForm
+
 
 class PublishForm(forms.Form):
     confirm = forms.BooleanField(
@@ -70,8 +72,10 @@ class EvidenceCiteForm(forms.Form):
     description = forms.CharField(label=_("Title or content"), max_length=2000, required=False)
 
 
-class WorkbookUploadForm(forms.Form):
+class WorkbookUploadForm(ImportFileForm):
+    """The same size and type limits as every other import (PARINDEX_IMPORT_MAX_MB)."""
+
     file = forms.FileField(
-        label=_("Filled-in Excel file (.xlsx)"),
+        label=_("Filled-in Excel file (.xlsx or .csv)"),
         error_messages={"required": _("Choose the Excel file to upload.")},
     )

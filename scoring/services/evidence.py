@@ -3,6 +3,7 @@ attachable to several items of the same assessment. Files live in private storag
 served by a view that checks permissions."""
 
 import hashlib
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
@@ -133,8 +134,16 @@ def evidence_upload(
                 description=(description or "").strip(),
                 uploaded_by=by,
             )
-            evidence.file.save(PurePath(upload.name).name, upload, save=False)
-            evidence.save()
+            # Stored under a random name: users' names can be longer than the disk allows,
+            # and the original name is kept for display and download.
+            suffix = PurePath(upload.name).suffix.lower()
+            evidence.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+            stored = evidence.file.name
+            try:
+                evidence.save()
+            except Exception:
+                evidence.file.storage.delete(stored)
+                raise
             audit_record(actor=by, obj=evidence, action="evidence_add", new=evidence.original_name)
         _attach(evidence, items, by)
     return evidence

@@ -270,6 +270,16 @@ def self_score_save(
         raise ValidationError(_("This item belongs to another index set."))
     try:
         with transaction.atomic():
+            # Locked, then checked again: a submission or a reopening that lands meanwhile
+            # decides, not the state read when the request began.
+            locked = (
+                Assessment.objects.select_for_update()
+                .select_related("period")
+                .get(pk=assessment.pk)
+            )
+            closed = self_assessment_closed_reason(locked)
+            if closed:
+                raise ValidationError(closed)
             # No join here: PostgreSQL cannot lock the nullable side of an outer join.
             score = (
                 Score.objects.select_for_update().filter(assessment=assessment, item=item).first()

@@ -64,6 +64,8 @@ NOT_APPLICABLE = gettext_noop("Not applicable")
 REASON = gettext_noop("Reason not applicable")
 NOTE = gettext_noop("Explanation / note")
 EVIDENCE = gettext_noop("Evidence")
+# The score's version when downloaded: an upload refuses rows changed on the portal since.
+VERSION = gettext_noop("Version (do not change)")
 
 COLUMNS = (
     CODE,
@@ -80,6 +82,7 @@ COLUMNS = (
     REASON,
     NOTE,
     EVIDENCE,
+    VERSION,
 )
 # What the unit fills in: the only columns an upload reads (besides the code). All are required:
 # a blank cell clears a stored value, so a missing column must not silently clear a whole field.
@@ -157,7 +160,7 @@ def _item_row(item: IndexItem, score: Score | None, evidence: list[Evidence]) ->
         return row + [None] * (len(COLUMNS) - len(row))
     if item.is_survey:
         method = _("%(method)s (entered by Home Affairs)") % {"method": item.get_method_display()}
-        return [*row, method, item.rule or None, None, None, None, None, None, None, None, None]
+        return [*row, method, item.rule or None, *([None] * (len(COLUMNS) - len(row) - 2))]
     method = str(item.get_method_display())
     if item.not_applicable_allowed:
         method += "; " + _("may be marked not applicable")
@@ -184,6 +187,7 @@ def _item_row(item: IndexItem, score: Score | None, evidence: list[Evidence]) ->
         entry.not_applicable_reason or None,
         entry.note or None,
         "; ".join(evidence_label(document) for document in evidence) or None,
+        score.version if score else 0,
     ]
 
 
@@ -233,6 +237,12 @@ def _instructions(assessment: Assessment) -> list[str]:
             "attached."
         )
         % {"evidence": columns[EVIDENCE]},
+        _(
+            "The column “%(version)s” records each item as it was when the file was "
+            "downloaded: an item changed on the portal since then is refused, so a colleague's "
+            "work is not undone. Empty the cell to replace it anyway."
+        )
+        % {"version": columns[VERSION]},
         _(
             "When the file is uploaded every row is checked. If any row has a problem nothing "
             "is changed, and each problem is listed with its row number."
@@ -352,8 +362,23 @@ def self_assessment_import(*, assessment: Assessment, data: bytes, filename: str
         score = scores.get(item.pk)
         stored = entry_of(score)
         entry = _keep_stored_text(entry, stored)
+        current = score.version if score else 0
+        downloaded = _version(values.get(_(VERSION)), current)
+        if entry != stored and downloaded != current:
+            problems.append(
+                ImportProblem(
+                    row,
+                    _(
+                        "Item %(code)s was changed on the portal after this file was "
+                        "downloaded. Download the file again, or empty its version cell to "
+                        "replace what is stored."
+                    )
+                    % {"code": item.code},
+                )
+            )
+            continue
         if entry != stored:
-            changes.append(_Change(row, item, entry, score.version if score else 0))
+            changes.append(_Change(row, item, entry, current))
     if problems:
         raise ImportFailed(problems)
 
@@ -388,7 +413,7 @@ def _read(data: bytes, filename: str) -> Table:
     header written in English (the msgid) is recognised too."""
     table = read_table(data, filename, sheet=_(SHEET_TITLE))
     titles = {}
-    for name in READ_COLUMNS:
+    for name in (*READ_COLUMNS, VERSION):
         for text in (name, _(name)):  # the translation wins when both normalise alike
             titles[normalize_header(text)] = _(name)
     renamed = Table(
@@ -399,6 +424,15 @@ def _read(data: bytes, filename: str) -> Table:
     )
     require_columns(renamed, [_(name) for name in READ_COLUMNS])
     return renamed
+
+
+def _version(value, current: int) -> int:
+    """The version written in the downloaded file; an empty cell (a file made by hand, or the
+    user's choice to overwrite) means the stored one."""
+    text = cell_text(value)
+    if isinstance(value, (int, float)) or text.isdigit():
+        return int(float(value))
+    return current
 
 
 def _number(value, *, column: str):

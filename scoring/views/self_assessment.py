@@ -161,7 +161,9 @@ def self_score_save_view(request, pk: int, item_pk: int):
     try:
         version = int(data.get("version", ""))
     except ValueError:
-        version = -1  # an unreadable version can only conflict
+        return JsonResponse(
+            {"ok": False, "message": _("The page is out of date: reload it.")}, status=400
+        )
     try:
         entry = self_entry_clean(
             item,
@@ -236,8 +238,17 @@ def self_score_save_view(request, pk: int, item_pk: int):
 
 
 def _items_from(request, assessment) -> list[IndexItem]:
-    ids = [value for value in request.POST.getlist("items") if value.isdigit()]
-    return list(IndexItem.objects.filter(pk__in=ids, index_set_id=assessment.index_set_id))
+    """The items posted, all of them of this assessment's set; anything else is bad input."""
+    posted = request.POST.getlist("items")
+    items = list(
+        IndexItem.objects.filter(
+            pk__in=[value for value in posted if value.isdigit()],
+            index_set_id=assessment.index_set_id,
+        )
+    )
+    if not items or len(items) != len(set(posted)):
+        raise ValidationError(_("Choose the item the document supports."))
+    return items
 
 
 def _evidence_answer(request, assessment, item_ids, message: str, *, error: bool = False):
@@ -278,14 +289,13 @@ def _evidence_answer(request, assessment, item_ids, message: str, *, error: bool
 def evidence_add_view(request, pk: int):
     """Upload a file, cite a document, or attach one already given, for the items posted."""
     assessment = get_assessment_for_user(request.user, pk, Permission.EDIT_SELF_ASSESSMENT)
-    items = _items_from(request, assessment)
-    item_ids = [item.pk for item in items]
     upload = request.FILES.get("file")
     existing = request.POST.get("evidence", "")
+    item_ids = []
     try:
+        items = _items_from(request, assessment)
+        item_ids = [item.pk for item in items]
         if existing:
-            if not items:
-                raise ValidationError(_("Choose the item the document supports."))
             evidence = get_object_or_404(
                 Evidence, pk=existing if existing.isdigit() else 0, assessment=assessment
             )
@@ -322,9 +332,10 @@ def evidence_link_view(request, pk: int, evidence_pk: int):
     """Attach an existing document to an item, or take it off (action=detach)."""
     assessment = get_assessment_for_user(request.user, pk, Permission.EDIT_SELF_ASSESSMENT)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, assessment=assessment)
-    items = _items_from(request, assessment)
-    if len(items) != 1:
-        raise Http404
+    try:
+        items = _items_from(request, assessment)
+    except ValidationError as exc:
+        return _evidence_answer(request, assessment, [], " ".join(exc.messages), error=True)
     item = items[0]
     try:
         if request.POST.get("action") == "detach":

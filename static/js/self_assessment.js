@@ -168,7 +168,9 @@
 
   // ------------------------------------------------------------ saving
 
-  var timers = {}, inFlight = {}, dirty = {}, failed = {};
+  // seq counts the user's changes per item: a save may only clear the kept copy of what it
+  // actually sent, never a change typed while it was on its way.
+  var timers = {}, inFlight = {}, dirty = {}, failed = {}, seq = {};
 
   function status(text, kind) {
     if (!statusEl) return;
@@ -177,16 +179,21 @@
   }
 
   function remember(el) {
+    var id = el.dataset.item;
     var version = field(el, "version").value;
     try {
-      localStorage.setItem(STORE + el.dataset.item, JSON.stringify({ values: values(el), version: version, at: Date.now() }));
+      localStorage.setItem(STORE + id, JSON.stringify({ values: values(el), version: version, seq: seq[id] || 0 }));
     } catch (e) { /* storage full or disabled: the save itself still runs */ }
   }
 
-  function forget(id) { try { localStorage.removeItem(STORE + id); } catch (e) { /* ignore */ } }
+  function forget(id, sent) {
+    if (sent !== undefined && (seq[id] || 0) !== sent) return; // typed more since: keep it
+    try { localStorage.removeItem(STORE + id); } catch (e) { /* ignore */ }
+  }
 
   function schedule(el, delay) {
     var id = el.dataset.item;
+    seq[id] = (seq[id] || 0) + 1;
     remember(el);
     clearTimeout(timers[id]);
     timers[id] = setTimeout(function () { save(el); }, delay);
@@ -203,31 +210,43 @@
     if (overrideVersion !== undefined) body.set("version", overrideVersion);
     if (!values(el).not_applicable) body.delete("not_applicable");
     inFlight[id] = true;
+    var sent = seq[id] || 0;
     fetch(form.action, {
-      method: "POST", body: body, credentials: "same-origin",
+      method: "POST", body: body, credentials: "same-origin", redirect: "manual",
       headers: { "Accept": "application/json", "X-CSRFToken": csrf(form) }
     }).then(function (response) {
       return response.json().then(function (data) { return { status: response.status, data: data }; },
-        function () { return { status: response.status, data: {} }; });
+        function () { return { status: response.status, data: null }; });
     }).then(function (answer) {
       inFlight[id] = false;
-      handle(el, answer.status, answer.data);
+      handle(el, answer.status, answer.data, sent);
       if (dirty[id]) { dirty[id] = false; save(el); }
     }).catch(function () {
       inFlight[id] = false;
       failed[id] = true;
+      remember(el);
       status(msg.msgOffline, "offline");
     });
   }
 
-  function handle(el, code, data) {
+  function handle(el, code, data, sent) {
     var id = el.dataset.item;
+    if (data === null) {
+      // Not an answer of ours: the session ended (login page) or a proxy failed. The change
+      // stays on this computer; logging in again in another tab lets it be saved.
+      failed[id] = true;
+      remember(el);
+      status(msg.msgLogin, "error");
+      return;
+    }
     var problems = el.querySelector("[data-problems]");
     var conflict = el.querySelector("[data-conflict]");
     if (code === 200 && data.ok) {
       delete failed[id];
-      forget(id);
+      forget(id, sent);
       field(el, "version").value = data.item.version;
+      var computed = el.querySelector("[data-computed]");
+      if (computed && (seq[id] || 0) === sent) computed.textContent = data.item.points || "—";
       conflict.hidden = true;
       problems.textContent = data.item.problems.join(" ");
       el.classList.toggle("sa-item--todo", data.item.problems.length > 0);
@@ -247,15 +266,16 @@
       status(data.message, "error");
       return;
     }
-    if (code === 400 || code === 403) {
-      forget(id);
+    if (code === 400) {
+      forget(id, sent);
       problems.textContent = data.message || msg.msgError;
       el.classList.add("sa-item--error");
       status(msg.msgError + " — " + el.querySelector(".sa-item__code").textContent + ": " + (data.message || ""), "error");
       return;
     }
     failed[id] = true;
-    status(msg.msgOffline, "offline");
+    remember(el);
+    status(code === 403 ? msg.msgLogin : msg.msgOffline, code === 403 ? "error" : "offline");
   }
 
   function showConflict(el, data) {
@@ -361,7 +381,7 @@
   }
   window.addEventListener("online", retryFailed);
   setInterval(function () { if (Object.keys(failed).length) retryFailed(); }, 15000);
-  window.addEventListener("beforeunload", function (event) {
+  if (editable) window.addEventListener("beforeunload", function (event) {
     var pending = false;
     try {
       for (var i = 0; i < localStorage.length; i++) {

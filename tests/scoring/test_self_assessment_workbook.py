@@ -616,3 +616,32 @@ def test_an_item_changed_meanwhile_fails_the_whole_upload(
     [(row, message)] = problems_of(failure)
     assert row == row_of(data, "1.1.3") and "1.1.3" in message
     assert Score.objects.filter(item=items["1.1.2"]).count() == 0  # the good row is not kept
+
+
+def test_a_file_older_than_a_colleagues_change_is_refused_for_that_row(
+    assessment, staff, items, filled
+):
+    """Download, a colleague changes 1.1.3 in the form, then the old file is uploaded: its
+    row would silently undo the colleague's work, so it is refused and nothing changes."""
+    data = edited(
+        wb.self_assessment_workbook(assessment),
+        {"1.1.3": {wb.POINTS: 1}, "1.1.2": {wb.POINTS: 1}},
+    )
+    score = Score.objects.get(item=items["1.1.3"])
+    self_score_save(
+        assessment=assessment,
+        item=items["1.1.3"],
+        entry=SelfEntry(points=Decimal("0"), note="Sửa trên cổng"),
+        expected_version=score.version,
+        by=staff,
+    )
+    before = stored(assessment)
+    with pytest.raises(ImportFailed) as failure:
+        do_import(assessment, staff, data)
+    [(row, message)] = problems_of(failure)
+    assert row == row_of(data, "1.1.3") and "1.1.3" in message
+    assert stored(assessment) == before
+    # Emptying the version cell is the user's explicit choice to replace what is stored.
+    data = edited(data, {"1.1.3": {wb.VERSION: None}})
+    assert do_import(assessment, staff, data) == 2
+    assert Score.objects.get(item=items["1.1.3"]).self_points == Decimal("1")
