@@ -450,7 +450,8 @@ def _score_assessment(assessment, items, rng, *, quality, appraise: bool) -> lis
         score = Score(
             assessment=assessment,
             item=item,
-            self_points=points,
+            # As the form stores them: a reported ratio, whose rule gives the points.
+            self_points=None if ratio is not None else points,
             self_ratio=ratio,
             self_note="Đã thực hiện theo kế hoạch; có văn bản kèm theo." if points else "",
         )

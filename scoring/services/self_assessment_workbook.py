@@ -33,6 +33,7 @@ from parindex.tabular import (
     xlsx_bytes,
 )
 from scoring.display import format_number
+from scoring.engine.points import RATIO_METHODS
 from scoring.models import Assessment, Evidence, IndexItem, ItemLevel, Score
 from scoring.rules import RuleError
 
@@ -180,7 +181,9 @@ def _item_row(item: IndexItem, score: Score | None, evidence: list[Evidence]) ->
         method,
         item.rule or None,
         choices or None,
-        entry.points,
+        # With a ratio reported the rule gives the points: the cell stays for the ratio alone
+        # (older data may hold both), so the file reads back as it was written.
+        None if entry.ratio is not None and item.method in RATIO_METHODS else entry.points,
         entry.ratio,
         earned,
         NA_MARK if entry.not_applicable else None,

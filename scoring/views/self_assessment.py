@@ -38,6 +38,7 @@ from ..services.self_assessment import (
     assessment_reopen,
     assessment_submit,
     period_deadline_extend,
+    self_assessment_closed_reason,
     self_entry_clean,
     self_score_save,
 )
@@ -203,7 +204,7 @@ def self_score_save_view(request, pk: int, item_pk: int):
         flat = [message for messages_ in errors.values() for message in messages_]
         if _wants_json(request):
             closed = not hasattr(exc, "error_dict") and bool(
-                self_assessment(assessment, with_evidence=False).closed_reason
+                self_assessment_closed_reason(assessment)
             )
             return JsonResponse(
                 {
@@ -447,7 +448,7 @@ def self_assessment_import_view(request, pk: int):
     assessment = get_assessment_for_user(request.user, pk, Permission.EDIT_SELF_ASSESSMENT)
     form = WorkbookUploadForm(request.POST or None, request.FILES or None)
     problems = []
-    closed = self_assessment(assessment, with_evidence=False).closed_reason
+    closed = self_assessment_closed_reason(assessment)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
