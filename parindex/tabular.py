@@ -202,10 +202,25 @@ def _read_xlsx(data: bytes, *, sheet: str | None, required: bool) -> Table | Non
         # Writers other than Excel often leave the sheet's <dimension> at A1; read-only mode
         # trusts it unless told to measure again.
         worksheet.reset_dimensions()
-        rows = enumerate(worksheet.iter_rows(values_only=True), start=1)
+        rows = enumerate(
+            ([_shown_value(cell) for cell in row] for row in worksheet.iter_rows()), start=1
+        )
         return _table_from_rows(worksheet.title, rows)
     finally:
         workbook.close()
+
+
+def _shown_value(cell):
+    """The value as the user sees it: a cell formatted as a percentage shows 0.955 as 95,5%,
+    and every column of ours that takes a percentage expects the 95.5 the user typed."""
+    value = getattr(cell, "value", None)
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and "%" in (getattr(cell, "number_format", None) or "")
+    ):
+        return (excel_decimal(float(value)) * 100).normalize()
+    return value
 
 
 def _table_from_rows(name: str, numbered_rows) -> Table:

@@ -34,6 +34,12 @@ class LocalDateTimeField(forms.DateTimeField):
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     input_formats = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y"]
 
+    def strptime(self, value, format):
+        parsed = super().strptime(value, format)
+        if "%H" not in format:  # "until 15/12/2026" means to the end of that day
+            return parsed.replace(hour=23, minute=59, second=59)
+        return parsed
+
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(

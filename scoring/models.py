@@ -367,6 +367,13 @@ class Assessment(models.Model):
     def __str__(self):
         return f"{self.unit} — {self.period.year}"
 
+    @property
+    def self_assessment_deadline(self):
+        """The unit's closing time: the period's deadline, or later if Home Affairs reopened
+        this unit (unit_deadline)."""
+        deadlines = [d for d in (self.period.self_assessment_deadline, self.unit_deadline) if d]
+        return max(deadlines) if deadlines else None
+
     def clean(self):
         super().clean()
         if self.index_set_id and self.period_id and self.index_set.period_id != self.period_id:

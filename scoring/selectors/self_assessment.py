@@ -21,7 +21,6 @@ from scoring.services.self_assessment import (
     item_problems,
     lacks_evidence,
     self_assessment_closed_reason,
-    self_assessment_deadline,
 )
 
 
@@ -112,7 +111,7 @@ class SelfAssessment:
 
     @property
     def deadline(self):
-        return self_assessment_deadline(self.assessment)
+        return self.assessment.self_assessment_deadline
 
 
 def _item_def(item: IndexItem) -> ItemDef:
@@ -214,7 +213,10 @@ def _tree(items, rows, result: UnitResult) -> list[AreaNode]:
     area_results = {level.item_id: level for level in result.areas}
     areas: dict[int, AreaNode] = {}
     criteria: dict[int, CriterionNode] = {}
-    for item in items:  # ordered by position: parents come first
+    # Parents before children whatever the positions say (a set edited by hand in the admin
+    # may number a child before its parent); the stable sort keeps position order per level.
+    depth = {ItemLevel.AREA: 0, ItemLevel.CRITERION: 1, ItemLevel.SUB_CRITERION: 2}
+    for item in sorted(items, key=lambda item: depth.get(item.level, 3)):
         if item.level == ItemLevel.AREA:
             level = area_results.get(item.pk)
             areas[item.pk] = AreaNode(

@@ -210,14 +210,6 @@ def _check_points(item, points, step, errors) -> None:
 # ---------------------------------------------------------------- when the entry is open
 
 
-def self_assessment_deadline(assessment: Assessment) -> datetime | None:
-    """The unit's closing time: the period's deadline, or later if Home Affairs reopened it."""
-    deadlines = [
-        d for d in (assessment.period.self_assessment_deadline, assessment.unit_deadline) if d
-    ]
-    return max(deadlines) if deadlines else None
-
-
 def self_assessment_closed_reason(assessment: Assessment, *, now=None) -> str:
     """Why the unit can no longer change its entry; empty while it is open. The one rule that
     the form, autosave, evidence, upload and submit all obey."""
@@ -235,7 +227,7 @@ def self_assessment_closed_reason(assessment: Assessment, *, now=None) -> str:
         return _("The period is not open for self-assessment (now: %(status)s).") % {
             "status": PeriodStatus(period.status).label
         }
-    deadline = self_assessment_deadline(assessment)
+    deadline = assessment.self_assessment_deadline
     if deadline and now > deadline:
         return _(
             "The self-assessment deadline passed on %(when)s. Ask Home Affairs to reopen "
@@ -380,16 +372,28 @@ def needs_explanation(
     return lacks_evidence(item, points=points, has_evidence=has_evidence) and not note.strip()
 
 
-def assessment_submit(*, assessment: Assessment, by, problems: list[ItemProblem]) -> Assessment:
-    """Submit the entry; refused while `problems` (from the form selector) remain or the entry
-    is closed. After this the unit's entry is read-only."""
-    _check_may_edit(assessment, by)
-    if problems:
-        raise ValidationError(
-            _("The self-assessment cannot be submitted yet: %(n)s item(s) need attention.")
-            % {"n": len(problems)}
-        )
-    return assessment_transition(assessment=assessment, target=AssessmentStatus.SUBMITTED, by=by)
+def assessment_submit(*, assessment: Assessment, by) -> Assessment:
+    """Submit the entry; refused while the entry is closed or any item needs attention. The
+    check runs under the assessment's row lock, which every save also takes, so an item
+    cleared in the same instant cannot slip through. After this the entry is read-only."""
+    from scoring.selectors.self_assessment import self_assessment  # the selector uses us
+
+    if not has_permission(by, Permission.SUBMIT_SELF_ASSESSMENT, unit=assessment.unit):
+        raise PermissionDenied(_("Only your unit's staff can submit its self-assessment."))
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        closed = self_assessment_closed_reason(locked)
+        if closed:
+            raise ValidationError(closed)
+        problems = self_assessment(locked).problems
+        if problems:
+            raise ValidationError(
+                _("The self-assessment cannot be submitted yet: %(n)s item(s) need attention.")
+                % {"n": len(problems)}
+            )
+        assessment_transition(assessment=locked, target=AssessmentStatus.SUBMITTED, by=by)
+    assessment.refresh_from_db()
+    return assessment
 
 
 # ---------------------------------------------------------------- Home Affairs

@@ -252,6 +252,25 @@ def _items_from(request, assessment) -> list[IndexItem]:
     return items
 
 
+def _library_evidence(assessment, evidence_id) -> Evidence:
+    """A document of this unit's library. Any other id (another unit's, a deleted one, not a
+    number) is refused the same way, so the answer tells nothing about other units."""
+    text = str(evidence_id)
+    evidence = (
+        Evidence.objects.filter(pk=int(text), assessment=assessment).first()
+        if text.isdigit()
+        else None
+    )
+    if evidence is None:
+        raise ValidationError(
+            _(
+                "This document is not in your unit's library (it may have been deleted): "
+                "reload the page."
+            )
+        )
+    return evidence
+
+
 def _evidence_answer(request, assessment, item_ids, message: str, *, error: bool = False):
     if not _wants_json(request):
         (messages.error if error else messages.success)(request, message)
@@ -297,9 +316,7 @@ def evidence_add_view(request, pk: int):
         items = _items_from(request, assessment)
         item_ids = [item.pk for item in items]
         if existing:
-            evidence = get_object_or_404(
-                Evidence, pk=existing if existing.isdigit() else 0, assessment=assessment
-            )
+            evidence = _library_evidence(assessment, existing)
             for item in items:
                 evidence_attach(evidence=evidence, item=item, by=request.user)
         elif upload is not None:
@@ -332,8 +349,8 @@ def evidence_add_view(request, pk: int):
 def evidence_link_view(request, pk: int, evidence_pk: int):
     """Attach an existing document to an item, or take it off (action=detach)."""
     assessment = get_assessment_for_user(request.user, pk, Permission.EDIT_SELF_ASSESSMENT)
-    evidence = get_object_or_404(Evidence, pk=evidence_pk, assessment=assessment)
     try:
+        evidence = _library_evidence(assessment, evidence_pk)
         items = _items_from(request, assessment)
     except ValidationError as exc:
         return _evidence_answer(request, assessment, [], " ".join(exc.messages), error=True)
@@ -356,7 +373,10 @@ def evidence_link_view(request, pk: int, evidence_pk: int):
 @require_POST
 def evidence_delete_view(request, pk: int, evidence_pk: int):
     assessment = get_assessment_for_user(request.user, pk, Permission.EDIT_SELF_ASSESSMENT)
-    evidence = get_object_or_404(Evidence, pk=evidence_pk, assessment=assessment)
+    try:
+        evidence = _library_evidence(assessment, evidence_pk)
+    except ValidationError as exc:
+        return _evidence_answer(request, assessment, [], " ".join(exc.messages), error=True)
     item_ids = list(evidence.items.values_list("pk", flat=True))
     label = str(evidence)
     try:
@@ -403,7 +423,7 @@ def self_assessment_submit_view(request, pk: int):
         if not staff:
             raise PermissionDenied
         try:
-            assessment_submit(assessment=assessment, by=request.user, problems=view.problems)
+            assessment_submit(assessment=assessment, by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

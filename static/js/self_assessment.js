@@ -13,6 +13,7 @@
   var STORE = "parindex:sa:" + assessmentId + ":";
   var SCALE = 10000;
   var msg = root.dataset;
+  var pointsStep = root.dataset.pointsStep ? toUnits(root.dataset.pointsStep) : null;
   var statusEl = root.querySelector("[data-save-status]");
   var items = Array.prototype.slice.call(root.querySelectorAll(".sa-item[data-item]"));
   var byId = {};
@@ -102,7 +103,11 @@
       return { na: false, points: ratioPoints(el, ratio) };
     }
     var points = toUnits(v.points);
-    if (points !== null && points > toUnits(el.dataset.max)) points = null; // refused on save
+    // Values the server will refuse (above the maximum, below 0, off the set's step) do not
+    // count in the preview either.
+    var max = toUnits(el.dataset.max);
+    if (points !== null && (points < 0 || points > max ||
+        (pointsStep && points !== max && points % pointsStep !== 0))) points = null;
     return { na: false, points: points };
   }
 

@@ -105,6 +105,11 @@ def test_staff_scores_each_method_attaches_evidence_and_submits(
         proportional_item.max_points / 2, None
     )
     manual = item_box(page, left[ScoringMethod.MANUAL])
+    wait_saved(page)
+    settled = shown_total(page)
+    manual.locator("input[name=points]").fill("0,3")  # off the set's 0,25 step: refused
+    manual.locator(".sa-item__problems:has-text('0,25')").wait_for()
+    assert shown_total(page) == settled  # the preview does not count what the server refuses
     manual.locator("input[name=points]").fill("0,25")
     wait_saved(page)
     assert shown_total(page) == stored_total(assessment)

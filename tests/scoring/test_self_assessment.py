@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from scoring.models import AuditEntry, Evidence, Score
+from scoring.models import AuditEntry, Evidence, IndexItem, Score
 from scoring.selectors.self_assessment import self_assessment
 from scoring.services.self_assessment import (
     ScoreConflict,
@@ -244,6 +244,16 @@ def test_one_document_supports_several_items(s):
     assert len(view.library) == 2
 
 
+def test_the_tree_holds_every_item_even_when_a_child_is_numbered_before_its_parent(s):
+    """A set edited by hand in the admin may give a criterion a lower position than its area."""
+    before = [row.item.code for row in self_assessment(s["assessment_a"]).rows]
+    assert "1.1.1" in before
+    area, criterion = s["items"]["1"], s["items"]["1.1"]
+    IndexItem.objects.filter(pk=area.pk).update(position=criterion.position)
+    IndexItem.objects.filter(pk=criterion.pk).update(position=area.position)
+    assert [row.item.code for row in self_assessment(s["assessment_a"]).rows] == before
+
+
 def test_submission_is_refused_while_items_are_missing(s):
     save(s, "1.1.1", points="0.5")
     view = self_assessment(s["assessment_a"])
@@ -251,7 +261,7 @@ def test_submission_is_refused_while_items_are_missing(s):
     assert codes == {"1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5"}  # 1.1.1 lacks evidence
     assert "T1" not in codes and "2.1.1" not in codes  # bonus optional, survey not theirs
     with pytest.raises(ValidationError):
-        assessment_submit(assessment=s["assessment_a"], by=s["staff_a"], problems=view.problems)
+        assessment_submit(assessment=s["assessment_a"], by=s["staff_a"])
     s["assessment_a"].refresh_from_db()
     assert s["assessment_a"].status == AssessmentStatus.DRAFT
 
@@ -259,14 +269,23 @@ def test_submission_is_refused_while_items_are_missing(s):
 def test_submitting_locks_the_entry(s):
     fill_everything(s)
     save(s, "1.1.5", points="2.5", note="Giải trình")
-    view = self_assessment(s["assessment_a"])
-    assessment_submit(assessment=s["assessment_a"], by=s["staff_a"], problems=view.problems)
+    assessment_submit(assessment=s["assessment_a"], by=s["staff_a"])
     s["assessment_a"].refresh_from_db()
     assert s["assessment_a"].status == AssessmentStatus.SUBMITTED
     assert "không thể chỉnh sửa" in self_assessment(s["assessment_a"]).closed_reason
     with pytest.raises(ValidationError):
         save(s, "1.1.5", points="5")
     assert Score.objects.get(item=s["items"]["1.1.5"]).self_points == D("2.5")
+
+
+def test_only_the_units_own_staff_submit(s):
+    fill_everything(s)
+    save(s, "1.1.5", points="2.5", note="Giải trình")
+    for outsider in (s["staff_b"], s["home_affairs"]):
+        with pytest.raises(PermissionDenied):
+            assessment_submit(assessment=s["assessment_a"], by=outsider)
+    s["assessment_a"].refresh_from_db()
+    assert s["assessment_a"].status == AssessmentStatus.DRAFT
 
 
 def test_other_units_staff_and_home_affairs_cannot_save(s):
@@ -295,7 +314,7 @@ def test_after_the_deadline_units_can_neither_edit_nor_submit(s):
     with pytest.raises(ValidationError):
         save(s, "1.1.2", points="1")
     with pytest.raises(ValidationError):
-        assessment_submit(assessment=s["assessment_a"], by=s["staff_a"], problems=[])
+        assessment_submit(assessment=s["assessment_a"], by=s["staff_a"])
 
 
 def test_home_affairs_reopens_one_late_unit_with_a_reason(s):
@@ -320,7 +339,7 @@ def test_home_affairs_reopens_one_late_unit_with_a_reason(s):
 def test_reopening_a_submitted_entry_returns_it_to_draft(s):
     fill_everything(s)
     save(s, "1.1.5", points="2.5", note="Giải trình")
-    assessment_submit(assessment=s["assessment_a"], by=s["staff_a"], problems=[])
+    assessment_submit(assessment=s["assessment_a"], by=s["staff_a"])
     s["assessment_a"].refresh_from_db()
     assessment_reopen(
         assessment=s["assessment_a"],

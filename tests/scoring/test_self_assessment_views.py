@@ -244,8 +244,25 @@ def test_another_units_evidence_cannot_be_attached(client, s):
         {"items": [s["items"]["1.1.1"].pk], "evidence": other.pk},
         **JSON,
     )
-    assert response.status_code == 404
+    # A JSON answer the form's script can show, and the same one as for an id that does not
+    # exist: nothing is told about the other unit.
+    assert response.status_code == 400
+    assert "không có trong kho tài liệu" in response.json()["message"]
     assert other.items.count() == 0
+    for pk in (other.pk + 1000, "abc"):
+        missing = client.post(
+            url("evidence_add", s["assessment_a"].pk),
+            {"items": [s["items"]["1.1.1"].pk], "evidence": pk},
+            **JSON,
+        )
+        assert missing.status_code == 400
+        assert missing.json()["message"] == response.json()["message"]
+    unlink = client.post(
+        reverse("scoring:evidence_link", args=[s["assessment_a"].pk, other.pk]),
+        {"items": [s["items"]["1.1.1"].pk]},
+        **JSON,
+    )
+    assert unlink.status_code == 400 and unlink.json()["ok"] is False
 
 
 # ---------------------------------------------------------------- submit, reopen, extend
@@ -308,6 +325,27 @@ def test_home_affairs_reopens_a_unit_and_extends_the_deadline(client, s):
     assert response.status_code == 302
     s["period"].refresh_from_db()
     assert s["period"].self_assessment_deadline > timezone.now()
+
+
+def test_a_reopened_unit_sees_its_own_deadline_to_the_end_of_the_day_typed(client, s):
+    """Typed without a time, “until 20/12” means until the end of that day; the unit's home
+    page then shows its own deadline, not the period's passed one."""
+    s["period"].self_assessment_deadline = timezone.now() - timedelta(hours=1)
+    s["period"].save()
+    day = timezone.localdate() + timedelta(days=5)
+    client.force_login(s["home_affairs"])
+    response = client.post(
+        url("assessment_reopen", s["assessment_a"].pk),
+        {"reason": "Đơn vị bị sự cố mạng", "until": day.strftime("%d/%m/%Y")},
+    )
+    assert response.status_code == 302
+    s["assessment_a"].refresh_from_db()
+    local = timezone.localtime(s["assessment_a"].unit_deadline)
+    assert (local.date(), local.hour, local.minute) == (day, 23, 59)
+
+    client.force_login(s["staff_a"])
+    home = client.get("/").content.decode()
+    assert f"23:59 {day.strftime('%d/%m/%Y')}" in home
 
 
 # ---------------------------------------------------------------- permission matrix

@@ -399,6 +399,21 @@ def test_a_spreadsheet_number_is_the_number_typed(assessment, staff, items):
     assert Score.objects.get(item=items["1.1.5"]).self_ratio == Decimal("0.3")
 
 
+def test_a_cell_formatted_as_a_percentage_counts_as_the_percentage_shown(assessment, staff, items):
+    """Excel stores “95,5%” typed in a %-formatted cell as 0.955: the user meant 95,5."""
+    book = load_workbook(io.BytesIO(wb.self_assessment_workbook(assessment)))
+    sheet = book.worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[headers.index(_(wb.CODE))].value == "1.1.5":
+            row[headers.index(_(wb.RATIO))].value = 0.955
+            row[headers.index(_(wb.RATIO))].number_format = "0.0%"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert do_import(assessment, staff, buffer.getvalue()) == 1
+    assert Score.objects.get(item=items["1.1.5"]).self_ratio == Decimal("95.5")
+
+
 def test_not_applicable_with_x_and_a_reason(assessment, staff, items):
     data = edited(
         wb.self_assessment_workbook(assessment),
