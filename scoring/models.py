@@ -445,6 +445,30 @@ class Score(models.Model):
         validators=[MinValueValidator(ZERO)],
     )
     final_reason = models.TextField(_("final reason"), blank=True)
+    # Who reviewed the item and when: round 1 (accepted or adjusted) and round 2 (final value
+    # of an item the unit was asked about). Set means done; the values may still be empty (an
+    # empty bonus line accepted as empty).
+    appraised_at = models.DateTimeField(_("appraised at (round 1)"), null=True, blank=True)
+    appraised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("appraised by (round 1)"),
+    )
+    final_at = models.DateTimeField(_("final value set at (round 2)"), null=True, blank=True)
+    final_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("final value set by (round 2)"),
+    )
+    # The chair sends an item back to its appraiser with a note; the appraiser's next save
+    # clears it. Finalisation waits while any item is returned.
+    return_note = models.TextField(_("returned by the chair"), blank=True)
     # Optimistic lock: a save carrying an older version is refused, so no update is lost.
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -818,3 +842,54 @@ class PublishedUnitResult(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.unit_name} — {self.publication}"
+
+
+class NotificationKind(models.TextChoices):
+    EXPLANATION_REQUESTED = "explanation_requested", _("Explanation requested")
+    DEADLINE_NEAR = "deadline_near", _("Deadline approaching")
+    EXPLANATION_ANSWERED = "explanation_answered", _("Explanation answered")
+    APPRAISAL_FINALISED = "appraisal_finalised", _("Appraisal finalised")
+    ITEM_RETURNED = "item_returned", _("Item returned by the chair")
+
+
+class Notification(models.Model):
+    """One event told to one user: listed in their inbox and sent by e-mail."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("assessment"),
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("message"))
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # Events that a periodic job may find twice (a reminder) carry a key: sent once per user.
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_once_per_key",
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject

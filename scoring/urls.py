@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import results, self_assessment
+from .views import appraisal, audit, council, explanation, inbox, results, self_assessment
 
 app_name = "scoring"
 
@@ -53,4 +53,60 @@ urlpatterns = [
         self_assessment.assessment_reopen_view,
         name="assessment_reopen",
     ),
+    # ------------------------------------------------------------ appraisal council
+    path("appraisal/", appraisal.appraisal_queue, name="appraisal_queue"),
+    path("appraisal/<int:pk>/", appraisal.appraisal_review, name="appraisal_review"),
+    path(
+        "appraisal/<int:pk>/items/<int:item_pk>/",
+        appraisal.appraisal_item_save,
+        name="appraisal_item_save",
+    ),
+    path(
+        "appraisal/<int:pk>/accept-rest/",
+        appraisal.appraisal_accept_rest_view,
+        name="appraisal_accept_rest",
+    ),
+    path(
+        "appraisal/<int:pk>/items/<int:item_pk>/return/",
+        appraisal.appraisal_return_view,
+        name="appraisal_return",
+    ),
+    path(
+        "appraisal/<int:pk>/finalise/", appraisal.appraisal_finalise_view, name="appraisal_finalise"
+    ),
+    path("appraisal/<int:pk>/reopen/", appraisal.appraisal_reopen_view, name="appraisal_reopen"),
+    path("periods/<int:pk>/council/", appraisal.council_progress, name="council_progress"),
+    path("periods/<int:pk>/advance/", appraisal.period_advance_view, name="period_advance"),
+    path("periods/<int:pk>/council/members/", council.council_members_view, name="council_members"),
+    path(
+        "periods/<int:pk>/council/members/<int:grant_pk>/remove/",
+        council.council_member_remove_view,
+        name="council_member_remove",
+    ),
+    # ------------------------------------------------------------ the unit's explanation
+    path("assessments/<int:pk>/explanation/", explanation.explanation_view, name="explanation"),
+    path(
+        "assessments/<int:pk>/explanation/items/<int:item_pk>/",
+        explanation.explanation_item_save,
+        name="explanation_item_save",
+    ),
+    path(
+        "assessments/<int:pk>/explanation/evidence/",
+        explanation.explanation_evidence_add,
+        name="explanation_evidence_add",
+    ),
+    path(
+        "assessments/<int:pk>/explanation/send/",
+        explanation.explanation_send_view,
+        name="explanation_send",
+    ),
+    # ------------------------------------------------------------ audit trail, inbox
+    path("assessments/<int:pk>/history/", audit.assessment_history, name="assessment_history"),
+    path(
+        "assessments/<int:pk>/history.<str:fmt>",
+        audit.assessment_history_export,
+        name="assessment_history_export",
+    ),
+    path("inbox/", inbox.inbox_view, name="inbox"),
+    path("inbox/read/", inbox.inbox_read_view, name="inbox_read"),
 ]

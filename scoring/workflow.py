@@ -49,7 +49,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.DRAFT, S.SUBMITTED, P.SUBMIT_SELF_ASSESSMENT),
     # Only the organiser reopens a submitted entry, and says why.
     _t(S.SUBMITTED, S.DRAFT, P.REOPEN_SELF_ASSESSMENT, reason_required=True),
-    _t(S.SUBMITTED, S.IN_APPRAISAL, P.MANAGE_PERIOD),
+    # Appraisal of a submitted unit starts with its appraisers' first save (or for every unit
+    # when Home Affairs opens the appraisal).
+    _t(S.SUBMITTED, S.IN_APPRAISAL, P.MANAGE_PERIOD, P.APPRAISE),
     # At the self-assessment deadline, appraisal opens on whatever a unit entered.
     _t(S.DRAFT, S.IN_APPRAISAL, P.MANAGE_PERIOD),
     _t(S.IN_APPRAISAL, S.EXPLANATION_REQUESTED, P.MANAGE_PERIOD),
@@ -68,3 +70,16 @@ _BY_EDGE = {(t.source, t.target): t for t in TRANSITIONS}
 
 def find_transition(source: str, target: str) -> Transition | None:
     return _BY_EDGE.get((AssessmentStatus(source), AssessmentStatus(target)))
+
+
+# The council's rounds, moved by Home Affairs (scoring.services.appraisal.period_advance).
+PERIOD_TRANSITIONS: frozenset[tuple[PeriodStatus, PeriodStatus]] = frozenset(
+    {
+        (PeriodStatus.SELF_ASSESSMENT, PeriodStatus.APPRAISAL),
+        (PeriodStatus.APPRAISAL, PeriodStatus.EXPLANATION),
+        (PeriodStatus.EXPLANATION, PeriodStatus.SECOND_APPRAISAL),
+        # Nobody was asked anything, or round 2 is done: the chair finalises what remains.
+        (PeriodStatus.APPRAISAL, PeriodStatus.FINALISING),
+        (PeriodStatus.SECOND_APPRAISAL, PeriodStatus.FINALISING),
+    }
+)

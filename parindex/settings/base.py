@@ -108,6 +108,8 @@ STORAGES = {
 # Upload limits (megabytes). Evidence files are limited per file; imports per workbook.
 PARINDEX_EVIDENCE_MAX_MB = env_int("PARINDEX_EVIDENCE_MAX_MB", 20)
 PARINDEX_IMPORT_MAX_MB = env_int("PARINDEX_IMPORT_MAX_MB", 10)
+# The portal's address as users reach it: links in notification e-mails start with it.
+PARINDEX_SITE_URL = env_str("PARINDEX_SITE_URL", "http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # an index set page posts ~100 items × several fields
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -130,6 +132,8 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "fail-stale-reports": {"task": "reports.tasks.fail_stale_reports", "schedule": 600.0},
+    # Hourly: a reminder goes once per user and deadline, so running often only makes it timely.
+    "deadline-reminders": {"task": "scoring.tasks.send_deadline_reminders", "schedule": 3600.0},
 }
 
 REDIS_URL = env_str("REDIS_URL", "")

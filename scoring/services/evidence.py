@@ -107,6 +107,18 @@ def _check_items(assessment: Assessment, items: list[IndexItem]) -> None:
             raise ValidationError(_("Evidence can only support this unit's self-scored items."))
 
 
+def _check_open(assessment: Assessment, by, stage: str, items: list[IndexItem]) -> None:
+    """Self-assessment evidence follows the self-assessment's lock; explanation evidence the
+    explanation round's, and supports only the items the council asked about."""
+    if stage == EvidenceStage.EXPLANATION:
+        from .appraisal import explanation_evidence_check  # appraisal imports this module
+
+        explanation_evidence_check(assessment, by, items)
+    else:
+        evidence_closed_check(assessment, by)
+    _check_items(assessment, items)
+
+
 def evidence_upload(
     *,
     assessment: Assessment,
@@ -114,19 +126,21 @@ def evidence_upload(
     upload: UploadedFile,
     items: list[IndexItem],
     description: str = "",
+    stage: str = EvidenceStage.SELF_ASSESSMENT,
 ) -> Evidence:
     """Store an uploaded file and attach it to `items`. The same file uploaded again is not
     stored twice: the existing evidence is attached instead."""
-    evidence_closed_check(assessment, by)
-    _check_items(assessment, items)
+    _check_open(assessment, by, stage, items)
     file_type = evidence_file_check(upload)
     sha256 = _sha256(upload)
     with transaction.atomic():
-        evidence = Evidence.objects.filter(assessment=assessment, sha256=sha256).first()
+        evidence = Evidence.objects.filter(
+            assessment=assessment, sha256=sha256, stage=stage
+        ).first()
         if evidence is None:
             evidence = Evidence(
                 assessment=assessment,
-                stage=EvidenceStage.SELF_ASSESSMENT,
+                stage=stage,
                 original_name=PurePath(upload.name).name[:255],
                 content_type=file_type.content_type,
                 size=upload.size,
@@ -159,10 +173,10 @@ def evidence_cite(
     issuer: str = "",
     url: str = "",
     description: str = "",
+    stage: str = EvidenceStage.SELF_ASSESSMENT,
 ) -> Evidence:
     """Cite a document (number, date, issuer) or a link as evidence for `items`."""
-    evidence_closed_check(assessment, by)
-    _check_items(assessment, items)
+    _check_open(assessment, by, stage, items)
     document_number, issuer = document_number.strip(), issuer.strip()
     url, description = url.strip(), description.strip()
     errors = {}
@@ -180,7 +194,7 @@ def evidence_cite(
     with transaction.atomic():
         evidence = Evidence.objects.create(
             assessment=assessment,
-            stage=EvidenceStage.SELF_ASSESSMENT,
+            stage=stage,
             document_number=document_number[:100],
             document_date=document_date,
             issuer=issuer[:255],

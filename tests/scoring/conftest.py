@@ -60,3 +60,60 @@ def self_assessment_setup(personas):
         "assessment_a": a,
         "assessment_b": b,
     }
+
+
+@pytest.fixture
+def appraisal_setup(self_assessment_setup):
+    """The self-assessment setup one step on: units A and B filled in every self-scored item
+    and submitted, the deadline passed, and the period opened for appraisal by Home Affairs.
+
+    Extra council members: `appraiser_1` appraises area 1 of every unit, `appraiser_1_b` area 1
+    of unit B only (the personas' `appraiser` has area 2, which holds only a survey item).
+
+    Self-scores of both units: 1.1.1 levels 0,5 · 1.1.2 yes/no 0 · 1.1.3 ratio 100% (2 points)
+    · 1.1.4 ratio 50% (0,75) · 1.1.5 manual 2,5 · T1 bonus empty."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from scoring.models import Evidence
+    from scoring.services.appraisal import period_advance
+    from scoring.services.self_assessment import SelfEntry, assessment_submit, self_score_save
+    from scoring.workflow import PeriodStatus
+    from tests.factories import RoleGrantFactory
+    from units.roles import Role
+
+    s = self_assessment_setup
+    items = s["items"]
+    values = {
+        "1.1.1": SelfEntry(points=D("0.5")),
+        "1.1.2": SelfEntry(points=D("0")),
+        "1.1.3": SelfEntry(ratio=D("100")),
+        "1.1.4": SelfEntry(ratio=D("50")),
+        "1.1.5": SelfEntry(points=D("2.5"), note="Theo báo cáo quý IV"),
+    }
+    for unit_key, assessment_key in (("staff_a", "assessment_a"), ("staff_b", "assessment_b")):
+        assessment = s[assessment_key]
+        for code, entry in values.items():
+            self_score_save(
+                assessment=assessment,
+                item=items[code],
+                entry=entry,
+                expected_version=0,
+                by=s[unit_key],
+            )
+        evidence = Evidence.objects.create(
+            assessment=assessment, document_number="12/KH-UBND", uploaded_by=s[unit_key]
+        )
+        evidence.items.add(items["1.1.1"], items["1.1.3"], items["1.1.4"])
+        assessment_submit(assessment=assessment, by=s[unit_key])
+    s["period"].self_assessment_deadline = timezone.now() - timedelta(minutes=1)
+    s["period"].save()
+    period_advance(period=s["period"], target=PeriodStatus.APPRAISAL, by=s["home_affairs"])
+    for key in ("period", "assessment_a", "assessment_b"):
+        s[key].refresh_from_db()
+    organiser = s["organiser"]
+    appraiser_1 = RoleGrantFactory(role=Role.APPRAISER, organiser=organiser, area_codes="1")
+    appraiser_1_b = RoleGrantFactory(role=Role.APPRAISER, organiser=organiser, area_codes="1")
+    appraiser_1_b.scoped_units.add(s["unit_b"])
+    return {**s, "appraiser_1": appraiser_1.user, "appraiser_1_b": appraiser_1_b.user}

@@ -1,0 +1,282 @@
+"""Telling people what happened: one Notification row per recipient (their inbox) and an
+e-mail sent by a Celery task after the transaction commits (console backend in the demo).
+
+The events: a unit is asked to explain, a deadline is 3 days away for a unit that has not
+finished, a unit answers, a unit's appraisal is finalised, the chair returns an item."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from scoring.models import Assessment, Notification, NotificationKind, Score
+from scoring.workflow import AssessmentStatus, PeriodStatus
+from units.models import RoleGrant
+from units.roles import Role
+
+REMINDER_DAYS = 3
+User = get_user_model()
+
+
+# ---------------------------------------------------------------- who is told
+
+
+def unit_staff(assessment: Assessment):
+    return User.objects.filter(
+        is_active=True,
+        role_grants__role=Role.UNIT_STAFF,
+        role_grants__unit_id=assessment.unit_id,
+    ).distinct()
+
+
+def council_members(assessment: Assessment, area_codes: set[str | None] | None = None):
+    """The appraisers covering the unit and any of `area_codes` (None: every appraiser of the
+    unit), and the council chairs of its organiser."""
+    grants = RoleGrant.objects.filter(
+        organiser_id=assessment.unit.organiser_id, role=Role.APPRAISER, user__is_active=True
+    ).prefetch_related("scoped_units")
+    users = set()
+    for grant in grants:
+        units = {unit.pk for unit in grant.scoped_units.all()}
+        if units and assessment.unit_id not in units:
+            continue
+        areas = set(grant.area_code_list)
+        if area_codes is None or not areas or areas & {c for c in area_codes if c}:
+            users.add(grant.user_id)
+    chairs = Q(role_grants__role=Role.COUNCIL_CHAIR)
+    chairs &= Q(role_grants__organiser_id=assessment.unit.organiser_id)
+    return User.objects.filter(Q(pk__in=users) | chairs, is_active=True).distinct()
+
+
+# ---------------------------------------------------------------- telling them
+
+
+def notify(
+    *,
+    recipients,
+    kind: str,
+    subject: str,
+    body: str,
+    assessment: Assessment | None = None,
+    link: str = "",
+    dedupe_key: str = "",
+) -> list[Notification]:
+    """Record the event for each recipient and e-mail it once the transaction commits. With a
+    `dedupe_key`, a recipient who already has it is skipped (reminders found twice)."""
+    created = []
+    for user in recipients:
+        try:
+            with transaction.atomic():
+                created.append(
+                    Notification.objects.create(
+                        recipient=user,
+                        kind=kind,
+                        assessment=assessment,
+                        subject=subject[:300],
+                        body=body,
+                        link=link,
+                        dedupe_key=dedupe_key,
+                    )
+                )
+        except IntegrityError:
+            continue  # told already
+    ids = [n.pk for n in created if n.recipient.email]
+    if ids:
+        transaction.on_commit(lambda: _queue_emails(ids))
+    return created
+
+
+def _queue_emails(ids: list[int]) -> None:
+    from scoring.tasks import send_notification_email
+
+    for pk in ids:
+        send_notification_email.delay(pk)
+
+
+def notification_email_send(notification_id: int) -> bool:
+    """Send one notification by e-mail, once. Returns whether it was sent now."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    if notification.emailed_at or not notification.recipient.email:
+        return False
+    link = ""
+    if notification.link:
+        link = "\n\n" + settings.PARINDEX_SITE_URL.rstrip("/") + notification.link
+    send_mail(
+        subject=f"[{_('PAR Index')}] {notification.subject}",
+        message=notification.body + link,
+        from_email=None,
+        recipient_list=[notification.recipient.email],
+    )
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return True
+
+
+def _unit_name(assessment: Assessment) -> dict:
+    return {"unit": assessment.unit.name, "year": assessment.period.year}
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y") if moment else "—"
+
+
+def notify_explanation_requested(*, assessment: Assessment) -> list[Notification]:
+    count = Score.objects.filter(assessment=assessment).exclude(review_request="").count()
+    return notify(
+        recipients=unit_staff(assessment),
+        kind=NotificationKind.EXPLANATION_REQUESTED,
+        assessment=assessment,
+        subject=_("%(unit)s: the appraisal council asks for explanations") % _unit_name(assessment),
+        body=_(
+            "The appraisal council asks your unit to explain or supplement %(n)s item(s) of the "
+            "PAR Index %(year)s. Answer each question, with files where needed, by %(when)s."
+        )
+        % {
+            "n": count,
+            "year": assessment.period.year,
+            "when": _when(assessment.period.explanation_deadline),
+        },
+        link=reverse("scoring:explanation", args=[assessment.pk]),
+    )
+
+
+def notify_answered(*, assessment: Assessment) -> list[Notification]:
+    from .appraisal import area_code_of
+
+    scores = Score.objects.filter(assessment=assessment).exclude(review_request="")
+    areas = {area_code_of(score.item) for score in scores.select_related("item__parent__parent")}
+    return notify(
+        recipients=council_members(assessment, areas),
+        kind=NotificationKind.EXPLANATION_ANSWERED,
+        assessment=assessment,
+        subject=_("%(unit)s answered the council's questions") % _unit_name(assessment),
+        body=_(
+            "%(unit)s sent its explanations for the PAR Index %(year)s. Review the answers and "
+            "set the final points in round 2."
+        )
+        % _unit_name(assessment),
+        link=reverse("scoring:appraisal_review", args=[assessment.pk]),
+    )
+
+
+def notify_finalised(*, assessment: Assessment) -> list[Notification]:
+    return notify(
+        recipients=unit_staff(assessment),
+        kind=NotificationKind.APPRAISAL_FINALISED,
+        assessment=assessment,
+        subject=_("%(unit)s: the appraisal is finalised") % _unit_name(assessment),
+        body=_(
+            "The appraisal council has finalised the appraisal of %(unit)s for the PAR Index "
+            "%(year)s. The results are published by Home Affairs."
+        )
+        % _unit_name(assessment),
+        link=reverse("home"),
+    )
+
+
+def notify_item_returned(*, score: Score, note: str) -> list[Notification]:
+    from .appraisal import area_code_of
+
+    assessment = score.assessment
+    members = council_members(assessment, {area_code_of(score.item)}).exclude(
+        role_grants__role=Role.COUNCIL_CHAIR
+    )
+    return notify(
+        recipients=members,
+        kind=NotificationKind.ITEM_RETURNED,
+        assessment=assessment,
+        subject=_("%(unit)s, item %(code)s: returned by the chair")
+        % {**_unit_name(assessment), "code": score.item.code},
+        body=note,
+        link=reverse("scoring:appraisal_review", args=[assessment.pk]) + f"#item-{score.item_id}",
+    )
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def deadline_reminders(*, now=None) -> int:
+    """Remind the staff of every unit that has not finished, 3 days (or less) before its
+    self-assessment or explanation deadline. Run daily by Celery beat and by the
+    `send_reminders` command; each reminder goes once per user and deadline."""
+    now = now or timezone.now()
+    soon = now + timedelta(days=REMINDER_DAYS)
+    sent = 0
+    with translation.override("vi"):
+        drafts = Assessment.objects.filter(
+            status=AssessmentStatus.DRAFT, period__status=PeriodStatus.SELF_ASSESSMENT
+        ).select_related("period", "unit")
+        for assessment in drafts:
+            deadline = assessment.self_assessment_deadline
+            if deadline and now < deadline <= soon:
+                sent += len(
+                    _remind(
+                        assessment,
+                        deadline,
+                        _("the self-assessment"),
+                        reverse("scoring:self_assessment", args=[assessment.pk]),
+                        code="self",
+                    )
+                )
+        asked = Assessment.objects.filter(
+            status=AssessmentStatus.EXPLANATION_REQUESTED,
+            period__explanation_deadline__gt=now,
+            period__explanation_deadline__lte=soon,
+        ).select_related("period", "unit")
+        for assessment in asked:
+            sent += len(
+                _remind(
+                    assessment,
+                    assessment.period.explanation_deadline,
+                    _("the explanation"),
+                    reverse("scoring:explanation", args=[assessment.pk]),
+                    code="explanation",
+                )
+            )
+    return sent
+
+
+def _remind(
+    assessment: Assessment, deadline, what: str, link: str, *, code: str
+) -> list[Notification]:
+    return notify(
+        recipients=unit_staff(assessment),
+        kind=NotificationKind.DEADLINE_NEAR,
+        assessment=assessment,
+        subject=_("%(unit)s: %(what)s closes on %(when)s")
+        % {**_unit_name(assessment), "what": what, "when": _when(deadline)},
+        body=_(
+            "%(unit)s has not finished %(what)s of the PAR Index %(year)s. It closes on "
+            "%(when)s; after that only Home Affairs can reopen it."
+        )
+        % {**_unit_name(assessment), "what": what, "when": _when(deadline)},
+        link=link,
+        dedupe_key=f"deadline:{code}:{assessment.pk}:{deadline.isoformat()}",
+    )
+
+
+# ---------------------------------------------------------------- the inbox
+
+
+def inbox(user):
+    return Notification.objects.filter(recipient=user).select_related("assessment__unit")
+
+
+def unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read (all of them when `ids` is None)."""
+    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    return rows.update(read_at=timezone.now())
