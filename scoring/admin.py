@@ -25,6 +25,7 @@ from .models import (
     IndexItem,
     IndexSet,
     ItemLevel,
+    Notification,
     Score,
     SurveyResult,
 )
@@ -396,6 +397,16 @@ class EvidenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("document_number", "original_name", "assessment__unit__name")
     exclude = ("file",)  # files are opened through the portal's permission-checked views
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """To answer "did they get told?": who, what, when read and when e-mailed."""
+
+    list_display = ("created_at", "recipient", "kind", "subject", "read_at", "emailed_at")
+    list_filter = ("kind",)
+    search_fields = ("recipient__username", "subject")
+    list_select_related = ("recipient",)
 
 
 @admin.register(SurveyResult)
