@@ -36,9 +36,20 @@ def _context(obj) -> tuple[Assessment | None, AssessmentPeriod | None]:
 
 
 def audit_record(
-    *, actor, obj: models.Model, action: str, field: str = "", old=None, new=None, reason: str = ""
+    *,
+    actor,
+    obj: models.Model,
+    action: str,
+    field: str = "",
+    old=None,
+    new=None,
+    reason: str = "",
+    period: AssessmentPeriod | None = None,
 ) -> AuditEntry:
-    assessment, period = _context(obj)
+    """`period` files the entry under a period for objects that belong to none (a council
+    membership changed from that period's page)."""
+    assessment, own_period = _context(obj)
+    period = own_period or period
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         period=period,
@@ -59,7 +70,13 @@ def audit_snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, str]:
 
 
 def audit_changes(
-    *, actor, obj: models.Model, before: Mapping[str, str], reason: str = "", action: str = "update"
+    *,
+    actor,
+    obj: models.Model,
+    before: Mapping[str, str],
+    reason: str = "",
+    action: str = "update",
+    period: AssessmentPeriod | None = None,
 ) -> list[AuditEntry]:
     """Record one entry per field whose value differs from `before` (an audit_snapshot)."""
     entries = []
@@ -68,7 +85,14 @@ def audit_changes(
         if new != old:
             entries.append(
                 audit_record(
-                    actor=actor, obj=obj, action=action, field=name, old=old, new=new, reason=reason
+                    actor=actor,
+                    obj=obj,
+                    action=action,
+                    field=name,
+                    old=old,
+                    new=new,
+                    reason=reason,
+                    period=period,
                 )
             )
     return entries
