@@ -413,8 +413,13 @@ class Score(models.Model):
         validators=[MinValueValidator(ZERO)],
     )
     self_note = models.TextField(_("unit's note"), blank=True)
-    not_applicable = models.BooleanField(_("not applicable"), default=False)
+    not_applicable = models.BooleanField(_("not applicable"), default=False)  # the unit's claim
     not_applicable_reason = models.TextField(_("reason not applicable"), blank=True)
+    # The council's decision on "not applicable", per round; empty: the earlier stage's stands.
+    appraisal_not_applicable = models.BooleanField(
+        _("not applicable (appraisal)"), null=True, blank=True
+    )
+    final_not_applicable = models.BooleanField(_("not applicable (final)"), null=True, blank=True)
     appraisal_points = points_field(_("appraised points (round 1)"))
     appraisal_ratio = models.DecimalField(
         _("appraised ratio (%)"),

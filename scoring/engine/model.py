@@ -80,9 +80,11 @@ class ScoreEntry:
     appraisal_ratio: Decimal | None = None
     final_points: Decimal | None = None
     final_ratio: Decimal | None = None
-    not_applicable: bool = False
+    not_applicable: bool = False  # the unit's claim
     appraisal_reason: str = ""
     final_reason: str = ""
+    appraisal_not_applicable: bool | None = None  # None: the earlier stage's stands
+    final_not_applicable: bool | None = None
 
 
 @dataclass(frozen=True)

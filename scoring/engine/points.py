@@ -47,6 +47,18 @@ def own_stage_points(item: ItemDef, entry: ScoreEntry, stage: Stage) -> Decimal 
     return getattr(entry, points_field)
 
 
+def stage_not_applicable(entry: ScoreEntry | None, stage: Stage) -> bool:
+    """Whether the item is out of the unit's maximum at `stage`: the latest decision made up to
+    that stage (the council may refuse or grant the unit's "không áp dụng")."""
+    if entry is None:
+        return False
+    if stage == Stage.FINAL and entry.final_not_applicable is not None:
+        return entry.final_not_applicable
+    if stage in (Stage.FINAL, Stage.APPRAISAL) and entry.appraisal_not_applicable is not None:
+        return entry.appraisal_not_applicable
+    return entry.not_applicable
+
+
 def stage_points(item: ItemDef, entry: ScoreEntry | None, stage: Stage) -> Decimal | None:
     """The points that count at `stage`, falling back to earlier stages; None if never scored."""
     if entry is None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from scoring.models import ScoringMethod
 
 from .model import ItemResult, LevelResult, Stage, UnitInput, UnitResult
-from .points import own_stage_points, stage_points, survey_points
+from .points import own_stage_points, stage_not_applicable, stage_points, survey_points
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -48,7 +48,7 @@ def unit_result(
             points = survey_points(item, entry) or ZERO
         else:
             score = unit.scores.get(item.id)
-            not_applicable = bool(score and score.not_applicable)
+            not_applicable = stage_not_applicable(score, stage)
             points = stage_points(item, score, stage) or ZERO
         if not_applicable:
             points = ZERO

@@ -167,11 +167,14 @@ def _score_entries(period, *, with_reasons: bool) -> dict[int, dict[int, ScoreEn
         "final_points",
         "final_ratio",
         "not_applicable",
+        "appraisal_not_applicable",
+        "final_not_applicable",
     ]
     if with_reasons:
         fields += ["appraisal_reason", "final_reason"]
-    for row in Score.objects.filter(assessment__period=period).values_list(*fields):
-        entries[row[0]][row[1]] = ScoreEntry(*row[2:])
+    for row in Score.objects.filter(assessment__period=period).values(*fields):
+        assessment_id, item_id = row.pop("assessment_id"), row.pop("item_id")
+        entries[assessment_id][item_id] = ScoreEntry(**row)
     return entries
 
 

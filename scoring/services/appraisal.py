@@ -52,21 +52,30 @@ ROUND_1_FIELDS = (
     "appraisal_points",
     "appraisal_ratio",
     "appraisal_reason",
-    "not_applicable",
+    "appraisal_not_applicable",
     "review_request",
     "review_question",
     "return_note",
 )
-ROUND_2_FIELDS = ("final_points", "final_ratio", "final_reason", "not_applicable", "return_note")
+ROUND_2_FIELDS = (
+    "final_points",
+    "final_ratio",
+    "final_reason",
+    "final_not_applicable",
+    "return_note",
+)
+REQUEST_FIELDS = frozenset({"review_request", "review_question"})
 # Fields a unit's staff never see before publication (their own items' questions excepted).
 APPRAISAL_FIELDS = frozenset(
     {
         "appraisal_points",
         "appraisal_ratio",
         "appraisal_reason",
+        "appraisal_not_applicable",
         "final_points",
         "final_ratio",
         "final_reason",
+        "final_not_applicable",
         "return_note",
     }
 )
@@ -229,10 +238,11 @@ def round_1_value(score: Score | None) -> SelfEntry:
     """The value after round 1: the appraised one, or the self-score if not adjusted."""
     if score is None or score.appraised_at is None:
         return self_value(score)
+    not_applicable = score.appraisal_not_applicable
     return SelfEntry(
         points=score.appraisal_points,
         ratio=score.appraisal_ratio,
-        not_applicable=score.not_applicable,
+        not_applicable=score.not_applicable if not_applicable is None else not_applicable,
     )
 
 
@@ -284,12 +294,17 @@ def appraisal_save(
             round = item_round(locked, score)
             if round is None:
                 raise ValidationError(item_closed_reason(locked, score))
-            if entry.request and locked.period.status not in REQUEST_PERIODS:
-                raise ValidationError(
-                    {"request": _("The explanation round has begun: no new requests.")}
-                )
             if score is None:
                 score = Score(assessment=locked, item=item, version=0)
+            request, question = entry.request, entry.question
+            if round == 1 and locked.period.status not in REQUEST_PERIODS:
+                # Too late to ask: a request already sent stays as it is, a new one is refused.
+                stored = (score.review_request, score.review_question)
+                if request and (request, question) != stored:
+                    raise ValidationError(
+                        {"request": _("The explanation round has begun: no new requests.")}
+                    )
+                request, question = stored
             fields = ROUND_1_FIELDS if round == 1 else ROUND_2_FIELDS
             before = audit_snapshot(score, fields)
             now = timezone.now()
@@ -298,26 +313,31 @@ def appraisal_save(
                 score.appraisal_points = _stored(value.points)
                 score.appraisal_ratio = _stored(value.ratio)
                 score.appraisal_reason = entry.reason
-                score.review_request = entry.request
-                score.review_question = entry.question
+                score.review_request = request
+                score.review_question = question
+                score.appraisal_not_applicable = value.not_applicable
                 score.appraised_at, score.appraised_by = now, by
             else:
                 score.final_points = _stored(value.points)
                 score.final_ratio = _stored(value.ratio)
                 score.final_reason = entry.reason
+                score.final_not_applicable = value.not_applicable
                 score.final_at, score.final_by = now, by
-            score.not_applicable = value.not_applicable
             score.return_note = ""
             score.version += 1
             score.updated_by = by
             score.save()
+            # The reason explains the value; a question explains itself.
+            value_fields = {k: v for k, v in before.items() if k not in REQUEST_FIELDS}
             audit_changes(
                 actor=by,
                 obj=score,
-                before=before,
+                before=value_fields,
                 reason=entry.reason,
                 action="appraisal" if round == 1 else "final",
             )
+            request_fields = {k: v for k, v in before.items() if k in REQUEST_FIELDS}
+            audit_changes(actor=by, obj=score, before=request_fields, action="request")
             if locked.status == S.SUBMITTED:
                 assessment_transition(assessment=locked, target=S.IN_APPRAISAL, by=by)
     except IntegrityError as exc:
@@ -354,6 +374,8 @@ def appraisal_accept_rest(*, assessment: Assessment, by, items: list[IndexItem])
             continue
         if not may_appraise(by, assessment, item) or item.is_survey or not item.is_scored:
             continue
+        if item_round(assessment, score) != 1:
+            continue
         try:
             appraisal_accept(
                 assessment=assessment,
@@ -361,8 +383,8 @@ def appraisal_accept_rest(*, assessment: Assessment, by, items: list[IndexItem])
                 expected_version=score.version if score else 0,
                 by=by,
             )
-        except ScoreConflict:
-            continue  # someone else is on it: theirs stands
+        except (ScoreConflict, ValidationError):
+            continue  # someone else is on it, or it closed meanwhile: theirs stands
         accepted += 1
     return accepted
 
@@ -416,7 +438,9 @@ def finalise_problems(assessment: Assessment) -> list[str]:
     items = IndexItem.objects.filter(
         index_set_id=assessment.index_set_id, level__in=SCORED_LEVELS
     ).exclude(method=ScoringMethod.SURVEY)
-    scores = {s.item_id: s for s in Score.objects.filter(assessment=assessment)}
+    scores = {
+        s.item_id: s for s in Score.objects.filter(assessment=assessment).select_related("item")
+    }
     not_reviewed = [
         i.code for i in items if scores.get(i.pk) is None or not scores[i.pk].appraised_at
     ]

@@ -266,11 +266,21 @@ def _write_scores(parsed, stage, by, filename) -> tuple[int, int]:
         setattr(score, points_field, entry.points)
         setattr(score, note_field, entry.note)
         setattr(score, ratio_field, None)
-        score.not_applicable = entry.not_applicable
-        if entry.not_applicable and entry.note:
-            score.not_applicable_reason = entry.note
+        if stage == ImportStage.SELF:
+            score.not_applicable = entry.not_applicable
+            if entry.not_applicable and entry.note:
+                score.not_applicable_reason = entry.note
+        else:
+            # The council's "không áp dụng" sits beside the unit's claim; an empty cell is no
+            # decision, so the unit's claim (or round 1's) stands.
+            setattr(score, not_applicable_field, True if entry.not_applicable else None)
 
-    fields = [points_field, note_field, ratio_field, "not_applicable", "not_applicable_reason"]
+    not_applicable_field = {
+        ImportStage.SELF: "not_applicable",
+        ImportStage.APPRAISAL: "appraisal_not_applicable",
+        ImportStage.FINAL: "final_not_applicable",
+    }[stage]
+    fields = [points_field, note_field, ratio_field, not_applicable_field, "not_applicable_reason"]
     return _upsert(
         Score, parsed, fields, apply, by=by, reason=_("Imported from %(file)s") % {"file": filename}
     )

@@ -18,6 +18,7 @@ from units.roles import Permission
 from ..access import get_period_for_user, get_unit_for_user
 from ..forms import PublishForm
 from ..models import Assessment, AssessmentPeriod
+from ..selectors.appraisal import period_round_moves
 from ..selectors.results import latest_publication, period_results, publication_results
 from ..services.publication import period_publish, publish_problems
 from ..workflow import AssessmentStatus
@@ -80,6 +81,7 @@ def period_dashboard(request, pk: int):
             "may_publish": _may(request.user, period, Permission.PUBLISH_RESULTS),
             "may_manage": _may(request.user, period, Permission.MANAGE_PERIOD),
             "previous_publication": results.previous_publication,
+            "round_moves": period_round_moves(period),
         },
     )
 

@@ -125,7 +125,11 @@ def test_not_applicable_decided_by_the_appraiser_needs_a_reason(s):
     with pytest.raises(ValidationError):
         appraise(s, "1.1.5", not_applicable=True)
     saved = appraise(s, "1.1.5", not_applicable=True, reason="Đơn vị không có đơn vị trực thuộc")
-    assert saved.not_applicable
+    # The council's decision sits beside the unit's claim, which stays as the unit made it.
+    assert (saved.appraisal_not_applicable, saved.not_applicable) == (True, False)
+    result = final_result(s)
+    assert result.max_points == D("14") - D("5")  # 1.1.5 (5 points) leaves the own maximum
+    assert next(i for i in result.items if i.code == "1.1.5").not_applicable
     with pytest.raises(ValidationError):
         appraise(s, "1.1.2", not_applicable=True, reason="x")  # the set does not allow it
 
