@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from scoring.display import format_number
-from scoring.engine.model import IndexSetDef, ItemDef, ScoreEntry, Stage, UnitInput, UnitResult
+from scoring.engine.model import IndexSetDef, ScoreEntry, Stage, UnitInput, UnitResult
 from scoring.engine.points import stage_not_applicable
 from scoring.engine.results import unit_result
 from scoring.models import (
@@ -30,6 +30,7 @@ from scoring.models import (
     ScoringMethod,
 )
 from scoring.rules import RuleError
+from scoring.selectors.self_assessment import item_def
 from scoring.services.appraisal import (
     APPRAISAL_PERIODS,
     REQUEST_PERIODS,
@@ -90,20 +91,6 @@ def _safe_points(item: IndexItem, entry: SelfEntry) -> Decimal | None:
         return None  # a stored ratio no band covers (imported data): shown as unscored
 
 
-def _item_def(item: IndexItem) -> ItemDef:
-    return ItemDef(
-        item.pk,
-        item.code,
-        item.name,
-        item.level,
-        item.parent_id,
-        item.max_points,
-        item.method,
-        item.method_params,
-        item.position,
-    )
-
-
 def unit_entry(score: Score | None) -> SelfEntry:
     """The unit's own entry, as it submitted it (Score.not_applicable is the unit's claim; the
     council's decisions are in appraisal_/final_not_applicable)."""
@@ -133,7 +120,7 @@ def _stage_results(
     (final values, else round 1, else the unit's): survey items are nobody's to appraise."""
     definition = IndexSetDef(
         id=assessment.index_set_id,
-        items=[_item_def(item) for item in items],
+        items=[item_def(item) for item in items],
         bands=[],
         bonus_cap=assessment.index_set.bonus_cap,
         penalty_cap=assessment.index_set.penalty_cap,

@@ -114,7 +114,7 @@ class SelfAssessment:
         return self.assessment.self_assessment_deadline
 
 
-def _item_def(item: IndexItem) -> ItemDef:
+def item_def(item: IndexItem) -> ItemDef:
     return ItemDef(
         item.pk,
         item.code,
@@ -157,7 +157,7 @@ def self_assessment(assessment: Assessment, *, with_evidence: bool = True) -> Se
 
     definition = IndexSetDef(
         id=assessment.index_set_id,
-        items=[_item_def(item) for item in items],
+        items=[item_def(item) for item in items],
         bands=[],
         bonus_cap=assessment.index_set.bonus_cap,
         penalty_cap=assessment.index_set.penalty_cap,

@@ -53,13 +53,10 @@ from ..services.appraisal import (
 )
 from ..services.self_assessment import ScoreConflict
 from ..workflow import AssessmentStatus, PeriodStatus
+from .common import wants_json
 
 ROWS_PER_PAGE = 50
 INPUT_FIELDS = ("points", "ratio", "reason", "request", "question")
-
-
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
 
 
 def _appraises_anywhere(user) -> bool:
@@ -223,7 +220,7 @@ def _item_answer(request, assessment, item, *, area, posted=None, status=200, me
     """The answer to an item save: JSON with the item re-rendered (the script swaps it in),
     or for a plain form a redirect on success and the page again, with the input kept, when
     the save was refused."""
-    if not _wants_json(request):
+    if not wants_json(request):
         if status == 200:
             messages.success(request, message)
             return redirect(_review_url(assessment, area, item.pk))

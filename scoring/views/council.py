@@ -21,6 +21,7 @@ from units.services_council import (
 
 from ..access import get_period_for_user
 from ..forms_council import CouncilMemberForm
+from .common import add_errors
 
 
 def _members_url(period, anchor="members") -> str:
@@ -36,16 +37,6 @@ def _editing(request, period):
     if grant is None:
         raise Http404
     return grant
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 @login_required
@@ -89,7 +80,7 @@ def council_members_view(request, pk: int):
                     user=data["user"], new_account=new_account, **scope
                 )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             name = grant.user.get_full_name()
             if editing:

@@ -30,10 +30,7 @@ from ..services.appraisal import (
 )
 from ..services.evidence import ALLOWED_FILE_TYPES, evidence_cite, evidence_upload
 from ..services.self_assessment import ScoreConflict
-
-
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
+from .common import wants_json
 
 
 def _page_url(assessment, item_id=None) -> str:
@@ -104,12 +101,12 @@ def explanation_item_save(request, pk: int, item_pk: int):
     assessment = get_assessment_for_user(request.user, pk, Permission.ANSWER_EXPLANATION)
     item = get_object_or_404(IndexItem, pk=item_pk, index_set_id=assessment.index_set_id)
     text = request.POST.get("text", "")
-    wants_json = _wants_json(request)
+    answer_json = wants_json(request)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
         message = _("The page is out of date: reload it.")
-        if wants_json:
+        if answer_json:
             return JsonResponse({"ok": False, "message": message}, status=400)
         messages.error(request, message)
         return redirect(_page_url(assessment, item.pk))
@@ -129,7 +126,7 @@ def explanation_item_save(request, pk: int, item_pk: int):
             "opened it. Your text is kept on screen: compare it with the stored one and save "
             "again to keep yours."
         ) % {"code": item.code}
-        if wants_json:
+        if answer_json:
             return JsonResponse(
                 {
                     "ok": False,
@@ -148,7 +145,7 @@ def explanation_item_save(request, pk: int, item_pk: int):
     except ValidationError as exc:
         closed = not hasattr(exc, "error_dict") and bool(explanation_closed_reason(assessment))
         return _refused(request, assessment, item, text, " ".join(exc.messages), closed=closed)
-    if wants_json:
+    if answer_json:
         return JsonResponse(
             {
                 "ok": True,
@@ -163,7 +160,7 @@ def explanation_item_save(request, pk: int, item_pk: int):
 
 
 def _refused(request, assessment, item, text: str, message: str, *, closed: bool = False):
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse(
             {"ok": False, "closed": closed, "message": message}, status=409 if closed else 400
         )
@@ -210,7 +207,7 @@ def explanation_evidence_add(request, pk: int):
             )
     except ValidationError as exc:
         message = " ".join(exc.messages)
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"ok": False, "message": message}, status=400)
         if item is None:
             messages.error(request, message)
@@ -224,7 +221,7 @@ def explanation_evidence_add(request, pk: int):
         "evidence": evidence,
         "code": item.code,
     }
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"ok": True, "message": message, "evidence": evidence.pk})
     messages.success(request, message)
     return redirect(_page_url(assessment, item.pk))

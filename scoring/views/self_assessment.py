@@ -47,10 +47,7 @@ from ..services.self_assessment_workbook import (
     self_assessment_workbook,
     workbook_filename,
 )
-
-
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
+from .common import add_errors, wants_json
 
 
 def _form_url(assessment, item_id=None) -> str:
@@ -187,7 +184,7 @@ def self_score_save_view(request, pk: int, item_pk: int):
             "Item %(code)s was changed elsewhere (another tab or a colleague) since you opened "
             "it. Your input is kept on screen: reload the item, or save yours over it."
         ) % {"code": item.code}
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse(
                 {
                     "ok": False,
@@ -202,7 +199,7 @@ def self_score_save_view(request, pk: int, item_pk: int):
     except ValidationError as exc:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         flat = [message for messages_ in errors.values() for message in messages_]
-        if _wants_json(request):
+        if wants_json(request):
             closed = not hasattr(exc, "error_dict") and bool(
                 self_assessment_closed_reason(assessment)
             )
@@ -221,7 +218,7 @@ def self_score_save_view(request, pk: int, item_pk: int):
             % {"code": item.code, "errors": " ".join(flat)},
         )
         return redirect(_form_url(assessment, item.pk))
-    if not _wants_json(request):
+    if not wants_json(request):
         messages.success(request, _("Item %(code)s is saved.") % {"code": item.code})
         return redirect(_form_url(assessment, item.pk))
     view = self_assessment(assessment, with_evidence=False)
@@ -272,7 +269,7 @@ def _library_evidence(assessment, evidence_id) -> Evidence:
 
 
 def _evidence_answer(request, assessment, item_ids, message: str, *, error: bool = False):
-    if not _wants_json(request):
+    if not wants_json(request):
         (messages.error if error else messages.success)(request, message)
         return redirect(_form_url(assessment, item_ids[0] if item_ids else None))
     if error:
@@ -508,7 +505,7 @@ def assessment_reopen_view(request, pk: int):
                 until=form.cleaned_data["until"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -540,18 +537,8 @@ def period_deadline_view(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The self-assessment deadline is extended."))
             return redirect("scoring:period_dashboard", pk=period.pk)
     return render(request, "scoring/period_deadline.html", {"period": period, "form": form})
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
