@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.utils import translation
 
+from .services.appraisal import periods_open_appraisal_due
 from .services.notifications import deadline_reminders, notification_email_send
 
 
@@ -16,3 +17,9 @@ def send_notification_email(notification_id: int) -> bool:
 @shared_task
 def send_deadline_reminders() -> int:
     return deadline_reminders()
+
+
+@shared_task
+def open_due_appraisals() -> int:
+    with translation.override("vi"):
+        return periods_open_appraisal_due()

@@ -96,6 +96,11 @@ urlpatterns = [
         name="explanation_evidence_add",
     ),
     path(
+        "assessments/<int:pk>/explanation/evidence/<int:evidence_pk>/delete/",
+        explanation.explanation_evidence_delete,
+        name="explanation_evidence_delete",
+    ),
+    path(
         "assessments/<int:pk>/explanation/send/",
         explanation.explanation_send_view,
         name="explanation_send",

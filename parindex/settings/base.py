@@ -135,6 +135,8 @@ CELERY_BEAT_SCHEDULE = {
     "fail-stale-reports": {"task": "reports.tasks.fail_stale_reports", "schedule": 600.0},
     # Hourly: a reminder goes once per user and deadline, so running often only makes it timely.
     "deadline-reminders": {"task": "scoring.tasks.send_deadline_reminders", "schedule": 3600.0},
+    # Appraisal opens by itself once a period's self-assessment deadline has passed.
+    "open-due-appraisals": {"task": "scoring.tasks.open_due_appraisals", "schedule": 3600.0},
 }
 
 REDIS_URL = env_str("REDIS_URL", "")

@@ -601,6 +601,8 @@ def explanation_send(*, assessment: Assessment, by) -> Assessment:
 
 
 def _check_manager(period: AssessmentPeriod, by) -> None:
+    if by is None:
+        return  # the system itself: the hourly job that opens appraisal at the deadline
     if not organisers_for(by, Permission.MANAGE_PERIOD).filter(pk=period.organiser_id).exists():
         raise PermissionDenied(_("Only Home Affairs of this organiser moves the period on."))
 
@@ -690,3 +692,21 @@ def _refuse_open_entries(period, assessments, now) -> None:
             )
             % {"n": len(drafts)}
         )
+
+
+def periods_open_appraisal_due(*, now: datetime | None = None) -> int:
+    """Run hourly by Celery beat: a period whose self-assessment deadline has passed opens its
+    appraisal by itself, once no unit may still enter (a unit reopened until later keeps the
+    period waiting). Returns how many periods were opened."""
+    now = now or timezone.now()
+    opened = 0
+    due = AssessmentPeriod.objects.filter(
+        status=PeriodStatus.SELF_ASSESSMENT, self_assessment_deadline__lt=now
+    )
+    for period in due:
+        try:
+            period_advance(period=period, target=PeriodStatus.APPRAISAL, by=None)
+        except ValidationError:
+            continue  # a unit may still enter: try again at the next run
+        opened += 1
+    return opened

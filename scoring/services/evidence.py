@@ -233,10 +233,10 @@ def evidence_detach(*, evidence: Evidence, item: IndexItem, by) -> None:
 
 
 def evidence_delete(*, evidence: Evidence, by) -> None:
-    """Remove a document from the unit's entry altogether (and its file, once committed)."""
-    evidence_closed_check(evidence.assessment, by)
-    if evidence.stage != EvidenceStage.SELF_ASSESSMENT:
-        raise ValidationError(_("Evidence given in the explanation round cannot be removed here."))
+    """Remove a document from the unit's entry altogether (and its file, once committed), while
+    the stage it was given in is open: a file of the explanation round only until the answers
+    are sent."""
+    _check_open(evidence.assessment, by, evidence.stage, list(evidence.items.all()))
     with transaction.atomic():
         audit_record(
             actor=by,

@@ -33,7 +33,9 @@ def unit_staff(assessment: Assessment):
     ).distinct()
 
 
-def council_members(assessment: Assessment, area_codes: set[str | None] | None = None):
+def council_members(
+    assessment: Assessment, area_codes: set[str | None] | None = None, *, with_chairs=True
+):
     """The appraisers covering the unit and any of `area_codes` (None: every appraiser of the
     unit), and the council chairs of its organiser."""
     grants = RoleGrant.objects.filter(
@@ -47,6 +49,8 @@ def council_members(assessment: Assessment, area_codes: set[str | None] | None =
         areas = set(grant.area_code_list)
         if area_codes is None or not areas or areas & {c for c in area_codes if c}:
             users.add(grant.user_id)
+    if not with_chairs:
+        return User.objects.filter(pk__in=users, is_active=True)
     chairs = Q(role_grants__role=Role.COUNCIL_CHAIR)
     chairs &= Q(role_grants__organiser_id=assessment.unit.organiser_id)
     return User.objects.filter(Q(pk__in=users) | chairs, is_active=True).distinct()
@@ -184,9 +188,7 @@ def notify_item_returned(*, score: Score, note: str) -> list[Notification]:
     from .appraisal import area_code_of
 
     assessment = score.assessment
-    members = council_members(assessment, {area_code_of(score.item)}).exclude(
-        role_grants__role=Role.COUNCIL_CHAIR
-    )
+    members = council_members(assessment, {area_code_of(score.item)}, with_chairs=False)
     return notify(
         recipients=members,
         kind=NotificationKind.ITEM_RETURNED,

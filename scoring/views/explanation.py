@@ -20,7 +20,7 @@ from units.roles import Permission
 
 from ..access import get_assessment_for_user
 from ..forms import EvidenceCiteForm
-from ..models import EvidenceStage, IndexItem, Score
+from ..models import Evidence, EvidenceStage, IndexItem, Score
 from ..selectors.explanation import Explanation, explanation
 from ..services.appraisal import (
     explanation_closed_reason,
@@ -28,7 +28,12 @@ from ..services.appraisal import (
     explanation_save,
     explanation_send,
 )
-from ..services.evidence import ALLOWED_FILE_TYPES, evidence_cite, evidence_upload
+from ..services.evidence import (
+    ALLOWED_FILE_TYPES,
+    evidence_cite,
+    evidence_delete,
+    evidence_upload,
+)
 from ..services.self_assessment import ScoreConflict
 from .common import wants_json
 
@@ -241,3 +246,22 @@ def explanation_send_view(request, pk: int):
             _("Your explanation is sent to the appraisal council. The answers are now read-only."),
         )
     return redirect(_page_url(assessment))
+
+
+@login_required
+@require_POST
+def explanation_evidence_delete(request, pk: int, evidence_pk: int):
+    """Take back a file or citation given for an answer, while the answers are not sent."""
+    assessment = get_assessment_for_user(request.user, pk, Permission.ANSWER_EXPLANATION)
+    evidence = get_object_or_404(
+        Evidence, pk=evidence_pk, assessment=assessment, stage=EvidenceStage.EXPLANATION
+    )
+    label = str(evidence)
+    item = evidence.items.first()
+    try:
+        evidence_delete(evidence=evidence, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("“%(evidence)s” is removed.") % {"evidence": label})
+    return redirect(_page_url(assessment, item.pk if item else None))

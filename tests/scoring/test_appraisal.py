@@ -489,18 +489,30 @@ def test_every_change_is_in_the_trail_with_its_reason(s):
         trail.first().delete()
 
 
-def test_evidence_stage_explanation_is_not_removable_by_the_unit(s):
-    asked(s)
-    evidence = Evidence.objects.create(
-        assessment=s["assessment_a"],
-        document_number="5/BC",
-        uploaded_by=s["staff_a"],
-        stage=EvidenceStage.EXPLANATION,
-    )
+def test_explanation_files_are_removable_only_until_the_answers_are_sent(s):
     from scoring.services.evidence import evidence_delete
 
+    asked(s)
+
+    def given():
+        evidence = Evidence.objects.create(
+            assessment=s["assessment_a"],
+            document_number="5/BC",
+            uploaded_by=s["staff_a"],
+            stage=EvidenceStage.EXPLANATION,
+        )
+        evidence.items.add(s["items"]["1.1.1"])
+        return evidence
+
+    with pytest.raises(PermissionDenied):
+        evidence_delete(evidence=given(), by=s["staff_b"])
+    evidence_delete(evidence=given(), by=s["staff_a"])  # a wrong file, taken back
+    kept = given()
+    answer(s, "1.1.1", "Đã bổ sung")
+    ap.explanation_send(assessment=s["assessment_a"], by=s["staff_a"])
     with pytest.raises(ValidationError):
-        evidence_delete(evidence=evidence, by=s["staff_a"])
+        evidence_delete(evidence=kept, by=s["staff_a"])
+    assert Evidence.objects.filter(pk=kept.pk).exists()
 
 
 # ---------------------------------------------------------------- the period's rounds
@@ -547,3 +559,22 @@ def test_finalising_waits_for_open_explanation_requests(s):
     period.save()
     with pytest.raises(ValidationError):
         ap.period_advance(period=period, target=PeriodStatus.FINALISING, by=s["home_affairs"])
+
+
+def test_appraisal_opens_by_itself_once_the_deadline_has_passed(self_assessment_setup):
+    s = self_assessment_setup
+    assert ap.periods_open_appraisal_due() == 0  # the deadline is a week away
+    s["period"].self_assessment_deadline = timezone.now() - timedelta(minutes=1)
+    s["period"].save()
+    # A unit reopened until tomorrow keeps the whole period waiting for it.
+    s["assessment_b"].unit_deadline = timezone.now() + timedelta(days=1)
+    s["assessment_b"].save()
+    assert ap.periods_open_appraisal_due() == 0
+    s["assessment_b"].unit_deadline = timezone.now() - timedelta(minutes=1)
+    s["assessment_b"].save()
+    assert ap.periods_open_appraisal_due() == 1
+    s["period"].refresh_from_db()
+    assert s["period"].status == PeriodStatus.APPRAISAL
+    moved = AuditEntry.objects.filter(field="status", new_value=PeriodStatus.APPRAISAL).get()
+    assert moved.actor is None  # the system, not a person
+    assert ap.periods_open_appraisal_due() == 0

@@ -331,6 +331,26 @@ def test_a_file_answers_a_supplement_request(client, s):
     assert client.get(url("evidence_file", evidence.pk)).status_code == 404
 
 
+def test_a_wrong_file_is_taken_back_by_its_unit_only(client, s):
+    client.force_login(s["staff_a"])
+    item = s["items"]["1.1.5"]
+    client.post(
+        url("explanation_evidence_add", s["assessment_a"].pk),
+        {"items": item.pk, "file": pdf_upload("nham-tep.pdf")},
+    )
+    evidence = Evidence.objects.get(stage=EvidenceStage.EXPLANATION)
+    remove = url("explanation_evidence_delete", s["assessment_a"].pk, evidence.pk)
+    for who, status in (("staff_b", 404), ("appraiser_1", 403), ("home_affairs", 403)):
+        client.force_login(s[who])
+        assert client.post(remove).status_code == status
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
+    client.force_login(s["staff_a"])
+    assert client.get(page_url(s)).content.decode().count(remove) == 1
+    assert client.post(remove).status_code == 302
+    assert not Evidence.objects.filter(pk=evidence.pk).exists()
+    assert client.post(remove).status_code == 404
+
+
 def test_a_cited_document_answers_too(client, s):
     client.force_login(s["staff_a"])
     item = s["items"]["1.1.5"]
