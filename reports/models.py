@@ -8,9 +8,13 @@ from scoring.models import AssessmentPeriod
 
 
 class ReportKind(models.TextChoices):
-    """One kind per renderer in reports.renderers; the published-results reports come next."""
+    """One kind per renderer in reports.renderers."""
 
     INDEX_SET_WORKBOOK = "index_set_workbook", _("Index set (Excel)")
+    RANKING_PDF = "ranking", _("Ranking report (PDF)")
+    BREAKDOWN_PDF = "breakdown", _("Area breakdown (PDF appendix)")
+    SCORECARD_PDF = "scorecard", _("Unit scorecard (PDF)")
+    RESULTS_WORKBOOK = "workbook", _("Results workbook (Excel)")
 
 
 class ReportStatus(models.TextChoices):

@@ -4,7 +4,13 @@
 from reports.models import ReportKind
 
 from .index_set_workbook import render_index_set_workbook
+from .ranking_pdf import render_breakdown_pdf, render_ranking_pdf, render_scorecard_pdf
+from .results_workbook import render_results_workbook
 
 RENDERERS = {
     ReportKind.INDEX_SET_WORKBOOK: render_index_set_workbook,
+    ReportKind.RANKING_PDF: render_ranking_pdf,
+    ReportKind.BREAKDOWN_PDF: render_breakdown_pdf,
+    ReportKind.SCORECARD_PDF: render_scorecard_pdf,
+    ReportKind.RESULTS_WORKBOOK: render_results_workbook,
 }
