@@ -59,6 +59,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.IN_APPRAISAL, S.APPRAISED, P.FINALISE_APPRAISAL),
     _t(S.EXPLAINED, S.APPRAISED, P.FINALISE_APPRAISAL),
     _t(S.APPRAISED, S.IN_APPRAISAL, P.REOPEN_APPRAISAL, reason_required=True),
+    # Reopening a unit that was asked and answered returns it to round 2.
+    _t(S.APPRAISED, S.EXPLAINED, P.REOPEN_APPRAISAL, reason_required=True),
     _t(S.APPRAISED, S.PUBLISHED, P.PUBLISH_RESULTS),
     # A correction after publication goes back through appraisal and is republished as a new
     # version; the published snapshot stays as it was.

@@ -24,6 +24,7 @@ from scoring.display import format_number
 from scoring.models import (
     SCORED_LEVELS,
     Assessment,
+    AssessmentPeriod,
     AuditEntry,
     Evidence,
     IndexItem,
@@ -105,8 +106,18 @@ def history_entries(
     """The assessment's entries in time order. Every service fills AuditEntry.assessment for
     the assessment itself and for anything that has one (scores, evidence, survey results;
     scoring.services.audit._context and the score import), so that column finds them all."""
-    entries = AuditEntry.objects.filter(assessment=assessment)
-    score_ct, evidence_ct = _ct(Score), _ct(Evidence)
+    score_ct, evidence_ct, period_ct = _ct(Score), _ct(Evidence), _ct(AssessmentPeriod)
+    # The period's own status moves and deadlines (the rounds, the explanation deadline, an
+    # extension) belong to every unit's trail too.
+    period_moves = Q(
+        assessment__isnull=True,
+        content_type=period_ct,
+        object_id=str(assessment.period_id),
+        field__in=("status", *AssessmentPeriod.DEADLINE_FIELDS),
+    )
+    entries = AuditEntry.objects.filter(
+        Q(assessment=assessment) | (period_moves if item is None else Q(pk__in=[]))
+    )
     if item is not None:
         scores = Score.objects.filter(assessment=assessment, item=item)
         surveys = SurveyResult.objects.filter(assessment=assessment, item=item)
@@ -130,7 +141,7 @@ def history_entries(
         )
         hidden = (
             Q(field__in=APPRAISAL_FIELDS)
-            | ~Q(content_type__in=[score_ct, evidence_ct, _ct(Assessment)])
+            | ~Q(content_type__in=[score_ct, evidence_ct, period_ct, _ct(Assessment)])
             | (Q(content_type=score_ct, action__in=COUNCIL_ACTIONS) & ~Q(field__in=REVIEW_FIELDS))
             | Q(content_type=score_ct, action="import", field__in=STAGE_AMBIGUOUS_FIELDS)
             | (Q(field__in=REVIEW_FIELDS) & ~Q(content_type=score_ct, object_id__in=_ids(sent)))

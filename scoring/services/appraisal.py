@@ -125,8 +125,8 @@ def item_round(assessment: Assessment, score: Score | None) -> int | None:
     if assessment.status == S.EXPLAINED:
         if is_requested(score):
             return 2
-        if score is not None and score.return_note:
-            return 1
+        if score is None or score.appraised_at is None or score.return_note:
+            return 1  # not reviewed in round 1 yet, or sent back by the chair
     return None
 
 
@@ -194,6 +194,8 @@ def appraisal_entry_clean(
         if value.not_applicable:
             value = SelfEntry(not_applicable=True)
     except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise  # not a value error: the item itself is not appraised (survey, area…)
         errors.update({key: " ".join(msgs) for key, msgs in exc.message_dict.items()})
         value = SelfEntry()
     if len(reason) > MAX_TEXT or len(question) > MAX_TEXT:
@@ -206,6 +208,8 @@ def appraisal_entry_clean(
         errors["request"] = _("Explanations are asked for in round 1 only.")
     elif request and not question:
         errors["question"] = _("Write the question the unit must answer.")
+    if not errors and value.is_empty and not self_value(score).is_empty:
+        errors["points"] = _("Enter the appraised value (0 when the unit earns nothing).")
     if not errors and not reason and value_differs(item, score, value, round=round):
         errors["reason"] = _(
             "The appraised value differs from the unit's self-score: give the reason."
@@ -264,7 +268,11 @@ def _check_may_write(assessment: Assessment, item: IndexItem, by) -> None:
 
 def _locked(assessment: Assessment, item: IndexItem, expected_version: int):
     """The assessment and the item's score under row locks, the version checked."""
-    locked = Assessment.objects.select_for_update().select_related("period").get(pk=assessment.pk)
+    locked = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("period")
+        .get(pk=assessment.pk)
+    )
     score = Score.objects.select_for_update().filter(assessment=assessment, item=item).first()
     if (score.version if score else 0) != expected_version:
         raise ScoreConflict(score)
@@ -339,7 +347,9 @@ def appraisal_save(
             request_fields = {k: v for k, v in before.items() if k in REQUEST_FIELDS}
             audit_changes(actor=by, obj=score, before=request_fields, action="request")
             if locked.status == S.SUBMITTED:
-                assessment_transition(assessment=locked, target=S.IN_APPRAISAL, by=by)
+                assessment_transition(
+                    assessment=locked, target=S.IN_APPRAISAL, by=by, permission_checked=True
+                )
     except IntegrityError as exc:
         raise ScoreConflict(Score.objects.filter(assessment=assessment, item=item).first()) from exc
     assessment.refresh_from_db()
@@ -354,10 +364,11 @@ def appraisal_accept(
     score = Score.objects.filter(assessment=assessment, item=item).first()
     round = item_round(assessment, score)
     value = round_1_value(score) if round == 2 else self_value(score)
+    request = (score.review_request, score.review_question) if score and round == 1 else ("", "")
     return appraisal_save(
         assessment=assessment,
         item=item,
-        entry=AppraisalEntry(value=value),
+        entry=AppraisalEntry(value=value, request=request[0], question=request[1]),
         expected_version=expected_version,
         by=by,
     )
@@ -476,7 +487,9 @@ def appraisal_finalise(*, assessment: Assessment, by) -> Assessment:
     _check_chair(assessment, by)
     with transaction.atomic():
         locked = (
-            Assessment.objects.select_for_update().select_related("period").get(pk=assessment.pk)
+            Assessment.objects.select_for_update(of=("self",))
+            .select_related("period")
+            .get(pk=assessment.pk)
         )
         problems = finalise_problems(locked)
         if problems:
@@ -492,7 +505,11 @@ def appraisal_reopen(*, assessment: Assessment, by, reason: str) -> Assessment:
     _check_chair(assessment, by, Permission.REOPEN_APPRAISAL)
     if assessment.status != S.APPRAISED:
         raise ValidationError(_("Only a finalised, unpublished appraisal is reopened here."))
-    return assessment_transition(assessment=assessment, target=S.IN_APPRAISAL, by=by, reason=reason)
+    # A unit that went through the explanation round goes back to it, round 2 open: its
+    # questions were answered, and its final values stay editable.
+    asked = Score.objects.filter(assessment=assessment).exclude(review_request="").exists()
+    target = S.EXPLAINED if asked else S.IN_APPRAISAL
+    return assessment_transition(assessment=assessment, target=target, by=by, reason=reason)
 
 
 # ---------------------------------------------------------------- the unit's explanation
@@ -583,7 +600,9 @@ def explanation_send(*, assessment: Assessment, by) -> Assessment:
     _check_may_answer(assessment, by)
     with transaction.atomic():
         locked = (
-            Assessment.objects.select_for_update().select_related("period").get(pk=assessment.pk)
+            Assessment.objects.select_for_update(of=("self",))
+            .select_related("period")
+            .get(pk=assessment.pk)
         )
         closed = explanation_closed_reason(locked)
         if closed:
@@ -627,7 +646,7 @@ def period_advance(
                 % {"source": PeriodStatus(period.status).label, "target": target.label}
             )
         assessments = list(
-            Assessment.objects.select_for_update()
+            Assessment.objects.select_for_update(of=("self",))
             .filter(period=period)
             .select_related("period", "unit")
         )
@@ -670,10 +689,18 @@ def period_advance(
                     by=by,
                     reason=_("The explanation deadline passed without an answer."),
                 )
-        elif target == PeriodStatus.FINALISING and any(
-            a.status == S.EXPLANATION_REQUESTED for a in assessments
+        elif target == PeriodStatus.FINALISING and (
+            any(a.status == S.EXPLANATION_REQUESTED for a in assessments)
+            or Score.objects.filter(assessment__period=period, assessment__status=S.IN_APPRAISAL)
+            .exclude(review_request="")
+            .exists()
         ):
-            raise ValidationError(_("Some units still have an open explanation request."))
+            raise ValidationError(
+                _(
+                    "Some units have questions not yet sent or not yet answered: open the "
+                    "explanation round first."
+                )
+            )
         old = period.status
         period.status = target
         period.save(update_fields=["status"])

@@ -37,10 +37,12 @@ def period_open_assessments(*, period: AssessmentPeriod, by=None) -> int:
 
 
 def assessment_transition(
-    *, assessment: Assessment, target: str, by, reason: str = ""
+    *, assessment: Assessment, target: str, by, reason: str = "", permission_checked=False
 ) -> Assessment:
     """Move an assessment to `target` if the workflow allows it and `by` may; audited.
-    `by=None` is the system itself (a management command), which skips the permission check."""
+    `by=None` is the system itself (a management command), which skips the permission check;
+    so does `permission_checked`, for a move that follows from an action the caller has already
+    checked more narrowly (an area appraiser's first save starts the unit's appraisal)."""
     transition = find_transition(assessment.status, target)
     if transition is None:
         raise ValidationError(
@@ -50,9 +52,13 @@ def assessment_transition(
                 "target": AssessmentStatus(target).label,
             }
         )
-    if by is not None and not any(
-        has_permission(by, permission, unit=assessment.unit)
-        for permission in transition.permissions
+    if (
+        by is not None
+        and not permission_checked
+        and not any(
+            has_permission(by, permission, unit=assessment.unit)
+            for permission in transition.permissions
+        )
     ):
         raise PermissionDenied(_("You may not make this change to this unit's assessment."))
     reason = (reason or "").strip()

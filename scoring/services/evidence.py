@@ -119,6 +119,17 @@ def _check_open(assessment: Assessment, by, stage: str, items: list[IndexItem]) 
     _check_items(assessment, items)
 
 
+def _check_open_locked(assessment: Assessment, by, stage: str, items) -> None:
+    """The same check again under the assessment's row lock, inside the write's transaction:
+    a submission or a sent explanation that lands meanwhile decides."""
+    locked = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("period", "unit")
+        .get(pk=assessment.pk)
+    )
+    _check_open(locked, by, stage, items)
+
+
 def evidence_upload(
     *,
     assessment: Assessment,
@@ -134,6 +145,7 @@ def evidence_upload(
     file_type = evidence_file_check(upload)
     sha256 = _sha256(upload)
     with transaction.atomic():
+        _check_open_locked(assessment, by, stage, items)
         evidence = Evidence.objects.filter(
             assessment=assessment, sha256=sha256, stage=stage
         ).first()
@@ -192,6 +204,7 @@ def evidence_cite(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        _check_open_locked(assessment, by, stage, items)
         evidence = Evidence.objects.create(
             assessment=assessment,
             stage=stage,
@@ -236,8 +249,10 @@ def evidence_delete(*, evidence: Evidence, by) -> None:
     """Remove a document from the unit's entry altogether (and its file, once committed), while
     the stage it was given in is open: a file of the explanation round only until the answers
     are sent."""
-    _check_open(evidence.assessment, by, evidence.stage, list(evidence.items.all()))
+    items = list(evidence.items.all())
+    _check_open(evidence.assessment, by, evidence.stage, items)
     with transaction.atomic():
+        _check_open_locked(evidence.assessment, by, evidence.stage, items)
         audit_record(
             actor=by,
             obj=evidence,

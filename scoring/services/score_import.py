@@ -271,9 +271,9 @@ def _write_scores(parsed, stage, by, filename) -> tuple[int, int]:
             if entry.not_applicable and entry.note:
                 score.not_applicable_reason = entry.note
         else:
-            # The council's "không áp dụng" sits beside the unit's claim; an empty cell is no
-            # decision, so the unit's claim (or round 1's) stands.
-            setattr(score, not_applicable_field, True if entry.not_applicable else None)
+            # The council's "không áp dụng" sits beside the unit's claim: "x" grants it, points
+            # mean the council scored the item (so it applies); neither is no decision.
+            setattr(score, not_applicable_field, _council_not_applicable(entry))
 
     not_applicable_field = {
         ImportStage.SELF: "not_applicable",
@@ -345,3 +345,9 @@ def _settle_statuses(parsed, stage, by, filename) -> int:
         status=AssessmentStatus.APPRAISED, finalised_at=now, updated_at=now
     )
     return len(to_mark)
+
+
+def _council_not_applicable(entry) -> bool | None:
+    if entry.not_applicable:
+        return True
+    return False if entry.points is not None else None

@@ -265,7 +265,7 @@ def self_score_save(
             # Locked, then checked again: a submission or a reopening that lands meanwhile
             # decides, not the state read when the request began.
             locked = (
-                Assessment.objects.select_for_update()
+                Assessment.objects.select_for_update(of=("self",))
                 .select_related("period")
                 .get(pk=assessment.pk)
             )

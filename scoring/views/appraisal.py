@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,6 +32,7 @@ from ..selectors.appraisal import (
     appraisal_differences,
     appraisal_review_items,
     council_progress_summary,
+    is_appraised_item,
     queue_assessments,
     queue_periods,
     queue_rows,
@@ -53,7 +54,7 @@ from ..services.appraisal import (
 )
 from ..services.self_assessment import ScoreConflict
 from ..workflow import AssessmentStatus, PeriodStatus
-from .common import wants_json
+from .common import parse_id, wants_json
 
 ROWS_PER_PAGE = 50
 INPUT_FIELDS = ("points", "ratio", "reason", "request", "question")
@@ -105,7 +106,7 @@ def appraisal_queue(request):
     q = request.GET.get("q", "").strip()
     assessments = queue_assessments(
         user,
-        period_id=int(period_param) if period_param.isdigit() else None,
+        period_id=parse_id(period_param),
         status=status,
         q=q,
     )
@@ -258,6 +259,8 @@ def appraisal_item_save(request, pk: int, item_pk: int):
     and may_appraise answer 404/403 before anything is read, and the service checks again."""
     assessment = _appraiser_assessment(request.user, pk)
     item = get_object_or_404(IndexItem, pk=item_pk, index_set_id=assessment.index_set_id)
+    if not is_appraised_item(item):
+        raise Http404  # areas, criteria and survey items have no appraised value
     if not may_appraise(request.user, assessment, item):
         raise PermissionDenied(_("You do not appraise this area of this unit."))
     data = request.POST

@@ -14,6 +14,7 @@ from parindex.tabular import SheetSpec, csv_bytes, xlsx_bytes
 
 from ..access import get_assessment_for_user
 from ..selectors.audit import history_entries, history_items, history_rows, sees_whole_trail
+from .common import parse_id
 
 ROWS_PER_PAGE = 50
 EXPORT_TYPES = {
@@ -29,7 +30,7 @@ def _trail(request, pk: int):
     whole = sees_whole_trail(request.user, assessment)
     items = history_items(assessment)
     wanted = request.GET.get("item", "")
-    item = items.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    item = items.filter(pk=parse_id(wanted)).first() if parse_id(wanted) else None
     return assessment, whole, items, item, history_entries(assessment, whole=whole, item=item)
 
 

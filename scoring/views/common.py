@@ -17,3 +17,16 @@ def add_errors(form, exc: ValidationError) -> None:
     else:
         for error in exc.messages:
             form.add_error(None, error)
+
+
+MAX_ID = 2**63 - 1
+
+
+def parse_id(text) -> int | None:
+    """A database id from a form or a query string; anything else (empty, "²", 40 digits,
+    "-1") is None, so the view answers as for a missing row instead of failing."""
+    text = str(text or "").strip()
+    if not (text.isascii() and text.isdecimal()):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None

@@ -21,7 +21,7 @@ from units.services_council import (
 
 from ..access import get_period_for_user
 from ..forms_council import CouncilMemberForm
-from .common import add_errors
+from .common import add_errors, parse_id
 
 
 def _members_url(period, anchor="members") -> str:
@@ -47,7 +47,7 @@ def council_members_view(request, pk: int):
     council = council_for_period(period)
     selected = {unit.pk for unit in editing.scoped_units.all()} if editing else set()
     if request.method == "POST":
-        selected = {int(v) for v in request.POST.getlist("units") if v.isdigit()}
+        selected = {parse_id(v) for v in request.POST.getlist("units")} - {None}
     groups = unit_groups(period.organiser, period.year, selected)
     form = CouncilMemberForm(
         request.POST or None,

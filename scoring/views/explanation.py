@@ -35,7 +35,7 @@ from ..services.evidence import (
     evidence_upload,
 )
 from ..services.self_assessment import ScoreConflict
-from .common import wants_json
+from .common import parse_id, wants_json
 
 
 def _page_url(assessment, item_id=None) -> str:
@@ -182,8 +182,8 @@ def explanation_evidence_add(request, pk: int):
     assessment = get_assessment_for_user(request.user, pk, Permission.ANSWER_EXPLANATION)
     posted = request.POST.get("items", "")
     item = (
-        IndexItem.objects.filter(pk=int(posted), index_set_id=assessment.index_set_id).first()
-        if posted.isdigit()
+        IndexItem.objects.filter(pk=parse_id(posted), index_set_id=assessment.index_set_id).first()
+        if parse_id(posted)
         else None
     )
     upload = request.FILES.get("file")

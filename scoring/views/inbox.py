@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..models import Notification
 from ..services.notifications import inbox, notifications_mark_read, unread_count
+from .common import parse_id
 
 PER_PAGE = 20
 
@@ -31,8 +32,10 @@ def _local_path(request, link: str) -> str | None:
 @require_GET
 def inbox_view(request):
     opened = request.GET.get("open", "")
-    if opened.isdigit():
-        notification = Notification.objects.filter(pk=int(opened), recipient=request.user).first()
+    if parse_id(opened):
+        notification = Notification.objects.filter(
+            pk=parse_id(opened), recipient=request.user
+        ).first()
         if notification is not None:
             notifications_mark_read(user=request.user, ids=[notification.pk])
             target = _local_path(request, notification.link)
@@ -54,7 +57,7 @@ def inbox_read_view(request):
     if request.POST.get("all"):
         ids = None
     else:
-        ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+        ids = [parse_id(value) for value in request.POST.getlist("ids") if parse_id(value)]
     marked = notifications_mark_read(user=request.user, ids=ids) if ids != [] else 0
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"ok": True, "marked": marked, "unread": unread_count(request.user)})
@@ -70,4 +73,4 @@ def inbox_read_view(request):
         )
     page = request.POST.get("page", "")
     url = reverse("scoring:inbox")
-    return redirect(f"{url}?page={page}" if page.isdigit() else url)
+    return redirect(f"{url}?page={page}" if parse_id(page) else url)

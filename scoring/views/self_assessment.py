@@ -47,7 +47,7 @@ from ..services.self_assessment_workbook import (
     self_assessment_workbook,
     workbook_filename,
 )
-from .common import add_errors, wants_json
+from .common import add_errors, parse_id, wants_json
 
 
 def _form_url(assessment, item_id=None) -> str:
@@ -240,7 +240,7 @@ def _items_from(request, assessment) -> list[IndexItem]:
     posted = request.POST.getlist("items")
     items = list(
         IndexItem.objects.filter(
-            pk__in=[value for value in posted if value.isdigit()],
+            pk__in=[parse_id(value) for value in posted if parse_id(value)],
             index_set_id=assessment.index_set_id,
         )
     )
@@ -254,8 +254,8 @@ def _library_evidence(assessment, evidence_id) -> Evidence:
     number) is refused the same way, so the answer tells nothing about other units."""
     text = str(evidence_id)
     evidence = (
-        Evidence.objects.filter(pk=int(text), assessment=assessment).first()
-        if text.isdigit()
+        Evidence.objects.filter(pk=parse_id(text), assessment=assessment).first()
+        if parse_id(text)
         else None
     )
     if evidence is None:

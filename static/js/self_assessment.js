@@ -106,8 +106,10 @@
     // Values the server will refuse (above the maximum, below 0, off the set's step) do not
     // count in the preview either.
     var max = toUnits(el.dataset.max);
+    // The set's step applies to typed points; a rule's own answers (radio buttons) may be off it.
+    var typed = !el.querySelector("input[type=radio][name=points]");
     if (points !== null && (points < 0 || points > max ||
-        (pointsStep && points !== max && points % pointsStep !== 0))) points = null;
+        (typed && pointsStep && points !== max && points % pointsStep !== 0))) points = null;
     return { na: false, points: points };
   }
 

@@ -578,3 +578,91 @@ def test_appraisal_opens_by_itself_once_the_deadline_has_passed(self_assessment_
     moved = AuditEntry.objects.filter(field="status", new_value=PeriodStatus.APPRAISAL).get()
     assert moved.actor is None  # the system, not a person
     assert ap.periods_open_appraisal_due() == 0
+
+
+# ---------------------------------------------------------------- found in review
+
+
+def test_an_area_appraiser_starts_a_unit_that_submitted_early(self_assessment_setup):
+    from scoring.services.self_assessment import SelfEntry, assessment_submit, self_score_save
+    from tests.factories import RoleGrantFactory
+    from units.roles import Role
+
+    s = self_assessment_setup
+    for code, entry in {
+        "1.1.1": SelfEntry(points=D("0")),
+        "1.1.2": SelfEntry(points=D("0")),
+        "1.1.3": SelfEntry(ratio=D("0")),
+        "1.1.4": SelfEntry(ratio=D("0")),
+        "1.1.5": SelfEntry(points=D("0")),
+    }.items():
+        self_score_save(
+            assessment=s["assessment_a"],
+            item=s["items"][code],
+            entry=entry,
+            expected_version=0,
+            by=s["staff_a"],
+        )
+    assessment_submit(assessment=s["assessment_a"], by=s["staff_a"])
+    area_1 = RoleGrantFactory(role=Role.APPRAISER, organiser=s["organiser"], area_codes="1").user
+    assert s["period"].status == PeriodStatus.SELF_ASSESSMENT  # others may still enter
+    stored = Score.objects.get(assessment=s["assessment_a"], item=s["items"]["1.1.1"])
+    ap.appraisal_accept(
+        assessment=s["assessment_a"],
+        item=s["items"]["1.1.1"],
+        expected_version=stored.version,
+        by=area_1,
+    )
+    s["assessment_a"].refresh_from_db()
+    assert s["assessment_a"].status == S.IN_APPRAISAL
+    moved = AuditEntry.objects.get(field="status", new_value=S.IN_APPRAISAL)
+    assert moved.actor == area_1
+
+
+def test_items_left_unreviewed_before_the_explanation_round_can_still_be_appraised(s):
+    appraise(s, "1.1.1", points="0.5", request="explanation", question="Ngày ban hành?")
+    open_explanation(s)  # 1.1.2 … T1 not reviewed yet
+    answer(s, "1.1.1", "Ngày 10/01")
+    ap.explanation_send(assessment=s["assessment_a"], by=s["staff_a"])
+    assert ap.item_round(s["assessment_a"], score(s, "1.1.2")) == 1
+    assert accept_everything(s) == 5  # 1.1.2 … 1.1.5 and T1
+    accept(s, "1.1.1")  # round 2: keep the round-1 value
+    ap.appraisal_finalise(assessment=s["assessment_a"], by=s["chair"])
+
+
+def test_the_period_cannot_skip_the_explanation_round_while_questions_wait(s):
+    appraise(s, "1.1.1", points="0.5", request="explanation", question="Ngày ban hành?")
+    with pytest.raises(ValidationError):
+        ap.period_advance(period=s["period"], target=PeriodStatus.FINALISING, by=s["home_affairs"])
+
+
+def test_reopening_an_explained_unit_returns_it_to_round_2(s):
+    appraise(s, "1.1.1", points="0.5", request="explanation", question="Ngày ban hành?")
+    accept_everything(s)
+    open_explanation(s)
+    answer(s, "1.1.1", "Ngày 10/01")
+    ap.explanation_send(assessment=s["assessment_a"], by=s["staff_a"])
+    accept(s, "1.1.1")
+    ap.appraisal_finalise(assessment=s["assessment_a"], by=s["chair"])
+    ap.appraisal_reopen(assessment=s["assessment_a"], by=s["chair"], reason="Sai sót lần 2")
+    assert s["assessment_a"].status == S.EXPLAINED
+    appraise(s, "1.1.1", round=2, points="0", reason="Xác định lại")
+    assert score(s, "1.1.1").final_points == D("0")
+    ap.appraisal_finalise(assessment=s["assessment_a"], by=s["chair"])
+
+
+def test_an_empty_appraised_value_is_refused_when_the_unit_claimed_points(s):
+    with pytest.raises(ValidationError) as refused:
+        appraise(s, "1.1.5", reason="Không có minh chứng")
+    assert "points" in refused.value.message_dict
+    assert appraise(s, "1.1.5", points="0", reason="Không có minh chứng").appraisal_points == 0
+    assert accept(s, "T1", by="chair").appraised_at  # the unit claimed no bonus: empty is fine
+
+
+def test_accepting_keeps_the_question_already_asked(s):
+    appraise(s, "1.1.1", points="0.5", request="explanation", question="Ngày ban hành?")
+    accept(s, "1.1.1")
+    assert (score(s, "1.1.1").review_request, score(s, "1.1.1").review_question) == (
+        "explanation",
+        "Ngày ban hành?",
+    )

@@ -649,3 +649,21 @@ def test_long_lists_are_paginated(client, s):
     council = client.get(url("council_progress", s["period"].pk))
     assert len(council.context["page"]) == 50
     assert len(council.context["progress"].rows) == 57
+
+
+def test_survey_and_structure_items_have_no_appraisal_form(client, s):
+    client.force_login(s["chair"])
+    for code in ("2.1.1", "1", "1.1"):
+        assert save(client, s, code, points="1", reason="x").status_code == 404
+
+
+@pytest.mark.parametrize("odd", ["²", "9" * 40, "-1", "1e3"])
+def test_odd_ids_in_forms_and_links_are_answered_not_crashed(client, s, odd):
+    client.force_login(s["chair"])
+    assert client.get(url("appraisal_queue"), {"period": odd}).status_code == 200
+    assert (
+        client.get(url("assessment_history", s["assessment_a"].pk), {"item": odd}).status_code
+        == 200
+    )
+    assert client.get(url("inbox"), {"open": odd}).status_code == 200
+    assert client.post(url("inbox_read"), {"ids": [odd]}).status_code == 302

@@ -238,6 +238,7 @@ def test_importing_final_scores_twice_updates_and_keeps_the_audit(imported, file
     run("import_scores", files["final"], "--year", "2025", "--stage", "final")
     assert Score.objects.filter(final_points__isnull=False).count() == 13
     assert Score.objects.filter(final_not_applicable=True).count() == 2  # the council's, apart
+    assert Score.objects.filter(final_not_applicable=False).count() == 13  # scored: it applies
     assert SurveyResult.objects.filter(not_applicable=False).count() == 4
 
 
@@ -321,11 +322,14 @@ def test_importing_into_a_published_year_makes_it_publishable_again(imported, tm
     from scoring.models import AuditEntry
 
     run("publish", "--year", "2025")
-    path = write(tmp_path, "self.csv", [SCORE_HEADER, ["SA", "1.1.2", "", "x", "Không có"]])
-    run("import_scores", path, "--year", "2025", "--stage", "self")
+    # A correction of the published results is the council's: a final-stage "không áp dụng".
+    path = write(tmp_path, "final.csv", [SCORE_HEADER, ["SA", "1.1.2", "", "x", "Không có"]])
+    run("import_scores", path, "--year", "2025", "--stage", "final")
     assert Assessment.objects.get(unit__code="SA").status == AssessmentStatus.APPRAISED
-    na = AuditEntry.objects.get(field="not_applicable", new_value="1", assessment__unit__code="SA")
-    assert na.old_value == "0" and "self.csv" in na.reason
+    na = AuditEntry.objects.get(
+        field="final_not_applicable", new_value="1", assessment__unit__code="SA"
+    )
+    assert "final.csv" in na.reason
     output = run("publish", "--year", "2025", "--reason", "Bổ sung: 1.1.2 không áp dụng")
     assert "2" in output
     versions = {p.version: p for p in Publication.objects.all()}

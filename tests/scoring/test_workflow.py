@@ -23,6 +23,7 @@ ACTOR = {
     (S.IN_APPRAISAL, S.APPRAISED): "chair",
     (S.EXPLAINED, S.APPRAISED): "chair",
     (S.APPRAISED, S.IN_APPRAISAL): "chair",
+    (S.APPRAISED, S.EXPLAINED): "chair",
     (S.APPRAISED, S.PUBLISHED): "home_affairs",
     (S.PUBLISHED, S.IN_APPRAISAL): "chair",
 }
