@@ -1,0 +1,3 @@
+"""Fixtures the report tests share with the scoring tests."""
+
+from tests.scoring.conftest import period_with_scores  # noqa: F401  (a fixture, by name)
