@@ -5,6 +5,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +30,47 @@ def report_request(
         kind=kind, period=period, params=params or {}, requested_by=requested_by
     )
     build_report.delay_on_commit(report.pk)
+    return report
+
+
+PERIOD_KINDS = (
+    ReportKind.RANKING_PDF,
+    ReportKind.BREAKDOWN_PDF,
+    ReportKind.SCORECARD_PDF,
+    ReportKind.RESULTS_WORKBOOK,
+)
+
+
+def period_report_request(*, period, kind: str, by, unit=None) -> Report:
+    """A report of the period's results, asked for by someone who builds reports for its
+    organiser. The scorecard needs one of the period's units."""
+    from units.access import organisers_for
+    from units.roles import Permission
+
+    if not organisers_for(by, Permission.BUILD_REPORTS).filter(pk=period.organiser_id).exists():
+        raise PermissionDenied(_("Only Home Affairs of this organiser builds its reports."))
+    if kind not in PERIOD_KINDS:
+        raise ValidationError({"kind": _("Choose a report.")})
+    params = {}
+    if kind == ReportKind.SCORECARD_PDF:
+        if unit is None or not period.assessments.filter(unit=unit).exists():
+            raise ValidationError({"unit": _("Choose the unit whose scorecard to build.")})
+        params = {"unit_id": unit.pk, "unit_code": unit.code}
+    return report_request(kind=ReportKind(kind), requested_by=by, period=period, params=params)
+
+
+def report_retry(*, report: Report, by) -> Report:
+    """Build a failed report again, as the same row: its link and history stay."""
+    from .tasks import build_report
+
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.status != ReportStatus.FAILED:
+            raise ValidationError(_("Only a failed report is built again."))
+        report.status, report.progress, report.error = ReportStatus.QUEUED, 0, ""
+        report.started_at = report.finished_at = None
+        report.save(update_fields=["status", "progress", "error", "started_at", "finished_at"])
+        build_report.delay_on_commit(report.pk)
     return report
 
 

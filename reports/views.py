@@ -1,9 +1,24 @@
+"""Following a report being built, downloading it, and a period's page of reports."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from scoring.access import get_period_for_user
+from scoring.selectors.results import latest_publication
+from scoring.views.common import parse_id
+from units.models import Unit
+from units.roles import Permission
 
 from .access import get_report_for_user
-from .models import ReportStatus
+from .models import Report, ReportKind, ReportStatus
+from .services import PERIOD_KINDS, period_report_request, report_retry
 
 
 @login_required
@@ -29,3 +44,72 @@ def report_download(request, pk: int):
         raise Http404
     name = report.file.name.rsplit("/", 1)[-1].split("-", 1)[-1]
     return FileResponse(report.file.open("rb"), as_attachment=True, filename=name)
+
+
+# ---------------------------------------------------------------- a period's reports
+
+PER_PAGE = 20
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_reports(request, pk: int):
+    """Home Affairs asks for the period's reports and follows them being built."""
+    period = get_period_for_user(request.user, pk, Permission.BUILD_REPORTS)
+    if request.method == "POST":
+        unit = None
+        if parse_id(request.POST.get("unit")):
+            unit = Unit.objects.filter(
+                pk=parse_id(request.POST["unit"]), organiser_id=period.organiser_id
+            ).first()
+        try:
+            report = period_report_request(
+                period=period, kind=request.POST.get("kind", ""), by=request.user, unit=unit
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("“%(report)s” is being built; the link appears here when it is ready.")
+                % {"report": report.get_kind_display()},
+            )
+            return redirect(f"{reverse('reports:period', args=[period.pk])}#report-{report.pk}")
+    reports = (
+        Report.objects.filter(period=period, kind__in=PERIOD_KINDS)
+        .select_related("requested_by")
+        .order_by("-created_at")
+    )
+    page = Paginator(reports, PER_PAGE).get_page(request.GET.get("page"))
+    units = (
+        Unit.objects.filter(assessments__period=period)
+        .order_by("kind__position", "name")
+        .distinct()
+    )
+    return render(
+        request,
+        "reports/period_reports.html",
+        {
+            "period": period,
+            "page": page,
+            "units": units,
+            "kinds": [(kind.value, kind.label) for kind in PERIOD_KINDS],
+            "scorecard": ReportKind.SCORECARD_PDF.value,
+            "published": latest_publication(period) is not None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_retry_view(request, pk: int):
+    report = get_report_for_user(request.user, pk)
+    try:
+        report_retry(report=report, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The report is being built again."))
+    if report.period_id:
+        return redirect(f"{reverse('reports:period', args=[report.period_id])}#report-{report.pk}")
+    return redirect("home")

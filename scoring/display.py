@@ -71,3 +71,8 @@ def index_change_text(change: Decimal | None) -> str:
 
 def points_change_text(change: Decimal | None) -> str:
     return _decimal_change_text(change, _("up %(value)s points"), _("down %(value)s points"))
+
+
+def code_key(code: str) -> tuple:
+    """Item codes in reading order: '2' before '10', part by part, numbers as numbers."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in code.split("."))

@@ -1,19 +1,449 @@
-"""Placeholder: being built (issue 6)."""
+"""The three PDF reports of a period: the ranking report, its appendix by area, and one unit's
+scorecard. Each reads the period's results through reports.selectors.report_data (the frozen
+publication, or a draft computed now), shapes them here, and prints an HTML template with
+WeasyPrint (reports.pdf)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from reports.charts import Bar, bar_charts
+from reports.pdf import document_header, html_to_pdf, render_html
+from reports.selectors import ReportData, report_data
+from scoring.display import code_key, rank_label
+from scoring.engine.model import ItemResult, LevelResult
+from scoring.engine.results import index_of
+from scoring.models import Band, Publication, PublishedUnitResult
+from scoring.selectors.results import GroupResults, UnitRow
+
+LOST_ITEMS_SHOWN = 10
+AVERAGED = ("max_points", "direct_points", "survey_points", "bonus_points", "penalty_points")
+
+
+def _mean(values) -> Decimal | None:
+    present = [value for value in values if value is not None]
+    return sum(present, Decimal(0)) / len(present) if present else None
+
+
+def _file_name(stem: str, data: ReportData) -> str:
+    draft = "-du-thao" if data.is_draft else ""
+    return f"{slugify(stem)}-{data.period.year}{draft}.pdf"
+
+
+def _period_data(report, *, with_items: bool) -> ReportData:
+    from reports.services import ReportError  # services import the renderers
+
+    if report.period is None:
+        raise ReportError(_("This report has no assessment period."))
+    data = report_data(report.period, with_items=with_items)
+    if not data.results.rows:
+        raise ReportError(_("There are no results to report for this period yet."))
+    return data
+
+
+def _document(data: ReportData, *, title: str, kind: str = "BC") -> dict:
+    """What every template reads: the header, the title, whether this is a draft."""
+    publication = data.publication
+    issued = timezone.localtime(publication.published_at).date() if publication else None
+    return {
+        "title": title,
+        "period": data.period,
+        "year": data.period.year,
+        "publication": publication,
+        "is_draft": data.is_draft,
+        "computed_at": timezone.localtime(),
+        "header": document_header(data.period.organiser, issued=issued, kind=kind),
+    }
+
+
+def _print(template: str, context: dict, progress) -> bytes:
+    html = render_html(template, context)
+    progress(50)
+    content = html_to_pdf(html)
+    progress(95)
+    return content
+
+
+# ---------------------------------------------------------------- ranking report
+
+
+@dataclass
+class RankingGroupView:
+    group: GroupResults
+    number: int
+    ranked: bool
+    rows: list[UnitRow]
+    average: dict = field(default_factory=dict)
+    bands: list[dict] = field(default_factory=list)
+    show_bonus: bool = False
+    show_penalty: bool = False
+    show_change: bool = False
+    charts: list[SafeString] = field(default_factory=list)
+    highest: UnitRow | None = None
+    lowest: UnitRow | None = None
+
+
+def group_averages(rows: list[UnitRow]) -> dict:
+    results = [row.result for row in rows]
+    average = {name: _mean(getattr(r, name) for r in results) for name in AVERAGED}
+    average["total_points"] = _mean(r.total_points for r in results)
+    average["index"] = _mean(row.index for row in rows)
+    average["index_change"] = _mean(row.change.index_change for row in rows)
+    return average
+
+
+def band_counts(group: GroupResults) -> list[dict]:
+    """Units per band, best band first: the bands of the group's index sets (so an empty band
+    shows 0), then any other label found on the results (a band renamed since)."""
+    counts = group.band_counts()
+    set_ids = {row.index_set_id for row in group.rows if row.index_set_id}
+    labels: list[str] = []
+    for label in (
+        Band.objects.filter(index_set_id__in=set_ids)
+        .order_by("-min_percent", "label")
+        .values_list("label", flat=True)
+    ):
+        if label not in labels:
+            labels.append(label)
+    best_index = defaultdict(lambda: Decimal(-1))
+    for row in group.rows:
+        if row.index is not None:
+            best_index[row.result.band] = max(best_index[row.result.band], row.index)
+    labels += sorted(
+        (label for label in counts if label not in labels), key=lambda b: -best_index[b]
+    )
+    size = len(group.rows)
+    return [
+        {
+            "label": label,
+            "count": counts.get(label, 0),
+            "share": Decimal(100) * counts.get(label, 0) / size,
+        }
+        for label in labels
+    ]
+
+
+def ranking_group_views(data: ReportData) -> list[RankingGroupView]:
+    views = []
+    for number, group in enumerate(data.results.groups, start=1):
+        ranked = bool(group.code)
+        rows = group.rows
+        view = RankingGroupView(
+            group=group,
+            number=number,
+            ranked=ranked,
+            rows=rows,
+            average=group_averages(rows),
+            show_bonus=any(row.result.bonus_points for row in rows),
+            show_penalty=any(row.result.penalty_points for row in rows),
+            show_change=any(row.previous is not None for row in rows),
+        )
+        if ranked:
+            view.bands = band_counts(group)
+            indexed = [row for row in rows if row.index is not None]
+            if indexed:
+                view.highest = max(indexed, key=lambda row: row.index)
+                view.lowest = min(indexed, key=lambda row: row.index)
+            view.charts = bar_charts(
+                [
+                    Bar(
+                        f"{rank_label(row.rank, row.rank_of, official=True)}  {row.unit_name}",
+                        row.index,
+                    )
+                    for row in rows
+                ],
+                reference=view.average["index"],
+                reference_label=_("Group average"),
+            )
+        views.append(view)
+    return views
 
 
 def render_ranking_pdf(report, progress) -> tuple[str, bytes]:
-    from reports.services import ReportError
+    data = _period_data(report, with_items=False)
+    groups = ranking_group_views(data)
+    progress(25)
+    context = {
+        **_document(
+            data,
+            title=_("Results of the Public Administration Reform Index ranking, %(year)s")
+            % {"year": data.period.year},
+        ),
+        "groups": groups,
+        "overview": [view for view in groups if view.ranked],
+    }
+    return _file_name("xep-hang-cchc", data), _print("reports/pdf/ranking.html", context, progress)
 
-    raise ReportError("not built yet")
+
+# ---------------------------------------------------------------- area breakdown
+
+
+@dataclass
+class MatrixRow:
+    row: UnitRow
+    cells: list[tuple[Decimal | None, bool]]  # (area sub-index, best of the group)
+
+
+@dataclass
+class AreaMatrix:
+    group: GroupResults
+    number: int
+    ranked: bool
+    areas: list[LevelResult]
+    rows: list[MatrixRow]
+    averages: list[Decimal | None]
+    index_average: Decimal | None
+
+
+def _best(group: GroupResults, area_code: str) -> Decimal | None:
+    """The value to mark in an area's column; None when every unit has the same (an area
+    nobody has scored yet, in a draft, would mark them all)."""
+    values = {
+        area.index
+        for row in group.rows
+        for area in row.result.areas
+        if area.code == area_code and area.index is not None
+    }
+    return max(values) if len(values) > 1 else None
+
+
+def area_matrices(data: ReportData) -> list[AreaMatrix]:
+    """Units × areas per group. Units outside every group are not compared with one another:
+    no best marked, no average."""
+    matrices = []
+    for number, group in enumerate(data.results.groups, start=1):
+        # Columns by area code across the group: a mixed group (the unranked units of several
+        # kinds) may hold index sets with different areas.
+        areas: dict[str, LevelResult] = {}
+        for row in group.rows:
+            for area in row.result.areas:
+                areas.setdefault(area.code, area)
+        codes = sorted(areas, key=code_key)
+        ranked = bool(group.code)
+        best = {code: _best(group, code) if ranked else None for code in codes}
+        rows = []
+        for row in group.rows:
+            by_code = {area.code: area.index for area in row.result.areas}
+            cells = []
+            for code in codes:
+                value = by_code.get(code)
+                cells.append((value, value is not None and value == best[code]))
+            rows.append(MatrixRow(row, cells))
+        matrices.append(
+            AreaMatrix(
+                group=group,
+                number=number,
+                ranked=ranked,
+                areas=[areas[code] for code in codes],
+                rows=rows,
+                averages=[group.area_average(code) for code in codes],
+                index_average=group.average_index,
+            )
+        )
+    return matrices
 
 
 def render_breakdown_pdf(report, progress) -> tuple[str, bytes]:
-    from reports.services import ReportError
+    data = _period_data(report, with_items=False)
+    matrices = area_matrices(data)
+    progress(25)
+    context = {
+        **_document(
+            data,
+            title=_("Sub-indices by area of the units, %(year)s") % {"year": data.period.year},
+        ),
+        "matrices": matrices,
+    }
+    return _file_name("phu-luc-linh-vuc", data), _print(
+        "reports/pdf/breakdown.html", context, progress
+    )
 
-    raise ReportError("not built yet")
+
+# ---------------------------------------------------------------- unit scorecard
+
+
+@dataclass
+class HistoryLine:
+    year: int
+    group_name: str
+    rank: int | None
+    rank_of: int | None
+    index: Decimal | None
+    band: str
+    is_draft: bool = False
+
+
+@dataclass
+class ItemLine:
+    """A line of the scorecard's full table: an area or criterion heading, or a scored item."""
+
+    kind: str  # "area", "criterion", "item"
+    code: str
+    name: str
+    max_points: Decimal
+    points: Decimal
+    item: ItemResult | None = None
+
+
+def rank_history(data: ReportData, row: UnitRow) -> list[HistoryLine]:
+    """The unit's published results of the organiser's periods up to this one (the latest
+    version of each), then this period's own line — draft or published."""
+    period = data.period
+    latest: dict[int, tuple[int, int, int]] = {}  # period id → (version, publication id, year)
+    for pub_id, period_id, version, year in Publication.objects.filter(
+        period__organiser_id=period.organiser_id, period__year__lt=period.year
+    ).values_list("id", "period_id", "version", "period__year"):
+        if period_id not in latest or version > latest[period_id][0]:
+            latest[period_id] = (version, pub_id, year)
+    years = {pub_id: year for _version, pub_id, year in latest.values()}
+    lines = [
+        HistoryLine(
+            year=years[pub_id],
+            group_name=group_name,
+            rank=rank,
+            rank_of=rank_of,
+            index=index_of(total, maximum),
+            band=band,
+        )
+        for pub_id, group_name, rank, rank_of, total, maximum, band in (
+            PublishedUnitResult.objects.filter(
+                publication_id__in=years, unit_id=row.unit_id
+            ).values_list(
+                "publication_id",
+                "group_name",
+                "rank",
+                "rank_of",
+                "total_points",
+                "max_points",
+                "band",
+            )
+        )
+    ]
+    lines.sort(key=lambda line: line.year)
+    lines.append(
+        HistoryLine(
+            year=period.year,
+            group_name=row.group_name,
+            rank=row.rank,
+            rank_of=row.rank_of,
+            index=row.index,
+            band=row.result.band,
+            is_draft=data.is_draft,
+        )
+    )
+    return lines
+
+
+def _parent_code(code: str, candidates: dict[str, LevelResult]) -> str | None:
+    """The longest code in `candidates` that `code` extends ("1.2.3" → "1.2" → "1")."""
+    parts = code.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        prefix = ".".join(parts[:cut])
+        if prefix in candidates:
+            return prefix
+    return None
+
+
+def item_blocks(row: UnitRow) -> list[list[ItemLine]]:
+    """Every scored item in the order of the index set, under its area and criterion headings
+    (found by code: "1.2.3" sits under "1.2" under "1"); bonus and penalty lines come last.
+    One block per criterion, headings included: the template keeps a block on one page, so a
+    heading never ends a page without its items."""
+    areas = {area.code: area for area in row.result.areas}
+    criteria = {criterion.code: criterion for criterion in row.result.criteria}
+    blocks: list[list[ItemLine]] = []
+    current_area = current_criterion = None
+    extras = []
+    for item in row.result.items:
+        if item.level != "sub_criterion":
+            extras.append(item)
+            continue
+        criterion_code = _parent_code(item.code, criteria)
+        area_code = _parent_code(criterion_code or item.code, areas)
+        if not blocks or criterion_code != current_criterion or area_code != current_area:
+            blocks.append([])
+        if area_code and area_code != current_area:
+            area = areas[area_code]
+            blocks[-1].append(ItemLine("area", area.code, area.name, area.max_points, area.points))
+            current_area = area_code
+        if criterion_code and criterion_code != current_criterion:
+            criterion = criteria[criterion_code]
+            blocks[-1].append(
+                ItemLine(
+                    "criterion",
+                    criterion.code,
+                    criterion.name,
+                    criterion.max_points,
+                    criterion.points,
+                )
+            )
+            current_criterion = criterion_code
+        blocks[-1].append(
+            ItemLine("item", item.code, item.name, item.max_points, item.points, item)
+        )
+    if extras:
+        heading = ItemLine(
+            "area",
+            "",
+            _("Bonus and penalty points"),
+            Decimal(0),
+            row.result.bonus_points - row.result.penalty_points,
+        )
+        items = [ItemLine("item", i.code, i.name, i.max_points, i.points, i) for i in extras]
+        blocks.append([heading, *items])
+    return blocks
+
+
+def lost_items(row: UnitRow) -> list[ItemResult]:
+    return sorted(
+        (item for item in row.result.items if item.level == "sub_criterion" and item.lost > 0),
+        key=lambda item: (-item.lost, code_key(item.code)),
+    )[:LOST_ITEMS_SHOWN]
 
 
 def render_scorecard_pdf(report, progress) -> tuple[str, bytes]:
     from reports.services import ReportError
 
-    raise ReportError("not built yet")
+    data = _period_data(report, with_items=True)
+    try:
+        unit_id = int(report.params.get("unit_id"))
+    except (TypeError, ValueError):
+        unit_id = None
+    row = data.results.row_for(unit_id) if unit_id is not None else None
+    if row is None:
+        raise ReportError(_("This unit has no result in this period."))
+    group = data.results.group_of(row.unit_id) if row.group_code else None
+    areas = [
+        {
+            "area": area,
+            "average": group.area_average(area.code) if group else None,
+            "best": group.area_best(area.code) if group else None,
+            "difference": area.index - group.area_average(area.code)
+            if group and area.index is not None and group.area_average(area.code) is not None
+            else None,
+        }
+        for area in row.result.areas
+    ]
+    progress(25)
+    context = {
+        **_document(
+            data,
+            title=_("Public Administration Reform Index %(year)s: %(unit)s")
+            % {"year": data.period.year, "unit": row.unit_name},
+            kind="",
+        ),
+        "row": row,
+        "group": group,
+        "areas": areas,
+        "history": rank_history(data, row),
+        "lost_items": lost_items(row),
+        "blocks": item_blocks(row),
+    }
+    return _file_name(f"phieu-ket-qua-{row.unit_code}", data), _print(
+        "reports/pdf/scorecard.html", context, progress
+    )

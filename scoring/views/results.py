@@ -16,6 +16,7 @@ from units.models import UnitKind
 from units.roles import Permission
 
 from ..access import get_period_for_user, get_unit_for_user
+from ..display import code_key
 from ..forms import PublishForm
 from ..models import Assessment, AssessmentPeriod
 from ..selectors.appraisal import period_round_moves
@@ -42,7 +43,7 @@ def period_dashboard(request, pk: int):
     for row in selected.rows if selected else []:
         for area in row.result.areas:
             areas.setdefault(area.code, area)
-    area_codes = sorted(areas, key=_code_key)
+    area_codes = sorted(areas, key=code_key)
     page = Paginator(selected.rows if selected else [], ROWS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -80,15 +81,11 @@ def period_dashboard(request, pk: int):
             "publish_problems": publish_problems(period),
             "may_publish": _may(request.user, period, Permission.PUBLISH_RESULTS),
             "may_manage": _may(request.user, period, Permission.MANAGE_PERIOD),
+            "may_build_reports": _may(request.user, period, Permission.BUILD_REPORTS),
             "previous_publication": results.previous_publication,
             "round_moves": period_round_moves(period),
         },
     )
-
-
-def _code_key(code: str) -> tuple:
-    """'2' before '10': codes compare part by part, numbers as numbers."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in code.split("."))
 
 
 def _may(user, period, permission) -> bool:

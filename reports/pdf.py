@@ -1,0 +1,136 @@
+"""HTML to PDF with WeasyPrint, from local files only, and the parts every official document
+shares: the header of Nghị định 30/2020/NĐ-CP (issuing body, national motto, number, dateline).
+
+WeasyPrint fetches stylesheets, images and fonts through a URL fetcher; ours reads files under
+the project's static and template folders and refuses everything else, so building a report
+never touches the network, whatever a unit typed into a name or a reason."""
+
+import functools
+import mimetypes
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+STYLESHEET = "reports/pdf.css"  # under static/
+
+
+def static_dir() -> Path:
+    return Path(settings.BASE_DIR) / "static"
+
+
+def allowed_dirs() -> list[Path]:
+    return [static_dir().resolve(), (Path(settings.BASE_DIR) / "templates").resolve()]
+
+
+@functools.cache
+def _local_fetcher_class():
+    # Imported late: WeasyPrint loads Pango at import, which the web process does not need.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class LocalFileFetcher(URLFetcher):
+        """Serves file:// URLs under the allowed folders; anything else raises ValueError
+        (WeasyPrint then logs a warning and leaves the resource out)."""
+
+        def fetch(self, url, headers=None):
+            path = local_path(url)
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                path.as_uri(), path.read_bytes(), headers={"Content-Type": content_type}
+            )
+
+    return LocalFileFetcher
+
+
+def local_path(url: str) -> Path:
+    """The file a URL names, if it is a file:// URL under the allowed folders."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        raise ValueError(f"Refused to fetch {url!r}: reports read local files only.")
+    path = Path(unquote(parts.path)).resolve()
+    if not any(path.is_relative_to(folder) for folder in allowed_dirs()) or not path.is_file():
+        raise ValueError(f"Refused to fetch {url!r}: not a file of the project.")
+    return path
+
+
+def local_url_fetcher():
+    return _local_fetcher_class()()
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    # The trailing slash makes relative URLs ("reports/pdf.css") resolve inside static/.
+    base_url = static_dir().resolve().as_uri() + "/"
+    return HTML(string=html, base_url=base_url, url_fetcher=local_url_fetcher()).write_pdf()
+
+
+def render_html(template_name: str, context: dict) -> str:
+    return render_to_string(template_name, {"stylesheet": STYLESHEET, **context})
+
+
+# ---------------------------------------------------------------- document header
+
+# Where an organiser's name stops naming the body and starts naming the place:
+# "Sở Nội vụ tỉnh Hòa An" → "Sở Nội vụ".
+_PLACE_WORDS = re.compile(r"\s+(tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã|phường)\s", re.I)
+
+
+def body_name(organiser_name: str) -> str:
+    match = _PLACE_WORDS.search(organiser_name + " ")
+    return organiser_name[: match.start()].strip() if match else organiser_name.strip()
+
+
+def place_name(organiser_name: str) -> str:
+    """ "Sở Nội vụ tỉnh Hòa An" → "Hòa An": the dateline's place when none is set."""
+    match = _PLACE_WORDS.search(organiser_name + " ")
+    return organiser_name[match.end() :].strip() if match else ""
+
+
+def body_symbol(organiser_name: str) -> str:
+    """The issuer's part of a document symbol: "Sở Nội vụ" → "SNV", "Phòng Nội vụ" → "PNV"."""
+    words = body_name(organiser_name).replace("Đ", "D").replace("đ", "d").split()
+    initials = "".join(word[0] for word in words if word[0].isalnum())
+    ascii_initials = unicodedata.normalize("NFD", initials).encode("ascii", "ignore").decode()
+    return ascii_initials.upper()
+
+
+def dateline_parts(day: date | None) -> dict:
+    """Day and month as Nghị định 30 writes them: a zero before days under 10 and before
+    months 1 and 2 ("ngày 05 tháng 02", "ngày 15 tháng 3"). None: left blank for a draft."""
+    if day is None:
+        blank = "\u00a0" * 6
+        return {"day": blank, "month": blank, "year": timezone.localdate().year}
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return {"day": f"{day.day:02d}", "month": month, "year": day.year}
+
+
+@dataclass
+class DocumentHeader:
+    issuing_body: str  # "UBND TỈNH HÒA AN", may be empty
+    issuer: str  # "SỞ NỘI VỤ"
+    symbol: str  # "BC-SNV"; empty: no number line
+    place: str
+    day: str
+    month: str
+    year: int
+
+
+def document_header(organiser, *, issued: date | None, kind: str = "BC") -> DocumentHeader:
+    """`kind`: the document type's abbreviation (BC: báo cáo); empty for no number line."""
+    issuing_body = organiser.issuing_body.strip()
+    # Under a superior body the organiser names itself without the place; alone it keeps it.
+    issuer = body_name(organiser.name) if issuing_body else organiser.name
+    return DocumentHeader(
+        issuing_body=issuing_body.upper(),
+        issuer=issuer.upper(),
+        symbol=f"{kind}-{body_symbol(organiser.name)}" if kind else "",
+        place=organiser.place_name.strip() or place_name(organiser.name),
+        **dateline_parts(issued),
+    )
