@@ -6,7 +6,7 @@ from django.http import Http404
 from units.access import organisers_for, roles_of, units_for
 from units.roles import Permission, Role
 
-from .models import Report
+from .models import PERIOD_REPORT_KINDS, Report
 
 
 def get_report_for_user(user, pk: int) -> Report:
@@ -18,8 +18,11 @@ def get_report_for_user(user, pk: int) -> Report:
     else:
         organiser_id = report.period.organiser_id
         builds = organisers_for(user, Permission.BUILD_REPORTS).filter(pk=organiser_id).exists()
+        # A period's results report holds every unit's points and the council's reasons: only
+        # those who build reports for the organiser now may read it, whoever asked once.
         asked = (
-            report.requested_by_id == user.pk
+            report.kind not in PERIOD_REPORT_KINDS
+            and report.requested_by_id == user.pk
             and units_for(user, Permission.VIEW_ASSESSMENT)
             .filter(organiser_id=organiser_id)
             .exists()

@@ -17,6 +17,15 @@ class ReportKind(models.TextChoices):
     RESULTS_WORKBOOK = "workbook", _("Results workbook (Excel)")
 
 
+# The reports of a period's results, in the order the page offers them.
+PERIOD_REPORT_KINDS = (
+    ReportKind.RANKING_PDF,
+    ReportKind.BREAKDOWN_PDF,
+    ReportKind.SCORECARD_PDF,
+    ReportKind.RESULTS_WORKBOOK,
+)
+
+
 class ReportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Being built")

@@ -4,6 +4,7 @@ the file (or the web process itself when tasks run eagerly, as in `make run`).""
 import logging
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Report, ReportKind, ReportStatus
+from .models import PERIOD_REPORT_KINDS, Report, ReportKind, ReportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -24,21 +25,35 @@ def report_request(
     *, kind: ReportKind, requested_by, period=None, params: dict | None = None
 ) -> Report:
     """Create the report row and queue its build once the row is committed."""
-    from .tasks import build_report
 
     report = Report.objects.create(
         kind=kind, period=period, params=params or {}, requested_by=requested_by
     )
-    build_report.delay_on_commit(report.pk)
+    transaction.on_commit(lambda: _enqueue(report.pk))
     return report
 
 
-PERIOD_KINDS = (
-    ReportKind.RANKING_PDF,
-    ReportKind.BREAKDOWN_PDF,
-    ReportKind.SCORECARD_PDF,
-    ReportKind.RESULTS_WORKBOOK,
-)
+def _enqueue(report_id: int) -> None:
+    """Hand the build to a worker. With the broker down the row would wait for ever: it fails
+    at once instead, with a message, and can be retried."""
+    from .tasks import build_report
+
+    try:
+        build_report.delay(report_id)
+    except Exception:
+        logger.exception("Report %s could not be queued", report_id)
+        Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
+            status=ReportStatus.FAILED,
+            finished_at=timezone.now(),
+            error=_(
+                "The report could not be handed to the report service. Try again in a moment; "
+                "if it fails again, tell the administrator."
+            ),
+        )
+
+
+PERIOD_KINDS = PERIOD_REPORT_KINDS
+QUEUED_STALE = timedelta(minutes=15)
 
 
 def period_report_request(*, period, kind: str, by, unit=None) -> Report:
@@ -60,17 +75,23 @@ def period_report_request(*, period, kind: str, by, unit=None) -> Report:
 
 
 def report_retry(*, report: Report, by) -> Report:
-    """Build a failed report again, as the same row: its link and history stay."""
-    from .tasks import build_report
+    """Build a failed report again, as the same row: its link and history stay. A report still
+    queued after QUEUED_STALE is as good as failed (its task was lost) and may be retried too."""
+    from .access import get_report_for_user
 
+    get_report_for_user(by, report.pk)  # 404 for anyone who may not read it now
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
-        if report.status != ReportStatus.FAILED:
+        lost = (
+            report.status == ReportStatus.QUEUED
+            and report.created_at < timezone.now() - QUEUED_STALE
+        )
+        if report.status != ReportStatus.FAILED and not lost:
             raise ValidationError(_("Only a failed report is built again."))
         report.status, report.progress, report.error = ReportStatus.QUEUED, 0, ""
         report.started_at = report.finished_at = None
         report.save(update_fields=["status", "progress", "error", "started_at", "finished_at"])
-        build_report.delay_on_commit(report.pk)
+        transaction.on_commit(lambda: _enqueue(report.pk))
     return report
 
 
@@ -95,6 +116,8 @@ def report_build(*, report_id: int) -> Report:
     except Exception as exc:
         if isinstance(exc, ReportError):
             error = str(exc)
+        elif isinstance(exc, SoftTimeLimitExceeded):
+            error = _("Building the report took too long and was stopped. Try again.")
         else:
             logger.exception("Report %s failed", report_id)
             error = _(
@@ -116,10 +139,18 @@ def reports_fail_stale() -> int:
     """Mark as failed the reports still 'being built' after the hard time limit (plus a minute):
     their worker was stopped, and the user should see that and retry. Returns how many."""
     limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    return Report.objects.filter(
-        status=ReportStatus.RUNNING, started_at__lt=timezone.now() - limit
-    ).update(
+    now = timezone.now()
+    stopped = Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=now - limit).update(
         status=ReportStatus.FAILED,
-        finished_at=timezone.now(),
+        finished_at=now,
         error=_("Building the report took too long and was stopped. Try again."),
     )
+    # Queued long ago and never started: the task was lost (a broker restarted empty).
+    lost = Report.objects.filter(
+        status=ReportStatus.QUEUED, created_at__lt=now - QUEUED_STALE
+    ).update(
+        status=ReportStatus.FAILED,
+        finished_at=now,
+        error=_("The report was never started by the report service. Try again."),
+    )
+    return stopped + lost

@@ -33,7 +33,10 @@ from scoring.display import rank_label, round_for_display
 
 DRAFT = "DỰ THẢO"  # administrative wording, not translated
 POINTS_PLACES = 8  # every digit a publication keeps (published_points_field)
-INDEX_PLACES = 4  # an index is a quotient: 4 places, as points are stored
+# An index is a quotient: kept to 10 places (within Excel's 15 digits), so that Excel's own
+# 2-decimal display rounds it as the portal and the PDFs do. 4 places made 86.80497… show
+# as 86.81 here and 86,80% everywhere else.
+INDEX_PLACES = 10
 
 # Column kinds: how a value is written and shown.
 TEXT, INTEGER, POINTS, INDEX, RANK_CHANGE, INDEX_CHANGE = (
@@ -56,6 +59,8 @@ NUMBER_WIDTH = 11
 TITLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3
 INVALID_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
 ROWS_PER_CHUNK = 500
+# Not characters at all in XML 1.0 (PostgreSQL stores them happily in pasted text).
+NOT_XML_CHARACTERS = re.compile("[\ufffe\uffff\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,8 @@ def render_results_workbook(report, progress) -> tuple[str, bytes]:
     if report.period is None:
         raise ReportError(_("This report has no assessment period."))
     data = report_data(report.period)
+    if not data.results.rows:
+        raise ReportError(_("There are no results to report for this period yet."))
     progress(10)
     return workbook_filename(data), results_workbook(data, progress)
 
@@ -505,7 +512,7 @@ class _TextCells:
 def _clean(text) -> str:
     """Without the control characters XML cannot hold (pasted from other programs), and within
     Excel's 32,767 characters a cell."""
-    return ILLEGAL_CHARACTERS_RE.sub("", str(text))[:32767]
+    return NOT_XML_CHARACTERS.sub("", ILLEGAL_CHARACTERS_RE.sub("", str(text)))[:32767]
 
 
 def _number_text(value, places: int | None) -> str:

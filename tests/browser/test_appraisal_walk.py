@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import OperationalError
 from django.utils import timezone
 
 from scoring.engine.model import Stage
@@ -28,8 +29,11 @@ def wait_until(condition, timeout=10.0):
     """The browser's request is answered asynchronously: poll the database until it shows."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        if condition():
-            return
+        try:
+            if condition():
+                return
+        except OperationalError:
+            pass  # SQLite's shared in-memory test database: the server thread is writing
         time.sleep(0.1)
     raise AssertionError("the change never reached the database")
 

@@ -186,3 +186,57 @@ def test_build_report_says_what_is_wrong(tmp_path):
         )
     with pytest.raises(CommandError):
         call_command("build_report", "--year", "1999", "--kind", "ranking", "--out", str(tmp_path))
+
+
+def test_a_results_report_is_read_only_by_who_builds_reports_now(client, personas, period):
+    """Whoever asked for it once, as Home Affairs, loses it with the role: it holds every unit."""
+    from units.roles import Role
+
+    report = period_report_request(
+        period=period, kind=ReportKind.RANKING_PDF, by=personas["home_affairs"]
+    )
+    officer = personas["home_affairs"]
+    client.force_login(officer)
+    assert client.get(reverse("reports:status", args=[report.pk])).status_code == 200
+    officer.role_grants.update(role=Role.UNIT_STAFF, unit=personas["unit_b"], organiser=None)
+    client.force_login(type(officer).objects.get(pk=officer.pk))
+    for name in ("reports:status", "reports:download"):
+        assert client.get(reverse(name, args=[report.pk])).status_code == 404
+    assert client.post(reverse("reports:retry", args=[report.pk])).status_code == 404
+
+
+def test_a_report_that_cannot_be_queued_fails_at_once_and_can_be_retried(
+    client, personas, period, django_capture_on_commit_callbacks, monkeypatch
+):
+    from reports import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OSError("Connection refused")
+
+    monkeypatch.setattr(tasks.build_report, "delay", broker_down)
+    client.force_login(personas["home_affairs"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(period), {"kind": ReportKind.RANKING_PDF})
+    report = Report.objects.get()
+    assert report.status == ReportStatus.FAILED and report.error
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:retry", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE
+
+
+def test_a_report_queued_long_ago_and_never_started_is_failed_by_the_periodic_task(period):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.tasks import fail_stale_reports
+
+    lost = Report.objects.create(kind=ReportKind.RANKING_PDF, period=period)
+    Report.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    fresh = Report.objects.create(kind=ReportKind.RANKING_PDF, period=period)
+    assert fail_stale_reports.delay().get() == 1
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (lost.status, fresh.status) == (ReportStatus.FAILED, ReportStatus.QUEUED)

@@ -260,9 +260,21 @@ def test_a_report_without_its_period_fails_with_a_message(db):
     assert report.error == _("This report has no assessment period.")
 
 
-def test_a_period_without_assessments_gives_sheets_without_rows(db):
-    workbook = build(PeriodFactory(year=2027)).workbook
+def test_a_period_without_results_fails_with_a_message_as_the_pdfs_do(db):
+    report = Report.objects.create(
+        kind=ReportKind.RESULTS_WORKBOOK, period=PeriodFactory(year=2027)
+    )
     with translation.override("vi"):
-        assert workbook.sheetnames == [_("Index by area"), _("By sub-criterion")]
-    assert workbook.worksheets[1].max_row == 2
-    assert workbook.worksheets[1]["A1"].value.startswith(DRAFT)
+        report_build(report_id=report.pk)
+        report.refresh_from_db()
+        assert report.status == ReportStatus.FAILED
+        assert report.error == _("There are no results to report for this period yet.")
+
+
+def test_text_that_xml_cannot_hold_is_left_out(period_with_scores):
+    unit = period_with_scores.assessments.first().unit
+    unit.name = "Sở Tư pháp\ufffe _x0041_"
+    unit.save()
+    built = build(period_with_scores)
+    names = [c.value for row in built.workbook.worksheets[0].iter_rows() for c in row]
+    assert "Sở Tư pháp _x0041_" in names
