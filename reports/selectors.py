@@ -24,10 +24,14 @@ class ReportData:
         return self.publication is None
 
 
-def report_data(period: AssessmentPeriod, *, with_items: bool = True) -> ReportData:
+def report_data(
+    period: AssessmentPeriod, *, with_items: bool = True, items_of: int | None = None
+) -> ReportData:
+    """`items_of`: only this unit's items are needed (a scorecard) — read from a publication,
+    the other units' items are not decoded."""
     publication = latest_publication(period)
     if publication is not None:
-        return ReportData(period, publication_results(publication), publication)
+        return ReportData(period, publication_results(publication, items_of=items_of), publication)
     return ReportData(
         period, period_results(period=period, stage=Stage.FINAL, with_items=with_items), None
     )

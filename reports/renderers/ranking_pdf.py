@@ -35,12 +35,12 @@ def _file_name(stem: str, data: ReportData) -> str:
     return f"{slugify(stem)}-{data.period.year}{draft}.pdf"
 
 
-def _period_data(report, *, with_items: bool) -> ReportData:
+def _period_data(report, *, with_items: bool, items_of: int | None = None) -> ReportData:
     from reports.services import ReportError  # services import the renderers
 
     if report.period is None:
         raise ReportError(_("This report has no assessment period."))
-    data = report_data(report.period, with_items=with_items)
+    data = report_data(report.period, with_items=with_items, items_of=items_of)
     if not data.results.rows:
         raise ReportError(_("There are no results to report for this period yet."))
     return data
@@ -409,11 +409,11 @@ def lost_items(row: UnitRow) -> list[ItemResult]:
 def render_scorecard_pdf(report, progress) -> tuple[str, bytes]:
     from reports.services import ReportError
 
-    data = _period_data(report, with_items=True)
     try:
         unit_id = int(report.params.get("unit_id"))
     except (TypeError, ValueError):
         unit_id = None
+    data = _period_data(report, with_items=True, items_of=unit_id)
     row = data.results.row_for(unit_id) if unit_id is not None else None
     if row is None:
         raise ReportError(_("This unit has no result in this period."))

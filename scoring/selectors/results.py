@@ -330,9 +330,11 @@ def _rank_groups(rows: list[UnitRow], tie_breaker: str, positions: dict) -> list
 # ---------------------------------------------------------------- frozen publications
 
 
-def publication_results(publication: Publication) -> PeriodResults:
+def publication_results(publication: Publication, *, items_of: int | None = None) -> PeriodResults:
     """A publication read back in the same shape as a live computation. Item codes, names and
-    maxima come from the structure frozen with the publication, not from today's index sets."""
+    maxima come from the structure frozen with the publication, not from today's index sets.
+    `items_of` (a unit id) decodes the items of that unit only: one unit's scorecard needs its
+    group's areas and ranks, not 65,000 items."""
     structures = {
         int(set_id): {entry[0]: entry for entry in entries}
         for set_id, entries in publication.structure.get("sets", {}).items()
@@ -340,7 +342,11 @@ def publication_results(publication: Publication) -> PeriodResults:
     by_group: dict[str, list[UnitRow]] = defaultdict(list)
     names: dict[str, str] = {}
     for published in publication.unit_results.order_by("position"):
-        row = _row_from_snapshot(published, structures.get(published.index_set_id, {}))
+        row = _row_from_snapshot(
+            published,
+            structures.get(published.index_set_id, {}),
+            with_items=items_of is None or published.unit_id == items_of,
+        )
         by_group[row.group_code].append(row)
         names[row.group_code] = row.group_name
     groups = [
@@ -370,7 +376,9 @@ STRUCTURE_ID, STRUCTURE_CODE, STRUCTURE_NAME, STRUCTURE_LEVEL, STRUCTURE_MAX, ST
 )
 
 
-def _row_from_snapshot(published: PublishedUnitResult, structure: dict) -> UnitRow:
+def _row_from_snapshot(
+    published: PublishedUnitResult, structure: dict, *, with_items: bool = True
+) -> UnitRow:
     breakdown = published.breakdown
     levels = [_level(entry, structure[entry[0]]) for entry in breakdown.get("levels", [])]
     result = UnitResult(
@@ -385,7 +393,9 @@ def _row_from_snapshot(published: PublishedUnitResult, structure: dict) -> UnitR
         band=published.band,
         areas=[level for level, kind in levels if kind == "area"],
         criteria=[level for level, kind in levels if kind == "criterion"],
-        items=[_item(entry, structure[entry[0]]) for entry in breakdown.get("items", [])],
+        items=[_item(entry, structure[entry[0]]) for entry in breakdown.get("items", [])]
+        if with_items
+        else [],
     )
     previous = None
     if published.previous_total_points is not None:

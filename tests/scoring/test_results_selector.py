@@ -56,3 +56,22 @@ def test_survey_answers_per_option_give_the_points(personas):
     assert row.result.survey_points == Decimal("8.75")  # 10 × (3 + 0,5) / 4
     assert row.result.max_points == Decimal("13")
     assert tree["1.1.1"].code == "1.1.1"
+
+
+def test_a_publication_read_for_one_unit_decodes_only_its_items(period_with_scores, personas):
+    """A scorecard needs its unit's items and its group's areas and ranks, not every item of
+    a province (4 s → 1,6 s for a commune of 600 on PostgreSQL)."""
+    from scoring.selectors.results import publication_results
+    from scoring.services.publication import period_publish
+
+    publication = period_publish(period=period_with_scores)
+    whole = publication_results(publication)
+    one = publication_results(publication, items_of=personas["unit_a"].pk)
+    a, b = personas["unit_a"].pk, personas["unit_b"].pk
+    assert one.row_for(a).result.items == whole.row_for(a).result.items != []
+    assert one.row_for(b).result.items == []
+    assert one.row_for(b).result.areas == whole.row_for(b).result.areas
+    assert (one.row_for(b).rank, one.row_for(b).result.index) == (
+        whole.row_for(b).rank,
+        whole.row_for(b).result.index,
+    )
