@@ -1,7 +1,7 @@
 """What every page's navigation shows: the unread notifications and the council's queue."""
 
-from units.access import scopes_of
-from units.roles import ROLE_PERMISSIONS, Permission
+from units.access import holds_anywhere
+from units.roles import Permission
 
 from .services.notifications import unread_count
 
@@ -12,8 +12,5 @@ def navigation(request):
         return {}
     return {
         "unread_notifications": unread_count(user),
-        # Scopes are cached on the user for the request: no query beyond the first check.
-        "may_appraise_somewhere": any(
-            Permission.APPRAISE in ROLE_PERMISSIONS[scope.role] for scope in scopes_of(user)
-        ),
+        "may_appraise_somewhere": holds_anywhere(user, Permission.APPRAISE),
     }

@@ -88,6 +88,12 @@ def has_permission(
     )
 
 
+def holds_anywhere(user, permission: Permission) -> bool:
+    """Whether any of the user's roles grants `permission` (e.g. to show the council's queue);
+    no query beyond the request's first scope lookup."""
+    return any(permission in ROLE_PERMISSIONS[scope.role] for scope in scopes_of(user))
+
+
 def area_codes_for(user, permission: Permission, *, unit: Unit) -> frozenset[str] | None:
     """The areas of `unit` the user may act on with `permission`: None means every area,
     an empty set means none."""

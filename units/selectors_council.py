@@ -10,16 +10,13 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from scoring.display import code_key
+
 from .models import Organiser, RoleGrant, Unit, User
 from .roles import Role
 
 COUNCIL_ROLES = (Role.COUNCIL_CHAIR, Role.APPRAISER)
 NAMES_SHOWN = 5  # units named in a coverage warning before "and N more"
-
-
-def code_key(code: str) -> tuple:
-    """'2' before '10': codes compare part by part, numbers as numbers."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in code.split("."))
 
 
 @dataclass

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from parindex.text import normalize_text
+from scoring.display import code_key
 from scoring.services.audit import audit_record
 
 from .access import organisers_for
@@ -23,7 +24,6 @@ from .roles import Permission, Role
 from .selectors_council import (
     COUNCIL_ROLES,
     accounts_with_email,
-    code_key,
     period_areas,
 )
 

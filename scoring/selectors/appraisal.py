@@ -29,8 +29,7 @@ from scoring.models import (
     Score,
     ScoringMethod,
 )
-from scoring.rules import RuleError
-from scoring.selectors.self_assessment import item_def
+from scoring.selectors.self_assessment import item_def, safe_points
 from scoring.services.appraisal import (
     APPRAISAL_PERIODS,
     REQUEST_PERIODS,
@@ -41,7 +40,6 @@ from scoring.services.appraisal import (
 from scoring.services.self_assessment import (
     SelfEntry,
     entry_of,
-    entry_points,
     item_choices,
     parse_decimal_text,
 )
@@ -82,19 +80,6 @@ def is_answered(score: Score | None, file_answers: set[int]) -> bool:
     return bool(score and score.review_request) and (
         bool(score.explanation_text) or score.item_id in file_answers
     )
-
-
-def _safe_points(item: IndexItem, entry: SelfEntry) -> Decimal | None:
-    try:
-        return entry_points(item, entry)
-    except RuleError:
-        return None  # a stored ratio no band covers (imported data): shown as unscored
-
-
-def unit_entry(score: Score | None) -> SelfEntry:
-    """The unit's own entry, as it submitted it (Score.not_applicable is the unit's claim; the
-    council's decisions are in appraisal_/final_not_applicable)."""
-    return entry_of(score)
 
 
 def _score_entry(score: Score) -> ScoreEntry:
@@ -163,7 +148,7 @@ def stage_value_text(item: IndexItem, *, points, ratio, not_applicable: bool) ->
     if not_applicable:
         return _("not applicable")
     entry = SelfEntry(points=points, ratio=ratio)
-    earned = _safe_points(item, entry)
+    earned = safe_points(item, entry)
     if ratio is not None:
         return _("ratio %(ratio)s%% → %(points)s points") % {
             "ratio": format_number(ratio, None),
@@ -337,7 +322,7 @@ class ReviewRow:
         """What round 1 gave (shown once an appraiser reviewed the item)."""
         if self.score is None or self.score.appraised_at is None:
             return None
-        return _safe_points(self.item, round_1_value(self.score))
+        return safe_points(self.item, round_1_value(self.score))
 
     @property
     def round_1_differs(self) -> bool:
@@ -368,7 +353,7 @@ class ReviewRow:
             ratio=score.final_ratio,
             not_applicable=stage_not_applicable(_score_entry(score), Stage.FINAL),
         )
-        return _safe_points(self.item, entry)
+        return safe_points(self.item, entry)
 
     @property
     def is_requested(self) -> bool:
@@ -488,9 +473,7 @@ def stored_input(row: ReviewRow) -> dict:
     }
 
 
-def appraisal_review_items(
-    assessment: Assessment, user, *, area: str = "", item_ids: set[int] | None = None
-) -> AppraisalReview:
+def appraisal_review_items(assessment: Assessment, user, *, area: str = "") -> AppraisalReview:
     """The items the user appraises in this unit (those of `area` when given, one of the user's
     areas or EXTRA_AREA), with the unit's claim, evidence and explanation, and the input of
     the round that applies. Five queries: items, scores, evidence, its links, and nothing else
@@ -542,17 +525,15 @@ def appraisal_review_items(
         area_item = area_of.get(item.pk)
         if (area_item.code if area_item is not None else EXTRA_AREA) not in wanted:
             continue
-        if item_ids is not None and item.pk not in item_ids:
-            continue
         score = scores.get(item.pk)
-        entry = unit_entry(score)
+        entry = entry_of(score)  # the unit's own claim
         round = item_round(assessment, score)
         row = ReviewRow(
             item=item,
             area=area_item,
             score=score,
             self_entry=entry,
-            self_points=_safe_points(item, entry),
+            self_points=safe_points(item, entry),
             evidence=evidence_by_item.get(item.pk, []),
             explanation_evidence=explanation_by_item.get(item.pk, []),
             choices=item_choices(item),

@@ -25,6 +25,9 @@ from scoring.services.appraisal import (
     explanation_problems,
     round_1_value,
 )
+from scoring.services.appraisal import (
+    self_value as unit_claim,
+)
 from scoring.services.self_assessment import SelfEntry, entry_points
 from scoring.workflow import AssessmentStatus, PeriodStatus
 
@@ -109,15 +112,6 @@ def _value(item: IndexItem, entry: SelfEntry) -> Value:
     return Value(points=points, ratio=entry.ratio, not_applicable=entry.not_applicable)
 
 
-def _self_claim(score: Score) -> Value:
-    claim = SelfEntry(
-        points=score.self_points,
-        ratio=score.self_ratio,
-        not_applicable=score.not_applicable,  # the unit's claim; the council's is apart
-    )
-    return _value(score.item, claim)
-
-
 def explanation(assessment: Assessment, *, council_view: bool) -> Explanation:
     """The asked items of `assessment`. Unit staff (`council_view=False`) see them only once the
     request was sent; the council and Home Affairs see them whenever there are some."""
@@ -145,7 +139,7 @@ def explanation(assessment: Assessment, *, council_view: bool) -> Explanation:
             ExplanationRow(
                 item=score.item,
                 score=score,
-                self_value=_self_claim(score),
+                self_value=_value(score.item, unit_claim(score)),
                 round_1=_value(score.item, round_1_value(score)),
                 evidence=[e for e in given if e.stage == EvidenceStage.EXPLANATION],
                 self_evidence=[e for e in given if e.stage == EvidenceStage.SELF_ASSESSMENT],

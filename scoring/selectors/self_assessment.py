@@ -128,7 +128,7 @@ def item_def(item: IndexItem) -> ItemDef:
     )
 
 
-def _safe_points(item: IndexItem, entry: SelfEntry) -> Decimal | None:
+def safe_points(item: IndexItem, entry: SelfEntry) -> Decimal | None:
     try:
         return entry_points(item, entry)
     except RuleError:
@@ -180,7 +180,7 @@ def self_assessment(assessment: Assessment, *, with_evidence: bool = True) -> Se
             continue
         score = scores.get(item.pk)
         entry = entry_of(score)
-        points = _safe_points(item, entry)
+        points = safe_points(item, entry)
         has_evidence = bool(evidence_by_item.get(item.pk))
         rows[item.pk] = ItemRow(
             item=item,

@@ -37,10 +37,10 @@ from .assessments import assessment_transition
 from .audit import audit_changes, audit_record, audit_snapshot
 from .self_assessment import (
     MAX_TEXT,
-    STORED_PLACES,
     ScoreConflict,
     SelfEntry,
     _local,
+    _stored,
     entry_of,
     entry_points,
     self_entry_clean,
@@ -277,10 +277,6 @@ def _locked(assessment: Assessment, item: IndexItem, expected_version: int):
     if (score.version if score else 0) != expected_version:
         raise ScoreConflict(score)
     return locked, score
-
-
-def _stored(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(STORED_PLACES)
 
 
 def appraisal_save(

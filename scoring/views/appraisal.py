@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from units.access import area_codes_for, has_permission, organisers_for, scopes_of
+from units.access import area_codes_for, has_permission, holds_anywhere, organisers_for
 from units.models import UnitKind
-from units.roles import ROLE_PERMISSIONS, Permission
+from units.roles import Permission
 
 from ..access import get_assessment_for_user, get_period_for_user
 from ..forms_appraisal import AppraisalReopenForm, ItemReturnForm, PeriodAdvanceForm
@@ -60,10 +60,6 @@ ROWS_PER_PAGE = 50
 INPUT_FIELDS = ("points", "ratio", "reason", "request", "question")
 
 
-def _appraises_anywhere(user) -> bool:
-    return any(Permission.APPRAISE in ROLE_PERMISSIONS[s.role] for s in scopes_of(user))
-
-
 def _appraiser_assessment(user, pk: int) -> Assessment:
     """An assessment the user appraises at least one area of: 404 when they may not see it,
     403 when they may see it but appraise nothing there (its staff, Home Affairs)."""
@@ -98,7 +94,7 @@ def _errors_of(exc: ValidationError) -> dict[str, str]:
 @require_GET
 def appraisal_queue(request):
     user = request.user
-    if not _appraises_anywhere(user):
+    if not holds_anywhere(user, Permission.APPRAISE):
         raise PermissionDenied
     periods = list(queue_periods(user))
     period_param = request.GET.get("period", "")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..models import Notification
 from ..services.notifications import inbox, notifications_mark_read, unread_count
-from .common import parse_id
+from .common import parse_id, wants_json
 
 PER_PAGE = 20
 
@@ -46,7 +46,7 @@ def inbox_view(request):
     return render(
         request,
         "scoring/inbox/inbox.html",
-        {"page": page, "unread": unread_count(request.user)},
+        {"page": page},  # the unread count comes with every page (context processor)
     )
 
 
@@ -59,7 +59,7 @@ def inbox_read_view(request):
     else:
         ids = [parse_id(value) for value in request.POST.getlist("ids") if parse_id(value)]
     marked = notifications_mark_read(user=request.user, ids=ids) if ids != [] else 0
-    if "application/json" in request.headers.get("Accept", ""):
+    if wants_json(request):
         return JsonResponse({"ok": True, "marked": marked, "unread": unread_count(request.user)})
     if ids is None and marked:
         messages.success(
