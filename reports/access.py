@@ -3,7 +3,7 @@ as long as they still work with that organiser's units (a report holds their dat
 
 from django.http import Http404
 
-from units.access import organisers_for, roles_of, units_for
+from units.access import acts_for, roles_of, units_for
 from units.roles import Permission, Role
 
 from .models import PERIOD_REPORT_KINDS, Report
@@ -17,7 +17,7 @@ def get_report_for_user(user, pk: int) -> Report:
         allowed = report.requested_by_id == user.pk or Role.SYSTEM_ADMIN in roles_of(user)
     else:
         organiser_id = report.period.organiser_id
-        builds = organisers_for(user, Permission.BUILD_REPORTS).filter(pk=organiser_id).exists()
+        builds = acts_for(user, Permission.BUILD_REPORTS, organiser_id)
         # A period's results report holds every unit's points and the council's reasons: only
         # those who build reports for the organiser now may read it, whoever asked once.
         asked = (

@@ -59,10 +59,10 @@ QUEUED_STALE = timedelta(minutes=15)
 def period_report_request(*, period, kind: str, by, unit=None) -> Report:
     """A report of the period's results, asked for by someone who builds reports for its
     organiser. The scorecard needs one of the period's units."""
-    from units.access import organisers_for
+    from units.access import acts_for
     from units.roles import Permission
 
-    if not organisers_for(by, Permission.BUILD_REPORTS).filter(pk=period.organiser_id).exists():
+    if not acts_for(by, Permission.BUILD_REPORTS, period.organiser_id):
         raise PermissionDenied(_("Only Home Affairs of this organiser builds its reports."))
     if kind not in PERIOD_KINDS:
         raise ValidationError({"kind": _("Choose a report.")})

@@ -4,7 +4,7 @@ when they may read it but not do what they ask."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from units.access import has_permission, organisers_for
+from units.access import acts_for, has_permission
 from units.models import Unit
 from units.roles import Permission
 
@@ -16,14 +16,10 @@ def get_period_for_user(
 ) -> AssessmentPeriod:
     """A period whose results the user may see; 403 if they may see them but not `permission`."""
     period = AssessmentPeriod.objects.select_related("organiser").filter(pk=pk).first()
-    if (
-        period is None
-        or not organisers_for(user, Permission.VIEW_RESULTS).filter(pk=period.organiser_id).exists()
-    ):
+    if period is None or not acts_for(user, Permission.VIEW_RESULTS, period.organiser_id):
         raise Http404
-    if (
-        permission != Permission.VIEW_RESULTS
-        and not organisers_for(user, permission).filter(pk=period.organiser_id).exists()
+    if permission != Permission.VIEW_RESULTS and not acts_for(
+        user, permission, period.organiser_id
     ):
         raise PermissionDenied
     return period
@@ -39,9 +35,8 @@ def get_unit_for_user(user, period: AssessmentPeriod, unit_pk: int) -> Unit:
     )
     if unit is None:
         raise Http404
-    allowed = (
-        has_permission(user, Permission.VIEW_ASSESSMENT, unit=unit)
-        or organisers_for(user, Permission.VIEW_RESULTS).filter(pk=period.organiser_id).exists()
+    allowed = has_permission(user, Permission.VIEW_ASSESSMENT, unit=unit) or acts_for(
+        user, Permission.VIEW_RESULTS, period.organiser_id
     )
     if not allowed:
         raise Http404

@@ -88,6 +88,16 @@ def has_permission(
     )
 
 
+def acts_for(user, permission: Permission, organiser_id: int) -> bool:
+    """Whether the user holds `permission` for this organiser's work — what
+    `organisers_for(...).filter(pk=…).exists()` answers, from the request's cached scopes."""
+    return any(
+        permission in ROLE_PERMISSIONS[scope.role]
+        and (scope.everything or scope.organiser_id == organiser_id)
+        for scope in scopes_of(user)
+    )
+
+
 def holds_anywhere(user, permission: Permission) -> bool:
     """Whether any of the user's roles grants `permission` (e.g. to show the council's queue);
     no query beyond the request's first scope lookup."""

@@ -18,7 +18,7 @@ from parindex.text import normalize_text
 from scoring.display import code_key
 from scoring.services.audit import audit_record
 
-from .access import organisers_for
+from .access import acts_for
 from .models import RoleGrant, Unit, User
 from .roles import Permission, Role
 from .selectors_council import (
@@ -31,7 +31,7 @@ AUDITED_FIELDS = ("role", "area_codes", "scoped_units")
 
 
 def _check_manager(period, by) -> None:
-    if not organisers_for(by, Permission.MANAGE_PERIOD).filter(pk=period.organiser_id).exists():
+    if not acts_for(by, Permission.MANAGE_PERIOD, period.organiser_id):
         raise PermissionDenied(_("Only Home Affairs of this organiser sets up its council."))
 
 

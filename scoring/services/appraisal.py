@@ -29,7 +29,7 @@ from scoring.models import (
     ScoringMethod,
 )
 from scoring.workflow import PERIOD_TRANSITIONS, AssessmentStatus, PeriodStatus
-from units.access import has_permission, organisers_for
+from units.access import acts_for, has_permission
 from units.roles import Permission
 
 from . import notifications
@@ -618,7 +618,7 @@ def explanation_send(*, assessment: Assessment, by) -> Assessment:
 def _check_manager(period: AssessmentPeriod, by) -> None:
     if by is None:
         return  # the system itself: the hourly job that opens appraisal at the deadline
-    if not organisers_for(by, Permission.MANAGE_PERIOD).filter(pk=period.organiser_id).exists():
+    if not acts_for(by, Permission.MANAGE_PERIOD, period.organiser_id):
         raise PermissionDenied(_("Only Home Affairs of this organiser moves the period on."))
 
 

@@ -18,7 +18,7 @@ from scoring.models import (
 )
 from scoring.selectors.results import PeriodResults, latest_publication, period_results
 from scoring.workflow import AssessmentStatus, PeriodStatus
-from units.access import organisers_for
+from units.access import acts_for
 from units.roles import Permission
 
 from .audit import audit_record
@@ -63,12 +63,7 @@ def period_publish(
     """Freeze the period's final results as the next publication version. `by=None` is the
     system itself (the `publish` command run by an administrator); `published_at` records the
     date of the decision when a past year is migrated (default: now)."""
-    if (
-        by is not None
-        and not organisers_for(by, Permission.PUBLISH_RESULTS)
-        .filter(pk=period.organiser_id)
-        .exists()
-    ):
+    if by is not None and not acts_for(by, Permission.PUBLISH_RESULTS, period.organiser_id):
         raise PermissionDenied(_("Only Home Affairs officers of this organiser publish results."))
     reason = (reason or "").strip()
     with transaction.atomic():

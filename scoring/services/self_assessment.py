@@ -27,7 +27,7 @@ from scoring.models import (
 )
 from scoring.rules import RuleError, ratio_points
 from scoring.workflow import AssessmentStatus, PeriodStatus
-from units.access import has_permission, organisers_for
+from units.access import acts_for, has_permission
 from units.roles import Permission
 
 from .assessments import assessment_transition
@@ -435,7 +435,7 @@ def period_deadline_extend(
     *, period: AssessmentPeriod, by, deadline: datetime, reason: str
 ) -> AssessmentPeriod:
     """Move the self-assessment deadline later for every unit (audited)."""
-    if not organisers_for(by, Permission.MANAGE_PERIOD).filter(pk=period.organiser_id).exists():
+    if not acts_for(by, Permission.MANAGE_PERIOD, period.organiser_id):
         raise PermissionDenied(_("Only Home Affairs can change the period's deadlines."))
     reason = (reason or "").strip()
     if not reason:

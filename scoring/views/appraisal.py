@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from units.access import area_codes_for, has_permission, holds_anywhere, organisers_for
+from units.access import acts_for, area_codes_for, has_permission, holds_anywhere
 from units.models import UnitKind
 from units.roles import Permission
 
@@ -388,11 +388,7 @@ def appraisal_accept_rest_view(request, pk: int):
 
 
 def _may_read_results(user, assessment) -> bool:
-    return (
-        organisers_for(user, Permission.VIEW_RESULTS)
-        .filter(pk=assessment.period.organiser_id)
-        .exists()
-    )
+    return acts_for(user, Permission.VIEW_RESULTS, assessment.period.organiser_id)
 
 
 def _render_finalise(request, assessment, *, returned=None, status: int = 200):
@@ -533,7 +529,6 @@ def council_progress(request, pk: int):
     q = request.GET.get("q", "").strip()
     progress = council_progress_summary(period, status=status, kind=kind, q=q)
     page = Paginator(progress.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    organisers = organisers_for(request.user, Permission.FINALISE_APPRAISAL)
     return render(
         request,
         "scoring/appraisal/council.html",
@@ -543,10 +538,10 @@ def council_progress(request, pk: int):
             "page": page,
             "statuses": AssessmentStatus.choices,
             "kinds": UnitKind.objects.filter(units__assessments__period=period).distinct(),
-            "may_finalise": organisers.filter(pk=period.organiser_id).exists(),
-            "may_manage": organisers_for(request.user, Permission.MANAGE_PERIOD)
-            .filter(pk=period.organiser_id)
-            .exists(),
+            "may_finalise": acts_for(
+                request.user, Permission.FINALISE_APPRAISAL, period.organiser_id
+            ),
+            "may_manage": acts_for(request.user, Permission.MANAGE_PERIOD, period.organiser_id),
             "query": urlencode({"status": status, "kind": kind, "q": q}) + "&",
         },
     )

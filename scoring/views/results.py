@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from units.access import organisers_for
+from units.access import acts_for
 from units.models import UnitKind
 from units.roles import Permission
 
@@ -89,7 +89,7 @@ def period_dashboard(request, pk: int):
 
 
 def _may(user, period, permission) -> bool:
-    return organisers_for(user, permission).filter(pk=period.organiser_id).exists()
+    return acts_for(user, permission, period.organiser_id)
 
 
 def _progress(period: AssessmentPeriod) -> list[dict]:

@@ -91,3 +91,18 @@ def test_inactive_users_have_no_roles(personas):
     user.is_active = False
     assert roles_of(user) == set()
     assert not has_permission(user, P.VIEW_ASSESSMENT, unit=personas["unit_a"])
+
+
+def test_acts_for_answers_as_the_organiser_query_does(personas):
+    """The cached answer and the query it replaces agree for every persona and permission."""
+    from tests.factories import OrganiserFactory
+    from units.access import acts_for, organisers_for
+    from units.roles import Permission
+
+    other = OrganiserFactory(code="org-other")
+    for persona in ("staff_a", "appraiser", "chair", "home_affairs", "admin"):
+        user = personas[persona]
+        for permission in Permission:
+            for organiser in (personas["organiser"], other):
+                expected = organisers_for(user, permission).filter(pk=organiser.pk).exists()
+                assert acts_for(user, permission, organiser.pk) == expected, (persona, permission)
