@@ -1,6 +1,6 @@
 """Reading and writing the spreadsheets officials exchange: XLSX and CSV (UTF-8 with BOM, comma or
-semicolon separated), with cell parsing that accepts Vietnamese habits (decimal comma, có/không)
-and import problems reported per row, in Vietnamese, as Excel shows the rows (header = row 1)."""
+semicolon separated), with import problems reported per row, in Vietnamese, as Excel shows the
+rows (header = row 1). Cells are read as numbers and yes/no by parindex.parsing."""
 
 import csv
 import io
@@ -9,22 +9,17 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import tablib
 from django.utils.translation import gettext as _
 from import_export.formats.base_formats import CSV
 
+from .dates import date_text
+from .parsing import excel_decimal
 from .text import normalize_text
 
 ROW_COLUMN = "_row"  # carries the Excel row number through django-import-export
-TRUE_WORDS = {"1", "true", "yes", "x", "có", "co", "đúng", "đạt"}
-FALSE_WORDS = {"0", "false", "no", "không", "khong", "sai", ""}
-
-
-class CellError(ValueError):
-    """A cell that cannot be read as what its column needs; the message is for the user."""
 
 
 @dataclass
@@ -84,55 +79,8 @@ def cell_text(value) -> str:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return date_text(value)
     return normalize_text(str(value))
-
-
-def excel_decimal(value: float) -> Decimal:
-    """A spreadsheet float as the number the user typed: Excel keeps 15 significant digits, so
-    0.30000000000000004 (a SUM of 0.1 and 0.2) is 0.3."""
-    return Decimal(format(value, ".15g")).normalize()
-
-
-def cell_decimal(value, *, column: str) -> Decimal | None:
-    """A number typed with a dot or a comma ('1,5', '1.5', 1.5); empty is None."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise CellError(
-            _("%(column)s: “%(value)s” is not a number.") % {"column": column, "value": value}
-        )
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return excel_decimal(value)
-    text = normalize_text(str(value)).replace(" ", "").replace("\u00a0", "")
-    if text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
-        raise CellError(
-            _("%(column)s: “%(value)s” is not a number.") % {"column": column, "value": value}
-        )
-    return number
-
-
-def cell_bool(value, *, column: str, default: bool | None = None) -> bool | None:
-    """1/0, true/false, có/không, x/empty."""
-    text = cell_text(value).casefold()
-    if text == "":
-        return default
-    if text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    raise CellError(
-        _("%(column)s: “%(value)s” is not yes/no (use 1/0, có/không or x).")
-        % {"column": column, "value": value}
-    )
 
 
 def read_table(

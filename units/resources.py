@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from parindex.tabular import CellError, cell_bool, cell_text, escape_formula
+from parindex.parsing import ParseError, parse_yes_no
+from parindex.tabular import cell_text, escape_formula
 
 from .models import Organiser, RankingGroup, Unit, UnitKind
 from .services import organiser_by_code, ranking_group_resolve, unit_kind_resolve
@@ -38,8 +39,8 @@ class VietnameseBooleanWidget(widgets.BooleanWidget):
 
     def clean(self, value, row=None, **kwargs):
         try:
-            return cell_bool(value, column=kwargs.get("column", ""), default=self.default)
-        except CellError as exc:
+            return parse_yes_no(value, label=kwargs.get("column", ""), default=self.default)
+        except ParseError as exc:
             raise ValueError(str(exc)) from exc
 
 
