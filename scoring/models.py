@@ -11,9 +11,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from parindex.dates import datetime_text
 from units.models import NormalizedTextMixin, Organiser, Unit, UnitKind, year_validators
 
 from .display import format_number
+from .engine.model import Level, Method
+from .engine.model import TieBreaker as EngineTieBreaker
 from .workflow import AssessmentStatus, PeriodStatus
 
 ZERO = Decimal("0")
@@ -35,10 +38,15 @@ def max_points_field() -> models.DecimalField:
     )
 
 
+# The engine decides by plain enums (scoring.engine.model); these choices give their values
+# Vietnamese labels, and a test keeps both lists equal.
 class TieBreaker(models.TextChoices):
-    NONE = "none", _("Equal indices share a rank")
-    POINTS = "points", _("Higher total points first")
-    DIRECT_POINTS = "direct_points", _("Higher self-assessed/appraised points first")
+    NONE = EngineTieBreaker.NONE.value, _("Equal indices share a rank")
+    POINTS = EngineTieBreaker.POINTS.value, _("Higher total points first")
+    DIRECT_POINTS = (
+        EngineTieBreaker.DIRECT_POINTS.value,
+        _("Higher self-assessed/appraised points first"),
+    )
 
 
 class AssessmentPeriod(NormalizedTextMixin, models.Model):
@@ -183,11 +191,11 @@ class IndexSet(NormalizedTextMixin, models.Model):
 
 
 class ItemLevel(models.TextChoices):
-    AREA = "area", _("Area")
-    CRITERION = "criterion", _("Criterion")
-    SUB_CRITERION = "sub_criterion", _("Sub-criterion")
-    BONUS = "bonus", _("Bonus line")
-    PENALTY = "penalty", _("Penalty line")
+    AREA = Level.AREA.value, _("Area")
+    CRITERION = Level.CRITERION.value, _("Criterion")
+    SUB_CRITERION = Level.SUB_CRITERION.value, _("Sub-criterion")
+    BONUS = Level.BONUS.value, _("Bonus line")
+    PENALTY = Level.PENALTY.value, _("Penalty line")
 
 
 # The only parent each level may have; bonus and penalty lines sit outside the 100-point tree.
@@ -202,12 +210,12 @@ SCORED_LEVELS = (ItemLevel.SUB_CRITERION, ItemLevel.BONUS, ItemLevel.PENALTY)
 
 
 class ScoringMethod(models.TextChoices):
-    MANUAL = "manual", _("Points entered directly")
-    LEVELS = "levels", _("Fixed levels")
-    YES_NO = "yes_no", _("Yes / no")
-    RATIO_BANDS = "ratio_bands", _("Bands over a reported ratio")
-    PROPORTIONAL = "proportional", _("Proportional to a reported ratio")
-    SURVEY = "survey", _("Sociological survey")
+    MANUAL = Method.MANUAL.value, _("Points entered directly")
+    LEVELS = Method.LEVELS.value, _("Fixed levels")
+    YES_NO = Method.YES_NO.value, _("Yes / no")
+    RATIO_BANDS = Method.RATIO_BANDS.value, _("Bands over a reported ratio")
+    PROPORTIONAL = Method.PROPORTIONAL.value, _("Proportional to a reported ratio")
+    SURVEY = Method.SURVEY.value, _("Sociological survey")
 
 
 class IndexItem(NormalizedTextMixin, models.Model):
@@ -354,6 +362,11 @@ class Assessment(models.Model):
     # Set when Home Affairs reopens one unit after the deadline: that unit's own closing time.
     unit_deadline = models.DateTimeField(_("deadline for this unit"), null=True, blank=True)
     finalised_at = models.DateTimeField(_("appraisal finalised at"), null=True, blank=True)
+    # When the council's questions reached the unit (the explanation round opened for it);
+    # empty: its staff have been asked nothing, whatever the council drafted.
+    explanation_sent_at = models.DateTimeField(
+        _("explanation requested at"), null=True, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -487,6 +500,21 @@ class Score(models.Model):
     )
 
     POINT_FIELDS = SCORE_POINT_FIELDS
+    # The council's fields: a unit's staff never see them before publication (the questions
+    # sent to them excepted).
+    COUNCIL_FIELDS = frozenset(
+        {
+            "appraisal_points",
+            "appraisal_ratio",
+            "appraisal_reason",
+            "appraisal_not_applicable",
+            "final_points",
+            "final_ratio",
+            "final_reason",
+            "final_not_applicable",
+            "return_note",
+        }
+    )
 
     class Meta:
         ordering = ["assessment", "item__position"]
@@ -693,6 +721,35 @@ class AppendOnlyModel(models.Model):
         raise PermissionError(f"{type(self).__name__} rows are append-only.")
 
 
+class AuditAction(models.TextChoices):
+    """Every kind of event the audit log records; scoring.services.audit has one constructor
+    per event, so a call site can neither misspell one nor forget what it must say."""
+
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+    STATUS = "transition", _("Status change")
+    SELF_SCORE = "self_score", _("Self-assessment")
+    APPRAISAL = "appraisal", _("Appraisal, round 1")
+    FINAL = "final", _("Final value, round 2")
+    REQUEST = "request", _("Request to the unit")
+    RETURN = "return", _("Returned by the chair")
+    EXPLANATION = "explanation", _("Explanation")
+    REOPEN = "reopen", _("Reopened")
+    DEADLINE = "deadline", _("Deadline set")
+    EXTEND_DEADLINE = "extend_deadline", _("Deadline extended")
+    EVIDENCE_ADD = "evidence_add", _("Evidence added")
+    EVIDENCE_ATTACH = "evidence_attach", _("Evidence attached")
+    EVIDENCE_DETACH = "evidence_detach", _("Evidence taken off")
+    EVIDENCE_DELETE = "evidence_delete", _("Evidence deleted")
+    IMPORT = "import", _("Imported from a file")
+    OPEN_ASSESSMENTS = "open_assessments", _("Assessments opened")
+    IMPORT_INDEX_SET = "import_index_set", _("Index set imported")
+    CLONE_INDEX_SET = "clone_index_set", _("Index set copied")
+    PUBLISH = "publish", _("Published")
+    LOAD_DEMO = "load_demo", _("Demo data loaded")
+
+
 class AuditEntry(AppendOnlyModel):
     """Append-only record of a change: who, when, what, old and new value, why. Rows are never
     updated or deleted — enforced here, in the admin, and by a trigger on PostgreSQL."""
@@ -727,7 +784,7 @@ class AuditEntry(AppendOnlyModel):
     )
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=300)
-    action = models.CharField(_("action"), max_length=20)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
     field = models.CharField(_("field"), max_length=100, blank=True)
     old_value = models.TextField(_("old value"), blank=True)
     new_value = models.TextField(_("new value"), blank=True)
@@ -740,7 +797,7 @@ class AuditEntry(AppendOnlyModel):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self):
-        return f"{self.created_at:%d/%m/%Y %H:%M} {self.object_repr} {self.field}"
+        return f"{datetime_text(self.created_at)} {self.object_repr} {self.field}"
 
 
 def published_points_field(verbose_name, **kwargs) -> models.DecimalField:

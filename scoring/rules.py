@@ -1,5 +1,5 @@
 """Scoring rules as officials write them ("100%: 2; 90% - <100%: 1,5; <90%: 0") read into
-structured parameters, and the points a rule gives for a reported ratio.
+structured parameters. What a ratio earns under those parameters is scoring.policy's rule.
 
 Pure Python over Decimal: no database. Parameters are stored as JSON with decimals as strings so
 that nothing passes through a float.
@@ -7,17 +7,16 @@ that nothing passes through a float.
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import pairwise
 
 from django.utils.translation import gettext as _
 
-from .display import format_number
-from .models import ScoringMethod
+from parindex.parsing import ParseError, parse_decimal
 
-ZERO = Decimal("0")
-HUNDRED = Decimal("100")
-DEFAULT_SURVEY_WEIGHTS = {"A": "1", "B": "0.6", "C": "0.2", "D": "0"}
+from .display import format_number
+from .engine.policy import DEFAULT_SURVEY_WEIGHTS, HUNDRED, ZERO
+from .models import ScoringMethod
 
 NUMBER = r"(\d+(?:[.,]\d+)?)"
 _RANGE = re.compile(r"(>=|≥|>)?\s*" + NUMBER + r"\s*%?\s*[-–—]\s*(<=|≤|<)?\s*" + NUMBER + r"\s*%")
@@ -53,10 +52,14 @@ class RuleError(ValueError):
 
 
 def to_decimal(text: str) -> Decimal:
+    """A number written in a rule ("1,5", "90"), read as every number is (parindex.parsing)."""
     try:
-        return Decimal(str(text).strip().replace(",", "."))
-    except InvalidOperation as exc:
-        raise RuleError(_("“%(text)s” is not a number.") % {"text": text}) from exc
+        number = parse_decimal(text, label="")
+    except ParseError as exc:
+        raise RuleError(str(exc)) from exc
+    if number is None:
+        raise RuleError(_("“%(text)s” is not a number.") % {"text": text})
+    return number
 
 
 @dataclass
@@ -139,16 +142,6 @@ def _band_dict(lower, lower_inclusive, upper, upper_inclusive) -> dict:
         "upper": None if upper is None else str(upper),
         "upper_inclusive": upper_inclusive,
     }
-
-
-def band_contains(band: dict, ratio: Decimal) -> bool:
-    lower = Decimal(band["lower"])
-    if ratio < lower or (ratio == lower and not band["lower_inclusive"]):
-        return False
-    if band["upper"] is None:
-        return True
-    upper = Decimal(band["upper"])
-    return ratio < upper or (ratio == upper and band["upper_inclusive"])
 
 
 def _check_bands(bands: list[dict]) -> None:
@@ -321,26 +314,3 @@ def _ratio_bands(scored: list[_Segment], max_points: Decimal) -> dict:
     _check_bands(bands)
     _check_best_is_max([Decimal(x["points"]) for x in bands + alternatives], max_points)
     return {"bands": bands, "alternatives": alternatives}
-
-
-def ratio_points(method: str, params: dict, max_points: Decimal, ratio: Decimal) -> Decimal:
-    """Points for a reported ratio (in %) under a ratio-band or proportional rule."""
-    if ratio < ZERO:
-        raise RuleError(_("A ratio cannot be negative."))
-    if method == ScoringMethod.RATIO_BANDS:
-        # A top band ending at 100% inclusive scores an over-fulfilled plan as 100%.
-        ratio = (
-            min(ratio, HUNDRED) if all(b["upper"] is not None for b in params["bands"]) else ratio
-        )
-        for band in params["bands"]:
-            if band_contains(band, ratio):
-                return Decimal(band["points"])
-        raise RuleError(
-            _("No band of the rule covers %(ratio)s%%.") % {"ratio": format_number(ratio, None)}
-        )
-    if method == ScoringMethod.PROPORTIONAL:
-        full_at = params.get("full_at")
-        if full_at is not None and ratio >= Decimal(full_at):
-            return max_points
-        return min(max_points, max_points * ratio / Decimal(params.get("target") or HUNDRED))
-    raise RuleError(_("This method does not score a ratio."))

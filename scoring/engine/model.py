@@ -1,8 +1,42 @@
-"""Plain data the engine reads and returns."""
+"""Plain data the engine reads and returns, and the plain enums it decides by.
+
+Nothing here imports Django: the engine can be tested and reused alone. The models' choices
+(scoring.models) carry the same values with their Vietnamese labels; a test keeps them equal."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+
+
+class Level(StrEnum):
+    AREA = "area"
+    CRITERION = "criterion"
+    SUB_CRITERION = "sub_criterion"
+    BONUS = "bonus"
+    PENALTY = "penalty"
+
+
+SCORED_LEVELS = frozenset({Level.SUB_CRITERION, Level.BONUS, Level.PENALTY})
+EXTRA_LEVELS = frozenset({Level.BONUS, Level.PENALTY})  # outside the 100-point tree
+
+
+class Method(StrEnum):
+    MANUAL = "manual"
+    LEVELS = "levels"
+    YES_NO = "yes_no"
+    RATIO_BANDS = "ratio_bands"
+    PROPORTIONAL = "proportional"
+    SURVEY = "survey"
+
+
+RATIO_METHODS = frozenset({Method.RATIO_BANDS, Method.PROPORTIONAL})
+CHOICE_METHODS = frozenset({Method.LEVELS, Method.YES_NO})
+
+
+class TieBreaker(StrEnum):
+    NONE = "none"
+    POINTS = "points"
+    DIRECT_POINTS = "direct_points"
 
 
 class Stage(StrEnum):
@@ -27,10 +61,19 @@ class ItemDef:
     params: dict
     position: int
 
+    @property
+    def is_survey(self) -> bool:
+        return self.method == Method.SURVEY
+
+    @property
+    def is_scored(self) -> bool:
+        return self.level in SCORED_LEVELS
+
 
 @dataclass
 class IndexSetDef:
-    """An index set as the engine needs it, with the tree resolved once."""
+    """An index set as the engine needs it, with the tree resolved once by prepare(): the one
+    source, for the engine and the screens alike, of an item's criterion and area."""
 
     id: int
     items: list[ItemDef]
@@ -41,29 +84,56 @@ class IndexSetDef:
     scored: list[ItemDef] = field(default_factory=list)
     areas: list[ItemDef] = field(default_factory=list)
     criteria: list[ItemDef] = field(default_factory=list)
+    # Each criterion's and sub-criterion's area id, each sub-criterion's criterion id; bonus
+    # and penalty lines (and areas) have neither.
     criterion_of: dict[int, int] = field(default_factory=dict)
     area_of: dict[int, int] = field(default_factory=dict)
+    by_id: dict[int, ItemDef] = field(default_factory=dict)
+    children_of: dict[int | None, list[ItemDef]] = field(default_factory=dict)
 
     def prepare(self) -> "IndexSetDef":
-        by_id = {item.id: item for item in self.items}
+        self.by_id = {item.id: item for item in self.items}
         ordered = sorted(self.items, key=lambda item: item.position)
-        self.areas = [i for i in ordered if i.level == "area"]
-        self.criteria = [i for i in ordered if i.level == "criterion"]
-        self.scored = [i for i in ordered if i.level in ("sub_criterion", "bonus", "penalty")]
+        self.children_of = {}
+        for item in ordered:
+            self.children_of.setdefault(item.parent_id, []).append(item)
+        self.areas = [i for i in ordered if i.level == Level.AREA]
+        self.criteria = [i for i in ordered if i.level == Level.CRITERION]
+        self.scored = [i for i in ordered if i.level in SCORED_LEVELS]
+        for criterion in self.criteria:
+            if criterion.parent_id is not None:
+                self.area_of[criterion.id] = criterion.parent_id
         for item in self.scored:
-            if item.level == "sub_criterion":
-                criterion = by_id[item.parent_id]
+            criterion = self.by_id.get(item.parent_id)
+            if item.level == Level.SUB_CRITERION and criterion is not None:
                 self.criterion_of[item.id] = criterion.id
-                self.area_of[item.id] = criterion.parent_id
+                if criterion.parent_id is not None:
+                    self.area_of[item.id] = criterion.parent_id
         self.bands = sorted(self.bands, key=lambda band: band[1], reverse=True)
         return self
+
+    def area(self, item_id: int) -> ItemDef | None:
+        """The area an item sits in (itself for an area); None for bonus and penalty lines."""
+        item = self.by_id.get(item_id)
+        if item is not None and item.level == Level.AREA:
+            return item
+        area_id = self.area_of.get(item_id)
+        return self.by_id.get(area_id) if area_id is not None else None
+
+    def area_code(self, item_id: int) -> str | None:
+        area = self.area(item_id)
+        return area.code if area is not None else None
+
+    def children(self, parent_id: int | None) -> list[ItemDef]:
+        """An item's children in position order (None: the top level)."""
+        return self.children_of.get(parent_id, [])
 
     def self_assessed_part(self) -> "IndexSetDef":
         """The set without its survey items: what a unit scores itself, for its running totals
         before Home Affairs enters the survey."""
         return IndexSetDef(
             id=self.id,
-            items=[item for item in self.items if item.method != "survey"],
+            items=[item for item in self.items if item.method != Method.SURVEY],
             bands=list(self.bands),
             bonus_cap=self.bonus_cap,
             penalty_cap=self.penalty_cap,

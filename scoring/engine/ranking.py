@@ -4,7 +4,7 @@ unless the period configures a tie-breaker."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from scoring.models import TieBreaker
+from .model import TieBreaker
 
 
 @dataclass(frozen=True)

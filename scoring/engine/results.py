@@ -4,10 +4,8 @@ total, index, classification band, and the sub-index of every area and criterion
 from collections import defaultdict
 from decimal import Decimal
 
-from scoring.models import ScoringMethod
-
-from .model import ItemResult, LevelResult, Stage, UnitInput, UnitResult
-from .points import own_stage_points, stage_not_applicable, stage_points, survey_points
+from .model import ItemResult, Level, LevelResult, Method, Stage, UnitInput, UnitResult
+from .policy import not_applicable_at, own_points, points_at, survey_points
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -40,7 +38,7 @@ def unit_result(
     level_points: dict[int, Decimal] = defaultdict(Decimal)
     items: list[ItemResult] = []
     for item in index_set.scored:
-        is_survey = item.method == ScoringMethod.SURVEY
+        is_survey = item.method == Method.SURVEY
         score = None
         if is_survey:
             entry = unit.surveys.get(item.id)
@@ -48,13 +46,13 @@ def unit_result(
             points = survey_points(item, entry) or ZERO
         else:
             score = unit.scores.get(item.id)
-            not_applicable = stage_not_applicable(score, stage)
-            points = stage_points(item, score, stage) or ZERO
+            not_applicable = not_applicable_at(score, stage)
+            points = points_at(item, score, stage) or ZERO
         if not_applicable:
             points = ZERO
-        if item.level == "bonus":
+        if item.level == Level.BONUS:
             bonus += min(points, item.max_points)  # each line within its own cap
-        elif item.level == "penalty":
+        elif item.level == Level.PENALTY:
             penalty += min(points, item.max_points)
         elif not not_applicable:
             own_max += item.max_points
@@ -106,7 +104,7 @@ def _levels(defs, level_max, level_points) -> list[LevelResult]:
 
 def _item_result(item, score, points, is_survey, not_applicable) -> ItemResult:
     def at(stage):
-        return None if score is None else own_stage_points(item, score, stage)
+        return own_points(item, score, stage)
 
     return ItemResult(
         item_id=item.id,

@@ -12,7 +12,7 @@ from scoring.display import (
 )
 from scoring.engine.comparison import PreviousResult, change_against, previous_for
 from scoring.engine.model import ScoreEntry, Stage, SurveyEntry, UnitInput
-from scoring.engine.points import stage_points
+from scoring.engine.policy import points_at
 from scoring.engine.ranking import Rankable, competition_ranks
 from scoring.engine.results import band_of, index_of, unit_result
 from scoring.models import TieBreaker
@@ -37,27 +37,27 @@ def test_later_stages_fall_back_to_earlier_ones():
     index_set = simple_set()
     manual = index_set.scored[0]
     entry = ScoreEntry(self_points=D("20"), appraisal_points=None, final_points=None)
-    assert stage_points(manual, entry, Stage.FINAL) == D("20")
+    assert points_at(manual, entry, Stage.FINAL) == D("20")
     entry = ScoreEntry(self_points=D("20"), appraisal_points=D("18"))
-    assert stage_points(manual, entry, Stage.SELF) == D("20")
-    assert stage_points(manual, entry, Stage.FINAL) == D("18")
-    assert stage_points(
+    assert points_at(manual, entry, Stage.SELF) == D("20")
+    assert points_at(manual, entry, Stage.FINAL) == D("18")
+    assert points_at(
         manual,
         ScoreEntry(self_points=D("20"), appraisal_points=D("18"), final_points=D("19")),
         Stage.FINAL,
     ) == D("19")
-    assert stage_points(manual, None, Stage.FINAL) is None
+    assert points_at(manual, None, Stage.FINAL) is None
 
 
 def test_ratio_items_take_their_points_from_the_rule():
     bands_item = simple_set().scored[3]
     # The unit typed 3 points but reported 85%: the rule gives 1,5.
     entry = ScoreEntry(self_points=D("3"), self_ratio=D("85"))
-    assert stage_points(bands_item, entry, Stage.SELF) == D("1.5")
+    assert points_at(bands_item, entry, Stage.SELF) == D("1.5")
     # The council corrected the ratio to 79%: 0 points at appraisal, and final falls back.
     entry = ScoreEntry(self_ratio=D("85"), appraisal_ratio=D("79"))
-    assert stage_points(bands_item, entry, Stage.APPRAISAL) == D("0")
-    assert stage_points(bands_item, entry, Stage.FINAL) == D("0")
+    assert points_at(bands_item, entry, Stage.APPRAISAL) == D("0")
+    assert points_at(bands_item, entry, Stage.FINAL) == D("0")
 
 
 def test_totals_direct_plus_survey_and_index():

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from scoring.models import AuditEntry, Evidence, IndexItem, ItemLevel, ScoringMethod, SurveyResult
-from scoring.services.audit import audit_record
+from scoring.services import audit
 from scoring.services.index_sets import index_set_problems
 from tests.factories import (
     AssessmentFactory,
@@ -184,14 +184,14 @@ def test_deadlines_must_be_in_order(db):
 
 
 def test_audit_log_is_append_only(db):
-    entry = audit_record(
-        actor=UserFactory(),
-        obj=PeriodFactory(),
-        action="update",
-        field="status",
-        old="setup",
-        new="self_assessment",
-        reason="Mở kỳ",
+    (entry,) = audit.record(
+        audit.status_changed(
+            actor=UserFactory(),
+            obj=PeriodFactory(),
+            old="setup",
+            new="self_assessment",
+            reason="Mở kỳ",
+        )
     )
     entry.reason = "Sửa lại"
     with pytest.raises(PermissionError):
@@ -208,7 +208,9 @@ def test_audit_log_is_append_only(db):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL")
 def test_database_refuses_to_change_audit_rows(db):
-    entry = audit_record(actor=None, obj=PeriodFactory(), action="update", field="status")
+    (entry,) = audit.record(
+        audit.status_changed(actor=None, obj=PeriodFactory(), old="setup", new="self_assessment")
+    )
     for statement in (
         f"UPDATE scoring_auditentry SET reason = 'x' WHERE id = {entry.pk}",
         f"DELETE FROM scoring_auditentry WHERE id = {entry.pk}",

@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from scoring.engine.policy import ratio_points
 from scoring.models import ScoringMethod
-from scoring.rules import RuleError, parse_rule, ratio_points
+from scoring.rules import RuleError, parse_rule
 
 D = Decimal
 
