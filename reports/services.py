@@ -4,44 +4,31 @@ the file (or the web process itself when tasks run eagerly, as in `make run`).""
 import logging
 from datetime import timedelta
 
+from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from parindex.tasks import TransactionAwareTask
+from units.access import acts_for
+from units.roles import Permission
+
+from .access import get_report_for_user
 from .models import PERIOD_REPORT_KINDS, Report, ReportKind, ReportStatus
+from .renderers import RENDERERS
+from .selectors import ReportError
 
 logger = logging.getLogger(__name__)
 
 
-class ReportError(Exception):
-    """A report that cannot be built for a reason the user can act on; the message says it."""
-
-
-def report_request(
-    *, kind: ReportKind, requested_by, period=None, params: dict | None = None
-) -> Report:
-    """Create the report row and queue its build once the row is committed."""
-
-    report = Report.objects.create(
-        kind=kind, period=period, params=params or {}, requested_by=requested_by
-    )
-    transaction.on_commit(lambda: _enqueue(report.pk))
-    return report
-
-
-def _enqueue(report_id: int) -> None:
-    """Hand the build to a worker. With the broker down the row would wait for ever: it fails
-    at once instead, with a message, and can be retried."""
-    from .tasks import build_report
-
-    try:
-        build_report.delay(report_id)
-    except Exception:
-        logger.exception("Report %s could not be queued", report_id)
+class BuildTask(TransactionAwareTask):
+    def on_enqueue_failure(self, report_id: int) -> None:
+        """With the broker down the row would wait for ever: it fails at once instead, with a
+        message, and can be retried."""
         Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
             status=ReportStatus.FAILED,
             finished_at=timezone.now(),
@@ -52,19 +39,34 @@ def _enqueue(report_id: int) -> None:
         )
 
 
-PERIOD_KINDS = PERIOD_REPORT_KINDS
+# Time limits: CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT.
+@shared_task(base=BuildTask, name="reports.tasks.build_report", acks_late=True)
+def build_report(report_id: int) -> str:
+    """Render in Vietnamese, Hanoi time, whatever the worker's locale."""
+    with translation.override("vi"), timezone.override("Asia/Ho_Chi_Minh"):
+        return report_build(report_id=report_id).status
+
+
+def report_request(
+    *, kind: ReportKind, requested_by, period=None, params: dict | None = None
+) -> Report:
+    """Create the report row and queue its build once the row is committed."""
+    report = Report.objects.create(
+        kind=kind, period=period, params=params or {}, requested_by=requested_by
+    )
+    build_report.enqueue(report.pk)
+    return report
+
+
 QUEUED_STALE = timedelta(minutes=15)
 
 
 def period_report_request(*, period, kind: str, by, unit=None) -> Report:
     """A report of the period's results, asked for by someone who builds reports for its
     organiser. The scorecard needs one of the period's units."""
-    from units.access import acts_for
-    from units.roles import Permission
-
     if not acts_for(by, Permission.BUILD_REPORTS, period.organiser_id):
         raise PermissionDenied(_("Only Home Affairs of this organiser builds its reports."))
-    if kind not in PERIOD_KINDS:
+    if kind not in PERIOD_REPORT_KINDS:
         raise ValidationError({"kind": _("Choose a report.")})
     params = {}
     if kind == ReportKind.SCORECARD_PDF:
@@ -77,8 +79,6 @@ def period_report_request(*, period, kind: str, by, unit=None) -> Report:
 def report_retry(*, report: Report, by) -> Report:
     """Build a failed report again, as the same row: its link and history stay. A report still
     queued after QUEUED_STALE is as good as failed (its task was lost) and may be retried too."""
-    from .access import get_report_for_user
-
     get_report_for_user(by, report.pk)  # 404 for anyone who may not read it now
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
@@ -91,15 +91,13 @@ def report_retry(*, report: Report, by) -> Report:
         report.status, report.progress, report.error = ReportStatus.QUEUED, 0, ""
         report.started_at = report.finished_at = None
         report.save(update_fields=["status", "progress", "error", "started_at", "finished_at"])
-        transaction.on_commit(lambda: _enqueue(report.pk))
+        build_report.enqueue(report.pk)
     return report
 
 
 def report_build(*, report_id: int) -> Report:
     """Build the report's file. Idempotent: a finished report is left as it is, so a redelivered
     task does no harm."""
-    from .renderers import RENDERERS
-
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
         if report.status == ReportStatus.DONE:

@@ -1,14 +1,12 @@
+"""Celery tasks of the reports app: the periodic clean-up, and the registration of the build
+task that reports.services queues itself (on parindex.tasks.TransactionAwareTask)."""
+
 from celery import shared_task
-from django.utils import timezone, translation
+from django.utils import translation
 
-from .services import report_build, reports_fail_stale
+from .services import build_report, reports_fail_stale
 
-
-@shared_task(acks_late=True)  # time limits: CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT
-def build_report(report_id: int) -> str:
-    """Render in Vietnamese, Hanoi time, whatever the worker's locale."""
-    with translation.override("vi"), timezone.override("Asia/Ho_Chi_Minh"):
-        return report_build(report_id=report_id).status
+__all__ = ["build_report", "fail_stale_reports"]
 
 
 @shared_task

@@ -4,7 +4,7 @@ read-only; the audit log can be read and exported, never changed."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q, Sum
 from django.forms.models import BaseInlineFormSet
@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from parindex.admin_imports import FileImportAdminMixin, ImportFileForm, SpreadsheetExportMixin
-from reports.models import ReportKind
-from reports.services import report_request
 from units.models import UnitKind
 
+from .exceptions import Refused
 from .models import (
     Assessment,
     AssessmentPeriod,
+    AuditAction,
     AuditEntry,
     Band,
     Evidence,
@@ -30,8 +30,7 @@ from .models import (
     SurveyResult,
 )
 from .resources import IndexItemResource
-from .services.assessments import period_open_assessments
-from .services.audit import audit_changes, audit_record, audit_snapshot
+from .services import audit
 from .services.index_set_import import index_set_import
 from .services.index_sets import (
     index_items_refresh_rules,
@@ -39,7 +38,7 @@ from .services.index_sets import (
     index_set_in_use,
     index_set_problems,
 )
-from .services.periods import period_for_year
+from .services.periods import period_for_year, period_open, period_open_assessments
 
 
 class AuditedAdminMixin:
@@ -51,23 +50,28 @@ class AuditedAdminMixin:
     def save_model(self, request, obj, form, change):
         before = _snapshot_from_db(obj, form.changed_data) if change else {}
         super().save_model(request, obj, form, change)
+        reason = str(self.audit_reason)
         if change:
-            audit_changes(actor=request.user, obj=obj, before=before, reason=str(self.audit_reason))
-        else:
-            audit_record(
-                actor=request.user, obj=obj, action="create", reason=str(self.audit_reason)
+            audit.record(
+                audit.field_changes(
+                    action=AuditAction.UPDATE,
+                    actor=request.user,
+                    obj=obj,
+                    before=before,
+                    reason=reason,
+                )
             )
+        else:
+            audit.record(audit.created(actor=request.user, obj=obj, reason=reason))
 
     def save_formset(self, request, form, formset, change):
         # Deletions are recorded first: a deleted object no longer has its primary key.
         for inline in formset.deleted_forms:
             if inline.instance.pk:
-                audit_record(
-                    actor=request.user,
-                    obj=inline.instance,
-                    action="delete",
-                    old=str(inline.instance),
-                    reason=str(self.audit_reason),
+                audit.record(
+                    audit.deleted(
+                        actor=request.user, obj=inline.instance, reason=str(self.audit_reason)
+                    )
                 )
         befores = {
             inline.instance.pk: _snapshot_from_db(inline.instance, inline.changed_data)
@@ -75,26 +79,26 @@ class AuditedAdminMixin:
             if inline.instance.pk and inline.has_changed()
         }
         super().save_formset(request, form, formset, change)
-        for instance, _fields in formset.changed_objects:
-            audit_changes(
-                actor=request.user,
-                obj=instance,
-                before=befores.get(instance.pk, {}),
-                reason=str(self.audit_reason),
-            )
-        for instance in formset.new_objects:
-            audit_record(
-                actor=request.user, obj=instance, action="create", reason=str(self.audit_reason)
-            )
+        reason = str(self.audit_reason)
+        audit.record(
+            *(
+                audit.field_changes(
+                    action=AuditAction.UPDATE,
+                    actor=request.user,
+                    obj=instance,
+                    before=befores.get(instance.pk, {}),
+                    reason=reason,
+                )
+                for instance, _fields in formset.changed_objects
+            ),
+            [
+                audit.created(actor=request.user, obj=instance, reason=reason)
+                for instance in formset.new_objects
+            ],
+        )
 
     def delete_model(self, request, obj):
-        audit_record(
-            actor=request.user,
-            obj=obj,
-            action="delete",
-            old=str(obj),
-            reason=str(self.audit_reason),
-        )
+        audit.record(audit.deleted(actor=request.user, obj=obj, reason=str(self.audit_reason)))
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
@@ -105,7 +109,7 @@ class AuditedAdminMixin:
 def _snapshot_from_db(obj, changed: list[str]) -> dict[str, str]:
     concrete = {field.name for field in obj._meta.concrete_fields}
     original = type(obj).objects.get(pk=obj.pk)
-    return audit_snapshot(original, [name for name in changed if name in concrete])
+    return audit.audit_snapshot(original, [name for name in changed if name in concrete])
 
 
 class ReadOnlyAdminMixin:
@@ -130,8 +134,10 @@ class AssessmentPeriodAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "assessment_count",
     )
     list_filter = ("organiser", "status")
-    readonly_fields = ("published_at",)
-    actions = ["open_assessments"]
+    # A status moves only through the workflow's services (the actions below, the dashboard),
+    # never by editing the field: each move is checked and audited there.
+    readonly_fields = ("status", "published_at")
+    actions = ["open_period", "open_assessments"]
 
     @admin.display(description=gettext_lazy("assessments"))
     def assessment_count(self, period):
@@ -150,6 +156,20 @@ class AssessmentPeriodAdmin(AuditedAdminMixin, admin.ModelAdmin):
             % {"count": created},
             messages.SUCCESS,
         )
+
+    @admin.action(description=gettext_lazy("Open the selected periods for self-assessment"))
+    def open_period(self, request, queryset):
+        for period in queryset:
+            try:
+                period_open(period=period, by=request.user)
+            except (Refused, PermissionDenied) as exc:
+                self.message_user(request, f"{period}: {exc}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(period)s is open for self-assessment.") % {"period": period},
+                    messages.SUCCESS,
+                )
 
     def has_delete_permission(self, request, obj=None):
         return False  # a period's history is kept; nothing is deleted
@@ -246,7 +266,7 @@ class IndexSetAdmin(FileImportAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ("period__year", "unit_kind", "is_current")
     readonly_fields = ("version", "is_current", "cloned_from", "created_at", "source")
     inlines = [BandInline, IndexItemInline]
-    actions = ["export_workbook", "clone_to_next_year"]
+    actions = ["clone_to_next_year"]  # reports.admin adds the export to Excel
 
     def get_queryset(self, request):
         return (
@@ -294,21 +314,6 @@ class IndexSetAdmin(FileImportAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
                 if "rule" in fields or "max_points" in fields or "method" in fields
             ]
             index_items_refresh_rules(items=edited, by=request.user)
-
-    @admin.action(description=gettext_lazy("Export the selected index sets to Excel"))
-    def export_workbook(self, request, queryset):
-        for index_set in queryset:
-            report_request(
-                kind=ReportKind.INDEX_SET_WORKBOOK,
-                requested_by=request.user,
-                period=index_set.period,
-                params={"index_set_id": index_set.pk},
-            )
-        self.message_user(
-            request,
-            _("The workbooks are being built; download them from Reports when they are ready."),
-            messages.SUCCESS,
-        )
 
     @admin.action(description=gettext_lazy("Copy the selected index sets to the next year"))
     def clone_to_next_year(self, request, queryset):

@@ -1,17 +1,13 @@
-"""Celery tasks of the scoring app: notification e-mails and deadline reminders."""
+"""Celery tasks of the scoring app: the periodic jobs, and the registration of the tasks the
+services queue themselves (declared next to them, on parindex.tasks.TransactionAwareTask)."""
 
 from celery import shared_task
 from django.utils import translation
 
 from .services.appraisal import periods_open_appraisal_due
-from .services.notifications import deadline_reminders, notification_email_send
+from .services.notifications import deadline_reminders, send_notification_email
 
-
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
-def send_notification_email(notification_id: int) -> bool:
-    """Idempotent: a notification already e-mailed is not sent again."""
-    with translation.override("vi"):
-        return notification_email_send(notification_id)
+__all__ = ["open_due_appraisals", "send_deadline_reminders", "send_notification_email"]
 
 
 @shared_task

@@ -104,9 +104,8 @@ def index_set_csv() -> bytes:
 
 def build_province():
     from scoring.models import Assessment, IndexItem, Score, SurveyResult
-    from scoring.services.assessments import period_open_assessments
     from scoring.services.index_set_import import index_set_import
-    from scoring.services.periods import period_for_year
+    from scoring.services.periods import period_for_year, period_open_assessments
     from scoring.workflow import AssessmentStatus
     from units.kinds import ensure_standard_kinds
     from units.models import Organiser, RankingGroup, Unit, UnitKind

@@ -50,11 +50,12 @@ def hundred_item_assessment():
     """A unit of a new kind with the 100-item set of the scoring benchmark, half scored."""
     from bench_scoring import index_set_csv
 
+    from scoring.entries import self_entry_clean
     from scoring.models import AssessmentPeriod, Evidence
     from scoring.selectors.self_assessment import self_assessment
-    from scoring.services.assessments import period_open_assessments
     from scoring.services.index_set_import import index_set_import
-    from scoring.services.self_assessment import self_entry_clean, self_score_save
+    from scoring.services.periods import period_open_assessments
+    from scoring.services.self_assessment import self_score_save
     from units.models import Organiser, RoleGrant, Unit, UnitKind, User
     from units.roles import Role
 

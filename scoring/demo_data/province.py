@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from scoring.engine.policy import ratio_points
 from scoring.models import (
     Assessment,
     AssessmentPeriod,
@@ -23,13 +24,12 @@ from scoring.models import (
     ScoringMethod,
     SurveyResult,
 )
-from scoring.rules import ratio_points
-from scoring.services.assessments import period_open_assessments
-from scoring.services.audit import audit_record
+from scoring.services import audit
 from scoring.services.index_set_import import index_set_import
 from scoring.services.index_sets import index_set_clone
-from scoring.services.periods import period_for_year
+from scoring.services.periods import period_for_year, period_open_assessments
 from scoring.services.publication import period_publish
+from scoring.services.transitions import SYSTEM, assessments_move, period_move
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from units.kinds import ensure_standard_kinds
 from units.models import Organiser, RankingGroup, RoleGrant, Unit, UnitKind, User
@@ -40,6 +40,7 @@ HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 ORGANISER_CODE = "snv-hoa-an"
 DEMO_PASSWORD = "parindex-demo"
 PREVIOUS_YEAR, CURRENT_YEAR = 2025, 2026
+DEMO = "Demo data"
 QUARTER = Decimal("0.25")
 
 DEPARTMENTS = [
@@ -252,11 +253,10 @@ def load_demo_province(*, seed: int = 2026) -> list[DemoAccount]:
         _set_deadlines(current, CURRENT_YEAR)
         for index_set in IndexSet.objects.filter(period=previous, is_current=True):
             index_set_clone(source=index_set, period=current)
-        current.status = PeriodStatus.SELF_ASSESSMENT
-        current.save(update_fields=["status"])
+        period_move(period=current, target=PeriodStatus.SELF_ASSESSMENT, by=SYSTEM)
         period_open_assessments(period=current)
         _start_current_year(current, rng)
-        audit_record(actor=None, obj=current, action="load_demo", reason="Demo data")
+        audit.record(audit.demo_loaded(period=current))
     return accounts
 
 
@@ -503,7 +503,7 @@ def _score_previous_year(period, rng) -> None:
     items = _items_by_set(period)
     uploader = User.objects.get(username="noivu")
     scores, surveys, evidence_links = [], [], []
-    assessments = list(period.assessments.select_related("unit"))
+    assessments = list(period.assessments.select_related("unit", "period"))
     for assessment in assessments:
         quality = _unit_quality(rng)
         direct, survey = items[assessment.index_set_id]
@@ -515,9 +515,11 @@ def _score_previous_year(period, rng) -> None:
     _cite_documents(evidence_links, period.year, uploader, rng)
     submitted = datetime(period.year, 12, 12, 10, 0, tzinfo=HANOI)
     finalised = datetime(period.year + 1, 2, 10, 15, 0, tzinfo=HANOI)
-    Assessment.objects.filter(period=period).update(
-        status=AssessmentStatus.APPRAISED, submitted_at=submitted, finalised_at=finalised
+    assessments_move(
+        assessments=assessments, target=AssessmentStatus.APPRAISED, by=SYSTEM, reason=DEMO
     )
+    # The year happened in the past: its moves carry the dates they would have had.
+    Assessment.objects.filter(period=period).update(submitted_at=submitted, finalised_at=finalised)
     period_publish(
         period=period,
         by=User.objects.get(username="noivu"),
@@ -554,7 +556,7 @@ def _start_current_year(period, rng) -> None:
     deadline."""
     items = _items_by_set(period)
     scores = []
-    assessments = list(period.assessments.select_related("unit").order_by("unit__code"))
+    assessments = list(period.assessments.select_related("unit", "period").order_by("unit__code"))
     submitted_units = {"SYT", "STC", "TP-HOA-AN"}
     for assessment in assessments:
         quality = _unit_quality(rng)
@@ -565,7 +567,10 @@ def _start_current_year(period, rng) -> None:
             started = direct[: rng.randint(5, max(6, len(direct) // 2))]
             scores += _score_assessment(assessment, started, rng, quality=quality, appraise=False)
     Score.objects.bulk_create(scores, batch_size=2000)
-    Assessment.objects.filter(period=period, unit__code__in=submitted_units).update(
-        status=AssessmentStatus.SUBMITTED,
-        submitted_at=datetime(CURRENT_YEAR, 11, 20, 9, 30, tzinfo=HANOI),
+    submitted = [a for a in assessments if a.unit.code in submitted_units]
+    assessments_move(
+        assessments=submitted, target=AssessmentStatus.SUBMITTED, by=SYSTEM, reason=DEMO
+    )
+    Assessment.objects.filter(pk__in=[a.pk for a in submitted]).update(
+        submitted_at=datetime(CURRENT_YEAR, 11, 20, 9, 30, tzinfo=HANOI)
     )

@@ -3,20 +3,22 @@ by side with the appraisal input, the chair's view of the council's progress, th
 between self and appraised scores, and the rounds Home Affairs may open next.
 
 Every function runs a fixed number of queries, whatever the number of units or items; the rules
-(which round applies, who may write) come from scoring.services.appraisal."""
+come from the domain: which round applies from scoring.workflow, what a stored value is worth
+from scoring.policy (through scoring.entries), an item's area from the prepared index tree."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from parindex.parsing import ParseError, parse_decimal
 from scoring.display import format_number
-from scoring.engine.model import IndexSetDef, ScoreEntry, Stage, UnitInput, UnitResult
-from scoring.engine.points import stage_not_applicable
+from scoring.engine.model import RATIO_METHODS, Stage, UnitInput, UnitResult
+from scoring.engine.policy import ITEM_FIELDS, StageValue, index_set_def, index_tree, score_entry
 from scoring.engine.results import unit_result
+from scoring.entries import SelfEntry, earned, entry_of, item_choices, stored_value
 from scoring.models import (
     SCORED_LEVELS,
     Assessment,
@@ -29,21 +31,15 @@ from scoring.models import (
     Score,
     ScoringMethod,
 )
-from scoring.selectors.self_assessment import item_def, safe_points
-from scoring.services.appraisal import (
+from scoring.workflow import (
     APPRAISAL_PERIODS,
     REQUEST_PERIODS,
+    AssessmentStatus,
+    is_requested,
     item_closed_reason,
     item_round,
-    round_1_value,
+    period_round_targets,
 )
-from scoring.services.self_assessment import (
-    SelfEntry,
-    entry_of,
-    item_choices,
-    parse_decimal_text,
-)
-from scoring.workflow import PERIOD_TRANSITIONS, AssessmentStatus, PeriodStatus
 from units.access import area_codes_for, has_permission, units_for
 from units.roles import Permission
 
@@ -82,36 +78,19 @@ def is_answered(score: Score | None, file_answers: set[int]) -> bool:
     )
 
 
-def _score_entry(score: Score) -> ScoreEntry:
-    return ScoreEntry(
-        self_points=score.self_points,
-        self_ratio=score.self_ratio,
-        appraisal_points=score.appraisal_points,
-        appraisal_ratio=score.appraisal_ratio,
-        final_points=score.final_points,
-        final_ratio=score.final_ratio,
-        not_applicable=score.not_applicable,
-        appraisal_reason=score.appraisal_reason,
-        final_reason=score.final_reason,
-        appraisal_not_applicable=score.appraisal_not_applicable,
-        final_not_applicable=score.final_not_applicable,
-    )
-
-
 def _stage_results(
     assessment: Assessment, items: list[IndexItem], scores: dict[int, Score]
 ) -> tuple[UnitResult, UnitResult]:
     """The self-assessed part of the unit's result at the self stage and as appraised now
     (final values, else round 1, else the unit's): survey items are nobody's to appraise."""
-    definition = IndexSetDef(
-        id=assessment.index_set_id,
-        items=[item_def(item) for item in items],
-        bands=[],
+    definition = index_set_def(
+        set_id=assessment.index_set_id,
+        items=items,
         bonus_cap=assessment.index_set.bonus_cap,
         penalty_cap=assessment.index_set.penalty_cap,
-    ).prepare()
+    )
     part = definition.self_assessed_part()
-    entries = {item_id: _score_entry(s) for item_id, s in scores.items()}
+    entries = {item_id: score_entry(s) for item_id, s in scores.items()}
     return (
         unit_result(UnitInput(assessment.unit_id, part, entries), Stage.SELF),
         unit_result(UnitInput(assessment.unit_id, part, entries), Stage.FINAL),
@@ -119,16 +98,15 @@ def _stage_results(
 
 
 def _areas_of(items) -> dict[int, IndexItem | None]:
-    """Each scored item's area (None for bonus and penalty lines), from the loaded items."""
+    """Each scored item's area (None for bonus and penalty lines), from the prepared tree of
+    the loaded items."""
     by_id = {item.pk: item for item in items}
-    areas = {}
-    for item in items:
-        if item.level not in SCORED_LEVELS:
-            continue
-        node = item
-        while node is not None and node.level != ItemLevel.AREA:
-            node = by_id.get(node.parent_id)
-        areas[item.pk] = node
+    areas: dict[int, IndexItem | None] = {}
+    for set_id in {item.index_set_id for item in items}:
+        tree = index_tree([i for i in items if i.index_set_id == set_id], set_id)
+        for item in tree.scored:
+            area = tree.area(item.id)
+            areas[item.id] = by_id[area.id] if area is not None else None
     return areas
 
 
@@ -147,12 +125,11 @@ def stage_value_text(item: IndexItem, *, points, ratio, not_applicable: bool) ->
     """A stored value in words for messages: '0,25 points', 'ratio 95% → 1 points', 'N/A'."""
     if not_applicable:
         return _("not applicable")
-    entry = SelfEntry(points=points, ratio=ratio)
-    earned = safe_points(item, entry)
+    points_earned = earned(item, StageValue(points=points, ratio=ratio))
     if ratio is not None:
         return _("ratio %(ratio)s%% → %(points)s points") % {
             "ratio": format_number(ratio, None),
-            "points": format_number(earned, None) if earned is not None else "—",
+            "points": format_number(points_earned, None) if points_earned is not None else "—",
         }
     if points is None:
         return _("empty")
@@ -224,9 +201,7 @@ def queue_rows(user, assessments: list[Assessment]) -> list[QueueRow]:
     """The counts of one page of the queue: three queries for the whole page."""
     set_ids = {a.index_set_id for a in assessments}
     items = list(
-        IndexItem.objects.filter(index_set_id__in=set_ids).only(
-            "id", "index_set_id", "level", "parent_id", "code", "name", "method", "position"
-        )
+        IndexItem.objects.filter(index_set_id__in=set_ids).only(*ITEM_FIELDS, "index_set_id")
     )
     area_of = _areas_of(items)
     by_set: dict[int, list[IndexItem]] = defaultdict(list)
@@ -315,49 +290,43 @@ class ReviewRow:
 
     @property
     def is_ratio(self) -> bool:
-        return self.item.method in (ScoringMethod.RATIO_BANDS, ScoringMethod.PROPORTIONAL)
+        return self.item.method in RATIO_METHODS
+
+    def _value(self, stage: Stage) -> StageValue:
+        return stored_value(self.item, self.score, stage)
 
     @property
     def round_1_points(self) -> Decimal | None:
         """What round 1 gave (shown once an appraiser reviewed the item)."""
         if self.score is None or self.score.appraised_at is None:
             return None
-        return safe_points(self.item, round_1_value(self.score))
+        return earned(self.item, self._value(Stage.APPRAISAL))
 
     @property
     def round_1_differs(self) -> bool:
-        score = self.score
-        if score is None or score.appraised_at is None:
+        if self.score is None or self.score.appraised_at is None:
             return False
-        return (self.round_1_points, score.appraisal_ratio) != (self.self_points, score.self_ratio)
+        value = self._value(Stage.APPRAISAL)
+        return (self.round_1_points, value.ratio) != (self.self_points, self.self_entry.ratio)
 
     @property
     def round_1_not_applicable(self) -> bool:
-        return self.score is not None and stage_not_applicable(
-            _score_entry(self.score), Stage.APPRAISAL
-        )
+        return self._value(Stage.APPRAISAL).not_applicable
 
     @property
     def final_not_applicable(self) -> bool:
-        return self.score is not None and stage_not_applicable(
-            _score_entry(self.score), Stage.FINAL
-        )
+        return self._value(Stage.FINAL).not_applicable
 
     @property
     def final_points(self) -> Decimal | None:
-        score = self.score
-        if score is None or score.final_at is None:
+        """What round 2 gave (shown once it set the item's final value)."""
+        if self.score is None or self.score.final_at is None:
             return None
-        entry = SelfEntry(
-            points=score.final_points,
-            ratio=score.final_ratio,
-            not_applicable=stage_not_applicable(_score_entry(score), Stage.FINAL),
-        )
-        return safe_points(self.item, entry)
+        return earned(self.item, self._value(Stage.FINAL))
 
     @property
     def is_requested(self) -> bool:
-        return bool(self.score and self.score.review_request)
+        return is_requested(self.score)
 
     @property
     def request_label(self) -> str:
@@ -375,8 +344,8 @@ class ReviewRow:
     def chosen(self) -> str | None:
         """The answer of the rule the input's points pick (levels, yes/no, another case)."""
         try:
-            points = parse_decimal_text(self.input.get("points"), field_label="")
-        except ValidationError:  # shown as typed; the save reports the error
+            points = parse_decimal(self.input.get("points"), label="")
+        except ParseError:  # shown as typed; the save reports the error
             return None
         if points is None:
             return None
@@ -449,24 +418,19 @@ def stored_input(row: ReviewRow) -> dict:
     """The input as stored for the round that applies (or, before anyone reviewed the item,
     the unit's own value: saving it unchanged accepts it)."""
     score = row.score
+    reason = ""
     if row.round == 2 and score is not None and score.final_at is not None:
-        points, ratio, reason = score.final_points, score.final_ratio, score.final_reason
-        na = stage_not_applicable(_score_entry(score), Stage.FINAL)
+        stage, reason = Stage.FINAL, score.final_reason
     elif row.round == 2 or (score is not None and score.appraised_at is not None):
-        value = round_1_value(score)
-        points, ratio, na = value.points, value.ratio, value.not_applicable
+        stage = Stage.APPRAISAL
         reason = score.appraisal_reason if row.round == 1 else ""
     else:
-        points, ratio, na = (
-            row.self_entry.points,
-            row.self_entry.ratio,
-            row.self_entry.not_applicable,
-        )
-        reason = ""
+        stage = Stage.SELF
+    value = stored_value(row.item, score, stage)
     return {
-        "points": format_number(points, None) if points is not None else "",
-        "ratio": format_number(ratio, None) if ratio is not None else "",
-        "not_applicable": na,
+        "points": format_number(value.points, None) if value.points is not None else "",
+        "ratio": format_number(value.ratio, None) if value.ratio is not None else "",
+        "not_applicable": value.not_applicable,
         "reason": reason,
         "request": score.review_request if score is not None and row.round == 1 else "",
         "question": score.review_question if score is not None and row.round == 1 else "",
@@ -533,7 +497,7 @@ def appraisal_review_items(assessment: Assessment, user, *, area: str = "") -> A
             area=area_item,
             score=score,
             self_entry=entry,
-            self_points=safe_points(item, entry),
+            self_points=earned(item, entry.value),
             evidence=evidence_by_item.get(item.pk, []),
             explanation_evidence=explanation_by_item.get(item.pk, []),
             choices=item_choices(item),
@@ -784,9 +748,4 @@ def appraisal_differences(assessment: Assessment) -> Differences:
 
 def period_round_moves(period: AssessmentPeriod) -> list[tuple[str, str]]:
     """The rounds the period may move to from where it stands, in the order of the cycle."""
-    current = PeriodStatus(period.status)
-    return [
-        (target.value, target.label)
-        for target in PeriodStatus
-        if (current, target) in PERIOD_TRANSITIONS
-    ]
+    return [(target.value, target.label) for target in period_round_targets(period.status)]

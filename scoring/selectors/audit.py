@@ -18,13 +18,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from parindex.dates import datetime_text
 from scoring.display import format_number
 from scoring.models import (
     SCORED_LEVELS,
     Assessment,
     AssessmentPeriod,
+    AuditAction,
     AuditEntry,
     Evidence,
     IndexItem,
@@ -32,7 +33,6 @@ from scoring.models import (
     Score,
     SurveyResult,
 )
-from scoring.services.appraisal import APPRAISAL_FIELDS
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from units.access import has_permission
 from units.roles import Permission
@@ -41,29 +41,11 @@ from .explanation import explanation_sent
 
 REVIEW_FIELDS = ("review_request", "review_question")
 # Score entries written by the council; of these the unit sees only the questions sent to it.
-COUNCIL_ACTIONS = ("appraisal", "final", "return")
+COUNCIL_ACTIONS = (AuditAction.APPRAISAL, AuditAction.FINAL, AuditAction.RETURN)
 # An import writes the N/A flag of whichever stage it loads (self, appraisal or final): the
 # unit cannot be shown it without perhaps showing the council's value.
 STAGE_AMBIGUOUS_FIELDS = ("not_applicable", "not_applicable_reason")
-EVIDENCE_LINK_ACTIONS = ("evidence_attach", "evidence_detach")
-
-ACTION_LABELS = {
-    "self_score": gettext_lazy("Self-assessment"),
-    "appraisal": gettext_lazy("Appraisal, round 1"),
-    "final": gettext_lazy("Final value, round 2"),
-    "return": gettext_lazy("Returned by the chair"),
-    "explanation": gettext_lazy("Explanation"),
-    "transition": gettext_lazy("Status change"),
-    "reopen": gettext_lazy("Reopened"),
-    "evidence_add": gettext_lazy("Evidence added"),
-    "evidence_attach": gettext_lazy("Evidence attached"),
-    "evidence_detach": gettext_lazy("Evidence taken off"),
-    "evidence_delete": gettext_lazy("Evidence deleted"),
-    "import": gettext_lazy("Imported from a file"),
-    "create": gettext_lazy("Created"),
-    "update": gettext_lazy("Changed"),
-    "delete": gettext_lazy("Deleted"),
-}
+EVIDENCE_LINK_ACTIONS = (AuditAction.EVIDENCE_ATTACH, AuditAction.EVIDENCE_DETACH)
 
 
 @dataclass(frozen=True)
@@ -130,8 +112,8 @@ def history_entries(
                 & ~Q(action__in=EVIDENCE_LINK_ACTIONS)
             )
             # An attachment names its item: the entry belongs to that item only.
-            | Q(content_type=evidence_ct, action="evidence_attach", new_value=item.code)
-            | Q(content_type=evidence_ct, action="evidence_detach", old_value=item.code)
+            | Q(content_type=evidence_ct, action=AuditAction.EVIDENCE_ATTACH, new_value=item.code)
+            | Q(content_type=evidence_ct, action=AuditAction.EVIDENCE_DETACH, old_value=item.code)
         )
     if not whole:
         sent = (
@@ -140,10 +122,10 @@ def history_entries(
             else Score.objects.none()
         )
         hidden = (
-            Q(field__in=APPRAISAL_FIELDS)
+            Q(field__in=Score.COUNCIL_FIELDS)
             | ~Q(content_type__in=[score_ct, evidence_ct, period_ct, _ct(Assessment)])
             | (Q(content_type=score_ct, action__in=COUNCIL_ACTIONS) & ~Q(field__in=REVIEW_FIELDS))
-            | Q(content_type=score_ct, action="import", field__in=STAGE_AMBIGUOUS_FIELDS)
+            | Q(content_type=score_ct, action=AuditAction.IMPORT, field__in=STAGE_AMBIGUOUS_FIELDS)
             | (Q(field__in=REVIEW_FIELDS) & ~Q(content_type=score_ct, object_id__in=_ids(sent)))
         )
         entries = entries.exclude(hidden)
@@ -182,7 +164,9 @@ def history_rows(entries, *, whole: bool) -> list[HistoryRow]:
         if not whole and (
             entry.field in REVIEW_FIELDS
             # The chair reopening a finalised appraisal explains the council's values.
-            or (entry.action == "transition" and entry.old_value == AssessmentStatus.APPRAISED)
+            or (
+                entry.action == AuditAction.STATUS and entry.old_value == AssessmentStatus.APPRAISED
+            )
         ):
             reason = ""  # the reason saved with a question is the appraiser's
         rows.append(
@@ -190,7 +174,7 @@ def history_rows(entries, *, whole: bool) -> list[HistoryRow]:
                 entry=entry,
                 when=timezone.localtime(entry.created_at),
                 who=entry.actor.get_full_name() if entry.actor else _("System"),
-                action=str(ACTION_LABELS.get(entry.action, entry.action)),
+                action=entry.get_action_display(),
                 items=items,
                 field=field_label(model, entry.field),
                 old=value_text(model, entry.field, entry.old_value),
@@ -242,5 +226,5 @@ def value_text(model, name: str, value: str) -> str:
         if moment is not None:
             if timezone.is_aware(moment):
                 moment = timezone.localtime(moment)
-            return moment.strftime("%d/%m/%Y %H:%M")
+            return datetime_text(moment)
     return value

@@ -11,9 +11,11 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from scoring.display import code_key
-
-from .models import Organiser, RoleGrant, Unit, User
-from .roles import Role
+from scoring.engine.model import Method
+from scoring.engine.policy import ITEM_FIELDS, index_tree
+from scoring.models import IndexItem, ItemLevel
+from units.models import Organiser, RoleGrant, Unit, User
+from units.roles import Role
 
 COUNCIL_ROLES = (Role.COUNCIL_CHAIR, Role.APPRAISER)
 NAMES_SHOWN = 5  # units named in a coverage warning before "and N more"
@@ -34,26 +36,29 @@ class CouncilArea:
 def period_areas(period) -> list[CouncilArea]:
     """The areas of the period's current index sets, one per code, in code order. Area codes
     are shared across the sets of one period (area 2 is institutional reform for departments
-    and communes alike); the first set's name is shown."""
-    from scoring.models import IndexItem, ItemLevel, ScoringMethod
-
-    current = IndexItem.objects.filter(index_set__period=period, index_set__is_current=True)
-    # Sub-criteria sit two levels under their area (area → criterion → sub-criterion).
-    appraised = set(
-        current.filter(level=ItemLevel.SUB_CRITERION)
-        .exclude(method=ScoringMethod.SURVEY)
-        .values_list("parent__parent__code", flat=True)
-    )
-    areas: dict[str, CouncilArea] = {}
-    items = (
-        current.filter(level=ItemLevel.AREA)
-        .select_related("index_set")
+    and communes alike); the first set's name is shown. An area is appraised when one of its
+    sub-criteria is self-scored (the prepared tree says which area each one is in)."""
+    rows = (
+        IndexItem.objects.filter(index_set__period=period, index_set__is_current=True)
         .order_by("index_set__unit_kind__position", "position")
+        .values(*ITEM_FIELDS, "index_set_id", "index_set__unit_kind_id")
     )
-    for item in items:
-        area = areas.setdefault(item.code, CouncilArea(item.code, item.name))
-        area.kind_ids.add(item.index_set.unit_kind_id)
-        area.appraised = area.appraised or item.code in appraised
+    by_set: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_set[row["index_set_id"]].append(row)
+    areas: dict[str, CouncilArea] = {}
+    for set_id, set_rows in by_set.items():
+        tree = index_tree(set_rows, set_id)
+        kind_id = set_rows[0]["index_set__unit_kind_id"]
+        appraised = {
+            tree.area_code(item.id)
+            for item in tree.scored
+            if item.level == ItemLevel.SUB_CRITERION and item.method != Method.SURVEY
+        }
+        for area_def in tree.areas:
+            area = areas.setdefault(area_def.code, CouncilArea(area_def.code, area_def.name))
+            area.kind_ids.add(kind_id)
+            area.appraised = area.appraised or area_def.code in appraised
     return sorted(areas.values(), key=lambda area: code_key(area.code))
 
 

@@ -2,34 +2,27 @@
 about, each with the question, the unit's own claim, the round-1 value and reason, the answer
 and the files given for it. Nothing about any other item is read.
 
-Four queries: the asked scores with their items, the audit check of whether the request was
-sent (unit staff only), the evidence and its links."""
+Three queries: the asked scores with their items, the evidence and its links, and the
+explanation files when the problems are listed."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
+from scoring.engine.model import Stage
+from scoring.entries import earned, stored_value
 from scoring.models import (
     Assessment,
-    AuditEntry,
     Evidence,
     EvidenceStage,
     IndexItem,
     ReviewRequest,
     Score,
 )
-from scoring.rules import RuleError
-from scoring.services.appraisal import (
-    explanation_closed_reason,
-    explanation_problems,
-    round_1_value,
-)
-from scoring.services.appraisal import (
-    self_value as unit_claim,
-)
-from scoring.services.self_assessment import SelfEntry, entry_points
-from scoring.workflow import AssessmentStatus, PeriodStatus
+from scoring.workflow import AssessmentStatus, PeriodStatus, explanation_closed_reason
 
 S = AssessmentStatus
 
@@ -90,26 +83,36 @@ class Explanation:
 
 def explanation_sent(assessment: Assessment) -> bool:
     """Whether the council's questions were sent to the unit. Requests are written during
-    round 1 and stay private to the council until Home Affairs opens the explanation round."""
-    if assessment.status in (S.EXPLANATION_REQUESTED, S.EXPLAINED):
-        return True
-    if assessment.period.status == PeriodStatus.PUBLISHED:
-        return True
-    # Later statuses (appraised, reopened) went through the round only if the log says so.
-    return AuditEntry.objects.filter(
-        assessment=assessment,
-        action="transition",
-        field="status",
-        new_value=S.EXPLANATION_REQUESTED,
-    ).exists()
+    round 1 and stay private to the council until Home Affairs opens the explanation round
+    (Assessment.explanation_sent_at), or until the results are published."""
+    return (
+        assessment.explanation_sent_at is not None
+        or assessment.period.status == PeriodStatus.PUBLISHED
+    )
 
 
-def _value(item: IndexItem, entry: SelfEntry) -> Value:
-    try:
-        points = entry_points(item, entry)
-    except RuleError:
-        points = entry.points  # a ratio no band covers (imported data): shown as stored
-    return Value(points=points, ratio=entry.ratio, not_applicable=entry.not_applicable)
+def _value(item: IndexItem, score: Score, stage: Stage) -> Value:
+    value = stored_value(item, score, stage)
+    return Value(points=earned(item, value), ratio=value.ratio, not_applicable=value.not_applicable)
+
+
+def explanation_problems(assessment: Assessment) -> list[str]:
+    """Questions still without an answer (text or a file)."""
+    answered_by_file = set(
+        Evidence.objects.filter(assessment=assessment, stage=EvidenceStage.EXPLANATION).values_list(
+            "items", flat=True
+        )
+    )
+    missing = [
+        score.item.code
+        for score in Score.objects.filter(assessment=assessment)
+        .exclude(review_request="")
+        .select_related("item")
+        if not score.explanation_text and score.item_id not in answered_by_file
+    ]
+    if missing:
+        return [_("No answer yet for: %(codes)s") % {"codes": ", ".join(sorted(missing))}]
+    return []
 
 
 def explanation(assessment: Assessment, *, council_view: bool) -> Explanation:
@@ -139,8 +142,8 @@ def explanation(assessment: Assessment, *, council_view: bool) -> Explanation:
             ExplanationRow(
                 item=score.item,
                 score=score,
-                self_value=_value(score.item, unit_claim(score)),
-                round_1=_value(score.item, round_1_value(score)),
+                self_value=_value(score.item, score, Stage.SELF),
+                round_1=_value(score.item, score, Stage.APPRAISAL),
                 evidence=[e for e in given if e.stage == EvidenceStage.EXPLANATION],
                 self_evidence=[e for e in given if e.stage == EvidenceStage.SELF_ASSESSMENT],
             )

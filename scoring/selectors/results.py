@@ -20,6 +20,15 @@ from scoring.engine.model import (
     UnitInput,
     UnitResult,
 )
+from scoring.engine.policy import (
+    ITEM_FIELDS,
+    SCORE_REASON_FIELDS,
+    SCORE_VALUE_FIELDS,
+    SURVEY_FIELDS,
+    index_set_def,
+    score_entry,
+    survey_entry,
+)
 from scoring.engine.ranking import Rankable, competition_ranks
 from scoring.engine.results import index_of, unit_result
 from scoring.models import (
@@ -119,62 +128,37 @@ def _mean(values) -> Decimal | None:
 
 def index_set_defs(index_set_ids) -> dict[int, IndexSetDef]:
     """The engine's view of these index sets: three queries, however many sets."""
-    sets = {
-        index_set.pk: IndexSetDef(
-            id=index_set.pk,
-            items=[],
-            bands=[],
-            bonus_cap=index_set.bonus_cap,
-            penalty_cap=index_set.penalty_cap,
-        )
-        for index_set in IndexSet.objects.filter(pk__in=index_set_ids)
-    }
-    fields = (
-        "id",
-        "index_set_id",
-        "code",
-        "name",
-        "level",
-        "parent_id",
-        "max_points",
-        "method",
-        "method_params",
-        "position",
-    )
-    for row in IndexItem.objects.filter(index_set_id__in=sets).values_list(*fields):
-        (pk, set_id, code, name, level, parent_id, max_points, method, params, position) = row
-        sets[set_id].items.append(
-            ItemDef(pk, code, name, level, parent_id, max_points, method, params, position)
-        )
+    sets = {index_set.pk: index_set for index_set in IndexSet.objects.filter(pk__in=index_set_ids)}
+    items: dict[int, list[dict]] = defaultdict(list)
+    for row in IndexItem.objects.filter(index_set_id__in=sets).values(*ITEM_FIELDS, "index_set_id"):
+        items[row["index_set_id"]].append(row)
+    bands: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
     for set_id, label, minimum in Band.objects.filter(index_set_id__in=sets).values_list(
         "index_set_id", "label", "min_percent"
     ):
-        sets[set_id].bands.append((label, minimum))
-    return {pk: definition.prepare() for pk, definition in sets.items()}
+        bands[set_id].append((label, minimum))
+    return {
+        pk: index_set_def(
+            set_id=pk,
+            items=items[pk],
+            bands=bands[pk],
+            bonus_cap=index_set.bonus_cap,
+            penalty_cap=index_set.penalty_cap,
+        )
+        for pk, index_set in sets.items()
+    }
 
 
 def _score_entries(period, *, with_reasons: bool) -> dict[int, dict[int, ScoreEntry]]:
     """Every score of the period. Reasons are read only when items are shown: ranking a whole
     province does not need them."""
     entries: dict[int, dict[int, ScoreEntry]] = defaultdict(dict)
-    fields = [
-        "assessment_id",
-        "item_id",
-        "self_points",
-        "self_ratio",
-        "appraisal_points",
-        "appraisal_ratio",
-        "final_points",
-        "final_ratio",
-        "not_applicable",
-        "appraisal_not_applicable",
-        "final_not_applicable",
-    ]
-    if with_reasons:
-        fields += ["appraisal_reason", "final_reason"]
-    for row in Score.objects.filter(assessment__period=period).values(*fields):
-        assessment_id, item_id = row.pop("assessment_id"), row.pop("item_id")
-        entries[assessment_id][item_id] = ScoreEntry(**row)
+    fields = [*SCORE_VALUE_FIELDS, *(SCORE_REASON_FIELDS if with_reasons else ())]
+    rows = Score.objects.filter(assessment__period=period).values(
+        "assessment_id", "item_id", *fields
+    )
+    for row in rows:
+        entries[row["assessment_id"]][row["item_id"]] = score_entry(row)
     return entries
 
 
@@ -188,12 +172,11 @@ def _survey_entries(period) -> dict[int, dict[int, SurveyEntry]]:
             "assessment_id", "item_id", "answer_counts"
         )
     )
-    for assessment_id, item_id, points, not_applicable, ratio in results.values_list(
-        "assessment_id", "item_id", "points", "not_applicable", "ratio"
-    ):
-        entries[assessment_id][item_id] = SurveyEntry(
-            points, not_applicable, ratio, answers.get((assessment_id, item_id))
-        )
+    fields = [name for name in SURVEY_FIELDS if name != "answer_counts"]
+    for row in results.values("assessment_id", "item_id", *fields):
+        key = (row["assessment_id"], row["item_id"])
+        row["answer_counts"] = answers.get(key)
+        entries[key[0]][key[1]] = survey_entry(row)
     return entries
 
 
@@ -362,18 +345,58 @@ def publication_results(publication: Publication, *, items_of: int | None = None
     if by_group.get(""):
         groups.append(GroupResults(code="", name="", rows=by_group[""]))
     return PeriodResults(
-        period=publication.period, groups=groups, previous_publication=None, publication=publication
+        period=publication.period,
+        groups=groups,
+        previous_publication=None,
+        publication=publication,
+        index_sets=frozen_index_sets(publication),
     )
 
 
+def frozen_index_sets(publication: Publication) -> dict[int, IndexSetDef]:
+    """The index sets as they were published: the tree (parents included) and the bands. A
+    publication made before parents and bands were frozen has neither: its trees are flat
+    and its bands unknown — never read from today's sets."""
+    bands = publication.structure.get("bands", {})
+    return {
+        int(set_id): index_set_def(
+            set_id=int(set_id),
+            items=[
+                ItemDef(
+                    id=entry[STRUCTURE_ID],
+                    code=entry[STRUCTURE_CODE],
+                    name=entry[STRUCTURE_NAME],
+                    level=entry[STRUCTURE_LEVEL],
+                    parent_id=entry[STRUCTURE_PARENT] if len(entry) > STRUCTURE_PARENT else None,
+                    max_points=Decimal(entry[STRUCTURE_MAX]),
+                    method=entry[STRUCTURE_METHOD],
+                    params={},
+                    position=position,
+                )
+                for position, entry in enumerate(entries)
+            ],
+            bands=[(label, Decimal(minimum)) for label, minimum in bands.get(set_id, [])],
+        )
+        for set_id, entries in publication.structure.get("sets", {}).items()
+    }
+
+
 # Layout of the frozen JSON (compact: 657 units × 150 items must publish in seconds).
-# Publication.structure["sets"][set id] = [[id, code, name, level, max, method], …] by position
+# Publication.structure["sets"][set id] = [[id, code, name, level, max, method, parent id], …]
+#   by position (publications before parents were frozen have 6 entries);
+# Publication.structure["bands"][set id] = [[label, minimum %], …]
 # PublishedUnitResult.breakdown = {"levels": [[id, max, points], …] (areas, criteria),
 #   "items": [[id, self, appraisal, final, points, not applicable (0/1), appraisal reason,
 #   final reason], …]} — reasons omitted when both are empty.
-STRUCTURE_ID, STRUCTURE_CODE, STRUCTURE_NAME, STRUCTURE_LEVEL, STRUCTURE_MAX, STRUCTURE_METHOD = (
-    range(6)
-)
+(
+    STRUCTURE_ID,
+    STRUCTURE_CODE,
+    STRUCTURE_NAME,
+    STRUCTURE_LEVEL,
+    STRUCTURE_MAX,
+    STRUCTURE_METHOD,
+    STRUCTURE_PARENT,
+) = range(7)
 
 
 def _row_from_snapshot(

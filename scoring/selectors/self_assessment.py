@@ -8,20 +8,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from scoring.engine.model import IndexSetDef, ItemDef, ScoreEntry, Stage, UnitInput, UnitResult
+from scoring.engine.model import Stage, UnitInput, UnitResult
+from scoring.engine.policy import index_set_def, score_entry
 from scoring.engine.results import unit_result
-from scoring.models import Assessment, Evidence, IndexItem, ItemLevel, Score
-from scoring.rules import RuleError
-from scoring.services.self_assessment import (
+from scoring.entries import (
     ItemProblem,
     SelfEntry,
+    chosen_answer,
+    earned,
     entry_of,
-    entry_points,
     item_choices,
     item_problems,
     lacks_evidence,
-    self_assessment_closed_reason,
 )
+from scoring.models import Assessment, Evidence, IndexItem, ItemLevel, Score
+from scoring.workflow import self_assessment_closed_reason
 
 
 @dataclass
@@ -46,12 +47,8 @@ class ItemRow:
     @property
     def chosen(self) -> str | None:
         """The points of the answer picked (levels, yes/no, a ratio rule's other case)."""
-        if not self.choices or self.entry.points is None or self.entry.ratio is not None:
-            return None
-        return next(
-            (c["points"] for c in self.choices if Decimal(c["points"]) == self.entry.points),
-            None,
-        )
+        answer = chosen_answer(self.choices, self.entry.value)
+        return answer["points"] if answer else None
 
 
 @dataclass
@@ -114,27 +111,6 @@ class SelfAssessment:
         return self.assessment.self_assessment_deadline
 
 
-def item_def(item: IndexItem) -> ItemDef:
-    return ItemDef(
-        item.pk,
-        item.code,
-        item.name,
-        item.level,
-        item.parent_id,
-        item.max_points,
-        item.method,
-        item.method_params,
-        item.position,
-    )
-
-
-def safe_points(item: IndexItem, entry: SelfEntry) -> Decimal | None:
-    try:
-        return entry_points(item, entry)
-    except RuleError:
-        return None  # a stored ratio no band covers (imported data): shown as unscored
-
-
 def self_assessment(assessment: Assessment, *, with_evidence: bool = True) -> SelfAssessment:
     """Everything the form, the review page and the autosave answer show. Without evidence
     details (autosave), only which items have some is read."""
@@ -155,21 +131,13 @@ def self_assessment(assessment: Assessment, *, with_evidence: bool = True) -> Se
         for item_id in through.values_list("indexitem_id", flat=True):
             evidence_by_item[item_id].append(None)
 
-    definition = IndexSetDef(
-        id=assessment.index_set_id,
-        items=[item_def(item) for item in items],
-        bands=[],
+    definition = index_set_def(
+        set_id=assessment.index_set_id,
+        items=items,
         bonus_cap=assessment.index_set.bonus_cap,
         penalty_cap=assessment.index_set.penalty_cap,
-    ).prepare()
-    entries = {
-        item_id: ScoreEntry(
-            self_points=score.self_points,
-            self_ratio=score.self_ratio,
-            not_applicable=score.not_applicable,
-        )
-        for item_id, score in scores.items()
-    }
+    )
+    entries = {item_id: score_entry(score) for item_id, score in scores.items()}
     result = unit_result(
         UnitInput(assessment.unit_id, definition.self_assessed_part(), entries), Stage.SELF
     )
@@ -180,7 +148,7 @@ def self_assessment(assessment: Assessment, *, with_evidence: bool = True) -> Se
             continue
         score = scores.get(item.pk)
         entry = entry_of(score)
-        points = safe_points(item, entry)
+        points = earned(item, entry.value)
         has_evidence = bool(evidence_by_item.get(item.pk))
         rows[item.pk] = ItemRow(
             item=item,
@@ -193,7 +161,7 @@ def self_assessment(assessment: Assessment, *, with_evidence: bool = True) -> Se
             lacks_evidence=lacks_evidence(item, points=points, has_evidence=has_evidence),
         )
 
-    areas = _tree(items, rows, result)
+    areas = _tree(definition, items, rows, result)
     extra_rows = [
         rows[item.pk] for item in items if item.level in (ItemLevel.BONUS, ItemLevel.PENALTY)
     ]
@@ -209,30 +177,32 @@ def self_assessment(assessment: Assessment, *, with_evidence: bool = True) -> Se
     )
 
 
-def _tree(items, rows, result: UnitResult) -> list[AreaNode]:
+def _tree(definition, items, rows, result: UnitResult) -> list[AreaNode]:
+    """Areas → criteria → sub-criteria as the prepared tree of the set says, in position
+    order at each level (whatever order a hand-edited set numbers parents and children)."""
+    by_id = {item.pk: item for item in items}
     area_results = {level.item_id: level for level in result.areas}
-    areas: dict[int, AreaNode] = {}
-    criteria: dict[int, CriterionNode] = {}
-    # Parents before children whatever the positions say (a set edited by hand in the admin
-    # may number a child before its parent); the stable sort keeps position order per level.
-    depth = {ItemLevel.AREA: 0, ItemLevel.CRITERION: 1, ItemLevel.SUB_CRITERION: 2}
-    for item in sorted(items, key=lambda item: depth.get(item.level, 3)):
-        if item.level == ItemLevel.AREA:
-            level = area_results.get(item.pk)
-            areas[item.pk] = AreaNode(
-                item=item,
-                points=level.points if level else Decimal(0),
-                max_points=level.max_points if level else Decimal(0),
-                index=level.index if level else None,
-            )
-        elif item.level == ItemLevel.CRITERION and item.parent_id in areas:
-            criteria[item.pk] = node = CriterionNode(item=item)
-            areas[item.parent_id].criteria.append(node)
-        elif item.level == ItemLevel.SUB_CRITERION and item.parent_id in criteria:
-            row = rows[item.pk]
-            criteria[item.parent_id].rows.append(row)
-            area = areas[criteria[item.parent_id].item.parent_id]
-            if not item.is_survey:
-                area.required += 1
-                area.scored += 0 if row.entry.is_empty else 1
-    return list(areas.values())
+    areas = []
+    for area_def in definition.areas:
+        level = area_results.get(area_def.id)
+        area = AreaNode(
+            item=by_id[area_def.id],
+            points=level.points if level else Decimal(0),
+            max_points=level.max_points if level else Decimal(0),
+            index=level.index if level else None,
+        )
+        for criterion_def in definition.children(area_def.id):
+            if criterion_def.level != ItemLevel.CRITERION:
+                continue
+            node = CriterionNode(item=by_id[criterion_def.id])
+            for child in definition.children(criterion_def.id):
+                if child.level != ItemLevel.SUB_CRITERION:
+                    continue
+                row = rows[child.id]
+                node.rows.append(row)
+                if not child.is_survey:
+                    area.required += 1
+                    area.scored += 0 if row.entry.is_empty else 1
+            area.criteria.append(node)
+        areas.append(area)
+    return areas

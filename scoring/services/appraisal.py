@@ -16,35 +16,44 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parindex.dates import datetime_text
+from scoring.engine.model import IndexSetDef, Stage
+from scoring.engine.policy import StageValue
+from scoring.entries import MAX_TEXT, earned, stored, stored_value, too_long_message, value_clean
+from scoring.exceptions import (
+    EntryClosed,
+    RoundClosed,
+    ScoreConflict,
+    StatusConflict,
+    TransitionRefused,
+)
 from scoring.models import (
     SCORED_LEVELS,
     Assessment,
     AssessmentPeriod,
-    Evidence,
-    EvidenceStage,
+    AuditAction,
     IndexItem,
-    ItemLevel,
     ReviewRequest,
     Score,
     ScoringMethod,
 )
-from scoring.workflow import PERIOD_TRANSITIONS, AssessmentStatus, PeriodStatus
-from units.access import acts_for, has_permission
+from scoring.selectors.explanation import explanation_problems
+from scoring.selectors.index_sets import index_set_tree, item_area_code
+from scoring.workflow import (
+    REQUEST_PERIODS,
+    ROUND_TARGETS,
+    AssessmentStatus,
+    PeriodStatus,
+    explanation_closed_reason,
+    is_requested,
+    item_closed_reason,
+    item_round,
+)
+from units.access import has_permission
 from units.roles import Permission
 
-from . import notifications
-from .assessments import assessment_transition
-from .audit import audit_changes, audit_record, audit_snapshot
-from .self_assessment import (
-    MAX_TEXT,
-    ScoreConflict,
-    SelfEntry,
-    _local,
-    _stored,
-    entry_of,
-    entry_points,
-    self_entry_clean,
-)
+from . import audit, notifications
+from .transitions import assessment_move, assessments_move, period_move, period_move_refusal
 
 S = AssessmentStatus
 
@@ -65,87 +74,17 @@ ROUND_2_FIELDS = (
     "return_note",
 )
 REQUEST_FIELDS = frozenset({"review_request", "review_question"})
-# Fields a unit's staff never see before publication (their own items' questions excepted).
-APPRAISAL_FIELDS = frozenset(
-    {
-        "appraisal_points",
-        "appraisal_ratio",
-        "appraisal_reason",
-        "appraisal_not_applicable",
-        "final_points",
-        "final_ratio",
-        "final_reason",
-        "final_not_applicable",
-        "return_note",
-    }
-)
-# Statuses in which round 1 is written; a returned item is written in round 1 also while
-# the unit's round 2 runs, when the unit was not asked about it.
-ROUND_1_STATUSES = frozenset({S.SUBMITTED, S.IN_APPRAISAL})
-APPRAISAL_PERIODS = frozenset(
-    {
-        PeriodStatus.SELF_ASSESSMENT,  # a unit that submitted early can be appraised at once
-        PeriodStatus.APPRAISAL,
-        PeriodStatus.EXPLANATION,
-        PeriodStatus.SECOND_APPRAISAL,
-        PeriodStatus.FINALISING,
-    }
-)
-REQUEST_PERIODS = frozenset({PeriodStatus.SELF_ASSESSMENT, PeriodStatus.APPRAISAL})
 
 
-# ---------------------------------------------------------------- which round, who may write
+# ---------------------------------------------------------------- who may write
 
 
-def area_code_of(item: IndexItem) -> str | None:
-    """The code of the item's area (sub-criteria and criteria); None for bonus and penalty
-    lines, which only an appraiser of every area (or the chair) may appraise."""
-    node = item
-    while node is not None and node.level != ItemLevel.AREA:
-        node = node.parent
-    return node.code if node is not None else None
-
-
-def may_appraise(user, assessment: Assessment, item: IndexItem) -> bool:
+def may_appraise(user, assessment: Assessment, item: IndexItem, tree: IndexSetDef | None = None):
+    """Whether `user` appraises this item of this unit: its area (read from the set's prepared
+    tree; pass `tree` when checking many items) within their grants."""
     return has_permission(
-        user, Permission.APPRAISE, unit=assessment.unit, area_code=area_code_of(item)
+        user, Permission.APPRAISE, unit=assessment.unit, area_code=item_area_code(item, tree)
     )
-
-
-def is_requested(score: Score | None) -> bool:
-    return bool(score and score.review_request)
-
-
-def item_round(assessment: Assessment, score: Score | None) -> int | None:
-    """The round an appraiser writes for this item now: 1, 2, or None (closed)."""
-    if assessment.period.status not in APPRAISAL_PERIODS:
-        return None
-    if assessment.status in ROUND_1_STATUSES:
-        return 1
-    if assessment.status == S.EXPLAINED:
-        if is_requested(score):
-            return 2
-        if score is None or score.appraised_at is None or score.return_note:
-            return 1  # not reviewed in round 1 yet, or sent back by the chair
-    return None
-
-
-def item_closed_reason(assessment: Assessment, score: Score | None) -> str:
-    """Why an appraiser cannot write this item now; empty when they can."""
-    if item_round(assessment, score) is not None:
-        return ""
-    status = assessment.status
-    if status in (S.APPRAISED, S.PUBLISHED):
-        return _("The appraisal of this unit is finalised: it is read-only.")
-    if status == S.DRAFT:
-        return _("The unit has not submitted its self-assessment yet.")
-    if status == S.EXPLANATION_REQUESTED:
-        return _("Waiting for the unit's explanation.")
-    if status == S.EXPLAINED:
-        return _("The unit was not asked about this item: its round-1 value is final.")
-    return _("The period is not in appraisal (now: %(status)s).") % {
-        "status": PeriodStatus(assessment.period.status).label
-    }
 
 
 # ---------------------------------------------------------------- entering a value
@@ -156,7 +95,7 @@ class AppraisalEntry:
     """An appraiser's value for one item (round 1 or 2), the reason, and in round 1 an
     optional request to the unit."""
 
-    value: SelfEntry
+    value: StageValue
     reason: str = ""
     request: str = ReviewRequest.NONE
     question: str = ""
@@ -175,40 +114,30 @@ def appraisal_entry_clean(
     question: str = "",
     step: Decimal | None = None,
 ) -> AppraisalEntry:
-    """Check an appraiser's input. A value different from the unit's self-score (in round 2:
-    from the self-score or the round-1 value) needs a reason."""
+    """Check an appraiser's input with the same value check as the unit's (the council enters
+    exactly what a unit could). A value different from the unit's self-score (in round 2: from
+    the self-score or the round-1 value) needs a reason, which also covers "không áp dụng"."""
     reason = (reason or "").strip()
     question = (question or "").strip()
     errors: dict[str, str] = {}
     try:
-        value = self_entry_clean(
-            item,
-            points=points,
-            ratio=ratio,
-            not_applicable=not_applicable,
-            # The unit's "why not applicable" rule does not apply: the appraiser's reason,
-            # required whenever the value differs from the unit's, covers it.
-            reason=reason or "-",
-            step=step,
+        value = value_clean(
+            item, points=points, ratio=ratio, not_applicable=not_applicable, step=step
         )
-        if value.not_applicable:
-            value = SelfEntry(not_applicable=True)
     except ValidationError as exc:
         if not hasattr(exc, "error_dict"):
             raise  # not a value error: the item itself is not appraised (survey, area…)
         errors.update({key: " ".join(msgs) for key, msgs in exc.message_dict.items()})
-        value = SelfEntry()
+        value = StageValue()
     if len(reason) > MAX_TEXT or len(question) > MAX_TEXT:
-        errors["reason" if len(reason) > MAX_TEXT else "question"] = _(
-            "Please keep this under %(n)s characters."
-        ) % {"n": MAX_TEXT}
+        errors["reason" if len(reason) > MAX_TEXT else "question"] = too_long_message()
     if request not in ReviewRequest.values:
         errors["request"] = _("Choose what the unit is asked for.")
     elif request and round != 1:
         errors["request"] = _("Explanations are asked for in round 1 only.")
     elif request and not question:
         errors["question"] = _("Write the question the unit must answer.")
-    if not errors and value.is_empty and not self_value(score).is_empty:
+    if not errors and value.is_empty and not stored_value(item, score, Stage.SELF).is_empty:
         errors["points"] = _("Enter the appraised value (0 when the unit earns nothing).")
     if not errors and not reason and value_differs(item, score, value, round=round):
         errors["reason"] = _(
@@ -224,43 +153,31 @@ def appraisal_entry_clean(
     )
 
 
-def _same(item: IndexItem, a: SelfEntry, b: SelfEntry) -> bool:
-    return (a.not_applicable, entry_points(item, a), a.ratio) == (
+def _same(item: IndexItem, a: StageValue, b: StageValue) -> bool:
+    return (a.not_applicable, earned(item, a), a.ratio) == (
         b.not_applicable,
-        entry_points(item, b),
+        earned(item, b),
         b.ratio,
     )
 
 
-def self_value(score: Score | None) -> SelfEntry:
-    """The unit's claim as an entry, without its texts."""
-    entry = entry_of(score)
-    return SelfEntry(points=entry.points, ratio=entry.ratio, not_applicable=entry.not_applicable)
-
-
-def round_1_value(score: Score | None) -> SelfEntry:
-    """The value after round 1: the appraised one, or the self-score if not adjusted."""
-    if score is None or score.appraised_at is None:
-        return self_value(score)
-    not_applicable = score.appraisal_not_applicable
-    return SelfEntry(
-        points=score.appraisal_points,
-        ratio=score.appraisal_ratio,
-        not_applicable=score.not_applicable if not_applicable is None else not_applicable,
-    )
-
-
-def value_differs(item: IndexItem, score: Score | None, value: SelfEntry, *, round: int) -> bool:
-    if not _same(item, value, self_value(score)):
+def value_differs(item: IndexItem, score: Score | None, value: StageValue, *, round: int) -> bool:
+    """Whether the appraised value moves from the unit's (and in round 2, from round 1's)."""
+    if not _same(item, value, _claim(item, score)):
         return True
-    return round == 2 and not _same(item, value, round_1_value(score))
+    return round == 2 and not _same(item, value, stored_value(item, score, Stage.APPRAISAL))
+
+
+def _claim(item: IndexItem, score: Score | None) -> StageValue:
+    """The unit's own claim: its value at the self stage."""
+    return stored_value(item, score, Stage.SELF)
 
 
 # ---------------------------------------------------------------- saving
 
 
-def _check_may_write(assessment: Assessment, item: IndexItem, by) -> None:
-    if not may_appraise(by, assessment, item):
+def _check_may_write(assessment: Assessment, item: IndexItem, by, tree=None) -> None:
+    if not may_appraise(by, assessment, item, tree):
         raise PermissionDenied(_("You do not appraise this area of this unit."))
     if item.index_set_id != assessment.index_set_id or item.is_survey or not item.is_scored:
         raise ValidationError(_("Only this unit's self-scored items are appraised."))
@@ -270,7 +187,7 @@ def _locked(assessment: Assessment, item: IndexItem, expected_version: int):
     """The assessment and the item's score under row locks, the version checked."""
     locked = (
         Assessment.objects.select_for_update(of=("self",))
-        .select_related("period")
+        .select_related("period", "unit")
         .get(pk=assessment.pk)
     )
     score = Score.objects.select_for_update().filter(assessment=assessment, item=item).first()
@@ -286,44 +203,45 @@ def appraisal_save(
     entry: AppraisalEntry,
     expected_version: int,
     by,
+    tree: IndexSetDef | None = None,
 ) -> Score:
     """Store an appraiser's value for one item in the round that applies now. Refused with
     ScoreConflict (carrying the stored row) when someone saved the item since
     `expected_version`: two appraisers, or an appraiser and the chair, never overwrite each
     other silently. Audited field by field with the reason."""
-    _check_may_write(assessment, item, by)
+    _check_may_write(assessment, item, by, tree)
     try:
         with transaction.atomic():
             locked, score = _locked(assessment, item, expected_version)
             round = item_round(locked, score)
             if round is None:
-                raise ValidationError(item_closed_reason(locked, score))
+                raise RoundClosed(item_closed_reason(locked, score))
             if score is None:
                 score = Score(assessment=locked, item=item, version=0)
             request, question = entry.request, entry.question
             if round == 1 and locked.period.status not in REQUEST_PERIODS:
                 # Too late to ask: a request already sent stays as it is, a new one is refused.
-                stored = (score.review_request, score.review_question)
-                if request and (request, question) != stored:
+                kept = (score.review_request, score.review_question)
+                if request and (request, question) != kept:
                     raise ValidationError(
                         {"request": _("The explanation round has begun: no new requests.")}
                     )
-                request, question = stored
+                request, question = kept
             fields = ROUND_1_FIELDS if round == 1 else ROUND_2_FIELDS
-            before = audit_snapshot(score, fields)
+            before = audit.audit_snapshot(score, fields)
             now = timezone.now()
             value = entry.value
             if round == 1:
-                score.appraisal_points = _stored(value.points)
-                score.appraisal_ratio = _stored(value.ratio)
+                score.appraisal_points = stored(value.points)
+                score.appraisal_ratio = stored(value.ratio)
                 score.appraisal_reason = entry.reason
                 score.review_request = request
                 score.review_question = question
                 score.appraisal_not_applicable = value.not_applicable
                 score.appraised_at, score.appraised_by = now, by
             else:
-                score.final_points = _stored(value.points)
-                score.final_ratio = _stored(value.ratio)
+                score.final_points = stored(value.points)
+                score.final_ratio = stored(value.ratio)
                 score.final_reason = entry.reason
                 score.final_not_applicable = value.not_applicable
                 score.final_at, score.final_by = now, by
@@ -332,19 +250,26 @@ def appraisal_save(
             score.updated_by = by
             score.save()
             # The reason explains the value; a question explains itself.
-            value_fields = {k: v for k, v in before.items() if k not in REQUEST_FIELDS}
-            audit_changes(
-                actor=by,
-                obj=score,
-                before=value_fields,
-                reason=entry.reason,
-                action="appraisal" if round == 1 else "final",
+            action = AuditAction.APPRAISAL if round == 1 else AuditAction.FINAL
+            audit.record(
+                audit.field_changes(
+                    action=action,
+                    actor=by,
+                    obj=score,
+                    before={k: v for k, v in before.items() if k not in REQUEST_FIELDS},
+                    reason=entry.reason,
+                ),
+                audit.field_changes(
+                    action=AuditAction.REQUEST,
+                    actor=by,
+                    obj=score,
+                    before={k: v for k, v in before.items() if k in REQUEST_FIELDS},
+                ),
             )
-            request_fields = {k: v for k, v in before.items() if k in REQUEST_FIELDS}
-            audit_changes(actor=by, obj=score, before=request_fields, action="request")
             if locked.status == S.SUBMITTED:
-                assessment_transition(
-                    assessment=locked, target=S.IN_APPRAISAL, by=by, permission_checked=True
+                # The first save of a unit that submitted early starts its appraisal.
+                assessments_move(
+                    assessments=[locked], target=S.IN_APPRAISAL, by=by, permission_checked=True
                 )
     except IntegrityError as exc:
         raise ScoreConflict(Score.objects.filter(assessment=assessment, item=item).first()) from exc
@@ -353,13 +278,19 @@ def appraisal_save(
 
 
 def appraisal_accept(
-    *, assessment: Assessment, item: IndexItem, expected_version: int, by
+    *,
+    assessment: Assessment,
+    item: IndexItem,
+    expected_version: int,
+    by,
+    tree: IndexSetDef | None = None,
 ) -> Score:
     """One click: the appraised value is the unit's self-score (round 1), or the round-1 value
     stays final (round 2). No reason needed."""
     score = Score.objects.filter(assessment=assessment, item=item).first()
     round = item_round(assessment, score)
-    value = round_1_value(score) if round == 2 else self_value(score)
+    stage = Stage.APPRAISAL if round == 2 else Stage.SELF
+    value = stored_value(item, score, stage)
     request = (score.review_request, score.review_question) if score and round == 1 else ("", "")
     return appraisal_save(
         assessment=assessment,
@@ -367,6 +298,7 @@ def appraisal_accept(
         entry=AppraisalEntry(value=value, request=request[0], question=request[1]),
         expected_version=expected_version,
         by=by,
+        tree=tree,
     )
 
 
@@ -374,12 +306,13 @@ def appraisal_accept_rest(*, assessment: Assessment, by, items: list[IndexItem])
     """Accept the self-score of every item in `items` the user may appraise and nobody has
     reviewed yet in round 1. Returns how many. Each item is saved (and audited) alone."""
     scores = {s.item_id: s for s in Score.objects.filter(assessment=assessment, item__in=items)}
+    tree = index_set_tree(assessment.index_set_id)
     accepted = 0
     for item in items:
         score = scores.get(item.pk)
         if score is not None and score.appraised_at is not None:
             continue
-        if not may_appraise(by, assessment, item) or item.is_survey or not item.is_scored:
+        if item.is_survey or not item.is_scored or not may_appraise(by, assessment, item, tree):
             continue
         if item_round(assessment, score) != 1:
             continue
@@ -389,8 +322,9 @@ def appraisal_accept_rest(*, assessment: Assessment, by, items: list[IndexItem])
                 item=item,
                 expected_version=score.version if score else 0,
                 by=by,
+                tree=tree,
             )
-        except (ScoreConflict, ValidationError):
+        except (ScoreConflict, RoundClosed, StatusConflict, ValidationError):
             continue  # someone else is on it, or it closed meanwhile: theirs stands
         accepted += 1
     return accepted
@@ -408,7 +342,7 @@ def item_return(
     *, assessment: Assessment, item: IndexItem, note: str, expected_version: int, by
 ) -> Score:
     """The chair sends an item back to its appraiser with a note; finalisation waits until the
-    appraiser saves it again."""
+    appraiser saves it again. The appraisers are told once the note is stored."""
     _check_chair(assessment, by)
     note = (note or "").strip()
     if not note:
@@ -416,18 +350,22 @@ def item_return(
     with transaction.atomic():
         locked, score = _locked(assessment, item, expected_version)
         if locked.status in (S.APPRAISED, S.PUBLISHED, S.DRAFT):
-            raise ValidationError(
+            raise RoundClosed(
                 _("The assessment is “%(status)s”: nothing to return.")
                 % {"status": S(locked.status).label}
             )
         if score is None or score.appraised_at is None:
-            raise ValidationError(_("This item has not been appraised yet."))
-        before = audit_snapshot(score, ["return_note"])
+            raise RoundClosed(_("This item has not been appraised yet."))
+        before = audit.audit_snapshot(score, ["return_note"])
         score.return_note = note
         score.version += 1
         score.updated_by = by
         score.save()
-        audit_changes(actor=by, obj=score, before=before, reason=note, action="return")
+        audit.record(
+            audit.field_changes(
+                action=AuditAction.RETURN, actor=by, obj=score, before=before, reason=note
+            )
+        )
         notifications.notify_item_returned(score=score, note=note)
     return score
 
@@ -481,47 +419,38 @@ def finalise_problems(assessment: Assessment) -> list[str]:
 def appraisal_finalise(*, assessment: Assessment, by) -> Assessment:
     """The chair closes the unit's appraisal: its values are final and read-only."""
     _check_chair(assessment, by)
-    with transaction.atomic():
-        locked = (
-            Assessment.objects.select_for_update(of=("self",))
-            .select_related("period")
-            .get(pk=assessment.pk)
-        )
+
+    def guard(locked: Assessment) -> None:
         problems = finalise_problems(locked)
         if problems:
-            raise ValidationError(problems)
-        assessment_transition(assessment=locked, target=S.APPRAISED, by=by)
-        notifications.notify_finalised(assessment=locked)
-    assessment.refresh_from_db()
-    return assessment
+            raise TransitionRefused(_("The appraisal cannot be finalised yet."), problems)
+
+    if assessment.status not in (S.IN_APPRAISAL, S.EXPLAINED):
+        raise TransitionRefused(
+            _("The appraisal cannot be finalised yet."), finalise_problems(assessment)
+        )
+    return assessment_move(
+        assessment=assessment,
+        target=S.APPRAISED,
+        by=by,
+        guard=guard,
+        notify=lambda locked: notifications.notify_finalised(assessment=locked),
+    )
 
 
 def appraisal_reopen(*, assessment: Assessment, by, reason: str) -> Assessment:
     """The chair reopens a finalised appraisal, with a reason (audited)."""
     _check_chair(assessment, by, Permission.REOPEN_APPRAISAL)
     if assessment.status != S.APPRAISED:
-        raise ValidationError(_("Only a finalised, unpublished appraisal is reopened here."))
+        raise TransitionRefused(_("Only a finalised, unpublished appraisal is reopened here."))
     # A unit that went through the explanation round goes back to it, round 2 open: its
     # questions were answered, and its final values stay editable.
     asked = Score.objects.filter(assessment=assessment).exclude(review_request="").exists()
     target = S.EXPLAINED if asked else S.IN_APPRAISAL
-    return assessment_transition(assessment=assessment, target=target, by=by, reason=reason)
+    return assessment_move(assessment=assessment, target=target, by=by, reason=reason)
 
 
 # ---------------------------------------------------------------- the unit's explanation
-
-
-def explanation_closed_reason(assessment: Assessment, *, now: datetime | None = None) -> str:
-    """Why the unit cannot answer now; empty while it can."""
-    now = now or timezone.now()
-    if assessment.status == S.EXPLAINED:
-        return _("Your answers were sent: they are read-only.")
-    if assessment.status != S.EXPLANATION_REQUESTED:
-        return _("Your unit has no open explanation request.")
-    deadline = assessment.period.explanation_deadline
-    if deadline and now > deadline:
-        return _("The explanation deadline has passed.")
-    return ""
 
 
 def _check_may_answer(assessment: Assessment, by) -> None:
@@ -529,7 +458,7 @@ def _check_may_answer(assessment: Assessment, by) -> None:
         raise PermissionDenied(_("Only your unit's staff can answer for it."))
     closed = explanation_closed_reason(assessment)
     if closed:
-        raise ValidationError(closed)
+        raise EntryClosed(closed)
 
 
 def explanation_evidence_check(assessment: Assessment, by, items: list[IndexItem]) -> None:
@@ -552,95 +481,68 @@ def explanation_save(
     _check_may_answer(assessment, by)
     text = (text or "").strip()
     if len(text) > MAX_TEXT:
-        raise ValidationError(
-            {"text": _("Please keep this under %(n)s characters.") % {"n": MAX_TEXT}}
-        )
+        raise ValidationError({"text": too_long_message()})
     with transaction.atomic():
         locked, score = _locked(assessment, item, expected_version)
         closed = explanation_closed_reason(locked)
         if closed:
-            raise ValidationError(closed)
+            raise EntryClosed(closed)
         if not is_requested(score):
             raise ValidationError(_("The council did not ask about this item."))
-        before = audit_snapshot(score, ["explanation_text"])
+        before = audit.audit_snapshot(score, ["explanation_text"])
         score.explanation_text = text
         score.explained_at = timezone.now()
         score.version += 1
         score.updated_by = by
         score.save()
-        audit_changes(actor=by, obj=score, before=before, action="explanation")
-    return score
-
-
-def explanation_problems(assessment: Assessment) -> list[str]:
-    """Questions still without an answer (text or a file)."""
-    answered_by_file = set(
-        Evidence.objects.filter(assessment=assessment, stage=EvidenceStage.EXPLANATION).values_list(
-            "items", flat=True
+        audit.record(
+            audit.field_changes(action=AuditAction.EXPLANATION, actor=by, obj=score, before=before)
         )
-    )
-    missing = [
-        score.item.code
-        for score in Score.objects.filter(assessment=assessment)
-        .exclude(review_request="")
-        .select_related("item")
-        if not score.explanation_text and score.item_id not in answered_by_file
-    ]
-    if missing:
-        return [_("No answer yet for: %(codes)s") % {"codes": ", ".join(sorted(missing))}]
-    return []
+    return score
 
 
 def explanation_send(*, assessment: Assessment, by) -> Assessment:
     """The unit sends its answers: they go to the appraisers and become read-only."""
     _check_may_answer(assessment, by)
-    with transaction.atomic():
-        locked = (
-            Assessment.objects.select_for_update(of=("self",))
-            .select_related("period")
-            .get(pk=assessment.pk)
-        )
+
+    def guard(locked: Assessment) -> None:
         closed = explanation_closed_reason(locked)
         if closed:
-            raise ValidationError(closed)
+            raise EntryClosed(closed)
         problems = explanation_problems(locked)
         if problems:
-            raise ValidationError(problems)
-        assessment_transition(assessment=locked, target=S.EXPLAINED, by=by)
-        notifications.notify_answered(assessment=locked)
-    assessment.refresh_from_db()
-    return assessment
+            raise TransitionRefused(_("The answers cannot be sent yet."), problems)
+
+    return assessment_move(
+        assessment=assessment,
+        target=S.EXPLAINED,
+        by=by,
+        guard=guard,
+        notify=lambda locked: notifications.notify_answered(assessment=locked),
+    )
 
 
 # ---------------------------------------------------------------- Home Affairs: the rounds
 
 
-def _check_manager(period: AssessmentPeriod, by) -> None:
-    if by is None:
-        return  # the system itself: the hourly job that opens appraisal at the deadline
-    if not acts_for(by, Permission.MANAGE_PERIOD, period.organiser_id):
-        raise PermissionDenied(_("Only Home Affairs of this organiser moves the period on."))
-
-
 def period_advance(
     *, period: AssessmentPeriod, target: str, by, deadline: datetime | None = None
 ) -> AssessmentPeriod:
-    """Move the period to its next round, and every unit with it:
+    """Move the period to its next round, and every unit with it (in bulk, one audit event
+    per unit moved). The move itself is checked by the one door (who may, from which round);
+    each round adds its own rule, and any refusal leaves everything as it was:
 
     - to appraisal: every unit not yet in appraisal enters it with what it entered;
     - to the explanation round (needs a deadline): units with requests are asked;
     - to round 2: units that did not answer by the deadline go on without an answer;
     - to finalising: nothing more is asked; the chair finalises what remains."""
-    _check_manager(period, by)
     target = PeriodStatus(target)
     now = timezone.now()
     with transaction.atomic():
         period = AssessmentPeriod.objects.select_for_update().get(pk=period.pk)
-        if (PeriodStatus(period.status), target) not in PERIOD_TRANSITIONS:
-            raise ValidationError(
-                _("The period cannot go from “%(source)s” to “%(target)s”.")
-                % {"source": PeriodStatus(period.status).label, "target": target.label}
-            )
+        if target not in ROUND_TARGETS:
+            raise period_move_refusal(period.status, target)
+        period_move(period=period, target=target, by=by)
         assessments = list(
             Assessment.objects.select_for_update(of=("self",))
             .filter(period=period)
@@ -648,59 +550,64 @@ def period_advance(
         )
         if target == PeriodStatus.APPRAISAL:
             _refuse_open_entries(period, assessments, now)
-            for a in assessments:
-                if a.status in (S.DRAFT, S.SUBMITTED):
-                    assessment_transition(assessment=a, target=S.IN_APPRAISAL, by=by)
+            assessments_move(
+                assessments=[a for a in assessments if a.status in (S.DRAFT, S.SUBMITTED)],
+                target=S.IN_APPRAISAL,
+                by=by,
+            )
         elif target == PeriodStatus.EXPLANATION:
             if deadline is None or deadline <= now:
                 raise ValidationError({"deadline": _("Give a future deadline for the answers.")})
-            before = audit_snapshot(period, ["explanation_deadline"])
+            before = audit.audit_snapshot(period, ["explanation_deadline"])
             period.explanation_deadline = deadline
             period.save(update_fields=["explanation_deadline"])
-            audit_changes(actor=by, obj=period, before=before, action="deadline")
+            audit.record(
+                audit.field_changes(
+                    action=AuditAction.DEADLINE, actor=by, obj=period, before=before
+                )
+            )
             asked = set(
                 Score.objects.filter(assessment__period=period)
                 .exclude(review_request="")
                 .values_list("assessment_id", flat=True)
             )
-            for a in assessments:
-                if a.pk in asked and a.status == S.IN_APPRAISAL:
-                    assessment_transition(assessment=a, target=S.EXPLANATION_REQUESTED, by=by)
-                    notifications.notify_explanation_requested(assessment=a)
+            moved = assessments_move(
+                assessments=[
+                    a for a in assessments if a.pk in asked and a.status == S.IN_APPRAISAL
+                ],
+                target=S.EXPLANATION_REQUESTED,
+                by=by,
+            )
+            for assessment in moved:
+                notifications.notify_explanation_requested(assessment=assessment)
         elif target == PeriodStatus.SECOND_APPRAISAL:
-            deadline = period.explanation_deadline
+            explanation_deadline = period.explanation_deadline
             waiting = [a for a in assessments if a.status == S.EXPLANATION_REQUESTED]
-            if waiting and deadline and now <= deadline:
-                raise ValidationError(
+            if waiting and explanation_deadline and now <= explanation_deadline:
+                raise TransitionRefused(
                     _(
                         "%(n)s unit(s) may still answer until %(when)s: wait for the deadline "
                         "or for their answers."
                     )
-                    % {"n": len(waiting), "when": _local(deadline)}
+                    % {"n": len(waiting), "when": datetime_text(explanation_deadline)}
                 )
-            for a in waiting:
-                assessment_transition(
-                    assessment=a,
-                    target=S.EXPLAINED,
-                    by=by,
-                    reason=_("The explanation deadline passed without an answer."),
-                )
-        elif target == PeriodStatus.FINALISING and (
-            any(a.status == S.EXPLANATION_REQUESTED for a in assessments)
-            or Score.objects.filter(assessment__period=period, assessment__status=S.IN_APPRAISAL)
+            assessments_move(
+                assessments=waiting,
+                target=S.EXPLAINED,
+                by=by,
+                reason=_("The explanation deadline passed without an answer."),
+            )
+        elif any(a.status == S.EXPLANATION_REQUESTED for a in assessments) or (
+            Score.objects.filter(assessment__period=period, assessment__status=S.IN_APPRAISAL)
             .exclude(review_request="")
             .exists()
         ):
-            raise ValidationError(
+            raise TransitionRefused(
                 _(
                     "Some units have questions not yet sent or not yet answered: open the "
                     "explanation round first."
                 )
             )
-        old = period.status
-        period.status = target
-        period.save(update_fields=["status"])
-        audit_record(actor=by, obj=period, action="transition", field="status", old=old, new=target)
     return period
 
 
@@ -708,7 +615,7 @@ def _refuse_open_entries(period, assessments, now) -> None:
     drafts = [a for a in assessments if a.status == S.DRAFT]
     open_until = [a.self_assessment_deadline for a in drafts if a.self_assessment_deadline]
     if drafts and (not open_until or max(open_until) >= now):
-        raise ValidationError(
+        raise TransitionRefused(
             _(
                 "%(n)s unit(s) have not submitted and their self-assessment is still open: wait "
                 "for the deadline."
@@ -729,7 +636,7 @@ def periods_open_appraisal_due(*, now: datetime | None = None) -> int:
     for period in due:
         try:
             period_advance(period=period, target=PeriodStatus.APPRAISAL, by=None)
-        except ValidationError:
+        except (TransitionRefused, StatusConflict):
             continue  # a unit may still enter: try again at the next run
         opened += 1
     return opened

@@ -1,4 +1,6 @@
-"""Writing the append-only audit log. Every service that changes scoring data calls this."""
+"""Writing the append-only audit log: one constructor per kind of event (AuditAction), each
+building the entry with what that event must say, and `record`, which writes any number of
+them in one statement. Every service that changes scoring data calls these."""
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -6,7 +8,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from scoring.models import Assessment, AssessmentPeriod, AuditEntry
+from scoring.models import Assessment, AssessmentPeriod, AuditAction, AuditEntry
 
 
 def audit_value(value) -> str:
@@ -22,42 +24,62 @@ def audit_value(value) -> str:
     return str(value)
 
 
-def _context(obj) -> tuple[Assessment | None, AssessmentPeriod | None]:
+def audit_snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, str]:
+    """The audited values of `fields`, to compare with after a change (field_changes)."""
+    return {name: audit_value(getattr(obj, name)) for name in fields}
+
+
+def record(*entries: AuditEntry | Iterable[AuditEntry]) -> list[AuditEntry]:
+    """Write entries (or lists of them) to the log in one statement."""
+    flat: list[AuditEntry] = []
+    for entry in entries:
+        if isinstance(entry, AuditEntry):
+            flat.append(entry)
+        else:
+            flat.extend(entry)
+    return AuditEntry.objects.bulk_create(flat, batch_size=2000) if flat else []
+
+
+def _context(obj) -> tuple[int | None, int | None]:
+    """The ids of the assessment and the period an entry is filed under (no query for an
+    assessment, a period, or a row whose assessment is loaded)."""
     if isinstance(obj, Assessment):
-        return obj, obj.period
+        return obj.pk, obj.period_id
     if isinstance(obj, AssessmentPeriod):
-        return None, obj
+        return None, obj.pk
     assessment = getattr(obj, "assessment", None)
     if isinstance(assessment, Assessment):
-        return assessment, assessment.period
+        return assessment.pk, assessment.period_id
     index_set = getattr(obj, "index_set", None)  # items and bands belong to a period via their set
     period = getattr(index_set or obj, "period", None)
-    return None, period if isinstance(period, AssessmentPeriod) else None
+    return None, period.pk if isinstance(period, AssessmentPeriod) else None
 
 
-def audit_record(
+def _entry(
     *,
+    action: AuditAction,
     actor,
     obj: models.Model,
-    action: str,
     field: str = "",
-    old=None,
-    new=None,
+    old="",
+    new="",
     reason: str = "",
     period: AssessmentPeriod | None = None,
+    object_repr: str | None = None,
+    content_type: ContentType | None = None,
 ) -> AuditEntry:
     """`period` files the entry under a period for objects that belong to none (a council
     membership changed from that period's page)."""
-    assessment, own_period = _context(obj)
-    period = own_period or period
-    return AuditEntry.objects.create(
+    assessment_id, period_id = _context(obj)
+    return AuditEntry(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        period=period,
-        assessment=assessment,
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        period_id=period_id or (period.pk if period is not None else None),
+        assessment_id=assessment_id,
+        content_type=content_type
+        or ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
-        action=action,
+        object_repr=(str(obj) if object_repr is None else object_repr)[:300],
+        action=AuditAction(action),
         field=field,
         old_value=audit_value(old),
         new_value=audit_value(new),
@@ -65,29 +87,33 @@ def audit_record(
     )
 
 
-def audit_snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, str]:
-    return {name: audit_value(getattr(obj, name)) for name in fields}
+# ---------------------------------------------------------------- the events
 
 
-def audit_changes(
+def field_changes(
     *,
+    action: AuditAction,
     actor,
     obj: models.Model,
     before: Mapping[str, str],
+    after: Mapping[str, str] | None = None,
     reason: str = "",
-    action: str = "update",
     period: AssessmentPeriod | None = None,
 ) -> list[AuditEntry]:
-    """Record one entry per field whose value differs from `before` (an audit_snapshot)."""
+    """One entry per field whose value differs from `before` (an audit_snapshot): a score
+    entered or appraised, a question, a return, an explanation, a deadline, an admin edit.
+    The new values are read from `obj`, or from `after` for what is not a field of it (a
+    membership's units)."""
+    action = AuditAction(action)  # a misspelt event fails here, changed fields or not
     entries = []
     for name, old in before.items():
-        new = audit_value(getattr(obj, name))
+        new = audit_value(after[name] if after is not None else getattr(obj, name))
         if new != old:
             entries.append(
-                audit_record(
+                _entry(
+                    action=action,
                     actor=actor,
                     obj=obj,
-                    action=action,
                     field=name,
                     old=old,
                     new=new,
@@ -96,3 +122,152 @@ def audit_changes(
                 )
             )
     return entries
+
+
+def status_changed(
+    *,
+    actor,
+    obj: models.Model,
+    old: str,
+    new: str,
+    reason: str = "",
+    content_type: ContentType | None = None,
+) -> AuditEntry:
+    """An assessment or a period moved from `old` to `new` (scoring.services.transitions)."""
+    return _entry(
+        action=AuditAction.STATUS,
+        actor=actor,
+        obj=obj,
+        field="status",
+        old=old,
+        new=new,
+        reason=reason,
+        content_type=content_type,
+    )
+
+
+def created(
+    *,
+    actor,
+    obj: models.Model,
+    reason: str = "",
+    field: str = "",
+    new="",
+    period: AssessmentPeriod | None = None,
+) -> AuditEntry:
+    return _entry(
+        action=AuditAction.CREATE,
+        actor=actor,
+        obj=obj,
+        field=field,
+        new=new,
+        reason=reason,
+        period=period,
+    )
+
+
+def deleted(
+    *,
+    actor,
+    obj: models.Model,
+    reason: str = "",
+    field: str = "",
+    old="",
+    period: AssessmentPeriod | None = None,
+) -> AuditEntry:
+    return _entry(
+        action=AuditAction.DELETE,
+        actor=actor,
+        obj=obj,
+        field=field,
+        old=old if old != "" else str(obj),
+        reason=reason,
+        period=period,
+    )
+
+
+def evidence_added(*, actor, evidence, name: str) -> AuditEntry:
+    return _entry(action=AuditAction.EVIDENCE_ADD, actor=actor, obj=evidence, new=name)
+
+
+def evidence_attached(*, actor, evidence, item_code: str) -> AuditEntry:
+    """The entry names its item: the item's trail finds it by the code."""
+    return _entry(action=AuditAction.EVIDENCE_ATTACH, actor=actor, obj=evidence, new=item_code)
+
+
+def evidence_detached(*, actor, evidence, item_code: str) -> AuditEntry:
+    return _entry(action=AuditAction.EVIDENCE_DETACH, actor=actor, obj=evidence, old=item_code)
+
+
+def evidence_deleted(*, actor, evidence, name: str) -> AuditEntry:
+    return _entry(action=AuditAction.EVIDENCE_DELETE, actor=actor, obj=evidence, old=name)
+
+
+def assessments_opened(*, actor, period: AssessmentPeriod, count: int) -> AuditEntry:
+    return _entry(
+        action=AuditAction.OPEN_ASSESSMENTS,
+        actor=actor,
+        obj=period,
+        field="assessments",
+        new=count,
+    )
+
+
+def index_set_versioned(
+    *, action: AuditAction, actor, period: AssessmentPeriod, old_id, new_id, reason: str
+) -> AuditEntry:
+    """A new current version of an index set, imported or copied."""
+    if action not in (AuditAction.IMPORT_INDEX_SET, AuditAction.CLONE_INDEX_SET):
+        raise ValueError(f"{action} is not an index-set event")
+    return _entry(
+        action=action,
+        actor=actor,
+        obj=period,
+        field="index_set",
+        old=old_id,
+        new=new_id,
+        reason=reason,
+    )
+
+
+def published(
+    *, actor, period: AssessmentPeriod, old_version, new_version: int, reason: str
+) -> AuditEntry:
+    return _entry(
+        action=AuditAction.PUBLISH,
+        actor=actor,
+        obj=period,
+        field="publication",
+        old=old_version,
+        new=new_version,
+        reason=reason,
+    )
+
+
+def imported_field(
+    *,
+    actor,
+    obj: models.Model,
+    field: str,
+    old: str,
+    new: str,
+    reason: str,
+    object_repr: str,
+    content_type: ContentType,
+) -> AuditEntry:
+    """One field of a row written by a score import (entries built in bulk)."""
+    return _entry(
+        action=AuditAction.IMPORT,
+        actor=actor,
+        obj=obj,
+        field=field,
+        old=old,
+        new=new,
+        reason=reason,
+        object_repr=object_repr,
+        content_type=content_type,
+    )
+
+
+def demo_loaded(*, period: AssessmentPeriod) -> AuditEntry:
+    return _entry(action=AuditAction.LOAD_DEMO, actor=None, obj=period, reason="Demo data")

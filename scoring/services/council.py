@@ -16,16 +16,13 @@ from django.utils.translation import gettext as _
 
 from parindex.text import normalize_text
 from scoring.display import code_key
-from scoring.services.audit import audit_record
+from scoring.models import AuditAction
+from scoring.selectors.council import COUNCIL_ROLES, accounts_with_email, period_areas
+from units.access import acts_for
+from units.models import RoleGrant, Unit, User
+from units.roles import Permission, Role
 
-from .access import acts_for
-from .models import RoleGrant, Unit, User
-from .roles import Permission, Role
-from .selectors_council import (
-    COUNCIL_ROLES,
-    accounts_with_email,
-    period_areas,
-)
+from . import audit
 
 AUDITED_FIELDS = ("role", "area_codes", "scoped_units")
 
@@ -35,10 +32,8 @@ def _check_manager(period, by) -> None:
         raise PermissionDenied(_("Only Home Affairs of this organiser sets up its council."))
 
 
-def _audit(*, period, obj, **kwargs) -> None:
-    # A membership (or an account) belongs to no period: file it under the one the change was
-    # made from, so that the period's audit log shows who changed its council.
-    audit_record(obj=obj, period=period, **kwargs)
+# A membership (or an account) belongs to no period: its entries are filed under the period
+# the change was made from, so that the period's audit log shows who changed its council.
 
 
 def _snapshot(grant: RoleGrant, units: Iterable[Unit]) -> dict[str, str]:
@@ -106,16 +101,13 @@ def council_account_create(*, period, full_name: str, email: str, username: str,
             user.save()
     except IntegrityError as exc:  # the same username saved by someone else meanwhile
         raise ValidationError({"new_username": _("This username was just taken.")}) from exc
-    for name in ("username", "full_name", "email"):
-        _audit(
-            period=period,
-            obj=user,
-            actor=by,
-            action="create",
-            field=name,
-            new=getattr(user, name),
-            reason=_("Account created for the appraisal council."),
+    reason = _("Account created for the appraisal council.")
+    audit.record(
+        audit.created(
+            actor=by, obj=user, field=name, new=getattr(user, name), reason=reason, period=period
         )
+        for name in ("username", "full_name", "email")
+    )
     return user
 
 
@@ -227,20 +219,24 @@ def council_member_save(
                 {"user": _("%(name)s was just added to the council.") % {"name": user}}
             ) from exc
         grant.scoped_units.set(units)
-        for name in AUDITED_FIELDS:
-            old = before[name] if before else ""
-            if before is None and not after[name] and name != "role":
-                continue  # a new member's empty scope says nothing the role row does not
-            if old != after[name]:
-                _audit(
-                    period=period,
-                    obj=grant,
+        if before is None:
+            # A new member's empty scope says nothing the role row does not.
+            audit.record(
+                audit.created(actor=by, obj=grant, field=name, new=after[name], period=period)
+                for name in AUDITED_FIELDS
+                if after[name] or name == "role"
+            )
+        else:
+            audit.record(
+                audit.field_changes(
+                    action=AuditAction.UPDATE,
                     actor=by,
-                    action="create" if before is None else "update",
-                    field=name,
-                    old=old,
-                    new=after[name],
+                    obj=grant,
+                    before=before,
+                    after=after,
+                    period=period,
                 )
+            )
     return grant
 
 
@@ -292,15 +288,9 @@ def council_member_remove(*, period, grant: RoleGrant, by) -> None:
         if locked is None:
             return  # removed meanwhile (another tab): nothing left to do
         before = _snapshot(locked, locked.scoped_units.all())
-        for name in AUDITED_FIELDS:
-            if before[name] or name == "role":
-                _audit(
-                    period=period,
-                    obj=locked,
-                    actor=by,
-                    action="delete",
-                    field=name,
-                    old=before[name],
-                    new="",
-                )
+        audit.record(
+            audit.deleted(actor=by, obj=locked, field=name, old=before[name], period=period)
+            for name in AUDITED_FIELDS
+            if before[name] or name == "role"
+        )
         locked.delete()

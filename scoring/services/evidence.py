@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from scoring.models import Assessment, Evidence, EvidenceStage, IndexItem
 
-from .audit import audit_record
+from . import audit
+from .appraisal import explanation_evidence_check
 from .self_assessment import evidence_closed_check
 
 
@@ -111,8 +112,6 @@ def _check_open(assessment: Assessment, by, stage: str, items: list[IndexItem]) 
     """Self-assessment evidence follows the self-assessment's lock; explanation evidence the
     explanation round's, and supports only the items the council asked about."""
     if stage == EvidenceStage.EXPLANATION:
-        from .appraisal import explanation_evidence_check  # appraisal imports this module
-
         explanation_evidence_check(assessment, by, items)
     else:
         evidence_closed_check(assessment, by)
@@ -170,7 +169,9 @@ def evidence_upload(
             except Exception:
                 evidence.file.storage.delete(stored)
                 raise
-            audit_record(actor=by, obj=evidence, action="evidence_add", new=evidence.original_name)
+            audit.record(
+                audit.evidence_added(actor=by, evidence=evidence, name=evidence.original_name)
+            )
         _attach(evidence, items, by)
     return evidence
 
@@ -215,7 +216,7 @@ def evidence_cite(
             description=description,
             uploaded_by=by,
         )
-        audit_record(actor=by, obj=evidence, action="evidence_add", new=str(evidence))
+        audit.record(audit.evidence_added(actor=by, evidence=evidence, name=str(evidence)))
         _attach(evidence, items, by)
     return evidence
 
@@ -225,7 +226,7 @@ def _attach(evidence: Evidence, items: list[IndexItem], by) -> None:
     for item in items:
         if item.pk not in already:
             evidence.items.add(item)
-            audit_record(actor=by, obj=evidence, action="evidence_attach", new=item.code)
+            audit.record(audit.evidence_attached(actor=by, evidence=evidence, item_code=item.code))
 
 
 def evidence_attach(*, evidence: Evidence, item: IndexItem, by) -> None:
@@ -242,7 +243,7 @@ def evidence_detach(*, evidence: Evidence, item: IndexItem, by) -> None:
     with transaction.atomic():
         if evidence.items.filter(pk=item.pk).exists():
             evidence.items.remove(item)
-            audit_record(actor=by, obj=evidence, action="evidence_detach", old=item.code)
+            audit.record(audit.evidence_detached(actor=by, evidence=evidence, item_code=item.code))
 
 
 def evidence_delete(*, evidence: Evidence, by) -> None:
@@ -253,11 +254,10 @@ def evidence_delete(*, evidence: Evidence, by) -> None:
     _check_open(evidence.assessment, by, evidence.stage, items)
     with transaction.atomic():
         _check_open_locked(evidence.assessment, by, evidence.stage, items)
-        audit_record(
-            actor=by,
-            obj=evidence,
-            action="evidence_delete",
-            old=evidence.original_name or str(evidence),
+        audit.record(
+            audit.evidence_deleted(
+                actor=by, evidence=evidence, name=evidence.original_name or str(evidence)
+            )
         )
         file = evidence.file
         evidence.delete()

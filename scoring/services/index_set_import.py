@@ -20,13 +20,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from parindex.parsing import ParseError, parse_decimal, parse_yes_no
 from parindex.tabular import (
-    CellError,
     ImportFailed,
     ImportProblem,
     Table,
-    cell_bool,
-    cell_decimal,
     cell_text,
     read_table,
     require_columns,
@@ -34,6 +32,7 @@ from parindex.tabular import (
 from scoring.display import format_number
 from scoring.models import (
     AssessmentPeriod,
+    AuditAction,
     Band,
     IndexItem,
     IndexSet,
@@ -113,8 +112,8 @@ def parse_index_set_file(data: bytes, filename: str) -> ParsedIndexSet:
 
 def _decimal(value, column, row, problems) -> Decimal | None:
     try:
-        number = cell_decimal(value, column=column)
-    except CellError as exc:
+        number = parse_decimal(value, label=column)
+    except ParseError as exc:
         problems.append(ImportProblem(row, str(exc)))
         return None
     if number is not None and number < 0:
@@ -127,8 +126,8 @@ def _decimal(value, column, row, problems) -> Decimal | None:
 
 def _bool(value, column, row, problems, default=None):
     try:
-        return cell_bool(value, column=column, default=default)
-    except CellError as exc:
+        return parse_yes_no(value, label=column, default=default)
+    except ParseError as exc:
         problems.append(ImportProblem(row, str(exc)))
         return default
 
@@ -383,7 +382,7 @@ def index_set_import(
             new=index_set,
             retired=retired,
             by=by,
-            action="import_index_set",
+            action=AuditAction.IMPORT_INDEX_SET,
             reason=_("Imported from %(file)s") % {"file": filename},
         )
     return index_set

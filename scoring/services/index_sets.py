@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from parindex.tabular import ImportProblem
 from scoring.models import (
     AssessmentPeriod,
+    AuditAction,
     Band,
     Evidence,
     IndexItem,
@@ -21,7 +22,8 @@ from scoring.models import (
 from scoring.rules import parse_rule
 from units.models import UnitKind
 
-from .audit import audit_changes, audit_record, audit_snapshot
+from . import audit
+from .audit import audit_snapshot
 from .index_tree import ItemSpec, check_tree
 
 # What units score against: once the set is in use these no longer change (text still can).
@@ -104,7 +106,15 @@ def index_items_refresh_rules(*, items: list[IndexItem], by) -> None:
         item.method_params = parsed.params
         item.not_applicable_condition = parsed.not_applicable_condition
         item.save(update_fields=["method_params", "not_applicable_condition"])
-        audit_changes(actor=by, obj=item, before=before, reason=_("Read again from the rule"))
+        audit.record(
+            audit.field_changes(
+                action=AuditAction.UPDATE,
+                actor=by,
+                obj=item,
+                before=before,
+                reason=_("Read again from the rule"),
+            )
+        )
 
 
 def index_set_start_version(
@@ -134,19 +144,20 @@ def index_set_start_version(
 
 
 def index_set_finish_version(
-    *, new: IndexSet, retired: IndexSet | None, by, action: str, reason: str
+    *, new: IndexSet, retired: IndexSet | None, by, action: AuditAction, reason: str
 ) -> None:
     """Point the period's assessments at the new version and record the change."""
     if retired is not None:
         retired.assessments.update(index_set=new)
-    audit_record(
-        actor=by,
-        obj=new.period,
-        action=action,
-        field="index_set",
-        old=retired.pk if retired else None,
-        new=new.pk,
-        reason=reason,
+    audit.record(
+        audit.index_set_versioned(
+            action=action,
+            actor=by,
+            period=new.period,
+            old_id=retired.pk if retired else None,
+            new_id=new.pk,
+            reason=reason,
+        )
     )
 
 
@@ -204,7 +215,7 @@ def index_set_clone(*, source: IndexSet, period: AssessmentPeriod, by=None) -> I
             new=clone,
             retired=retired,
             by=by,
-            action="clone_index_set",
+            action=AuditAction.CLONE_INDEX_SET,
             reason=_("Copied from %(set)s") % {"set": source},
         )
     return clone

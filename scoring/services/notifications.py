@@ -6,14 +6,20 @@ finished, a unit answers, a unit's appraisal is finalised, the chair returns an 
 
 from datetime import timedelta
 
+from celery import shared_task
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from parindex.dates import datetime_text
+from parindex.tasks import TransactionAwareTask
 from scoring.models import Assessment, Notification, NotificationKind, Score
+from scoring.selectors.index_sets import index_set_tree
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from units.models import RoleGrant
 from units.roles import Role
@@ -88,24 +94,29 @@ def notify(
                 )
         except IntegrityError:
             continue  # told already
-    ids = [n.pk for n in created if n.recipient.email]
-    if ids:
-        transaction.on_commit(lambda: _queue_emails(ids))
+    for notification in created:
+        if notification.recipient.email:
+            # After commit; if the broker is down the inbox still has it (no error page).
+            send_notification_email.enqueue(notification.pk)
     return created
 
 
-def _queue_emails(ids: list[int]) -> None:
-    from scoring.tasks import send_notification_email
-
-    for pk in ids:
-        send_notification_email.delay(pk)
+@shared_task(
+    base=TransactionAwareTask,
+    name="scoring.tasks.send_notification_email",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=60,
+    max_retries=5,
+)
+def send_notification_email(notification_id: int) -> bool:
+    """Idempotent: a notification already e-mailed is not sent again."""
+    with translation.override("vi"):
+        return notification_email_send(notification_id)
 
 
 def notification_email_send(notification_id: int) -> bool:
     """Send one notification by e-mail, once. Returns whether it was sent now."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     if notification.emailed_at or not notification.recipient.email:
         return False
@@ -126,8 +137,11 @@ def _unit_name(assessment: Assessment) -> dict:
     return {"unit": assessment.unit.name, "year": assessment.period.year}
 
 
-def _when(moment) -> str:
-    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y") if moment else "—"
+def _asked_area_codes(assessment: Assessment) -> set[str | None]:
+    """The areas of the items the unit was asked about (None for a bonus or penalty line)."""
+    tree = index_set_tree(assessment.index_set_id)
+    asked = Score.objects.filter(assessment=assessment).exclude(review_request="")
+    return {tree.area_code(item_id) for item_id in asked.values_list("item_id", flat=True)}
 
 
 def notify_explanation_requested(*, assessment: Assessment) -> list[Notification]:
@@ -144,19 +158,15 @@ def notify_explanation_requested(*, assessment: Assessment) -> list[Notification
         % {
             "n": count,
             "year": assessment.period.year,
-            "when": _when(assessment.period.explanation_deadline),
+            "when": datetime_text(assessment.period.explanation_deadline),
         },
         link=reverse("scoring:explanation", args=[assessment.pk]),
     )
 
 
 def notify_answered(*, assessment: Assessment) -> list[Notification]:
-    from .appraisal import area_code_of
-
-    scores = Score.objects.filter(assessment=assessment).exclude(review_request="")
-    areas = {area_code_of(score.item) for score in scores.select_related("item__parent__parent")}
     return notify(
-        recipients=council_members(assessment, areas),
+        recipients=council_members(assessment, _asked_area_codes(assessment)),
         kind=NotificationKind.EXPLANATION_ANSWERED,
         assessment=assessment,
         subject=_("%(unit)s answered the council's questions") % _unit_name(assessment),
@@ -185,10 +195,9 @@ def notify_finalised(*, assessment: Assessment) -> list[Notification]:
 
 
 def notify_item_returned(*, score: Score, note: str) -> list[Notification]:
-    from .appraisal import area_code_of
-
     assessment = score.assessment
-    members = council_members(assessment, {area_code_of(score.item)}, with_chairs=False)
+    area_code = index_set_tree(assessment.index_set_id).area_code(score.item_id)
+    members = council_members(assessment, {area_code}, with_chairs=False)
     return notify(
         recipients=members,
         kind=NotificationKind.ITEM_RETURNED,
@@ -252,12 +261,12 @@ def _remind(
         kind=NotificationKind.DEADLINE_NEAR,
         assessment=assessment,
         subject=_("%(unit)s: %(what)s closes on %(when)s")
-        % {**_unit_name(assessment), "what": what, "when": _when(deadline)},
+        % {**_unit_name(assessment), "what": what, "when": datetime_text(deadline)},
         body=_(
             "%(unit)s has not finished %(what)s of the PAR Index %(year)s. It closes on "
             "%(when)s; after that only Home Affairs can reopen it."
         )
-        % {**_unit_name(assessment), "what": what, "when": _when(deadline)},
+        % {**_unit_name(assessment), "what": what, "when": datetime_text(deadline)},
         link=link,
         dedupe_key=f"deadline:{code}:{assessment.pk}:{deadline.isoformat()}",
     )

@@ -1,11 +1,17 @@
-"""Assessment periods: finding or creating the period of an organiser's year."""
+"""Assessment periods: finding or creating an organiser's year, opening it to its units, and
+creating the assessment of every unit it covers."""
 
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from scoring.models import AssessmentPeriod
-from units.models import Organiser
+from scoring.exceptions import TransitionRefused
+from scoring.models import Assessment, AssessmentPeriod, IndexSet
+from scoring.workflow import PeriodStatus
+from units.models import Organiser, Unit
 
-from .audit import audit_record
+from . import audit
+from .transitions import period_move
 
 
 def period_for_year(*, organiser: Organiser, year: int, by=None) -> AssessmentPeriod:
@@ -16,5 +22,50 @@ def period_for_year(*, organiser: Organiser, year: int, by=None) -> AssessmentPe
         defaults={"name": _("PAR Index %(year)s") % {"year": year}},
     )
     if created:
-        audit_record(actor=by, obj=period, action="create", reason=_("Period created"))
+        audit.record(audit.created(actor=by, obj=period, reason=_("Period created")))
+    return period
+
+
+def period_open_assessments(*, period: AssessmentPeriod, by=None) -> int:
+    """Create the missing assessment of every unit the period covers: units of the organiser
+    that exist in the period's year and whose kind has a current index set. Returns how many."""
+    index_sets = {
+        index_set.unit_kind_id: index_set
+        for index_set in IndexSet.objects.filter(period=period, is_current=True)
+    }
+    existing = set(Assessment.objects.filter(period=period).values_list("unit_id", flat=True))
+    units = Unit.objects.filter(organiser=period.organiser, kind_id__in=index_sets, active=True)
+    new = [
+        Assessment(period=period, unit=unit, index_set=index_sets[unit.kind_id])
+        for unit in units
+        if unit.pk not in existing and unit.exists_in(period.year)
+    ]
+    with transaction.atomic():
+        Assessment.objects.bulk_create(new)
+        if new:
+            audit.record(audit.assessments_opened(actor=by, period=period, count=len(new)))
+    return len(new)
+
+
+def period_open_problems(period: AssessmentPeriod) -> list[str]:
+    """What keeps a period in set-up from opening to its units; empty when it can open."""
+    problems = []
+    if not IndexSet.objects.filter(period=period, is_current=True).exists():
+        problems.append(_("The period has no index set yet."))
+    deadline = period.self_assessment_deadline
+    if deadline is None or deadline <= timezone.now():
+        problems.append(_("Set a self-assessment deadline in the future."))
+    return problems
+
+
+def period_open(*, period: AssessmentPeriod, by) -> AssessmentPeriod:
+    """Open a period that was being set up: its units' assessments are created and they may
+    enter their self-assessment."""
+    with transaction.atomic():
+        period = AssessmentPeriod.objects.select_for_update().get(pk=period.pk)
+        problems = period_open_problems(period)
+        if problems:
+            raise TransitionRefused(_("The period cannot be opened yet."), problems)
+        period_move(period=period, target=PeriodStatus.SELF_ASSESSMENT, by=by)
+        period_open_assessments(period=period, by=by)
     return period

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from scoring.engine.model import Stage, UnitResult
+from scoring.exceptions import TransitionRefused
 from scoring.models import (
     Assessment,
     AssessmentPeriod,
-    AuditEntry,
     Publication,
     PublishedUnitResult,
 )
@@ -21,7 +21,8 @@ from scoring.workflow import AssessmentStatus, PeriodStatus
 from units.access import acts_for
 from units.roles import Permission
 
-from .audit import audit_record
+from . import audit
+from .transitions import assessments_move, period_move
 
 EXACT = Decimal("1e-8")  # the places a publication keeps; see published_points_field
 READY = (AssessmentStatus.APPRAISED, AssessmentStatus.PUBLISHED)
@@ -73,7 +74,7 @@ def period_publish(
         if previous is not None and not reason:
             problems.append(_("Say why the results are published again (the correction made)."))
         if problems:
-            raise ValidationError(problems)
+            raise TransitionRefused(_("The results cannot be published yet."), problems)
         results = period_results(period=period, stage=Stage.FINAL, with_items=True)
         now = published_at or timezone.now()
         publication = Publication.objects.create(
@@ -86,17 +87,28 @@ def period_publish(
             structure=_structure(results),
         )
         PublishedUnitResult.objects.bulk_create(_unit_rows(publication, results), batch_size=500)
-        _mark_published(period, by, publication)
-        period.status, period.published_at = PeriodStatus.PUBLISHED, now
-        period.save(update_fields=["status", "published_at"])
-        audit_record(
-            actor=by,
-            obj=period,
-            action="publish",
-            field="publication",
-            old=previous.version if previous else None,
-            new=publication.version,
-            reason=reason,
+        assessments_move(
+            assessments=Assessment.objects.filter(
+                period=period, status=AssessmentStatus.APPRAISED
+            ).select_related("unit", "period"),
+            target=AssessmentStatus.PUBLISHED,
+            by=by,
+            reason=_("Published as version %(version)s") % {"version": publication.version},
+        )
+        if period.status == PeriodStatus.PUBLISHED:
+            # A new version of results already public: the period stays published.
+            period.published_at = now
+            period.save(update_fields=["published_at"])
+        else:
+            period_move(period=period, target=PeriodStatus.PUBLISHED, by=by, published_at=now)
+        audit.record(
+            audit.published(
+                actor=by,
+                period=period,
+                old_version=previous.version if previous else None,
+                new_version=publication.version,
+                reason=reason,
+            )
         )
     return publication
 
@@ -119,16 +131,29 @@ def _text(value: Decimal | None) -> str | None:
 
 
 def _structure(results: PeriodResults) -> dict:
-    """The index sets as published: codes, names and maxima, once per set (see
-    scoring.selectors.results for the layout)."""
+    """Everything a published report shows about the index sets, frozen with the results:
+    each item's code, name, level, maximum, method and parent, in position order, and the
+    classification bands (see scoring.selectors.results for the layout)."""
     return {
         "sets": {
             str(set_id): [
-                [item.id, item.code, item.name, item.level, _text(item.max_points), item.method]
+                [
+                    item.id,
+                    item.code,
+                    item.name,
+                    item.level,
+                    _text(item.max_points),
+                    item.method,
+                    item.parent_id,
+                ]
                 for item in sorted(definition.items, key=lambda item: item.position)
             ]
             for set_id, definition in results.index_sets.items()
-        }
+        },
+        "bands": {
+            str(set_id): [[label, _text(minimum)] for label, minimum in definition.bands]
+            for set_id, definition in results.index_sets.items()
+        },
     }
 
 
@@ -183,34 +208,3 @@ def _unit_rows(publication: Publication, results: PeriodResults):
             position=position,
             index_set_id=row.index_set_id,
         )
-
-
-def _mark_published(period, by, publication) -> None:
-    """Appraised assessments become published, each move in the audit log."""
-    appraised = Assessment.objects.filter(period=period, status=AssessmentStatus.APPRAISED)
-    entries = [
-        AuditEntry(
-            actor=by,
-            period=period,
-            assessment=assessment,
-            content_type=_assessment_type(),
-            object_id=str(assessment.pk),
-            object_repr=str(assessment.unit)[:300],
-            action="transition",
-            field="status",
-            old_value=AssessmentStatus.APPRAISED,
-            new_value=AssessmentStatus.PUBLISHED,
-            reason=_("Published as version %(version)s") % {"version": publication.version},
-        )
-        for assessment in appraised.select_related("unit")
-    ]
-    AuditEntry.objects.bulk_create(entries, batch_size=1000)
-    Assessment.objects.filter(pk__in=[e.assessment_id for e in entries]).update(
-        status=AssessmentStatus.PUBLISHED, updated_at=timezone.now()
-    )
-
-
-def _assessment_type():
-    from django.contrib.contenttypes.models import ContentType
-
-    return ContentType.objects.get_for_model(Assessment)

@@ -7,15 +7,12 @@ from enum import StrEnum
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parindex.parsing import ParseError, parse_decimal, parse_yes_no
 from parindex.tabular import (
-    CellError,
     ImportFailed,
     ImportProblem,
-    cell_bool,
-    cell_decimal,
     cell_text,
     read_table,
     require_columns,
@@ -25,15 +22,16 @@ from scoring.models import (
     SCORED_LEVELS,
     Assessment,
     AssessmentPeriod,
-    AuditEntry,
     IndexItem,
     Score,
     SurveyResult,
 )
 from scoring.workflow import AssessmentStatus
 
-from .assessments import period_open_assessments
+from . import audit
 from .audit import audit_snapshot, audit_value
+from .periods import period_open_assessments
+from .transitions import SYSTEM, assessments_move
 
 REQUIRED_COLUMNS = ["unit", "item", "points"]
 
@@ -103,7 +101,7 @@ def scores_import(
 def _parse(table, period, stage) -> tuple[list[ParsedRow], list[ImportProblem]]:
     assessments = {
         a.unit.code.casefold(): a
-        for a in Assessment.objects.filter(period=period).select_related("unit__kind")
+        for a in Assessment.objects.filter(period=period).select_related("unit__kind", "period")
     }
     units_without = {
         code.casefold(): kind
@@ -172,10 +170,10 @@ def _parse(table, period, stage) -> tuple[list[ParsedRow], list[ImportProblem]]:
         seen[key] = row
         try:
             not_applicable = bool(
-                cell_bool(values.get("not_applicable"), column="not_applicable", default=False)
+                parse_yes_no(values.get("not_applicable"), label="not_applicable", default=False)
             )
-            points = cell_decimal(values.get("points"), column="points")
-        except CellError as exc:
+            points = parse_decimal(values.get("points"), label="points")
+        except ParseError as exc:
             problems.append(ImportProblem(row, str(exc)))
             continue
         if points is None and not not_applicable:
@@ -241,21 +239,18 @@ def _upsert(model, parsed, fields, apply, *, by, reason) -> tuple[int, int]:
             new_value, old_value = audit_value(getattr(row, name)), old.get(name, "")
             if new_value != old_value:
                 entries.append(
-                    AuditEntry(
+                    audit.imported_field(
                         actor=by,
-                        period_id=row.assessment.period_id,
-                        assessment=row.assessment,
-                        content_type=content_type,
-                        object_id=str(row.pk),
-                        object_repr=f"{row.assessment.unit} — {row.item.code}"[:300],
-                        action="import",
+                        obj=row,
                         field=name,
-                        old_value=old_value,
-                        new_value=new_value,
+                        old=old_value,
+                        new=new_value,
                         reason=reason,
+                        object_repr=f"{row.assessment.unit} — {row.item.code}",
+                        content_type=content_type,
                     )
                 )
-    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    audit.record(entries)
     return len(new), len(changed)
 
 
@@ -311,7 +306,8 @@ def _write_survey(parsed, by, filename) -> tuple[int, int]:
 def _settle_statuses(parsed, stage, by, filename) -> int:
     """Final points settle the appraisal: those assessments become appraised. Any other stage
     imported into a published assessment changes its results: it goes back to appraised, so
-    that the change is seen and published again. Every move is audited."""
+    that the change is seen and published again. The moves are the system's own (the import
+    is a command an administrator runs), through the one door, each audited."""
     assessments = {p.assessment.pk: p.assessment for p in parsed}
     if stage == ImportStage.FINAL:
         to_mark = [a for a in assessments.values() if a.status != AssessmentStatus.APPRAISED]
@@ -321,28 +317,8 @@ def _settle_statuses(parsed, stage, by, filename) -> int:
         reason = _("Scores imported from %(file)s after publication: to be published again.") % {
             "file": filename
         }
-    content_type = ContentType.objects.get_for_model(Assessment)
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=by,
-                period_id=a.period_id,
-                assessment=a,
-                content_type=content_type,
-                object_id=str(a.pk),
-                object_repr=str(a.unit)[:300],
-                action="transition",
-                field="status",
-                old_value=a.status,
-                new_value=AssessmentStatus.APPRAISED,
-                reason=reason,
-            )
-            for a in to_mark
-        ]
-    )
-    now = timezone.now()
-    Assessment.objects.filter(pk__in=[a.pk for a in to_mark]).update(
-        status=AssessmentStatus.APPRAISED, finalised_at=now, updated_at=now
+    assessments_move(
+        assessments=to_mark, target=AssessmentStatus.APPRAISED, by=SYSTEM, reason=reason
     )
     return len(to_mark)
 

@@ -17,15 +17,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from parindex.dates import date_text
+from parindex.parsing import ParseError, parse_decimal, parse_yes_no
 from parindex.tabular import (
     FORMULA_PREFIXES,
-    CellError,
     ImportFailed,
     ImportProblem,
     SheetSpec,
     Table,
-    cell_bool,
-    cell_decimal,
     cell_text,
     normalize_header,
     read_table,
@@ -33,20 +32,12 @@ from parindex.tabular import (
     xlsx_bytes,
 )
 from scoring.display import format_number
-from scoring.engine.points import RATIO_METHODS
+from scoring.engine.model import RATIO_METHODS
+from scoring.entries import SelfEntry, earned, entry_of, item_choices, self_entry_clean
+from scoring.exceptions import ScoreConflict
 from scoring.models import Assessment, Evidence, IndexItem, ItemLevel, Score
-from scoring.rules import RuleError
 
-from .self_assessment import (
-    ScoreConflict,
-    SelfEntry,
-    entry_of,
-    entry_points,
-    evidence_closed_check,
-    item_choices,
-    self_entry_clean,
-    self_score_save,
-)
+from .self_assessment import evidence_closed_check, self_score_save
 
 # Sheet titles and column headers: English msgids, translated when the file is written or read.
 SHEET_TITLE = gettext_noop("Self-assessment")
@@ -148,7 +139,7 @@ def evidence_label(evidence: Evidence) -> str:
     if evidence.document_number:
         label = evidence.document_number
         if evidence.document_date:
-            label += f" {_('dated')} {evidence.document_date.strftime('%d/%m/%Y')}"
+            label += f" {_('dated')} {date_text(evidence.document_date)}"
         if evidence.issuer:
             label += f" ({evidence.issuer})"
         return label
@@ -168,10 +159,6 @@ def _item_row(item: IndexItem, score: Score | None, evidence: list[Evidence]) ->
         if item.not_applicable_condition:
             method += f" ({item.not_applicable_condition})"
     entry = entry_of(score)
-    try:
-        earned = entry_points(item, entry)
-    except RuleError:
-        earned = None  # a stored ratio no band covers (imported data): shown as unscored
     choices = "; ".join(
         f"{choice['label']}: {format_number(Decimal(choice['points']), None)}"
         for choice in item_choices(item)
@@ -185,7 +172,7 @@ def _item_row(item: IndexItem, score: Score | None, evidence: list[Evidence]) ->
         # (older data may hold both), so the file reads back as it was written.
         None if entry.ratio is not None and item.method in RATIO_METHODS else entry.points,
         entry.ratio,
-        earned,
+        earned(item, entry.value),
         NA_MARK if entry.not_applicable else None,
         entry.not_applicable_reason or None,
         entry.note or None,
@@ -342,11 +329,11 @@ def self_assessment_import(*, assessment: Assessment, data: bytes, filename: str
             continue
         try:
             not_applicable = bool(
-                cell_bool(raw[NOT_APPLICABLE], column=label[NOT_APPLICABLE], default=False)
+                parse_yes_no(raw[NOT_APPLICABLE], label=label[NOT_APPLICABLE], default=False)
             )
             points = _number(raw[POINTS], column=label[POINTS])
             ratio = _number(raw[RATIO], column=label[RATIO])
-        except CellError as exc:
+        except ParseError as exc:
             problems.append(ImportProblem(row, f"{item.code}: {exc}"))
             continue
         try:
@@ -443,7 +430,7 @@ def _number(value, *, column: str):
     Decimal the user typed (a spreadsheet's 0.1 is not 0.1000000000000000055)."""
     if value is None or isinstance(value, str):
         return _text(value)
-    return cell_decimal(value, column=column)
+    return parse_decimal(value, label=column)
 
 
 def _text(value) -> str:

@@ -208,12 +208,12 @@ def test_a_results_report_is_read_only_by_who_builds_reports_now(client, persona
 def test_a_report_that_cannot_be_queued_fails_at_once_and_can_be_retried(
     client, personas, period, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from reports import tasks
+    from reports.services import build_report
 
     def broker_down(*args, **kwargs):
         raise OSError("Connection refused")
 
-    monkeypatch.setattr(tasks.build_report, "delay", broker_down)
+    monkeypatch.setattr(build_report, "apply_async", broker_down)
     client.force_login(personas["home_affairs"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url(period), {"kind": ReportKind.RANKING_PDF})

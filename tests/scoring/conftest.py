@@ -76,9 +76,10 @@ def appraisal_setup(self_assessment_setup):
 
     from django.utils import timezone
 
+    from scoring.entries import SelfEntry
     from scoring.models import Evidence
     from scoring.services.appraisal import period_advance
-    from scoring.services.self_assessment import SelfEntry, assessment_submit, self_score_save
+    from scoring.services.self_assessment import assessment_submit, self_score_save
     from scoring.workflow import PeriodStatus
     from tests.factories import RoleGrantFactory
     from units.roles import Role

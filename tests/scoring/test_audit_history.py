@@ -13,10 +13,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
-from scoring.models import AuditEntry, Score
+from scoring.models import AuditAction, AuditEntry, Score
 from scoring.selectors.audit import history_entries
+from scoring.services import audit
 from scoring.services.appraisal import explanation_save, explanation_send
-from scoring.services.audit import audit_record
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from tests.scoring.test_explanation_views import (  # noqa: F401 (fixtures)
     QUESTION_1,
@@ -185,9 +185,7 @@ def test_evidence_rows_name_their_items(client, s):
 def test_the_trail_is_paginated_by_50(client, s):
     score = Score.objects.get(assessment=s["assessment_a"], item=s["items"]["1.1.2"])
     for n in range(60):
-        audit_record(
-            actor=s["staff_a"], obj=score, action="self_score", field="self_note", new=str(n)
-        )
+        note_written(s, score, str(n))
     client.force_login(s["chair"])
     response = client.get(history_url(s))
     page = response.context["page"]
@@ -206,8 +204,18 @@ DANGEROUS = '=HYPERLINK("http://evil.example","bấm vào")'
 
 def _with_dangerous_note(s):
     score = Score.objects.get(assessment=s["assessment_a"], item=s["items"]["1.1.2"])
-    audit_record(
-        actor=s["staff_a"], obj=score, action="self_score", field="self_note", new=DANGEROUS
+    note_written(s, score, DANGEROUS)
+
+
+def note_written(s, score, note):
+    audit.record(
+        audit.field_changes(
+            action=AuditAction.SELF_SCORE,
+            actor=s["staff_a"],
+            obj=score,
+            before={"self_note": ""},
+            after={"self_note": note},
+        )
     )
 
 
@@ -247,7 +255,8 @@ def test_the_csv_export_has_the_same_rows_safely(client, s):
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0] == headers()
     assert len(rows) - 1 == history_entries(s["assessment_a"], whole=True).count()
-    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", rows[1][0])
+    # Times read as everywhere else in the portal (parindex.dates): "17:00 15/12/2026".
+    assert re.fullmatch(r"\d\d:\d\d \d\d/\d\d/\d{4}", rows[1][0])
     assert any(cell == "'" + DANGEROUS for row in rows for cell in row)
     assert SECRET_REASON in text
 

@@ -1,4 +1,4 @@
-"""Home Affairs sets up the appraisal council: the rules of units.services_council, their audit
+"""Home Affairs sets up the appraisal council: the rules of scoring.services.council, their audit
 rows, the council page over HTTP (role × view), and what a new membership lets an appraiser do."""
 
 import pytest
@@ -10,17 +10,17 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from scoring.models import AuditEntry
+from scoring.selectors.council import council_for_period
 from scoring.services.appraisal import may_appraise
-from tests.factories import OrganiserFactory, RoleGrantFactory, UnitFactory, UserFactory
-from units.models import RoleGrant, User
-from units.roles import Role
-from units.selectors_council import council_for_period
-from units.services_council import (
+from scoring.services.council import (
     NewAccount,
     council_member_add,
     council_member_remove,
     council_member_save,
 )
+from tests.factories import OrganiserFactory, RoleGrantFactory, UnitFactory, UserFactory
+from units.models import RoleGrant, User
+from units.roles import Role
 
 
 @pytest.fixture

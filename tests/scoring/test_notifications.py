@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from scoring.entries import SelfEntry
 from scoring.models import Evidence, Notification, NotificationKind
 from scoring.services.appraisal import (
     appraisal_accept_rest,
@@ -21,7 +22,7 @@ from scoring.services.appraisal import (
     explanation_send,
 )
 from scoring.services.notifications import deadline_reminders, notify
-from scoring.services.self_assessment import SelfEntry, assessment_submit, self_score_save
+from scoring.services.self_assessment import assessment_submit, self_score_save
 from scoring.workflow import AssessmentStatus
 from tests.factories import RoleGrantFactory
 from tests.scoring.test_explanation_views import appraise, ask_questions, open_round
@@ -372,3 +373,29 @@ def test_permission_matrix(client, personas, view, method, expected):
         assert response.status_code == status, role
         if role == "anonymous":
             assert reverse("login") in response["Location"]
+
+
+def test_a_broker_that_is_down_never_turns_a_saved_action_into_an_error_page(
+    client, s, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The chair returns an item while Redis is down: the note is stored, the appraisers have
+    it in their inbox, the page answers as usual; only the e-mail waits."""
+    from scoring.models import Score
+    from scoring.services.notifications import send_notification_email
+
+    def broker_down(*args, **kwargs):
+        raise OSError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(send_notification_email, "apply_async", broker_down)
+    appraise(s, "assessment_a", "1.1.5", by=s["appraiser_1"], points="2.5")
+    score = Score.objects.get(assessment=s["assessment_a"], item=s["items"]["1.1.5"])
+    client.force_login(s["chair"])
+    url = reverse("scoring:appraisal_return", args=[s["assessment_a"].pk, s["items"]["1.1.5"].pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"note": "Xem lại minh chứng", "version": score.version})
+    assert response.status_code == 302
+    score.refresh_from_db()
+    assert score.return_note == "Xem lại minh chứng"
+    returned = Notification.objects.filter(kind=NotificationKind.ITEM_RETURNED)
+    assert s["appraiser_1"].pk in set(returned.values_list("recipient_id", flat=True))
+    assert not returned.exclude(emailed_at=None).exists() and mailoutbox == []

@@ -4,9 +4,10 @@ and keeps the old one, and only publications feed year-on-year comparison."""
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 
+from scoring.exceptions import TransitionRefused
 from scoring.models import (
     Assessment,
     AuditEntry,
@@ -16,8 +17,8 @@ from scoring.models import (
     Score,
 )
 from scoring.selectors.results import period_results, publication_results
-from scoring.services.assessments import assessment_transition
 from scoring.services.publication import period_publish
+from scoring.services.transitions import assessment_move
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from tests.factories import (
     AssessmentFactory,
@@ -53,7 +54,10 @@ def test_publishing_freezes_every_number(personas, period_with_scores):
     assert {i.code: i.name for i in again.items}["1.1.2"] == "Xử lý vấn đề phát hiện"
     assert not Assessment.objects.exclude(status=AssessmentStatus.PUBLISHED).exists()
     assert AuditEntry.objects.filter(action="publish").exists()
-    assert AuditEntry.objects.filter(field="status", new_value="published").count() == 2
+    moves = AuditEntry.objects.filter(field="status", new_value="published")
+    # Both units and the period itself, each through the one door.
+    assert moves.filter(assessment__isnull=False).count() == 2
+    assert moves.filter(assessment__isnull=True, period=period_with_scores).count() == 1
 
 
 def test_later_edits_do_not_change_a_publication(personas, period_with_scores):
@@ -88,20 +92,18 @@ def test_database_refuses_to_change_a_publication(personas, period_with_scores):
 
 def test_a_correction_is_republished_as_a_new_version(personas, period_with_scores):
     first = period_publish(period=period_with_scores, by=personas["home_affairs"])
-    with pytest.raises(ValidationError, match="Không có thay đổi"):
+    with pytest.raises(TransitionRefused, match="Không có thay đổi"):
         period_publish(period=period_with_scores, by=personas["home_affairs"], reason="Sửa")
     assessment = Assessment.objects.get(unit=personas["unit_b"])
-    assessment_transition(
+    assessment_move(
         assessment=assessment,
         target=AssessmentStatus.IN_APPRAISAL,
         by=personas["chair"],
         reason="Sai sót khi tổng hợp",
     )
     Score.objects.filter(assessment=assessment, item__code="1.1.1").update(final_points=D("1"))
-    assessment_transition(
-        assessment=assessment, target=AssessmentStatus.APPRAISED, by=personas["chair"]
-    )
-    with pytest.raises(ValidationError, match="lý do"):
+    assessment_move(assessment=assessment, target=AssessmentStatus.APPRAISED, by=personas["chair"])
+    with pytest.raises(TransitionRefused, match="lý do"):
         period_publish(period=period_with_scores, by=personas["home_affairs"])
     second = period_publish(
         period=period_with_scores,

@@ -8,16 +8,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from scoring.entries import SelfEntry, earned, self_entry_clean
+from scoring.exceptions import EntryClosed, ScoreConflict, TransitionRefused
 from scoring.models import AuditEntry, Evidence, IndexItem, Score
 from scoring.selectors.self_assessment import self_assessment
 from scoring.services.self_assessment import (
-    ScoreConflict,
-    SelfEntry,
     assessment_reopen,
     assessment_submit,
-    entry_points,
     period_deadline_extend,
-    self_entry_clean,
     self_score_save,
 )
 from scoring.workflow import AssessmentStatus, PeriodStatus
@@ -58,8 +56,8 @@ def errors_of(excinfo) -> dict:
 
 def test_levels_accept_only_the_rules_answers(s):
     item = s["items"]["1.1.1"]
-    assert entry_points(item, clean(item, points="0.25")) == D("0.25")
-    assert entry_points(item, clean(item, points="0,5")) == D("0.5")
+    assert earned(item, clean(item, points="0.25").value) == D("0.25")
+    assert earned(item, clean(item, points="0,5").value) == D("0.5")
     with pytest.raises(ValidationError) as excinfo:
         clean(item, points="0.4")
     assert "points" in errors_of(excinfo)
@@ -67,8 +65,8 @@ def test_levels_accept_only_the_rules_answers(s):
 
 def test_yes_no_gives_the_maximum_or_nothing(s):
     item = s["items"]["1.1.2"]
-    assert entry_points(item, clean(item, points="1")) == D("1")
-    assert entry_points(item, clean(item, points="0")) == D("0")
+    assert earned(item, clean(item, points="1").value) == D("1")
+    assert earned(item, clean(item, points="0").value) == D("0")
     with pytest.raises(ValidationError):
         clean(item, points="0.5")
 
@@ -81,12 +79,12 @@ def test_ratio_bands_turn_the_reported_ratio_into_points(s, ratio, points):
     item = s["items"]["1.1.3"]
     entry = clean(item, ratio=ratio)
     assert entry.points is None  # the rule decides, not the unit
-    assert entry_points(item, entry) == D(points)
+    assert earned(item, entry.value) == D(points)
 
 
 def test_ratio_rule_offers_its_other_case_but_not_both_at_once(s):
     item = s["items"]["1.1.3"]
-    assert entry_points(item, clean(item, points="2")) == D("2")  # "no case to handle"
+    assert earned(item, clean(item, points="2").value) == D("2")  # "no case to handle"
     with pytest.raises(ValidationError) as excinfo:
         clean(item, points="2", ratio="95")
     assert "ratio" in errors_of(excinfo)
@@ -96,8 +94,8 @@ def test_ratio_rule_offers_its_other_case_but_not_both_at_once(s):
 
 def test_proportional_points_follow_the_ratio_up_to_the_maximum(s):
     item = s["items"]["1.1.4"]
-    assert entry_points(item, clean(item, ratio="80")) == D("1.2")
-    assert entry_points(item, clean(item, ratio="150")) == D("1.5")
+    assert earned(item, clean(item, ratio="80").value) == D("1.2")
+    assert earned(item, clean(item, ratio="150").value) == D("1.5")
     with pytest.raises(ValidationError) as excinfo:
         clean(item, points="1")  # typed points without a ratio
     assert "points" in errors_of(excinfo)
@@ -260,7 +258,7 @@ def test_submission_is_refused_while_items_are_missing(s):
     codes = {p.code for p in view.problems}
     assert codes == {"1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5"}  # 1.1.1 lacks evidence
     assert "T1" not in codes and "2.1.1" not in codes  # bonus optional, survey not theirs
-    with pytest.raises(ValidationError):
+    with pytest.raises(TransitionRefused):
         assessment_submit(assessment=s["assessment_a"], by=s["staff_a"])
     s["assessment_a"].refresh_from_db()
     assert s["assessment_a"].status == AssessmentStatus.DRAFT
@@ -273,7 +271,7 @@ def test_submitting_locks_the_entry(s):
     s["assessment_a"].refresh_from_db()
     assert s["assessment_a"].status == AssessmentStatus.SUBMITTED
     assert "không thể chỉnh sửa" in self_assessment(s["assessment_a"]).closed_reason
-    with pytest.raises(ValidationError):
+    with pytest.raises(EntryClosed):
         save(s, "1.1.5", points="5")
     assert Score.objects.get(item=s["items"]["1.1.5"]).self_points == D("2.5")
 
@@ -311,9 +309,9 @@ def test_after_the_deadline_units_can_neither_edit_nor_submit(s):
     save(s, "1.1.5", points="2.5", note="Giải trình")
     pass_deadline(s)
     assert "Hạn tự đánh giá đã kết thúc" in self_assessment(s["assessment_a"]).closed_reason
-    with pytest.raises(ValidationError):
+    with pytest.raises(EntryClosed):
         save(s, "1.1.2", points="1")
-    with pytest.raises(ValidationError):
+    with pytest.raises(EntryClosed):
         assessment_submit(assessment=s["assessment_a"], by=s["staff_a"])
 
 
@@ -378,7 +376,7 @@ def test_a_period_outside_self_assessment_is_closed(s):
     s["period"].status = PeriodStatus.APPRAISAL
     s["period"].save()
     s["assessment_a"].refresh_from_db()
-    with pytest.raises(ValidationError):
+    with pytest.raises(EntryClosed):
         save(s, "1.1.2", points="1")
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from parindex.tabular import ImportFailed
+from scoring.entries import SelfEntry
+from scoring.exceptions import EntryClosed
 from scoring.models import AuditEntry, IndexItem, ItemLevel, Score, ScoringMethod
 from scoring.rules import parse_rule
 from scoring.services import self_assessment_workbook as wb
 from scoring.services.evidence import evidence_cite, evidence_upload
-from scoring.services.self_assessment import SelfEntry, self_score_save
+from scoring.services.self_assessment import self_score_save
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from tests.factories import (
     AssessmentFactory,
@@ -586,7 +588,7 @@ def test_a_submitted_self_assessment_is_read_only(assessment, staff, items, fill
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.save()
     before = stored(assessment)
-    with pytest.raises(ValidationError):
+    with pytest.raises(EntryClosed):
         do_import(assessment, staff, data)
     assert stored(assessment) == before
 

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from scoring.exceptions import Refused
 from scoring.services.publication import period_publish
 
 from ._period import period_argument
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             publication = period_publish(
                 period=period, by=None, reason=reason, published_at=published_at
             )
-        except ValidationError as exc:
+        except (ValidationError, Refused) as exc:
             raise CommandError("\n".join(exc.messages)) from exc
         self.stdout.write(
             self.style.SUCCESS(
