@@ -1,13 +1,13 @@
 """The council member form: an account (existing, or a new one), the role, and for an appraiser
-the areas and units. Rules beyond the shape of the input live in units.services_council."""
+the areas and units. Rules beyond the shape of the input live in scoring.services.council."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from scoring.selectors.council import CouncilArea, council_account
+from scoring.services.council import new_account_errors
 from units.models import RoleGrant, Unit
 from units.roles import Role
-from units.selectors_council import CouncilArea, council_account
-from units.services_council import new_account_errors
 
 ALL, SOME = "all", "some"
 SURVEY_ONLY = _("survey results only, entered by Home Affairs")

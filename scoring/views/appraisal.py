@@ -7,24 +7,25 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from parindex.dates import datetime_text
+from parindex.parsing import parse_id
 from units.access import acts_for, area_codes_for, has_permission, holds_anywhere
 from units.models import UnitKind
 from units.roles import Permission
 
 from ..access import get_assessment_for_user, get_period_for_user
+from ..exceptions import RoundClosed, ScoreConflict
 from ..forms_appraisal import AppraisalReopenForm, ItemReturnForm, PeriodAdvanceForm
 from ..models import Assessment, IndexItem, ReviewRequest, Score
 from ..selectors.appraisal import (
@@ -46,15 +47,12 @@ from ..services.appraisal import (
     appraisal_reopen,
     appraisal_save,
     finalise_problems,
-    item_closed_reason,
     item_return,
-    item_round,
     may_appraise,
     period_advance,
 )
-from ..services.self_assessment import ScoreConflict
-from ..workflow import AssessmentStatus, PeriodStatus
-from .common import parse_id, wants_json
+from ..workflow import AssessmentStatus, PeriodStatus, item_closed_reason, item_round
+from .common import REFUSALS, field_errors, refusal_status, wants_json
 
 ROWS_PER_PAGE = 50
 INPUT_FIELDS = ("points", "ratio", "reason", "request", "question")
@@ -75,16 +73,6 @@ def _review_url(assessment, area: str = "", item_id: int | None = None) -> str:
     if area:
         url += "?" + urlencode({"area": area})
     return f"{url}#item-{item_id}" if item_id else url
-
-
-def _errors_of(exc: ValidationError) -> dict[str, str]:
-    """Field errors by field; anything else under "form" (a template cannot read "__all__")."""
-    if hasattr(exc, "error_dict"):
-        return {
-            ("form" if key == "__all__" else key): " ".join(msgs)
-            for key, msgs in exc.message_dict.items()
-        }
-    return {"form": " ".join(exc.messages)}
 
 
 # ---------------------------------------------------------------- the work queue
@@ -201,9 +189,7 @@ def stored_json(item: IndexItem, score: Score | None) -> dict:
         "final_reason": score.final_reason,
         "return_note": score.return_note,
         "by": score.updated_by.get_full_name() if score.updated_by else "",
-        "at": date_format(timezone.localtime(score.updated_at), "SHORT_DATETIME_FORMAT")
-        if score.updated_at
-        else "",
+        "at": datetime_text(score.updated_at, empty=""),
     }
 
 
@@ -281,7 +267,7 @@ def appraisal_item_save(request, pk: int, item_pk: int):
         else:
             round = item_round(assessment, score)
             if round is None:
-                raise ValidationError(item_closed_reason(assessment, score))
+                raise RoundClosed(item_closed_reason(assessment, score))
             entry = appraisal_entry_clean(
                 item,
                 score,
@@ -319,14 +305,20 @@ def appraisal_item_save(request, pk: int, item_pk: int):
         return _item_answer(
             request, assessment, item, area=area, posted=posted, status=409, message=message
         )
-    except ValidationError as exc:
-        posted.errors = _errors_of(exc)
+    except REFUSALS as exc:
+        posted.errors = field_errors(exc)
         message = _("Item %(code)s was not saved: %(errors)s") % {
             "code": item.code,
             "errors": " ".join(posted.errors.values()),
         }
         return _item_answer(
-            request, assessment, item, area=area, posted=posted, status=400, message=message
+            request,
+            assessment,
+            item,
+            area=area,
+            posted=posted,
+            status=refusal_status(exc),
+            message=message,
         )
     message = (
         _("Item %(code)s: the self-score is accepted.")
@@ -360,7 +352,7 @@ def appraisal_accept_rest_view(request, pk: int):
         return redirect(_review_url(assessment, area))
     try:
         count = appraisal_accept_rest(assessment=assessment, by=request.user, items=items)
-    except ValidationError as exc:
+    except REFUSALS as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
@@ -430,7 +422,7 @@ def appraisal_finalise_view(request, pk: int):
             raise PermissionDenied
         try:
             appraisal_finalise(assessment=assessment, by=request.user)
-        except ValidationError as exc:
+        except REFUSALS as exc:
             messages.error(request, " ".join(exc.messages))
             return _render_finalise(request, assessment, status=400)
         messages.success(
@@ -473,7 +465,7 @@ def appraisal_return_view(request, pk: int, item_pk: int):
                 "time": current["at"],
                 "value": _current_text(current),
             }
-        except ValidationError as exc:
+        except REFUSALS as exc:
             error = " ".join(exc.messages)
         else:
             messages.success(
@@ -498,7 +490,7 @@ def appraisal_reopen_view(request, pk: int):
             appraisal_reopen(
                 assessment=assessment, by=request.user, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as exc:
+        except REFUSALS as exc:
             for message in exc.messages:
                 form.add_error(None, message)
         else:
@@ -563,7 +555,7 @@ def period_advance_view(request, pk: int):
                 by=request.user,
                 deadline=form.cleaned_data["deadline"],
             )
-        except ValidationError as exc:
+        except REFUSALS as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(

@@ -10,11 +10,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from parindex.dates import datetime_text
+from parindex.parsing import parse_id
 from parindex.tabular import SheetSpec, csv_bytes, xlsx_bytes
 
 from ..access import get_assessment_for_user
 from ..selectors.audit import history_entries, history_items, history_rows, sees_whole_trail
-from .common import parse_id
 
 ROWS_PER_PAGE = 50
 EXPORT_TYPES = {
@@ -93,7 +94,7 @@ def assessment_history_export(request, pk: int, fmt: str):
     else:
         values = [
             [
-                r.when.strftime("%d/%m/%Y %H:%M"),
+                datetime_text(r.when),
                 r.who,
                 r.action,
                 r.items,

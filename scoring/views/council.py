@@ -1,27 +1,27 @@
 """Home Affairs sets up the appraisal council from a period's page: members, their areas and
-units, the chair. Memberships belong to the organiser (see units.services_council)."""
+units, the chair. Memberships belong to the organiser (see scoring.services.council)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from units.roles import Permission
-from units.selectors_council import council_for_period, council_grant, unit_groups
-from units.services_council import (
+from parindex.parsing import parse_id
+from scoring.selectors.council import council_for_period, council_grant, unit_groups
+from scoring.services.council import (
     NewAccount,
     council_member_add,
     council_member_remove,
     council_member_save,
 )
+from units.roles import Permission
 
 from ..access import get_period_for_user
 from ..forms_council import CouncilMemberForm
-from .common import add_errors, parse_id
+from .common import REFUSALS, add_errors
 
 
 def _members_url(period, anchor="members") -> str:
@@ -79,7 +79,7 @@ def council_members_view(request, pk: int):
                 grant, created = council_member_add(
                     user=data["user"], new_account=new_account, **scope
                 )
-        except ValidationError as exc:
+        except REFUSALS as exc:
             add_errors(form, exc)
         else:
             name = grant.user.get_full_name()
@@ -125,7 +125,7 @@ def council_member_remove_view(request, pk: int, grant_pk: int):
     if request.method == "POST":
         try:
             council_member_remove(period=period, grant=grant, by=request.user)
-        except ValidationError as exc:
+        except REFUSALS as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(

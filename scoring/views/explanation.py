@@ -10,32 +10,27 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from parindex.dates import datetime_text, time_text
+from parindex.parsing import parse_id
 from units.access import has_permission
 from units.roles import Permission
 
 from ..access import get_assessment_for_user
+from ..exceptions import ScoreConflict
 from ..forms import EvidenceCiteForm
 from ..models import Evidence, EvidenceStage, IndexItem, Score
-from ..selectors.explanation import Explanation, explanation
-from ..services.appraisal import (
-    explanation_closed_reason,
-    explanation_problems,
-    explanation_save,
-    explanation_send,
-)
+from ..selectors.explanation import Explanation, explanation, explanation_problems
+from ..services.appraisal import explanation_save, explanation_send
 from ..services.evidence import (
     ALLOWED_FILE_TYPES,
     evidence_cite,
     evidence_delete,
     evidence_upload,
 )
-from ..services.self_assessment import ScoreConflict
-from .common import parse_id, wants_json
+from .common import REFUSALS, is_closed, refusal_status, wants_json
 
 
 def _page_url(assessment, item_id=None) -> str:
@@ -94,7 +89,7 @@ def _current_json(score: Score | None) -> dict:
         "version": score.version,
         "text": score.explanation_text,
         "updated_by": score.updated_by.get_full_name() if score.updated_by else "",
-        "updated_at": date_format(timezone.localtime(score.updated_at), "SHORT_DATETIME_FORMAT"),
+        "updated_at": datetime_text(score.updated_at),
     }
 
 
@@ -147,16 +142,23 @@ def explanation_item_save(request, pk: int, item_pk: int):
             request, assessment, item.pk, draft=text, conflict=current, error=message
         )
         return _render(request, assessment, view, status=409)
-    except ValidationError as exc:
-        closed = not hasattr(exc, "error_dict") and bool(explanation_closed_reason(assessment))
-        return _refused(request, assessment, item, text, " ".join(exc.messages), closed=closed)
+    except REFUSALS as exc:
+        return _refused(
+            request,
+            assessment,
+            item,
+            text,
+            " ".join(exc.messages),
+            closed=is_closed(exc),
+            status=refusal_status(exc),
+        )
     if answer_json:
         return JsonResponse(
             {
                 "ok": True,
                 "version": score.version,
                 "text": score.explanation_text,
-                "saved_at": date_format(timezone.localtime(), "H:i"),
+                "saved_at": time_text(),
                 "problems": explanation_problems(assessment),
             }
         )
@@ -164,15 +166,15 @@ def explanation_item_save(request, pk: int, item_pk: int):
     return redirect(_page_url(assessment, item.pk))
 
 
-def _refused(request, assessment, item, text: str, message: str, *, closed: bool = False):
+def _refused(
+    request, assessment, item, text: str, message: str, *, closed=False, status: int = 400
+):
     if wants_json(request):
-        return JsonResponse(
-            {"ok": False, "closed": closed, "message": message}, status=409 if closed else 400
-        )
+        return JsonResponse({"ok": False, "closed": closed, "message": message}, status=status)
     view = _with_state(request, assessment, item.pk, draft=text, error=message)
     if not any(row.item.pk == item.pk for row in view.rows):
         messages.error(request, message)
-    return _render(request, assessment, view, status=409 if closed else 400)
+    return _render(request, assessment, view, status=status)
 
 
 @login_required
@@ -210,7 +212,7 @@ def explanation_evidence_add(request, pk: int):
                 stage=EvidenceStage.EXPLANATION,
                 **form.cleaned_data,
             )
-    except ValidationError as exc:
+    except REFUSALS as exc:
         message = " ".join(exc.messages)
         if wants_json(request):
             return JsonResponse({"ok": False, "message": message}, status=400)
@@ -238,7 +240,7 @@ def explanation_send_view(request, pk: int):
     assessment = get_assessment_for_user(request.user, pk, Permission.ANSWER_EXPLANATION)
     try:
         explanation_send(assessment=assessment, by=request.user)
-    except ValidationError as exc:
+    except REFUSALS as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
@@ -260,7 +262,7 @@ def explanation_evidence_delete(request, pk: int, evidence_pk: int):
     item = evidence.items.first()
     try:
         evidence_delete(evidence=evidence, by=request.user)
-    except ValidationError as exc:
+    except REFUSALS as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("“%(evidence)s” is removed.") % {"evidence": label})

@@ -11,9 +11,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from parindex.parsing import parse_id
+
 from ..models import Notification
 from ..services.notifications import inbox, notifications_mark_read, unread_count
-from .common import parse_id, wants_json
+from .common import wants_json
 
 PER_PAGE = 20
 

@@ -4,7 +4,6 @@ from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +22,7 @@ from ..selectors.appraisal import period_round_moves
 from ..selectors.results import latest_publication, period_results, publication_results
 from ..services.publication import period_publish, publish_problems
 from ..workflow import AssessmentStatus
+from .common import REFUSALS
 
 ROWS_PER_PAGE = 50
 LOST_POINTS_SHOWN = 10
@@ -135,7 +135,7 @@ def period_publish_view(request, pk: int):
             publication = period_publish(
                 period=period, by=request.user, reason=form.cleaned_data.get("reason", "")
             )
-        except ValidationError as exc:
+        except REFUSALS as exc:
             problems = exc.messages
         else:
             messages.success(

@@ -10,17 +10,19 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from parindex.dates import datetime_text, time_text
+from parindex.parsing import parse_id
 from parindex.tabular import ImportFailed
 from scoring.display import format_number, format_percent
 from units.access import has_permission
 from units.roles import Permission
 
 from ..access import get_assessment_for_user, get_evidence_for_user, get_period_for_user
+from ..entries import self_entry_clean
+from ..exceptions import ScoreConflict
 from ..forms import DeadlineForm, EvidenceCiteForm, ReopenForm, WorkbookUploadForm
 from ..models import Evidence, IndexItem, Score
 from ..selectors.self_assessment import SelfAssessment, self_assessment
@@ -34,12 +36,9 @@ from ..services.evidence import (
     file_type_of,
 )
 from ..services.self_assessment import (
-    ScoreConflict,
     assessment_reopen,
     assessment_submit,
     period_deadline_extend,
-    self_assessment_closed_reason,
-    self_entry_clean,
     self_score_save,
 )
 from ..services.self_assessment_workbook import (
@@ -47,7 +46,8 @@ from ..services.self_assessment_workbook import (
     self_assessment_workbook,
     workbook_filename,
 )
-from .common import add_errors, parse_id, wants_json
+from ..workflow import self_assessment_closed_reason
+from .common import REFUSALS, add_errors, field_errors, is_closed, refusal_status, wants_json
 
 
 def _form_url(assessment, item_id=None) -> str:
@@ -145,7 +145,7 @@ def _score_json(score: Score | None) -> dict:
         "reason": score.not_applicable_reason,
         "note": score.self_note,
         "updated_by": score.updated_by.get_full_name() if score.updated_by else "",
-        "updated_at": date_format(timezone.localtime(score.updated_at), "SHORT_DATETIME_FORMAT"),
+        "updated_at": datetime_text(score.updated_at),
     }
 
 
@@ -196,26 +196,19 @@ def self_score_save_view(request, pk: int, item_pk: int):
             )
         messages.error(request, message)
         return redirect(_form_url(assessment, item.pk))
-    except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        flat = [message for messages_ in errors.values() for message in messages_]
+    except REFUSALS as exc:
+        errors = field_errors(exc)
+        if "form" in errors:
+            errors["__all__"] = errors.pop("form")
+        flat = " ".join(errors.values())
         if wants_json(request):
-            closed = not hasattr(exc, "error_dict") and bool(
-                self_assessment_closed_reason(assessment)
-            )
             return JsonResponse(
-                {
-                    "ok": False,
-                    "closed": closed,
-                    "message": " ".join(flat),
-                    "errors": {k: " ".join(v) for k, v in errors.items()},
-                },
-                status=409 if closed else 400,
+                {"ok": False, "closed": is_closed(exc), "message": flat, "errors": errors},
+                status=refusal_status(exc),
             )
         messages.error(
             request,
-            _("Item %(code)s was not saved: %(errors)s")
-            % {"code": item.code, "errors": " ".join(flat)},
+            _("Item %(code)s was not saved: %(errors)s") % {"code": item.code, "errors": flat},
         )
         return redirect(_form_url(assessment, item.pk))
     if not wants_json(request):
@@ -227,7 +220,7 @@ def self_score_save_view(request, pk: int, item_pk: int):
             "ok": True,
             "item": _row_json(view, item.pk),
             "summary": summary_json(view),
-            "saved_at": date_format(timezone.localtime(), "H:i"),
+            "saved_at": time_text(),
         }
     )
 
@@ -331,7 +324,7 @@ def evidence_add_view(request, pk: int):
             evidence = evidence_cite(
                 assessment=assessment, by=request.user, items=items, **form.cleaned_data
             )
-    except ValidationError as exc:
+    except REFUSALS as exc:
         return _evidence_answer(request, assessment, item_ids, " ".join(exc.messages), error=True)
     return _evidence_answer(
         request,
@@ -349,7 +342,7 @@ def evidence_link_view(request, pk: int, evidence_pk: int):
     try:
         evidence = _library_evidence(assessment, evidence_pk)
         items = _items_from(request, assessment)
-    except ValidationError as exc:
+    except REFUSALS as exc:
         return _evidence_answer(request, assessment, [], " ".join(exc.messages), error=True)
     item = items[0]
     try:
@@ -359,7 +352,7 @@ def evidence_link_view(request, pk: int, evidence_pk: int):
         else:
             evidence_attach(evidence=evidence, item=item, by=request.user)
             message = _("“%(evidence)s” is attached to %(code)s.")
-    except ValidationError as exc:
+    except REFUSALS as exc:
         return _evidence_answer(request, assessment, [item.pk], " ".join(exc.messages), error=True)
     return _evidence_answer(
         request, assessment, [item.pk], message % {"evidence": evidence, "code": item.code}
@@ -372,13 +365,13 @@ def evidence_delete_view(request, pk: int, evidence_pk: int):
     assessment = get_assessment_for_user(request.user, pk, Permission.EDIT_SELF_ASSESSMENT)
     try:
         evidence = _library_evidence(assessment, evidence_pk)
-    except ValidationError as exc:
+    except REFUSALS as exc:
         return _evidence_answer(request, assessment, [], " ".join(exc.messages), error=True)
     item_ids = list(evidence.items.values_list("pk", flat=True))
     label = str(evidence)
     try:
         evidence_delete(evidence=evidence, by=request.user)
-    except ValidationError as exc:
+    except REFUSALS as exc:
         return _evidence_answer(request, assessment, item_ids, " ".join(exc.messages), error=True)
     return _evidence_answer(
         request, assessment, item_ids, _("“%(evidence)s” is deleted.") % {"evidence": label}
@@ -421,7 +414,7 @@ def self_assessment_submit_view(request, pk: int):
             raise PermissionDenied
         try:
             assessment_submit(assessment=assessment, by=request.user)
-        except ValidationError as exc:
+        except REFUSALS as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(
@@ -474,7 +467,7 @@ def self_assessment_import_view(request, pk: int):
             )
         except ImportFailed as failure:
             problems = failure.problems
-        except ValidationError as exc:
+        except REFUSALS as exc:
             problems = exc.messages
         else:
             messages.success(
@@ -504,7 +497,7 @@ def assessment_reopen_view(request, pk: int):
                 reason=form.cleaned_data["reason"],
                 until=form.cleaned_data["until"],
             )
-        except ValidationError as exc:
+        except REFUSALS as exc:
             add_errors(form, exc)
         else:
             messages.success(
@@ -512,9 +505,7 @@ def assessment_reopen_view(request, pk: int):
                 _("The self-assessment of %(unit)s is open again until %(when)s.")
                 % {
                     "unit": assessment.unit.name,
-                    "when": date_format(
-                        timezone.localtime(form.cleaned_data["until"]), "SHORT_DATETIME_FORMAT"
-                    ),
+                    "when": datetime_text(form.cleaned_data["until"]),
                 },
             )
             return redirect("scoring:self_assessment", pk=assessment.pk)
@@ -536,7 +527,7 @@ def period_deadline_view(request, pk: int):
                 deadline=form.cleaned_data["deadline"],
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as exc:
+        except REFUSALS as exc:
             add_errors(form, exc)
         else:
             messages.success(request, _("The self-assessment deadline is extended."))

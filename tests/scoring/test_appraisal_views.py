@@ -378,7 +378,7 @@ def test_return_finalise_and_reopen_through_the_views(client, s):
     # Read-only now: the appraiser's page has no form, a save is refused.
     client.force_login(s["appraiser_1"])
     assert "data-ap-form" not in client.get(url("appraisal_review", a.pk)).content.decode()
-    assert save(client, s, "1.1.5", points="1", reason="x").status_code == 400
+    assert save(client, s, "1.1.5", points="1", reason="x").status_code == 409
 
     client.force_login(s["chair"])
     assert client.get(url("appraisal_reopen", a.pk)).status_code == 200
