@@ -2,8 +2,12 @@
  * conflicts told (never silently overwritten), evidence without leaving the page.
  *
  * The server is the authority: every save answers with the stored points and totals, which
- * replace the preview computed here. The preview uses integers of 1/10000 point, so sums are
- * exact; rounding for display is 2 decimals half-up, as on the server (scoring/display.py). */
+ * replace the preview computed here. The preview follows the server's rules exactly, so that
+ * what the unit sees while typing is what will be stored (a browser test feeds both the same
+ * inputs): a value the server refuses (scoring.entries.value_clean) counts as not entered; a
+ * ratio becomes points by the rule (scoring.engine.policy); totals as the engine adds them.
+ * Arithmetic is exact, in BigInt units of 10^-8 point (a proportional rule gives up to 8
+ * decimals); display rounds 2 decimals half-up, as scoring/display.py does. */
 (function () {
   "use strict";
   var root = document.getElementById("self-assessment");
@@ -11,7 +15,12 @@
   var editable = root.dataset.editable === "1";
   var assessmentId = root.dataset.assessment;
   var STORE = "parindex:sa:" + assessmentId + ":";
-  var SCALE = 10000;
+  var PLACES = 8;
+  var SCALE = 100000000n;
+  var HUNDRED = 100n * SCALE;
+  var MAX_TYPED_PLACES = 4; // what a unit may type (scoring.entries)
+  var MAX_RATIO = 1000n * SCALE; // a ratio above 1000% is a typing slip (scoring.entries)
+  var NUMBER = /^\+?(\d+(?:\.\d*)?|\.\d+)$/;
   var msg = root.dataset;
   var pointsStep = root.dataset.pointsStep ? toUnits(root.dataset.pointsStep) : null;
   var statusEl = root.querySelector("[data-save-status]");
@@ -21,30 +30,41 @@
 
   // ------------------------------------------------------------ numbers
 
-  function toUnits(text) {
+  // The number a person typed ("1,5", "95 %"), as parindex.parsing reads it; null when empty
+  // or not a number (negative numbers are refused here: no value may be below 0).
+  function toUnits(text, maxPlaces) {
     if (text === null || text === undefined) return null;
-    var cleaned = String(text).trim().replace(/%$/, "").trim().replace(/\s/g, "").replace(",", ".");
-    if (cleaned === "" || !/^\+?\d+(\.\d+)?$/.test(cleaned)) return null;
+    var cleaned = String(text).replace(/[\s\u00a0\u202f\u2009]+/g, "").replace(/%$/, "").replace(",", ".");
+    if (cleaned === "" || !NUMBER.test(cleaned)) return null;
     var parts = cleaned.replace("+", "").split(".");
-    var frac = (parts[1] || "").slice(0, 4);
-    while (frac.length < 4) frac += "0";
-    return parseInt(parts[0], 10) * SCALE + parseInt(frac, 10);
+    // Typed digits count as typed ("0,10000" has 5 places, as the server reads it).
+    var frac = parts[1] || "";
+    if (maxPlaces === undefined) frac = frac.replace(/0+$/, "");
+    if (frac.length > (maxPlaces === undefined ? PLACES : maxPlaces)) return null;
+    while (frac.length < PLACES) frac += "0";
+    return BigInt(parts[0] || "0") * SCALE + BigInt(frac);
+  }
+
+  function isEmpty(text) { return text === null || text === undefined || String(text).trim() === ""; }
+
+  function roundedTo(units, places) {
+    // Half-up to `places` (units are never negative here).
+    var step = 10n ** BigInt(PLACES - places);
+    return ((units + step / 2n) / step) * step;
   }
 
   function formatUnits(units, places) {
-    // Half-up to `places` (units are never negative here), decimal comma.
-    var step = Math.pow(10, 4 - places);
-    var rounded = Math.floor((units + step / 2) / step);
-    var whole = Math.floor(rounded / Math.pow(10, places));
-    var frac = String(rounded % Math.pow(10, places));
-    while (frac.length < places) frac = "0" + frac;
+    var rounded = roundedTo(units, places);
+    var whole = rounded / SCALE;
+    var frac = String(rounded % SCALE).padStart(PLACES, "0").slice(0, places);
     return places ? whole + "," + frac : String(whole);
   }
 
   function formatExact(units) {
-    var text = formatUnits(units, 4).replace(/0+$/, "").replace(/,$/, "");
-    return text;
+    return formatUnits(units, PLACES).replace(/0+$/, "").replace(/,$/, "");
   }
+
+  function minUnits(a, b) { return a < b ? a : b; }
 
   function inBand(band, ratio) {
     var lower = toUnits(band.lower);
@@ -54,13 +74,15 @@
     return ratio < upper || (ratio === upper && band.upper_inclusive);
   }
 
+  // Points for a ratio under the item's rule (scoring.engine.policy.ratio_points); null when
+  // no band covers it, which the server refuses.
   function ratioPoints(el, ratio) {
     var params = JSON.parse(el.dataset.params || "{}");
     var max = toUnits(el.dataset.max);
     if (el.dataset.method === "ratio_bands") {
       var bands = params.bands || [];
-      var capped = bands.every(function (b) { return b.upper !== null; });
-      if (capped) ratio = Math.min(ratio, 100 * SCALE);
+      var capped = bands.length && bands.every(function (b) { return b.upper !== null; });
+      if (capped) ratio = minUnits(ratio, HUNDRED);
       for (var i = 0; i < bands.length; i++) {
         if (inBand(bands[i], ratio)) return toUnits(bands[i].points);
       }
@@ -70,7 +92,7 @@
       return max;
     }
     var target = toUnits(params.target || "100");
-    return Math.min(max, Math.round((max * ratio) / target));
+    return minUnits(max, (max * ratio) / target);
   }
 
   // ------------------------------------------------------------ reading an item
@@ -95,22 +117,33 @@
     return data;
   }
 
+  var REFUSED = { entered: false, na: false, points: null };
+
+  // What the server would store for the item (scoring.entries.self_entry_clean): `entered` as
+  // its progress counts it, `na` out of the unit's maximum, `points` earned (null: none).
   function itemPoints(el) {
     var v = values(el);
-    if (v.not_applicable) return { na: true, points: null };
-    var ratio = toUnits(v.ratio);
-    if (ratio !== null && (el.dataset.method === "ratio_bands" || el.dataset.method === "proportional")) {
-      return { na: false, points: ratioPoints(el, ratio) };
+    var ratioMethod = el.dataset.method === "ratio_bands" || el.dataset.method === "proportional";
+    var radios = el.querySelectorAll("input[type=radio][name=points]");
+    if (v.not_applicable) {
+      return isEmpty(v.reason) ? REFUSED : { entered: true, na: true, points: null };
     }
-    var points = toUnits(v.points);
-    // Values the server will refuse (above the maximum, below 0, off the set's step) do not
-    // count in the preview either.
     var max = toUnits(el.dataset.max);
-    // The set's step applies to typed points; a rule's own answers (radio buttons) may be off it.
-    var typed = !el.querySelector("input[type=radio][name=points]");
-    if (points !== null && (points < 0 || points > max ||
-        (typed && pointsStep && points !== max && points % pointsStep !== 0))) points = null;
-    return { na: false, points: points };
+    if (ratioMethod && !isEmpty(v.ratio)) {
+      var ratio = toUnits(v.ratio, MAX_TYPED_PLACES);
+      if (ratio === null || ratio > MAX_RATIO || !isEmpty(v.points)) return REFUSED;
+      var earned = ratioPoints(el, ratio);
+      return earned === null ? REFUSED : { entered: true, na: false, points: earned };
+    }
+    if (isEmpty(v.points)) return { entered: false, na: false, points: null };
+    var points = toUnits(v.points, MAX_TYPED_PLACES);
+    if (points === null) return REFUSED;
+    if (radios.length) return { entered: true, na: false, points: points }; // one of the rule's answers
+    if (ratioMethod) return REFUSED; // "report the ratio: the rule turns it into points"
+    if (points > max) return REFUSED;
+    // The set's step applies to typed points, except the maximum itself.
+    if (pointsStep && points !== max && points % pointsStep !== 0n) return REFUSED;
+    return { entered: true, na: false, points: points };
   }
 
   // ------------------------------------------------------------ live totals
@@ -119,30 +152,33 @@
     scope.querySelectorAll(selector).forEach(function (node) { node.textContent = text; });
   }
 
+  // The engine's totals (scoring.engine.results.unit_result) over the self-assessed part.
   function recompute() {
     var areas = {};
-    var ownMax = 0, direct = 0, bonus = 0, penalty = 0, scored = 0, required = 0;
+    var ownMax = 0n, direct = 0n, bonus = 0n, penalty = 0n, scored = 0, required = 0;
     items.forEach(function (el) {
       if (!el.querySelector(".sa-item__form")) return; // survey items are not the unit's
       var r = itemPoints(el);
       var max = toUnits(el.dataset.max);
+      var points = r.points === null ? 0n : r.points;
       var computed = el.querySelector("[data-computed]");
       if (computed) computed.textContent = r.points === null ? "—" : formatExact(r.points);
       var level = el.dataset.level;
-      if (level === "bonus") { bonus += Math.min(r.points || 0, max); return; }
-      if (level === "penalty") { penalty += Math.min(r.points || 0, max); return; }
-      var area = areas[el.dataset.area] || (areas[el.dataset.area] = { points: 0, max: 0, scored: 0, required: 0 });
+      if (level === "bonus") { bonus += minUnits(points, max); return; }
+      if (level === "penalty") { penalty += minUnits(points, max); return; }
+      var area = areas[el.dataset.area] || (areas[el.dataset.area] = { points: 0n, max: 0n, scored: 0, required: 0 });
       area.required += 1; required += 1;
-      var v = values(el);
-      if (r.na || (v.points || "") !== "" || (v.ratio || "") !== "") { area.scored += 1; scored += 1; }
+      if (r.entered) { area.scored += 1; scored += 1; }
       if (r.na) return;
       area.max += max; ownMax += max;
-      area.points += r.points || 0; direct += r.points || 0;
+      area.points += points; direct += points;
     });
     var bonusCap = toUnits(root.dataset.bonusCap), penaltyCap = toUnits(root.dataset.penaltyCap);
-    if (bonusCap !== null) bonus = Math.min(bonus, bonusCap);
-    if (penaltyCap !== null) penalty = Math.min(penalty, penaltyCap);
-    var total = Math.max(0, Math.min(direct + bonus - penalty, ownMax));
+    if (bonusCap !== null) bonus = minUnits(bonus, bonusCap);
+    if (penaltyCap !== null) penalty = minUnits(penalty, penaltyCap);
+    var total = direct + bonus - penalty;
+    if (total > ownMax) total = ownMax;
+    if (total < 0n) total = 0n;
     showTotals({
       total: { points: formatUnits(total, 2), max: formatUnits(ownMax, 2), index: percent(total, ownMax) },
       progress: { scored: scored, required: required },
@@ -155,8 +191,9 @@
   }
 
   function percent(points, max) {
-    if (max <= 0) return "—";
-    return formatUnits(Math.floor((points * 100 * SCALE) / max + 1e-9), 2) + "%";
+    if (max <= 0n) return "—";
+    // Truncated to 8 places, then half-up to 2: the same as rounding the exact index.
+    return formatUnits((points * HUNDRED) / max, 2) + "%";
   }
 
   function showTotals(summary) {

@@ -12,10 +12,10 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from scoring.engine.model import Stage
+from scoring.entries import earned, entry_of, item_choices
 from scoring.models import Assessment, IndexItem, Score
+from scoring.selectors.index_sets import item_area_code
 from scoring.selectors.results import period_results
-from scoring.services.appraisal import area_code_of
-from scoring.services.self_assessment import entry_of, entry_points, item_choices
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from tests.browser.conftest import log_in
 
@@ -40,7 +40,7 @@ def wait_until(condition, timeout=10.0):
 
 def other_choice(item, score) -> dict:
     """A rule answer different from the unit's own."""
-    claimed = entry_points(item, entry_of(score))
+    claimed = earned(item, entry_of(score).value)
     return next(c for c in item_choices(item) if Decimal(c["points"]) != claimed)
 
 
@@ -52,7 +52,7 @@ def two_choice_items(assessment) -> list[IndexItem]:
         index_set=assessment.index_set, level="sub_criterion", method__in=("levels", "yes_no")
     ).order_by("position"):
         score = scores.get(item.pk)
-        if area_code_of(item) == AREA and score and score.self_points is not None:
+        if item_area_code(item) == AREA and score and score.self_points is not None:
             found.append(item)
     assert len(found) >= 2
     return found[:2]
@@ -188,9 +188,9 @@ def test_appraiser_unit_appraiser_chair_and_the_engine(demo_server, browser, scr
     assert items[asked.pk].points == Decimal(final["points"])
     expected = (
         before.result.total_points
-        - entry_points(adjusted, entry_of(scores[adjusted.pk]))
+        - earned(adjusted, entry_of(scores[adjusted.pk]).value)
         + Decimal(adjusted_to["points"])
-        - entry_points(asked, entry_of(scores[asked.pk]))
+        - earned(asked, entry_of(scores[asked.pk]).value)
         + Decimal(final["points"])
     )
     assert after.result.total_points == expected

@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 
 from scoring.display import format_number
+from scoring.entries import self_entry_clean
 from scoring.models import Assessment, Evidence, ScoringMethod
 from scoring.selectors.self_assessment import self_assessment
-from scoring.services.self_assessment import self_entry_clean, self_score_save
+from scoring.services.self_assessment import self_score_save
 from scoring.workflow import AssessmentStatus
 from tests.browser.conftest import log_in
 from units.models import User
