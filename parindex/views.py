@@ -1,25 +1,7 @@
-"""Project-level pages: the landing page after login and the health check."""
+"""Project-level pages that belong to no app: the health check."""
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
-from django.shortcuts import render
-
-from scoring.selectors import own_unit_assessments, periods_for_user
-from units.selectors import role_lines
-
-
-@login_required
-def home(request):
-    return render(
-        request,
-        "home.html",
-        {
-            "roles": role_lines(request.user),
-            "periods": periods_for_user(request.user)[:10],
-            "assessments": own_unit_assessments(request.user)[:10],
-        },
-    )
 
 
 def healthz(request):

@@ -1,9 +1,38 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Report, ReportStatus
+from scoring.admin import IndexSetAdmin
+from scoring.models import IndexSet
+
+from .models import Report, ReportKind, ReportStatus
+from .services import report_request
+
+# The index-set admin belongs to scoring, which must not depend on reports: reports extends it
+# with the export, as Django's own pattern for adding to another app's admin.
+admin.site.unregister(IndexSet)
+
+
+@admin.register(IndexSet)
+class IndexSetWithExportAdmin(IndexSetAdmin):
+    actions = ["export_workbook", *IndexSetAdmin.actions]
+
+    @admin.action(description=gettext_lazy("Export the selected index sets to Excel"))
+    def export_workbook(self, request, queryset):
+        for index_set in queryset:
+            report_request(
+                kind=ReportKind.INDEX_SET_WORKBOOK,
+                requested_by=request.user,
+                period=index_set.period,
+                params={"index_set_id": index_set.pk},
+            )
+        self.message_user(
+            request,
+            _("The workbooks are being built; download them from Reports when they are ready."),
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Report)

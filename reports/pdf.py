@@ -16,7 +16,8 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+
+from parindex.dates import dateline_parts
 
 STYLESHEET = "reports/pdf.css"  # under static/
 
@@ -99,16 +100,6 @@ def body_symbol(organiser_name: str) -> str:
     initials = "".join(word[0] for word in words if word[0].isalnum())
     ascii_initials = unicodedata.normalize("NFD", initials).encode("ascii", "ignore").decode()
     return ascii_initials.upper()
-
-
-def dateline_parts(day: date | None) -> dict:
-    """Day and month as Nghị định 30 writes them: a zero before days under 10 and before
-    months 1 and 2 ("ngày 05 tháng 02", "ngày 15 tháng 3"). None: left blank for a draft."""
-    if day is None:
-        blank = "\u00a0" * 6
-        return {"day": blank, "month": blank, "year": timezone.localdate().year}
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return {"day": f"{day.day:02d}", "month": month, "year": day.year}
 
 
 @dataclass

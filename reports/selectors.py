@@ -3,6 +3,8 @@ period not published yet — the results computed now, marked as a draft (DỰ T
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from scoring.engine.model import Stage
 from scoring.models import AssessmentPeriod, Publication
 from scoring.selectors.results import (
@@ -11,6 +13,10 @@ from scoring.selectors.results import (
     period_results,
     publication_results,
 )
+
+
+class ReportError(Exception):
+    """A report that cannot be built for a reason the user can act on; the message says it."""
 
 
 @dataclass
@@ -35,3 +41,13 @@ def report_data(
     return ReportData(
         period, period_results(period=period, stage=Stage.FINAL, with_items=with_items), None
     )
+
+
+def period_report_data(report, *, with_items: bool = True, items_of: int | None = None):
+    """The data of a period's results report, or ReportError when there is none to show."""
+    if report.period is None:
+        raise ReportError(_("This report has no assessment period."))
+    data = report_data(report.period, with_items=with_items, items_of=items_of)
+    if not data.results.rows:
+        raise ReportError(_("There are no results to report for this period yet."))
+    return data

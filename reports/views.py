@@ -10,15 +10,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from parindex.parsing import parse_id
 from scoring.access import get_period_for_user
 from scoring.selectors.results import latest_publication
-from scoring.views.common import parse_id
 from units.models import Unit
 from units.roles import Permission
 
 from .access import get_report_for_user
-from .models import Report, ReportKind, ReportStatus
-from .services import PERIOD_KINDS, period_report_request, report_retry
+from .models import PERIOD_REPORT_KINDS, Report, ReportKind, ReportStatus
+from .services import period_report_request, report_retry
 
 
 @login_required
@@ -76,7 +76,7 @@ def period_reports(request, pk: int):
             )
             return redirect(f"{reverse('reports:period', args=[period.pk])}#report-{report.pk}")
     reports = (
-        Report.objects.filter(period=period, kind__in=PERIOD_KINDS)
+        Report.objects.filter(period=period, kind__in=PERIOD_REPORT_KINDS)
         .select_related("requested_by")
         .order_by("-created_at")
     )
@@ -93,7 +93,7 @@ def period_reports(request, pk: int):
             "period": period,
             "page": page,
             "units": units,
-            "kinds": [(kind.value, kind.label) for kind in PERIOD_KINDS],
+            "kinds": [(kind.value, kind.label) for kind in PERIOD_REPORT_KINDS],
             "scorecard": ReportKind.SCORECARD_PDF.value,
             "published": latest_publication(period) is not None,
         },

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy
 
 from parindex.admin_imports import FileImportAdminMixin, ImportFileForm, SpreadsheetExportMixin
 
+from .imports import ranking_groups_import, units_import
 from .models import Organiser, RankingGroup, RoleGrant, Unit, UnitKind, User
 from .resources import RankingGroupResource, UnitKindResource, UnitResource
-from .services import ranking_groups_import, units_import
 
 admin.site.site_header = gettext_lazy("PAR Index portal — administration")
 admin.site.site_title = gettext_lazy("PAR Index administration")

@@ -1,4 +1,5 @@
-"""Writes on units: the default organiser, kinds and groups met in imported files, unit imports."""
+"""Writes on units: the default organiser, kinds and groups met in imported files, and running
+an import-export resource over a file (units.imports uses it)."""
 
 from dataclasses import dataclass, field
 
@@ -93,28 +94,6 @@ def import_with_resource(
         raise ImportFailed(problems)
     return ImportSummary(
         created=result.totals.get("new", 0), updated=result.totals.get("update", 0)
-    )
-
-
-def units_import(*, data: bytes, filename: str, organiser_code: str | None = None) -> ImportSummary:
-    """Create or update units from a file (columns code, name, kind, parent, group; optional
-    organiser, active, valid_from_year, valid_to_year)."""
-    from .resources import UnitResource  # the resource uses this module's resolvers
-
-    resource = UnitResource(default_organiser_code=organiser_code)
-    summary = import_with_resource(
-        resource, data=data, filename=filename, required_columns=["code", "name", "kind"]
-    )
-    summary.new_kinds, summary.new_groups = resource.new_kinds, resource.new_groups
-    return summary
-
-
-def ranking_groups_import(*, data: bytes, filename: str) -> ImportSummary:
-    """Create or update ranking groups (columns code, name; optional organiser, kind, position)."""
-    from .resources import RankingGroupResource
-
-    return import_with_resource(
-        RankingGroupResource(), data=data, filename=filename, required_columns=["code", "name"]
     )
 
 

@@ -4,6 +4,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from parindex.tabular import SheetSpec, csv_bytes, xlsx_bytes
+from reports.selectors import ReportError
 from scoring.models import IndexSet
 from scoring.resources import BandResource, IndexItemResource
 
@@ -40,8 +41,6 @@ def index_set_file(index_set: IndexSet, suffix: str = ".xlsx") -> tuple[str, byt
 
 
 def render_index_set_workbook(report, progress) -> tuple[str, bytes]:
-    from reports.services import ReportError  # services import the renderers
-
     index_set = (
         IndexSet.objects.select_related("period", "unit_kind")
         .filter(pk=report.params.get("index_set_id"))

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from reports.charts import Bar, bar_charts
 from reports.pdf import document_header, html_to_pdf, render_html
-from reports.selectors import ReportData, report_data
+from reports.selectors import ReportData, ReportError, period_report_data
 from scoring.display import code_key, rank_label
 from scoring.engine.model import ItemResult, LevelResult
 from scoring.engine.results import index_of
-from scoring.models import Band, Publication, PublishedUnitResult
+from scoring.models import Publication, PublishedUnitResult
 from scoring.selectors.results import GroupResults, UnitRow
 
 LOST_ITEMS_SHOWN = 10
@@ -33,17 +33,6 @@ def _mean(values) -> Decimal | None:
 def _file_name(stem: str, data: ReportData) -> str:
     draft = "-du-thao" if data.is_draft else ""
     return f"{slugify(stem)}-{data.period.year}{draft}.pdf"
-
-
-def _period_data(report, *, with_items: bool, items_of: int | None = None) -> ReportData:
-    from reports.services import ReportError  # services import the renderers
-
-    if report.period is None:
-        raise ReportError(_("This report has no assessment period."))
-    data = report_data(report.period, with_items=with_items, items_of=items_of)
-    if not data.results.rows:
-        raise ReportError(_("There are no results to report for this period yet."))
-    return data
 
 
 def _document(data: ReportData, *, title: str, kind: str = "BC") -> dict:
@@ -97,17 +86,17 @@ def group_averages(rows: list[UnitRow]) -> dict:
     return average
 
 
-def band_counts(group: GroupResults) -> list[dict]:
-    """Units per band, best band first: the bands of the group's index sets (so an empty band
-    shows 0), then any other label found on the results (a band renamed since)."""
+def band_counts(group: GroupResults, index_sets: dict) -> list[dict]:
+    """Units per band, best band first: the bands of the group's index sets as computed or as
+    published (so an empty band shows 0), then any other label found on the results."""
     counts = group.band_counts()
     set_ids = {row.index_set_id for row in group.rows if row.index_set_id}
+    bands = sorted(
+        (band for set_id in set_ids if set_id in index_sets for band in index_sets[set_id].bands),
+        key=lambda band: (-band[1], band[0]),
+    )
     labels: list[str] = []
-    for label in (
-        Band.objects.filter(index_set_id__in=set_ids)
-        .order_by("-min_percent", "label")
-        .values_list("label", flat=True)
-    ):
+    for label, _minimum in bands:
         if label not in labels:
             labels.append(label)
     best_index = defaultdict(lambda: Decimal(-1))
@@ -144,7 +133,7 @@ def ranking_group_views(data: ReportData) -> list[RankingGroupView]:
             show_change=any(row.previous is not None for row in rows),
         )
         if ranked:
-            view.bands = band_counts(group)
+            view.bands = band_counts(group, data.results.index_sets)
             indexed = [row for row in rows if row.index is not None]
             if indexed:
                 view.highest = max(indexed, key=lambda row: row.index)
@@ -165,7 +154,7 @@ def ranking_group_views(data: ReportData) -> list[RankingGroupView]:
 
 
 def render_ranking_pdf(report, progress) -> tuple[str, bytes]:
-    data = _period_data(report, with_items=False)
+    data = period_report_data(report, with_items=False)
     groups = ranking_group_views(data)
     progress(25)
     context = {
@@ -249,7 +238,7 @@ def area_matrices(data: ReportData) -> list[AreaMatrix]:
 
 
 def render_breakdown_pdf(report, progress) -> tuple[str, bytes]:
-    data = _period_data(report, with_items=False)
+    data = period_report_data(report, with_items=False)
     matrices = area_matrices(data)
     progress(25)
     context = {
@@ -407,13 +396,11 @@ def lost_items(row: UnitRow) -> list[ItemResult]:
 
 
 def render_scorecard_pdf(report, progress) -> tuple[str, bytes]:
-    from reports.services import ReportError
-
     try:
         unit_id = int(report.params.get("unit_id"))
     except (TypeError, ValueError):
         unit_id = None
-    data = _period_data(report, with_items=True, items_of=unit_id)
+    data = period_report_data(report, with_items=True, items_of=unit_id)
     row = data.results.row_for(unit_id) if unit_id is not None else None
     if row is None:
         raise ReportError(_("This unit has no result in this period."))

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
@@ -27,8 +26,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from parindex.dates import date_text
 from parindex.tabular import FORMULA_PREFIXES
-from reports.selectors import ReportData, report_data
+from reports.selectors import ReportData, period_report_data
 from scoring.display import rank_label, round_for_display
 
 DRAFT = "DỰ THẢO"  # administrative wording, not translated
@@ -71,13 +71,7 @@ class Column:
 
 
 def render_results_workbook(report, progress) -> tuple[str, bytes]:
-    from reports.services import ReportError  # services import the renderers
-
-    if report.period is None:
-        raise ReportError(_("This report has no assessment period."))
-    data = report_data(report.period)
-    if not data.results.rows:
-        raise ReportError(_("There are no results to report for this period yet."))
+    data = period_report_data(report)
     progress(10)
     return workbook_filename(data), results_workbook(data, progress)
 
@@ -277,9 +271,7 @@ def _caption(data: ReportData, subject: str) -> str:
     parts = [period.organiser.name, str(period), subject]
     if data.is_draft:
         return " — ".join([DRAFT, *parts, _("Not published yet.")])
-    published_at = formats.date_format(
-        timezone.localtime(data.publication.published_at), "SHORT_DATE_FORMAT"
-    )
+    published_at = date_text(data.publication.published_at)
     status = _("published version %(version)s (%(date)s)") % {
         "version": data.publication.version,
         "date": published_at,

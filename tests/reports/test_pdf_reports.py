@@ -25,8 +25,8 @@ from reports.renderers.ranking_pdf import (
     render_ranking_pdf,
     render_scorecard_pdf,
 )
-from reports.selectors import report_data
-from reports.services import ReportError, report_build
+from reports.selectors import ReportError, report_data
+from reports.services import report_build
 from scoring.display import (
     format_number,
     format_percent,

@@ -6,8 +6,8 @@ import pytest
 from parindex.tabular import ImportFailed
 from tests.factories import OrganiserFactory
 from tests.helpers import csv_text, xlsx
+from units.imports import ranking_groups_import, units_import
 from units.models import Organiser, RankingGroup, Unit, UnitKind
-from units.services import ranking_groups_import, units_import
 
 HEADER = ["code", "name", "kind", "parent", "group"]
 

@@ -7,12 +7,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reports.models import Report, ReportKind
+from reports.models import PERIOD_REPORT_KINDS, Report, ReportKind
 from reports.renderers import RENDERERS
-from reports.services import PERIOD_KINDS, ReportError
+from reports.selectors import ReportError
 from scoring.management.commands._period import period_argument
 
-KINDS = {kind.value: kind for kind in PERIOD_KINDS}
+KINDS = {kind.value: kind for kind in PERIOD_REPORT_KINDS}
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 
 from parindex.commands import import_failed_error, read_file_argument
 from parindex.tabular import ImportFailed
-from units.services import ranking_groups_import
+from units.imports import ranking_groups_import
 
 
 class Command(BaseCommand):

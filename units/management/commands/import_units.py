@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from parindex.commands import import_failed_error, read_file_argument
 from parindex.tabular import ImportFailed
-from units.services import units_import
+from units.imports import units_import
 
 
 class Command(BaseCommand):
