@@ -168,3 +168,27 @@ def test_survey_answers_with_an_endless_average_still_publish(personas, period_w
     publication = period_publish(period=period_with_scores, by=personas["home_affairs"])
     row = publication.unit_results.get(unit_code="A")
     assert row.survey_points == D("0.7333")  # (1 + 2 × 0,6) / 3, kept to 4 decimals
+
+
+def test_a_publication_freezes_the_tree_and_the_bands_its_reports_show(
+    personas, period_with_scores
+):
+    from reports.renderers.ranking_pdf import band_counts
+    from scoring.models import Band, IndexSet
+    from scoring.selectors.results import frozen_index_sets
+
+    index_set = IndexSet.objects.get(period=period_with_scores)
+    Band.objects.create(index_set=index_set, label="Tốt", min_percent=D("80"))
+    Band.objects.create(index_set=index_set, label="Khá", min_percent=D("50"))
+    publication = period_publish(period=period_with_scores, by=personas["home_affairs"])
+    # Later edits of the live set change nothing of what was published.
+    Band.objects.filter(index_set=index_set).delete()
+    Band.objects.create(index_set=index_set, label="Xuất sắc", min_percent=D("95"))
+    frozen = frozen_index_sets(publication)[index_set.pk]
+    assert frozen.bands == [("Tốt", D("80")), ("Khá", D("50"))]
+    item = IndexItem.objects.get(index_set=index_set, code="1.1.2")
+    assert frozen.area_code(item.pk) == "1"  # the tree, parents included
+    results = publication_results(publication)
+    counts = band_counts(results.groups[0], results.index_sets)
+    # Sở Tư pháp 2,5/3 = 83% and Sở Y tế 2/3 = 67%, by the bands as published.
+    assert [(c["label"], c["count"]) for c in counts] == [("Tốt", 1), ("Khá", 1)]
