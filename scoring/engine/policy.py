@@ -18,8 +18,8 @@ appraisal screens, the explanation page and the reports all follow.
 Pure Python over Decimal, like the engine: no Django, so it is tested alone."""
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from .model import (
     RATIO_METHODS,
@@ -88,9 +88,9 @@ def ratio_points(method: str, params: dict, max_points: Decimal, ratio: Decimal)
 # ---------------------------------------------------------------- values at a stage
 
 
-@dataclass(frozen=True)
-class StageValue:
-    """A value as entered: points, or the ratio the rule turns into points, or not applicable."""
+class StageValue(NamedTuple):
+    """A value as entered: points, or the ratio the rule turns into points, or not applicable.
+    (A named tuple: the engine builds one per item and stage, 65,000 for a province.)"""
 
     points: Decimal | None = None
     ratio: Decimal | None = None
@@ -109,21 +109,32 @@ _STAGE_FIELDS = {
 _EARLIER = {Stage.SELF: None, Stage.APPRAISAL: Stage.SELF, Stage.FINAL: Stage.APPRAISAL}
 
 
-def _sets_value(item: ItemDef, points: Decimal | None, ratio: Decimal | None) -> bool:
-    return points is not None or (ratio is not None and item.method in RATIO_METHODS)
+def _set_at(item: ItemDef, entry: ScoreEntry, stage: Stage) -> tuple | None:
+    """(points, ratio) set at exactly `stage`, or None when that stage left the item alone: it
+    set neither points nor, for a ratio rule, a ratio (a ratio means nothing to other rules)."""
+    points_field, ratio_field = _STAGE_FIELDS[stage]
+    points = getattr(entry, points_field)
+    ratio = getattr(entry, ratio_field) if item.method in RATIO_METHODS else None
+    if points is None and ratio is None:
+        return None
+    return points, ratio
+
+
+def _earned(item: ItemDef, points: Decimal | None, ratio: Decimal | None) -> Decimal | None:
+    """The one rule of what a value earns: a ratio rule scores the reported ratio (typed points
+    count only where none was reported); a ratio no band covers earns nothing."""
+    if ratio is not None and item.method in RATIO_METHODS:
+        try:
+            return ratio_points(item.method, item.params, item.max_points, ratio)
+        except (UncoveredRatio, NegativeRatio):
+            return None  # refused at entry; stored anyway, it counts as unscored
+    return points
 
 
 def own_value(item: ItemDef, entry: ScoreEntry | None, stage: Stage) -> StageValue | None:
     """The points and ratio set at exactly `stage`; None when that stage left the item alone."""
-    if entry is None:
-        return None
-    points_field, ratio_field = _STAGE_FIELDS[stage]
-    points, ratio = getattr(entry, points_field), getattr(entry, ratio_field)
-    if not _sets_value(item, points, ratio):
-        return None
-    if item.method not in RATIO_METHODS:
-        ratio = None  # a ratio means nothing to a rule that does not read one
-    return StageValue(points=points, ratio=ratio)
+    set_here = None if entry is None else _set_at(item, entry, stage)
+    return None if set_here is None else StageValue(*set_here)
 
 
 def not_applicable_at(entry: ScoreEntry | None, stage: Stage) -> bool:
@@ -138,17 +149,23 @@ def not_applicable_at(entry: ScoreEntry | None, stage: Stage) -> bool:
     return entry.not_applicable
 
 
+def _latest_set(item: ItemDef, entry: ScoreEntry | None, stage: Stage) -> tuple | None:
+    """(points, ratio) of the latest stage up to `stage` that set a value: the fallback."""
+    current: Stage | None = stage if entry is not None else None
+    while current is not None:
+        set_here = _set_at(item, entry, current)
+        if set_here is not None:
+            return set_here
+        current = _EARLIER[current]
+    return None
+
+
 def value_at(item: ItemDef, entry: ScoreEntry | None, stage: Stage) -> StageValue:
     """The value that counts at `stage`: the latest stage up to it that set points or a ratio
     (later stages fall back to earlier ones), with the not-applicable decision of `stage`."""
-    not_applicable = not_applicable_at(entry, stage)
-    current: Stage | None = stage
-    while current is not None:
-        value = own_value(item, entry, current)
-        if value is not None:
-            return StageValue(value.points, value.ratio, not_applicable)
-        current = _EARLIER[current]
-    return StageValue(not_applicable=not_applicable)
+    set_here = _latest_set(item, entry, stage)
+    points, ratio = set_here if set_here is not None else (None, None)
+    return StageValue(points, ratio, not_applicable_at(entry, stage))
 
 
 def value_points(item: ItemDef, value: StageValue | None) -> Decimal | None:
@@ -156,22 +173,22 @@ def value_points(item: ItemDef, value: StageValue | None) -> Decimal | None:
     stored ratio no band covers)."""
     if value is None or value.not_applicable:
         return None
-    if value.ratio is not None and item.method in RATIO_METHODS:
-        try:
-            return ratio_points(item.method, item.params, item.max_points, value.ratio)
-        except (UncoveredRatio, NegativeRatio):
-            return None  # refused at entry; stored anyway, it counts as unscored
-    return value.points
+    return _earned(item, value.points, value.ratio)
 
 
 def points_at(item: ItemDef, entry: ScoreEntry | None, stage: Stage) -> Decimal | None:
-    """The points that count at `stage` (see value_at and value_points)."""
-    return value_points(item, value_at(item, entry, stage))
+    """The points that count at `stage`: value_points(value_at(…)), without building the value
+    (the engine asks this 65,000 times for a province)."""
+    if not_applicable_at(entry, stage):
+        return None
+    set_here = _latest_set(item, entry, stage)
+    return None if set_here is None else _earned(item, *set_here)
 
 
 def own_points(item: ItemDef, entry: ScoreEntry | None, stage: Stage) -> Decimal | None:
     """The points `stage` itself gave (a column of the scorecard), whatever came later."""
-    return value_points(item, own_value(item, entry, stage))
+    set_here = None if entry is None else _set_at(item, entry, stage)
+    return None if set_here is None else _earned(item, *set_here)
 
 
 def survey_points(item: ItemDef, entry: SurveyEntry | None) -> Decimal | None:

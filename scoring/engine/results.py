@@ -5,7 +5,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from .model import ItemResult, Level, LevelResult, Method, Stage, UnitInput, UnitResult
-from .policy import not_applicable_at, own_points, points_at, survey_points
+from .policy import own_points, survey_points, value_at, value_points
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -46,8 +46,9 @@ def unit_result(
             points = survey_points(item, entry) or ZERO
         else:
             score = unit.scores.get(item.id)
-            not_applicable = not_applicable_at(score, stage)
-            points = points_at(item, score, stage) or ZERO
+            value = value_at(item, score, stage)
+            not_applicable = value.not_applicable
+            points = value_points(item, value) or ZERO
         if not_applicable:
             points = ZERO
         if item.level == Level.BONUS:
