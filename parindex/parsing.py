@@ -14,8 +14,9 @@ from .text import normalize_text
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "x", "có", "co", "đúng", "đạt", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "không", "khong", "sai", "off", ""})
-_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+# ASCII digits only: "１,５" typed on a full-width keyboard is refused, as the browser does.
+_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)$")
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\ufeff]+")  # a BOM pasted from a file too
 
 
 class ParseError(ValueError):
@@ -53,9 +54,10 @@ def parse_decimal(value, *, label: str) -> Decimal | None:
     if not _NUMBER.match(text):
         raise _not_a_number(value, label)
     try:
-        return Decimal(text.replace(",", "."))
+        number = Decimal(text.replace(",", "."))
     except InvalidOperation as exc:  # pragma: no cover - the pattern already excludes these
         raise _not_a_number(value, label) from exc
+    return number.copy_abs() if number.is_zero() else number  # "-0" is 0, never "-0,0000"
 
 
 def _not_a_number(value, label: str) -> ParseError:

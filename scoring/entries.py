@@ -114,10 +114,7 @@ def value_clean(
 ) -> StageValue:
     """Check a value entered for `item` (by the unit or the council) and return it exact.
     Raises ValidationError with one message per field, in words a unit's staff understand."""
-    if item.is_survey:
-        raise ValidationError(_("This item comes from the survey: Home Affairs enters it."))
-    if not item.is_scored:
-        raise ValidationError(_("Only sub-criteria and bonus or penalty lines are scored."))
+    check_entered_item(item)
     errors: dict[str, str] = {}
     points = _number(points, _("Points"), "points", errors)
     ratio = _number(ratio, _("Ratio"), "ratio", errors)
@@ -140,6 +137,14 @@ def value_clean(
     return StageValue(points=points, ratio=ratio)
 
 
+def check_entered_item(item) -> None:
+    """Only self-scored items take a value: not an area or criterion, not a survey item."""
+    if item.is_survey:
+        raise ValidationError(_("This item comes from the survey: Home Affairs enters it."))
+    if not item.is_scored:
+        raise ValidationError(_("Only sub-criteria and bonus or penalty lines are scored."))
+
+
 def self_entry_clean(
     item,
     *,
@@ -151,6 +156,7 @@ def self_entry_clean(
     step: Decimal | None = None,
 ) -> SelfEntry:
     """A unit's entry: a checked value, why the item does not apply (required then), a note."""
+    check_entered_item(item)
     reason = (reason or "").strip()
     note = (note or "").strip()
     errors: dict[str, str] = {}
@@ -160,9 +166,7 @@ def self_entry_clean(
         value = value_clean(
             item, points=points, ratio=ratio, not_applicable=not_applicable, step=step
         )
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            raise  # not a value error: the item itself is not the unit's to score
+    except ValidationError as exc:  # field by field: the item itself was checked above
         errors.update({key: " ".join(messages) for key, messages in exc.message_dict.items()})
         value = None
     if value is not None and value.not_applicable and not reason:

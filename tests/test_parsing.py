@@ -74,3 +74,17 @@ def test_an_unknown_yes_no_word_is_refused_and_empty_takes_the_default():
 def test_ids(typed, read):
     assert parse_id(typed) == read
     assert parse_id("9" * 40) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [("-0", D("0")), ("\ufeff1,5", D("1.5")), ("１,５", "refused"), ("٣", "refused")],
+)
+def test_the_edges_read_as_the_forms_script_reads_them(typed, read):
+    """static/js/self_assessment.js reads numbers the same way (the preview must agree)."""
+    if read == "refused":
+        with pytest.raises(ParseError):
+            parse_decimal(typed, label="Điểm")
+    else:
+        number = parse_decimal(typed, label="Điểm")
+        assert number == read and str(number) == str(read)

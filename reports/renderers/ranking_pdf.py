@@ -16,7 +16,7 @@ from reports.charts import Bar, bar_charts
 from reports.pdf import document_header, html_to_pdf, render_html
 from reports.selectors import ReportData, ReportError, period_report_data
 from scoring.display import code_key, rank_label
-from scoring.engine.model import ItemResult, LevelResult
+from scoring.engine.model import IndexSetDef, ItemResult, LevelResult
 from scoring.engine.results import index_of
 from scoring.models import Publication, PublishedUnitResult
 from scoring.selectors.results import GroupResults, UnitRow
@@ -328,23 +328,15 @@ def rank_history(data: ReportData, row: UnitRow) -> list[HistoryLine]:
     return lines
 
 
-def _parent_code(code: str, candidates: dict[str, LevelResult]) -> str | None:
-    """The longest code in `candidates` that `code` extends ("1.2.3" → "1.2" → "1")."""
-    parts = code.split(".")
-    for cut in range(len(parts) - 1, 0, -1):
-        prefix = ".".join(parts[:cut])
-        if prefix in candidates:
-            return prefix
-    return None
-
-
-def item_blocks(row: UnitRow) -> list[list[ItemLine]]:
+def item_blocks(row: UnitRow, tree: IndexSetDef | None) -> list[list[ItemLine]]:
     """Every scored item in the order of the index set, under its area and criterion headings
-    (found by code: "1.2.3" sits under "1.2" under "1"); bonus and penalty lines come last.
-    One block per criterion, headings included: the template keeps a block on one page, so a
-    heading never ends a page without its items."""
-    areas = {area.code: area for area in row.result.areas}
-    criteria = {criterion.code: criterion for criterion in row.result.criteria}
+    as the set's prepared tree places it (the tree frozen with a publication, or today's for a
+    draft); bonus and penalty lines come last. One block per criterion, headings included: the
+    template keeps a block on one page, so a heading never ends a page without its items."""
+    areas = {area.item_id: area for area in row.result.areas}
+    criteria = {criterion.item_id: criterion for criterion in row.result.criteria}
+    criterion_of = tree.criterion_of if tree is not None else {}
+    area_of = tree.area_of if tree is not None else {}
     blocks: list[list[ItemLine]] = []
     current_area = current_criterion = None
     extras = []
@@ -352,16 +344,16 @@ def item_blocks(row: UnitRow) -> list[list[ItemLine]]:
         if item.level != "sub_criterion":
             extras.append(item)
             continue
-        criterion_code = _parent_code(item.code, criteria)
-        area_code = _parent_code(criterion_code or item.code, areas)
-        if not blocks or criterion_code != current_criterion or area_code != current_area:
+        criterion_id = criterion_of.get(item.item_id)
+        area_id = area_of.get(item.item_id)
+        if not blocks or criterion_id != current_criterion or area_id != current_area:
             blocks.append([])
-        if area_code and area_code != current_area:
-            area = areas[area_code]
+        if area_id in areas and area_id != current_area:
+            area = areas[area_id]
             blocks[-1].append(ItemLine("area", area.code, area.name, area.max_points, area.points))
-            current_area = area_code
-        if criterion_code and criterion_code != current_criterion:
-            criterion = criteria[criterion_code]
+            current_area = area_id
+        if criterion_id in criteria and criterion_id != current_criterion:
+            criterion = criteria[criterion_id]
             blocks[-1].append(
                 ItemLine(
                     "criterion",
@@ -371,7 +363,7 @@ def item_blocks(row: UnitRow) -> list[list[ItemLine]]:
                     criterion.points,
                 )
             )
-            current_criterion = criterion_code
+            current_criterion = criterion_id
         blocks[-1].append(
             ItemLine("item", item.code, item.name, item.max_points, item.points, item)
         )
@@ -429,7 +421,7 @@ def render_scorecard_pdf(report, progress) -> tuple[str, bytes]:
         "areas": areas,
         "history": rank_history(data, row),
         "lost_items": lost_items(row),
-        "blocks": item_blocks(row),
+        "blocks": item_blocks(row, data.results.index_sets.get(row.index_set_id)),
     }
     return _file_name(f"phieu-ket-qua-{row.unit_code}", data), _print(
         "reports/pdf/scorecard.html", context, progress

@@ -19,6 +19,14 @@ def explanation_sent_from_the_log(apps, schema_editor):
         first_asked.setdefault(assessment_id, created_at)
     for assessment_id, sent_at in first_asked.items():
         Assessment.objects.filter(pk=assessment_id).update(explanation_sent_at=sent_at)
+    # The old rule also took these statuses as asked, log or not.
+    asked = Assessment.objects.filter(
+        status__in=("explanation_requested", "explained"), explanation_sent_at__isnull=True
+    )
+    for assessment in asked.only("pk", "updated_at"):
+        Assessment.objects.filter(pk=assessment.pk).update(
+            explanation_sent_at=assessment.updated_at
+        )
 
 
 class Migration(migrations.Migration):

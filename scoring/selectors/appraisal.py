@@ -78,17 +78,21 @@ def is_answered(score: Score | None, file_answers: set[int]) -> bool:
     )
 
 
-def _stage_results(
-    assessment: Assessment, items: list[IndexItem], scores: dict[int, Score]
-) -> tuple[UnitResult, UnitResult]:
-    """The self-assessed part of the unit's result at the self stage and as appraised now
-    (final values, else round 1, else the unit's): survey items are nobody's to appraise."""
-    definition = index_set_def(
+def _definition(assessment: Assessment, items: list[IndexItem]):
+    """The unit's index set as the engine reads it, its tree prepared once for the page."""
+    return index_set_def(
         set_id=assessment.index_set_id,
         items=items,
         bonus_cap=assessment.index_set.bonus_cap,
         penalty_cap=assessment.index_set.penalty_cap,
     )
+
+
+def _stage_results(
+    assessment: Assessment, definition, scores: dict[int, Score]
+) -> tuple[UnitResult, UnitResult]:
+    """The self-assessed part of the unit's result at the self stage and as appraised now
+    (final values, else round 1, else the unit's): survey items are nobody's to appraise."""
     part = definition.self_assessed_part()
     entries = {item_id: score_entry(s) for item_id, s in scores.items()}
     return (
@@ -97,13 +101,15 @@ def _stage_results(
     )
 
 
-def _areas_of(items) -> dict[int, IndexItem | None]:
+def _areas_of(items, trees=None) -> dict[int, IndexItem | None]:
     """Each scored item's area (None for bonus and penalty lines), from the prepared tree of
-    the loaded items."""
+    its set (`trees` by set id when the caller has them)."""
     by_id = {item.pk: item for item in items}
     areas: dict[int, IndexItem | None] = {}
     for set_id in {item.index_set_id for item in items}:
-        tree = index_tree([i for i in items if i.index_set_id == set_id], set_id)
+        tree = (trees or {}).get(set_id) or index_tree(
+            [i for i in items if i.index_set_id == set_id], set_id
+        )
         for item in tree.scored:
             area = tree.area(item.id)
             areas[item.id] = by_id[area.id] if area is not None else None
@@ -450,7 +456,9 @@ def appraisal_review_items(assessment: Assessment, user, *, area: str = "") -> A
             "appraised_by", "final_by", "updated_by"
         )
     }
-    area_of = _areas_of(items)
+    definition = _definition(assessment, items)
+    area_of = _areas_of(items, {assessment.index_set_id: definition})
+    by_id = {item.pk: item for item in items}
     covered = [
         item
         for item in items
@@ -518,16 +526,16 @@ def appraisal_review_items(assessment: Assessment, user, *, area: str = "") -> A
         row.input = stored_input(row)
         rows[item.pk] = row
 
-    self_result, current_result = _stage_results(assessment, items, scores)
+    self_result, current_result = _stage_results(assessment, definition, scores)
     self_levels = {level.item_id: level for level in self_result.areas}
     current_levels = {level.item_id: level for level in current_result.areas}
     areas = []
     for area_item in [a for a in covered if a.code in wanted]:
         criteria = []
-        for criterion in [i for i in items if i.parent_id == area_item.pk]:
-            shown = [rows[i.pk] for i in items if i.parent_id == criterion.pk and i.pk in rows]
+        for criterion in definition.children(area_item.pk):
+            shown = [rows[i.id] for i in definition.children(criterion.id) if i.id in rows]
             if shown:
-                criteria.append((criterion, shown))
+                criteria.append((by_id[criterion.id], shown))
         if not criteria:
             continue
         areas.append(
@@ -711,7 +719,7 @@ def appraisal_differences(assessment: Assessment) -> Differences:
             "appraised_by", "final_by"
         )
     }
-    self_result, final_result = _stage_results(assessment, items, scores)
+    self_result, final_result = _stage_results(assessment, _definition(assessment, items), scores)
     by_id = {item.pk: item for item in items}
     final_items = {result.item_id: result for result in final_result.items}
     differences = [

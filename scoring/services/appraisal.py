@@ -19,7 +19,15 @@ from django.utils.translation import gettext as _
 from parindex.dates import datetime_text
 from scoring.engine.model import IndexSetDef, Stage
 from scoring.engine.policy import StageValue
-from scoring.entries import MAX_TEXT, earned, stored, stored_value, too_long_message, value_clean
+from scoring.entries import (
+    MAX_TEXT,
+    check_entered_item,
+    earned,
+    stored,
+    stored_value,
+    too_long_message,
+    value_clean,
+)
 from scoring.exceptions import (
     EntryClosed,
     RoundClosed,
@@ -117,6 +125,7 @@ def appraisal_entry_clean(
     """Check an appraiser's input with the same value check as the unit's (the council enters
     exactly what a unit could). A value different from the unit's self-score (in round 2: from
     the self-score or the round-1 value) needs a reason, which also covers "không áp dụng"."""
+    check_entered_item(item)  # a survey item, an area: not appraised at all
     reason = (reason or "").strip()
     question = (question or "").strip()
     errors: dict[str, str] = {}
@@ -124,9 +133,7 @@ def appraisal_entry_clean(
         value = value_clean(
             item, points=points, ratio=ratio, not_applicable=not_applicable, step=step
         )
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            raise  # not a value error: the item itself is not appraised (survey, area…)
+    except ValidationError as exc:  # field by field: the item itself was checked above
         errors.update({key: " ".join(msgs) for key, msgs in exc.message_dict.items()})
         value = StageValue()
     if len(reason) > MAX_TEXT or len(question) > MAX_TEXT:
@@ -579,6 +586,7 @@ def period_advance(
                 by=by,
             )
             for assessment in moved:
+                assessment.period = period  # the notice names the deadline just set
                 notifications.notify_explanation_requested(assessment=assessment)
         elif target == PeriodStatus.SECOND_APPRAISAL:
             explanation_deadline = period.explanation_deadline

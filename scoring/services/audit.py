@@ -90,6 +90,23 @@ def _entry(
 # ---------------------------------------------------------------- the events
 
 
+# The events that record fields changed on an object; the others have constructors of their own.
+FIELD_EVENTS = frozenset(
+    {
+        AuditAction.UPDATE,
+        AuditAction.SELF_SCORE,
+        AuditAction.APPRAISAL,
+        AuditAction.FINAL,
+        AuditAction.REQUEST,
+        AuditAction.RETURN,
+        AuditAction.EXPLANATION,
+        AuditAction.REOPEN,
+        AuditAction.DEADLINE,
+        AuditAction.EXTEND_DEADLINE,
+    }
+)
+
+
 def field_changes(
     *,
     action: AuditAction,
@@ -105,6 +122,8 @@ def field_changes(
     The new values are read from `obj`, or from `after` for what is not a field of it (a
     membership's units)."""
     action = AuditAction(action)  # a misspelt event fails here, changed fields or not
+    if action not in FIELD_EVENTS:
+        raise ValueError(f"{action} has its own constructor")
     entries = []
     for name, old in before.items():
         new = audit_value(after[name] if after is not None else getattr(obj, name))

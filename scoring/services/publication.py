@@ -69,6 +69,9 @@ def period_publish(
     reason = (reason or "").strip()
     with transaction.atomic():
         period = AssessmentPeriod.objects.select_for_update().get(pk=period.pk)
+        # Held until the snapshot is written: a unit reopened and changed meanwhile would
+        # otherwise be published half old, half new.
+        list(Assessment.objects.select_for_update().filter(period=period).values_list("pk"))
         problems = publish_problems(period)
         previous = latest_publication(period)
         if previous is not None and not reason:

@@ -71,6 +71,13 @@ def _check_actor(
         raise PermissionDenied(message)
 
 
+def _check_system_only(transition: Transition, by) -> None:
+    """The system's own moves (the score import's) are refused to every person, whatever the
+    caller has checked before."""
+    if by is not SYSTEM and transition.system_only:
+        raise PermissionDenied(_("This change is made only by the system (the score import)."))
+
+
 def _assessment_refusal() -> str:
     return _("You may not make this change to this unit's assessment.")
 
@@ -107,6 +114,7 @@ def assessments_move(
     transitions = {source: _assessment_transition(source, target) for source in by_source}
     for source, transition in transitions.items():
         reason = _check_reason(transition, reason)
+        _check_system_only(transition, by)
         if not permission_checked:
             for row in by_source[source]:
                 _check_actor(
@@ -163,6 +171,7 @@ def assessment_move(
     refusal), move it, audit, and `notify` — all in one transaction. A move somebody else
     made since the row was read is refused (StatusConflict), not overwritten."""
     transition = _assessment_transition(assessment.status, target)
+    _check_system_only(transition, by)
     if not permission_checked:
         _check_actor(
             transition,

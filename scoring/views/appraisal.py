@@ -39,6 +39,7 @@ from ..selectors.appraisal import (
     queue_rows,
     stage_value_text,
 )
+from ..selectors.index_sets import index_set_tree
 from ..services.appraisal import (
     appraisal_accept,
     appraisal_accept_rest,
@@ -243,7 +244,8 @@ def appraisal_item_save(request, pk: int, item_pk: int):
     item = get_object_or_404(IndexItem, pk=item_pk, index_set_id=assessment.index_set_id)
     if not is_appraised_item(item):
         raise Http404  # areas, criteria and survey items have no appraised value
-    if not may_appraise(request.user, assessment, item):
+    tree = index_set_tree(assessment.index_set_id)  # read once for the view and the save
+    if not may_appraise(request.user, assessment, item, tree):
         raise PermissionDenied(_("You do not appraise this area of this unit."))
     data = request.POST
     area = data.get("area", "")
@@ -262,7 +264,11 @@ def appraisal_item_save(request, pk: int, item_pk: int):
             raise ScoreConflict(score)  # told before any rule, so the stored value is shown
         if data.get("action") == "accept":
             appraisal_accept(
-                assessment=assessment, item=item, expected_version=version, by=request.user
+                assessment=assessment,
+                item=item,
+                expected_version=version,
+                by=request.user,
+                tree=tree,
             )
         else:
             round = item_round(assessment, score)
@@ -286,6 +292,7 @@ def appraisal_item_save(request, pk: int, item_pk: int):
                 entry=entry,
                 expected_version=version,
                 by=request.user,
+                tree=tree,
             )
     except ScoreConflict as conflict:
         current = stored_json(item, conflict.current)

@@ -20,7 +20,8 @@
   var HUNDRED = 100n * SCALE;
   var MAX_TYPED_PLACES = 4; // what a unit may type (scoring.entries)
   var MAX_RATIO = 1000n * SCALE; // a ratio above 1000% is a typing slip (scoring.entries)
-  var NUMBER = /^\+?(\d+(?:\.\d*)?|\.\d+)$/;
+  var NUMBER = /^\+?([0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/;
+  var MAX_TEXT = 5000; // characters of a note or a reason (scoring.entries)
   var msg = root.dataset;
   var pointsStep = root.dataset.pointsStep ? toUnits(root.dataset.pointsStep) : null;
   var statusEl = root.querySelector("[data-save-status]");
@@ -34,7 +35,9 @@
   // or not a number (negative numbers are refused here: no value may be below 0).
   function toUnits(text, maxPlaces) {
     if (text === null || text === undefined) return null;
-    var cleaned = String(text).replace(/[\s\u00a0\u202f\u2009]+/g, "").replace(/%$/, "").replace(",", ".");
+    var cleaned = String(text).replace(/[\s\u00a0\u202f\u2009\ufeff]+/g, "").replace(/%$/, "").replace(",", ".");
+    var negative = cleaned.charAt(0) === "-";
+    if (negative) cleaned = cleaned.slice(1); // only "-0" survives below: 0, as the server reads it
     if (cleaned === "" || !NUMBER.test(cleaned)) return null;
     var parts = cleaned.replace("+", "").split(".");
     // Typed digits count as typed ("0,10000" has 5 places, as the server reads it).
@@ -42,7 +45,8 @@
     if (maxPlaces === undefined) frac = frac.replace(/0+$/, "");
     if (frac.length > (maxPlaces === undefined ? PLACES : maxPlaces)) return null;
     while (frac.length < PLACES) frac += "0";
-    return BigInt(parts[0] || "0") * SCALE + BigInt(frac);
+    var units = BigInt(parts[0] || "0") * SCALE + BigInt(frac);
+    return negative && units !== 0n ? null : units;
   }
 
   function isEmpty(text) { return text === null || text === undefined || String(text).trim() === ""; }
@@ -118,13 +122,40 @@
   }
 
   var REFUSED = { entered: false, na: false, points: null };
+  var EMPTY = REFUSED;
 
-  // What the server would store for the item (scoring.entries.self_entry_clean): `entered` as
-  // its progress counts it, `na` out of the unit's maximum, `points` earned (null: none).
-  function itemPoints(el) {
-    var v = values(el);
+  // The values each item holds on the server: as the page showed them, then as each save
+  // stored them. A value the server would refuse leaves the stored one standing, so the
+  // preview shows that one — as the server will.
+  var storedValues = {};
+
+  function sameValues(a, b) {
+    return ["points", "ratio", "reason", "note", "not_applicable"].every(function (k) {
+      return (a[k] || "") === (b[k] || "");
+    });
+  }
+
+  // A stored value counts as the engine counts it (scoring.engine.policy), whether or not it
+  // would pass today's entry check (imported data, a rule changed since).
+  function storedPoints(el, v) {
+    var ratioMethod = el.dataset.method === "ratio_bands" || el.dataset.method === "proportional";
+    if (v.not_applicable) return { entered: true, na: true, points: null };
+    if (ratioMethod && !isEmpty(v.ratio)) {
+      var ratio = toUnits(v.ratio);
+      return { entered: true, na: false, points: ratio === null ? null : ratioPoints(el, ratio) };
+    }
+    if (isEmpty(v.points)) return EMPTY;
+    return { entered: true, na: false, points: toUnits(v.points) };
+  }
+
+  // What the server would store for a typed value (scoring.entries.self_entry_clean): REFUSED
+  // for anything it refuses.
+  function typedPoints(el, v) {
     var ratioMethod = el.dataset.method === "ratio_bands" || el.dataset.method === "proportional";
     var radios = el.querySelectorAll("input[type=radio][name=points]");
+    if ((v.note || "").trim().length > MAX_TEXT || (v.reason || "").trim().length > MAX_TEXT) {
+      return REFUSED;
+    }
     if (v.not_applicable) {
       return isEmpty(v.reason) ? REFUSED : { entered: true, na: true, points: null };
     }
@@ -135,7 +166,7 @@
       var earned = ratioPoints(el, ratio);
       return earned === null ? REFUSED : { entered: true, na: false, points: earned };
     }
-    if (isEmpty(v.points)) return { entered: false, na: false, points: null };
+    if (isEmpty(v.points)) return EMPTY;
     var points = toUnits(v.points, MAX_TYPED_PLACES);
     if (points === null) return REFUSED;
     if (radios.length) return { entered: true, na: false, points: points }; // one of the rule's answers
@@ -144,6 +175,17 @@
     // The set's step applies to typed points, except the maximum itself.
     if (pointsStep && points !== max && points % pointsStep !== 0n) return REFUSED;
     return { entered: true, na: false, points: points };
+  }
+
+  // What the item will hold on the server: `entered` as its progress counts it, `na` out of
+  // the unit's maximum, `points` earned (null: none).
+  function itemPoints(el) {
+    var v = values(el);
+    var stored = storedValues[el.dataset.item];
+    if (stored && sameValues(v, stored)) return storedPoints(el, stored);
+    var typed = typedPoints(el, v);
+    if (typed !== REFUSED) return typed;
+    return stored ? storedPoints(el, stored) : EMPTY;
   }
 
   // ------------------------------------------------------------ live totals
@@ -255,6 +297,7 @@
     if (!values(el).not_applicable) body.delete("not_applicable");
     inFlight[id] = true;
     var sent = seq[id] || 0;
+    var sentValues = values(el);
     fetch(form.action, {
       method: "POST", body: body, credentials: "same-origin", redirect: "manual",
       headers: { "Accept": "application/json", "X-CSRFToken": csrf(form) }
@@ -263,7 +306,7 @@
         function () { return { status: response.status, data: null }; });
     }).then(function (answer) {
       inFlight[id] = false;
-      handle(el, answer.status, answer.data, sent);
+      handle(el, answer.status, answer.data, sent, sentValues);
       if (dirty[id]) { dirty[id] = false; save(el); }
     }).catch(function () {
       inFlight[id] = false;
@@ -273,7 +316,7 @@
     });
   }
 
-  function handle(el, code, data, sent) {
+  function handle(el, code, data, sent, sentValues) {
     var id = el.dataset.item;
     if (data === null) {
       // Not an answer of ours: the session ended (login page) or a proxy failed. The change
@@ -288,6 +331,7 @@
     if (code === 200 && data.ok) {
       delete failed[id];
       forget(id, sent);
+      if (sentValues) storedValues[id] = sentValues;
       field(el, "version").value = data.item.version;
       var computed = el.querySelector("[data-computed]");
       if (computed && (seq[id] || 0) === sent) computed.textContent = data.item.points || "—";
@@ -353,6 +397,7 @@
     var reason = field(el, "reason"); if (reason) reason.value = current.reason || "";
     field(el, "note").value = current.note || "";
     toggleNa(el);
+    storedValues[el.dataset.item] = values(el); // what the server holds now
   }
 
   function applyValues(el, v) {
@@ -378,6 +423,7 @@
   items.forEach(function (el) {
     var form = el.querySelector(".sa-item__form");
     if (!form) return;
+    storedValues[el.dataset.item] = values(el);
     toggleNa(el);
     if (!editable) return;
     form.addEventListener("submit", function (event) { event.preventDefault(); save(el); });

@@ -135,3 +135,10 @@ def test_the_admin_opens_a_period_through_the_service(admin_client, personas):
         personas["admin"],
     )
     assert Assessment.objects.filter(period=period).count() == 2
+
+
+def test_a_status_or_publication_event_is_not_written_as_a_field_change(personas):
+    period = PeriodFactory(organiser=personas["organiser"])
+    for action in (AuditAction.STATUS, AuditAction.PUBLISH, AuditAction.CREATE):
+        with pytest.raises(ValueError):
+            audit.field_changes(action=action, actor=None, obj=period, before={"status": "x"})

@@ -8,11 +8,11 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
+from parindex.dates import datetime_text
 from scoring.models import AuditAction, AuditEntry, Score
 from scoring.selectors.audit import history_entries
 from scoring.services import audit
@@ -97,9 +97,8 @@ def test_a_row_reads_time_person_action_item_field_and_values(client, s):
     assert row.field == label(Score, "appraisal_points")
     assert (row.old, row.new) == ("", "0,25")
     assert row.reason == ROUND_1_REASON
-    local = timezone.localtime(row.entry.created_at)
-    assert local.strftime("%d/%m/%Y %H:%M") in html
-    assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d", html)
+    # Local time, worded as everywhere in the portal: "17:00 15/12/2026".
+    assert datetime_text(row.entry.created_at) in html
     status = next(r for r in rows if r.entry.field == "status" and r.entry.new_value == "explained")
     assert status.new == str(AssessmentStatus.EXPLAINED.label)
     assert status.old == str(AssessmentStatus.EXPLANATION_REQUESTED.label)

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from parindex.dates import datetime_text
 from scoring.entries import SelfEntry
 from scoring.models import Evidence, Notification, NotificationKind
 from scoring.services.appraisal import (
@@ -88,6 +89,10 @@ def test_asking_for_explanations_tells_the_units_staff(
     assert link in message.body
     notification = Notification.objects.get(recipient=s["staff_a"])
     assert notification.link == link and notification.emailed_at is not None
+    # The notice names the deadline the round was opened with.
+    s["period"].refresh_from_db()
+    deadline = datetime_text(s["period"].explanation_deadline)
+    assert deadline in notification.body and deadline in message.body
 
 
 def test_no_email_before_the_transaction_commits(s, mailoutbox, django_capture_on_commit_callbacks):

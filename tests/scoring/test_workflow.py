@@ -285,3 +285,16 @@ def test_opening_a_period_creates_one_assessment_per_unit_that_exists_that_year(
     assert period_open_assessments(period=period) == 2
     assert period_open_assessments(period=period) == 0  # idempotent
     assert set(period.assessments.values_list("unit__code", flat=True)) == {"A", "B"}
+
+
+def test_a_callers_own_check_never_opens_the_systems_moves_to_a_person(personas, assessment):
+    at(assessment, S.PUBLISHED)
+    with pytest.raises(PermissionDenied):
+        assessment_move(
+            assessment=assessment,
+            target=S.APPRAISED,
+            by=personas["home_affairs"],
+            reason="lý do",
+            permission_checked=True,
+        )
+    assert Assessment.objects.get(pk=assessment.pk).status == S.PUBLISHED

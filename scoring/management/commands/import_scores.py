@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from parindex.commands import import_failed_error, read_file_argument
 from parindex.tabular import ImportFailed
+from scoring.exceptions import Refused
 from scoring.services.score_import import ImportStage, scores_import
 
 from ._period import period_argument
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             summary = scores_import(period=period, stage=stage, data=data, filename=filename)
         except ImportFailed as failure:
             raise import_failed_error(failure) from failure
-        except ValidationError as exc:
+        except (ValidationError, Refused) as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(
             self.style.SUCCESS(
