@@ -11,12 +11,15 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# The pinned versions (`make lock`), then the project itself without resolving anything again.
+COPY requirements/runtime.txt ./requirements/
+RUN pip install --require-hashes -r requirements/runtime.txt
 COPY pyproject.toml README.md ./
 COPY parindex ./parindex
 COPY units ./units
 COPY scoring ./scoring
 COPY reports ./reports
-RUN pip install .
+RUN pip install --no-deps .
 COPY . .
 
 # Static files are collected at build time; the values below only satisfy the settings' checks.

@@ -1,19 +1,27 @@
 # Two commands for a newcomer: `make run` (install, migrate, demo data, serve on :8000) and
 # `make test` (install, whole suite). Everything runs on the embedded default: SQLite and
 # Celery tasks run eagerly; set DATABASE_URL / CELERY_BROKER_URL to use PostgreSQL / Redis.
+# Python packages come pinned from requirements/ (`make lock` makes them from pyproject.toml).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CHROMIUM ?= $(or $(PARINDEX_CHROMIUM),/usr/bin/chromium)
+LOCK := requirements/test.txt
+# pip-compile's options for both lock files; `make lock PIP_COMPILE_ARGS=--upgrade` moves every
+# pin to the newest release pyproject.toml allows (without it, existing pins are kept).
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" var/pip-tools/bin/pip-compile --quiet \
+	--generate-hashes --strip-extras --no-emit-find-links --no-emit-index-url $(PIP_COMPILE_ARGS)
 
-.PHONY: install run test messages lint bench clean
+.PHONY: install run test messages lint lock clean
 
-$(STAMP): pyproject.toml
+# The test lock holds the runtime pins too: one install serves `make run` and `make test`.
+$(STAMP): pyproject.toml requirements/runtime.txt $(LOCK) scripts/bootstrap_venv.sh
 	@scripts/bootstrap_venv.sh "$(PYTHON)" "$(VENV)"
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -40,6 +48,15 @@ messages: install
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+
+# Regenerate requirements/*.txt after changing the dependencies in pyproject.toml. The test lock
+# is constrained by the runtime one, so the image and the test run use the same versions.
+lock:
+	@[ -x var/pip-tools/bin/pip-compile ] || { "$(PYTHON)" -m venv var/pip-tools \
+	  && var/pip-tools/bin/python -m pip install --quiet "pip-tools>=7.5,<8"; }
+	$(PIP_COMPILE) --output-file requirements/runtime.txt pyproject.toml
+	$(PIP_COMPILE) --extra test --constraint requirements/runtime.txt \
+	  --output-file $(LOCK) pyproject.toml
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
