@@ -1,15 +1,18 @@
 """Reading the report PDFs back in tests, with pypdf (pure Python: no system tool to install):
-the text of each page, and — only for a person to look at — pages as PNG images drawn by
-poppler's pdftoppm."""
+the text of each page, the fonts embedded, and — only for a person to look at — a page as a PNG
+image drawn by poppler's pdftoppm."""
 
 import io
 import shutil
 import subprocess
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 
 def pdf_pages(content: bytes, *, layout: bool = True) -> list[str]:
@@ -25,6 +28,65 @@ def pdf_pages(content: bytes, *, layout: bool = True) -> list[str]:
         unicodedata.normalize("NFC", page.extract_text(extraction_mode=mode))
         for page in reader.pages
     ]
+
+
+@dataclass(frozen=True)
+class EmbeddedFont:
+    base_font: str  # /BaseFont without the subset prefix: "parindex-serif-Bold"
+    family: str  # from the embedded font program's own name table: "Liberation Serif"
+    style: str  # "Bold"
+    version: str  # "Version 2.1.5"
+
+
+def embedded_fonts(content: bytes) -> set[EmbeddedFont]:
+    """Every font of every page, in its resources and in those of the forms it draws (WeasyPrint
+    draws SVG charts and the draft watermark as form XObjects with their own resources)."""
+    reader = PdfReader(io.BytesIO(content))
+    fonts: set[EmbeddedFont] = set()
+    seen: set[int] = set()
+
+    def walk(resources) -> None:
+        resources = resources.get_object() if resources is not None else DictionaryObject()
+        if id(resources) in seen:
+            return
+        seen.add(id(resources))
+        for font in resources.get("/Font", DictionaryObject()).values():
+            fonts.add(_embedded_font(font.get_object()))
+        for kind in ("/XObject", "/Pattern"):
+            for entry in resources.get(kind, DictionaryObject()).values():
+                entry = entry.get_object()
+                if "/Resources" in entry:
+                    walk(entry["/Resources"])
+
+    for page in reader.pages:
+        walk(page.get("/Resources"))
+    return fonts
+
+
+def _embedded_font(font) -> EmbeddedFont:
+    base_font = str(font["/BaseFont"]).lstrip("/")
+    prefix, plus, name = base_font.partition("+")
+    if plus and len(prefix) == 6 and prefix.isupper():
+        base_font = name  # "ABCDEF+": a subset of the font
+    # A Type0 (composite) font keeps its program in its descendant CID font.
+    described = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+    descriptor = described.get("/FontDescriptor")
+    if descriptor is None:
+        return EmbeddedFont(base_font, family="", style="", version="")  # not embedded
+    descriptor = descriptor.get_object()
+    program = next(
+        (descriptor[key] for key in ("/FontFile2", "/FontFile3", "/FontFile") if key in descriptor),
+        None,
+    )
+    if program is None:
+        return EmbeddedFont(base_font, family="", style="", version="")
+    names = TTFont(io.BytesIO(program.get_object().get_data()))["name"]
+    return EmbeddedFont(
+        base_font,
+        family=str(names.getDebugName(1)),
+        style=str(names.getDebugName(2)),
+        version=str(names.getDebugName(5)),
+    )
 
 
 def pdftoppm() -> str:

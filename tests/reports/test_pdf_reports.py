@@ -33,7 +33,7 @@ from scoring.display import (
 )
 from scoring.models import AssessmentPeriod
 from tests.factories import PeriodFactory
-from tests.reports.pdfs import page_pngs, pdf_pages
+from tests.reports.pdfs import embedded_fonts, page_pngs, pdf_pages
 from tests.scoring.conftest import period_with_scores  # noqa: F401 — a fixture
 from units.models import Unit
 
@@ -44,6 +44,9 @@ DRAFT = "DỰ THẢO"
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 SLOGAN = "Độc lập - Tự do - Hạnh phúc"
 SCORECARD_UNIT = "STP"  # Sở Tư pháp: appraisal reasons and not-applicable items in 2025
+# static/reports/pdf.css loads the shipped Liberation Serif (static/reports/fonts/) as this family.
+REPORT_FAMILY = "parindex-serif"
+REPORT_FONT = ("Liberation Serif", "Version 2.1.5")
 
 
 def build(kind, period, params=None):
@@ -387,6 +390,7 @@ def test_renderers_report_progress(period_with_scores, personas, renderer):  # n
         name, content = renderer(report, steps.append)
     assert len(steps) >= 3 and steps == sorted(steps) and steps[-1] < 100
     pages = pdf_pages(content)
+    check_fonts(content)
     assert name.endswith("-2025-du-thao.pdf")
     assert all(DRAFT in page for page in pages)
     # An organiser without a superior body heads the document with its own full name.
@@ -401,13 +405,37 @@ def test_a_period_without_results_cannot_be_reported(personas):
         render_ranking_pdf(report, lambda percent: None)
 
 
-# ---------------------------------------------------------------- for a look
+# ---------------------------------------------------------------- fonts
+
+
+def check_fonts(content: bytes) -> set[str]:
+    """Every font embedded is the shipped Liberation Serif, in one of its four styles: no font of
+    the machine stood in for a letter (a Vietnamese word in two fonts). Returns the styles."""
+    fonts = embedded_fonts(content)
+    assert fonts
+    for font in fonts:
+        assert (font.family, font.version) == REPORT_FONT, font
+        assert font.base_font.removeprefix(REPORT_FAMILY) in {
+            "",
+            "-Bold",
+            "-Italic",
+            "-Bold-Italic",
+        }, font
+    return {font.style for font in fonts}
+
+
+def test_every_report_embeds_the_shipped_liberation_serif_only(demo):
+    styles = {}
+    for name, content in demo["pdf"].items():
+        styles[name] = check_fonts(content)
+    assert len(styles) == 6  # ranking, breakdown and scorecard of 2025 and 2026
+    assert all({"Regular", "Bold", "Italic"} <= found for found in styles.values()), styles
 
 
 def test_report_pages_are_drawn_for_a_look(demo, screenshot_dir):
     """Not a check of the drawing: poppler reads every report without a complaint, and a person
     can look at the first pages in var/screenshots/reports/ (the 2025 ranking's chart on page
-    3)."""
+    3). Vietnamese must read as one font: "Độc lập - Tự do - Hạnh phúc", "Xã Tân Hòa"."""
     for name, content in demo["pdf"].items():
         drawn = page_pngs(content, screenshot_dir / "reports" / name.removesuffix(".pdf"))
         assert len(drawn) == 3 and all(png.stat().st_size > 5_000 for png in drawn)
