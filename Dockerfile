@@ -4,19 +4,21 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=parindex.settings.prod
 
-# Pango/HarfBuzz for WeasyPrint, Liberation fonts (Times New Roman's metric twin) for reports.
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-       libharfbuzz-subset0 fonts-liberation2 \
-    && rm -rf /var/lib/apt/lists/*
-
 WORKDIR /app
+# The portal's Debian packages (Pango and HarfBuzz for WeasyPrint), from the one list in
+# scripts/system_packages.sh. The report fonts ship in static/reports/fonts/.
+COPY scripts/system_packages.sh ./scripts/
+RUN apt-get update && scripts/system_packages.sh runtime && rm -rf /var/lib/apt/lists/*
+
+# The pinned versions (`make lock`), then the project itself without resolving anything again.
+COPY requirements/runtime.txt ./requirements/
+RUN pip install --require-hashes -r requirements/runtime.txt
 COPY pyproject.toml README.md ./
 COPY parindex ./parindex
 COPY units ./units
 COPY scoring ./scoring
 COPY reports ./reports
-RUN pip install .
+RUN pip install --no-deps .
 COPY . .
 
 # Static files are collected at build time; the values below only satisfy the settings' checks.

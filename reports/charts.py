@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from scoring.display import format_percent
 
-FONT = "Times New Roman, Liberation Serif, serif"
+FONT = "parindex serif, serif"  # the report font static/reports/pdf.css loads
 ROW_HEIGHT = 15
 BAR_HEIGHT = 10
 AXIS_HEIGHT = 18  # tick labels above the bars

@@ -1,13 +1,15 @@
-"""Configuration comes from environment variables only, and production passes Django's
-deployment checks."""
+"""Configuration comes from environment variables only, production passes Django's deployment
+checks, and the embedded SQLite default serves many users at once."""
 
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
 
 from parindex.settings.env import database_from_url, env_bool, env_list
 
@@ -74,3 +76,57 @@ def test_production_refuses_to_start_without_its_essentials(missing):
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+# ---------------------------------------------------------------- SQLite for many users
+
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the embedded default's options (PostgreSQL run)"
+)
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_sqlite_is_configured_for_a_server():
+    """The test database is a file with the options of `make run` (parindex/settings/base.py)."""
+    assert not connection.is_in_memory_db()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 1  # NORMAL
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] == 20_000  # milliseconds
+    assert connection.transaction_mode == "IMMEDIATE"
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_lets_requests_write_at_the_same_time():
+    """What the live server and `make run` do: threads, each with its own connection, that read
+    and then write inside a transaction, all at once. With SQLite's default (deferred)
+    transactions some would fail at once with "database is locked"; here each waits its turn."""
+    from django.contrib.auth.models import Group
+
+    threads, writes, errors = 6, 10, []
+    start = threading.Barrier(threads)
+
+    def request(number):
+        try:
+            start.wait()
+            for write in range(writes):
+                with transaction.atomic():
+                    Group.objects.filter(name__startswith=f"g{number}-").count()
+                    Group.objects.create(name=f"g{number}-{write}")
+        except Exception as error:  # every failure is the test's result
+            errors.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=request, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert errors == []
+    assert Group.objects.count() == threads * writes

@@ -67,9 +67,16 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # Several requests (and an eager Celery task) may write at once in `make run`.
-    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
-    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    # SQLite for a server of many users: several requests (and an eager Celery task) write at
+    # once. WAL lets readers go on while one writes; a writer waits for the lock up to the busy
+    # timeout (seconds) instead of failing; IMMEDIATE takes the write lock when a transaction
+    # begins, so two transactions that read and then write cannot both wait on each other
+    # (SQLite fails one of them at once: "database is locked"). With WAL, synchronous=NORMAL
+    # stays safe after a crash and spares a disk sync at every commit.
+    sqlite_options = DATABASES["default"]["OPTIONS"]
+    sqlite_options["timeout"] = float(sqlite_options.get("timeout", 20))
+    sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
+    sqlite_options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "units.User"

@@ -8,7 +8,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import OperationalError
 from django.utils import timezone
 
 from scoring.engine.model import Stage
@@ -29,11 +28,8 @@ def wait_until(condition, timeout=10.0):
     """The browser's request is answered asynchronously: poll the database until it shows."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        try:
-            if condition():
-                return
-        except OperationalError:
-            pass  # SQLite's shared in-memory test database: the server thread is writing
+        if condition():
+            return
         time.sleep(0.1)
     raise AssertionError("the change never reached the database")
 

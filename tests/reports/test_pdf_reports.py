@@ -1,14 +1,11 @@
-"""The PDF reports (ranking, area breakdown, unit scorecard), read back with poppler's pdftotext:
-the official header, units in rank order, the engine's numbers as scoring.display writes them,
+"""The PDF reports (ranking, area breakdown, unit scorecard), read back with pypdf: the official
+header, units in rank order, the engine's numbers as scoring.display writes them,
 DỰ THẢO on every page of a draft, page numbers from page 2 — and no network access."""
 
 import io
 import logging
 import re
-import shutil
 import socket
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -36,40 +33,20 @@ from scoring.display import (
 )
 from scoring.models import AssessmentPeriod
 from tests.factories import PeriodFactory
+from tests.reports.pdfs import embedded_fonts, page_pngs, pdf_pages
 from tests.scoring.conftest import period_with_scores  # noqa: F401 — a fixture
 from units.models import Unit
 
-pytestmark = [
-    pytest.mark.skipif(
-        not shutil.which("pdftotext"), reason="poppler-utils (pdftotext, pdfinfo) not installed"
-    ),
-    # Also makes pytest-django create the test database when only these tests run.
-    pytest.mark.django_db,
-]
+# Also makes pytest-django create the test database when only these tests run.
+pytestmark = pytest.mark.django_db
 
 DRAFT = "DỰ THẢO"
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 SLOGAN = "Độc lập - Tự do - Hạnh phúc"
 SCORECARD_UNIT = "STP"  # Sở Tư pháp: appraisal reasons and not-applicable items in 2025
-
-
-def pdf_pages(content: bytes) -> list[str]:
-    """The text of each page (pdftotext -layout), checked against pdfinfo's page count."""
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(content)
-        handle.flush()
-        text = subprocess.run(
-            ["pdftotext", "-layout", handle.name, "-"], capture_output=True, text=True, check=True
-        ).stdout
-        info = subprocess.run(
-            ["pdfinfo", handle.name], capture_output=True, text=True, check=True
-        ).stdout
-    count = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
-    pages = text.split("\f")
-    if pages and not pages[-1].strip():
-        pages.pop()  # pdftotext ends every page with a form feed
-    assert len(pages) == count
-    return pages
+# static/reports/pdf.css loads the shipped Liberation Serif (static/reports/fonts/) as this family.
+REPORT_FAMILY = "parindex-serif"
+REPORT_FONT = ("Liberation Serif", "Version 2.1.5")
 
 
 def build(kind, period, params=None):
@@ -83,9 +60,10 @@ def build(kind, period, params=None):
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The demo province's reports, built once for the module and read back as text. The data
-    is rolled back afterwards: other test modules expect an empty database."""
-    built = {}
+    """The demo province's reports, built once for the module and read back as text (the PDF
+    files themselves under "pdf"). The data is rolled back afterwards: other test modules expect
+    an empty database."""
+    built = {"pdf": {}}
     with (
         django_db_blocker.unblock(),
         translation.override("vi"),
@@ -101,8 +79,10 @@ def demo(django_db_setup, django_db_blocker):
             for kind in (ReportKind.RANKING_PDF, ReportKind.BREAKDOWN_PDF):
                 name, content = build(kind, period)
                 built[year][kind] = (name, pdf_pages(content))
+                built["pdf"][name] = content
             name, content = build(ReportKind.SCORECARD_PDF, period, {"unit_id": unit.pk})
             built[year][ReportKind.SCORECARD_PDF] = (name, pdf_pages(content))
+            built["pdf"][name] = content
         missing = Report.objects.create(kind=ReportKind.SCORECARD_PDF, period=period, params={})
         built["missing_unit"] = report_build(report_id=missing.pk)
         built["unit"] = unit
@@ -229,20 +209,22 @@ def test_ranking_of_a_draft_says_so_on_every_page(demo):
 
 def test_ranking_chart_draws_every_unit_sorted_by_rank(demo):
     data = demo[2025]["data"]
-    _name, pages = demo[2025][ReportKind.RANKING_PDF]
-    text = "\n".join(pages)
+    # The chart is an SVG: its labels are read in the order they are drawn, not as laid out.
+    text = "\n".join(pdf_pages(demo["pdf"]["xep-hang-cchc-2025.pdf"], layout=False))
     group = next(group for group in data.results.groups if group.code == "so-nganh")
-    # In the chart a bar's label is the rank and the name; its value follows the bar.
+    # A bar's label is the rank and the name, drawn top-down in rank order; then the value at
+    # the end of each bar, in the same order.
     labels = [
         re.compile(
-            re.escape(f"{rank_label(row.rank, row.rank_of, official=True)} {row.unit_name}")
-            + r"\s+"
-            + re.escape(format_percent(row.index))
-            + r"\n"
+            "^"
+            + re.escape(f"{rank_label(row.rank, row.rank_of, official=True)} {row.unit_name}")
+            + "$",
+            re.M,
         )
         for row in group.rows
     ]
-    find_in_order(text, labels)
+    values = [re.compile(f"^{re.escape(format_percent(row.index))}$", re.M) for row in group.rows]
+    find_in_order(text, labels + values)
 
 
 # ---------------------------------------------------------------- area breakdown
@@ -408,6 +390,7 @@ def test_renderers_report_progress(period_with_scores, personas, renderer):  # n
         name, content = renderer(report, steps.append)
     assert len(steps) >= 3 and steps == sorted(steps) and steps[-1] < 100
     pages = pdf_pages(content)
+    check_fonts(content)
     assert name.endswith("-2025-du-thao.pdf")
     assert all(DRAFT in page for page in pages)
     # An organiser without a superior body heads the document with its own full name.
@@ -420,6 +403,42 @@ def test_a_period_without_results_cannot_be_reported(personas):
     report = Report(kind=ReportKind.RANKING_PDF, period=period)
     with pytest.raises(ReportError), translation.override("vi"):
         render_ranking_pdf(report, lambda percent: None)
+
+
+# ---------------------------------------------------------------- fonts
+
+
+def check_fonts(content: bytes) -> set[str]:
+    """Every font embedded is the shipped Liberation Serif, in one of its four styles: no font of
+    the machine stood in for a letter (a Vietnamese word in two fonts). Returns the styles."""
+    fonts = embedded_fonts(content)
+    assert fonts
+    for font in fonts:
+        assert (font.family, font.version) == REPORT_FONT, font
+        assert font.base_font.removeprefix(REPORT_FAMILY) in {
+            "",
+            "-Bold",
+            "-Italic",
+            "-Bold-Italic",
+        }, font
+    return {font.style for font in fonts}
+
+
+def test_every_report_embeds_the_shipped_liberation_serif_only(demo):
+    styles = {}
+    for name, content in demo["pdf"].items():
+        styles[name] = check_fonts(content)
+    assert len(styles) == 6  # ranking, breakdown and scorecard of 2025 and 2026
+    assert all({"Regular", "Bold", "Italic"} <= found for found in styles.values()), styles
+
+
+def test_report_pages_are_drawn_for_a_look(demo, screenshot_dir):
+    """Not a check of the drawing: poppler reads every report without a complaint, and a person
+    can look at the first pages in var/screenshots/reports/ (the 2025 ranking's chart on page
+    3). Vietnamese must read as one font: "Độc lập - Tự do - Hạnh phúc", "Xã Tân Hòa"."""
+    for name, content in demo["pdf"].items():
+        drawn = page_pngs(content, screenshot_dir / "reports" / name.removesuffix(".pdf"))
+        assert len(drawn) == 3 and all(png.stat().st_size > 5_000 for png in drawn)
 
 
 # ---------------------------------------------------------------- no network
