@@ -13,4 +13,5 @@ def navigation(request):
     return {
         "unread_notifications": unread_count(user),
         "may_appraise_somewhere": holds_anywhere(user, Permission.APPRAISE),
+        "may_set_up_somewhere": holds_anywhere(user, Permission.MANAGE_PERIOD),
     }

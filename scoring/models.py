@@ -137,6 +137,17 @@ class IndexSet(NormalizedTextMixin, models.Model):
         related_name="clones",
         verbose_name=_("cloned from"),
     )
+    # The decision that issued this version (printed on reports, shown to units).
+    decision_number = models.CharField(
+        _("decision number"), max_length=100, blank=True, help_text=_("e.g. 1234/QĐ-UBND")
+    )
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_issuer = models.CharField(
+        _("issued by"), max_length=255, blank=True, help_text=_("e.g. UBND tỉnh Hòa Bình")
+    )
+    # A version being prepared (typically a late decision replacing the current set): units
+    # do not see it until Home Affairs applies it (scoring.services.index_set_replace).
+    is_draft = models.BooleanField(_("draft"), default=False)
     bonus_cap = models.DecimalField(
         _("bonus cap"),
         max_digits=7,
@@ -361,6 +372,16 @@ class Assessment(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # Set when Home Affairs reopens one unit after the deadline: that unit's own closing time.
     unit_deadline = models.DateTimeField(_("deadline for this unit"), null=True, blank=True)
+    # The group the unit is ranked in for this period: membership belongs to the period, so
+    # history stays right when groups change. Empty: assessed but not ranked.
+    ranking_group = models.ForeignKey(
+        "units.RankingGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        verbose_name=_("ranking group"),
+    )
     finalised_at = models.DateTimeField(_("appraisal finalised at"), null=True, blank=True)
     # When the council's questions reached the unit (the explanation round opened for it);
     # empty: its staff have been asked nothing, whatever the council drafted.
@@ -747,6 +768,11 @@ class AuditAction(models.TextChoices):
     IMPORT_INDEX_SET = "import_index_set", _("Index set imported")
     CLONE_INDEX_SET = "clone_index_set", _("Index set copied")
     PUBLISH = "publish", _("Published")
+    EDIT_INDEX_SET = "edit_index_set", _("Index set edited")
+    REPLACE_INDEX_SET = "replace_index_set", _("Index set replaced")
+    UNIT_CHANGE = "unit_change", _("Unit reorganised")
+    GROUP_CHANGE = "group_change", _("Ranking group changed")
+    ACCOUNT = "account", _("Account")
     LOAD_DEMO = "load_demo", _("Demo data loaded")
 
 
@@ -912,6 +938,9 @@ class NotificationKind(models.TextChoices):
     EXPLANATION_ANSWERED = "explanation_answered", _("Explanation answered")
     APPRAISAL_FINALISED = "appraisal_finalised", _("Appraisal finalised")
     ITEM_RETURNED = "item_returned", _("Item returned by the chair")
+    DEADLINE_CHANGED = "deadline_changed", _("Deadline changed")
+    INDEX_SET_REPLACED = "index_set_replaced", _("Index set replaced")
+    UNIT_REORGANISED = "unit_reorganised", _("Unit reorganised")
 
 
 class Notification(models.Model):

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import appraisal, audit, council, explanation, inbox, results, self_assessment
+from .views import (
+    appraisal,
+    audit,
+    council,
+    explanation,
+    inbox,
+    results,
+    self_assessment,
+    setup,
+)
 
 app_name = "scoring"
 
@@ -114,4 +123,6 @@ urlpatterns = [
     ),
     path("inbox/", inbox.inbox_view, name="inbox"),
     path("inbox/read/", inbox.inbox_read_view, name="inbox_read"),
+    # ------------------------------------------------------------ Home Affairs sets up a year
+    path("setup/", setup.setup_home, name="setup_home"),
 ]

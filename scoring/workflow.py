@@ -36,6 +36,9 @@ class AssessmentStatus(models.TextChoices):
     EXPLAINED = "explained", gettext_lazy("Explained")
     APPRAISED = "appraised", gettext_lazy("Appraised")
     PUBLISHED = "published", gettext_lazy("Published")
+    # The unit ceased to exist during the period (merged, split or dissolved): it leaves the
+    # ranking; what it entered is kept and shown on its successors.
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn (unit reorganised)")
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,19 @@ ASSESSMENT_TRANSITIONS: tuple[Transition, ...] = (
     _t(S.SUBMITTED, S.APPRAISED, reason_required=True),
     _t(S.EXPLANATION_REQUESTED, S.APPRAISED, reason_required=True),
     _t(S.PUBLISHED, S.APPRAISED, reason_required=True),
+    # A unit merged, split or dissolved during the period leaves it (units' reorganisation,
+    # scoring.services.unit_changes); only before publication, and always with the reason.
+    *[
+        _t(source, S.WITHDRAWN, P.MANAGE_PERIOD, reason_required=True)
+        for source in (
+            S.DRAFT,
+            S.SUBMITTED,
+            S.IN_APPRAISAL,
+            S.EXPLANATION_REQUESTED,
+            S.EXPLAINED,
+            S.APPRAISED,
+        )
+    ],
 )
 
 PERIOD_TRANSITIONS: tuple[Transition, ...] = (

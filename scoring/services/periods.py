@@ -36,7 +36,12 @@ def period_open_assessments(*, period: AssessmentPeriod, by=None) -> int:
     existing = set(Assessment.objects.filter(period=period).values_list("unit_id", flat=True))
     units = Unit.objects.filter(organiser=period.organiser, kind_id__in=index_sets, active=True)
     new = [
-        Assessment(period=period, unit=unit, index_set=index_sets[unit.kind_id])
+        Assessment(
+            period=period,
+            unit=unit,
+            index_set=index_sets[unit.kind_id],
+            ranking_group_id=unit.ranking_group_id,
+        )
         for unit in units
         if unit.pk not in existing and unit.exists_in(period.year)
     ]

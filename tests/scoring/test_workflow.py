@@ -49,6 +49,12 @@ ACTOR = {
     (S.SUBMITTED, S.APPRAISED): "system",
     (S.EXPLANATION_REQUESTED, S.APPRAISED): "system",
     (S.PUBLISHED, S.APPRAISED): "system",
+    # A unit merged, split or dissolved during the period leaves it, before publication only.
+    **{
+        (source, S.WITHDRAWN): "home_affairs"
+        for source in S
+        if source not in (S.PUBLISHED, S.WITHDRAWN)
+    },
 }
 PERIOD_ACTOR = {
     (PS.SETUP, PS.SELF_ASSESSMENT): "home_affairs",

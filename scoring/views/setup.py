@@ -1,0 +1,29 @@
+"""Home Affairs sets up a year in the browser: the set-up home lists what an officer runs
+(periods, index sets, units, accounts); each part has its own module next to this one."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from scoring.models import AssessmentPeriod
+from units.access import organisers_for
+from units.roles import Permission
+
+
+@login_required
+@require_GET
+def setup_home(request):
+    organisers = list(organisers_for(request.user, Permission.MANAGE_PERIOD))
+    if not organisers:
+        raise PermissionDenied
+    periods = (
+        AssessmentPeriod.objects.filter(organiser__in=organisers)
+        .select_related("organiser")
+        .order_by("-year", "organiser__name")
+    )
+    return render(
+        request,
+        "scoring/setup/home.html",
+        {"organisers": organisers, "periods": periods},
+    )
