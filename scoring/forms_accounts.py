@@ -47,7 +47,7 @@ class AccountFilterForm(forms.Form):
         label=gettext_lazy("Unit"),
         queryset=Unit.objects.none(),
         required=False,
-        empty_label=gettext_lazy("All units"),
+        empty_label=gettext_lazy("Any unit"),
     )
     active = forms.ChoiceField(
         label=gettext_lazy("Status"),
