@@ -8,6 +8,7 @@ from django.urls import include, path
 from scoring.views.home import home
 
 from . import views
+from .auth_forms import PasswordForgotForm
 
 urlpatterns = [
     path("", home, name="home"),
@@ -27,6 +28,7 @@ urlpatterns = [
     path(
         "accounts/password/reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=PasswordForgotForm,
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
             extra_email_context={"site_name": settings.PARINDEX_SITE_NAME},

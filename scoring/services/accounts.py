@@ -119,8 +119,11 @@ def password_link(user: User) -> str:
 def password_link_send(user_id: int, unit_id: int | None = None) -> bool:
     """E-mail the password-set link; a mail server failure is logged and recorded, not
     raised: the officer sees "not sent" and sends again."""
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.email:
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return False
+    if not user.is_active or not user.email:
+        _link_recorded(user_id, LinkState.FAILED, _("The account is deactivated or has no e-mail."))
         return False
     unit = Unit.objects.select_related("organiser").filter(pk=unit_id).first() if unit_id else None
     context = {

@@ -272,6 +272,19 @@ def test_forgot_password_pages_answer(client, p, mailoutbox):
     assert client.get(reverse("password_reset_complete")).status_code == 200
 
 
+def test_forgot_password_reaches_an_account_whose_first_link_expired(client, p, mailoutbox):
+    """Made without a password, the person asks again from the log-in page."""
+    staff = p["staff_b"]
+    staff.email = "staff.b@x.vn"
+    staff.set_unusable_password()
+    staff.save()
+    client.post(reverse("password_reset"), {"email": "STAFF.B@x.vn"})
+    assert [m.to for m in mailoutbox] == [["staff.b@x.vn"]]
+    User.objects.filter(pk=staff.pk).update(is_active=False)
+    client.post(reverse("password_reset"), {"email": "staff.b@x.vn"})
+    assert len(mailoutbox) == 1  # a deactivated account gets nothing
+
+
 # ---------------------------------------------------------------- one account, bad input
 
 
