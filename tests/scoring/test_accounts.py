@@ -13,6 +13,7 @@ from parindex.tabular import ImportFailed
 from scoring.models import AuditAction, AuditEntry
 from scoring.selectors.accounts import LinkState, link_states
 from scoring.services import accounts as service
+from scoring.services import audit
 from scoring.services.accounts import (
     AccountRow,
     account_link_resend,
@@ -113,8 +114,6 @@ def test_the_audit_says_who_what_and_never_a_password_or_token(
         assert token not in row.new_value + row.old_value + row.reason
         assert row.field not in ("password", "token")
     with pytest.raises(ValueError):
-        from scoring.services import audit
-
         audit.account_changed(actor=None, user=user, field="password", new="x")
 
 

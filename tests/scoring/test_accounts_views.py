@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from scoring.selectors.accounts import LinkState, link_states
@@ -160,8 +161,6 @@ def test_another_organisers_officer_sees_none_of_these_units(client, p):
 def test_the_list_filters_and_shows_logins_and_links(
     client, p, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from django.utils import timezone
-
     User.objects.filter(pk=p["staff_b"].pk).update(last_login=timezone.now())
     client.force_login(p["home_affairs"])
     page = client.get(urls(p)["list"]).content.decode()
