@@ -4,10 +4,16 @@ services queue themselves (declared next to them, on parindex.tasks.TransactionA
 from celery import shared_task
 from django.utils import translation
 
+from .services.accounts import send_password_link
 from .services.appraisal import periods_open_appraisal_due
 from .services.notifications import deadline_reminders, send_notification_email
 
-__all__ = ["open_due_appraisals", "send_deadline_reminders", "send_notification_email"]
+__all__ = [
+    "open_due_appraisals",
+    "send_deadline_reminders",
+    "send_notification_email",
+    "send_password_link",
+]
 
 
 @shared_task

@@ -9,6 +9,7 @@ from .views import (
     results,
     self_assessment,
     setup,
+    setup_accounts,
 )
 
 app_name = "scoring"
@@ -125,4 +126,35 @@ urlpatterns = [
     path("inbox/read/", inbox.inbox_read_view, name="inbox_read"),
     # ------------------------------------------------------------ Home Affairs sets up a year
     path("setup/", setup.setup_home, name="setup_home"),
+    # ------------------------------------------------------------ set-up: staff accounts
+    path("setup/accounts/", setup_accounts.accounts_list, name="setup_accounts"),
+    path("setup/accounts/new/", setup_accounts.account_create, name="setup_account_create"),
+    path("setup/accounts/import/", setup_accounts.accounts_import, name="setup_accounts_import"),
+    path(
+        "setup/accounts/import/confirm/",
+        setup_accounts.accounts_import_confirm,
+        name="setup_accounts_import_confirm",
+    ),
+    path(
+        "setup/accounts/template.xlsx",
+        setup_accounts.accounts_template,
+        name="setup_accounts_template",
+    ),
+    path(
+        "setup/accounts/<int:pk>/deactivate/",
+        setup_accounts.account_active,
+        {"active": False},
+        name="setup_account_deactivate",
+    ),
+    path(
+        "setup/accounts/<int:pk>/reactivate/",
+        setup_accounts.account_active,
+        {"active": True},
+        name="setup_account_reactivate",
+    ),
+    path(
+        "setup/accounts/<int:pk>/send-link/",
+        setup_accounts.account_send_link,
+        name="setup_account_send_link",
+    ),
 ]

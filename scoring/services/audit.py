@@ -290,3 +290,22 @@ def imported_field(
 
 def demo_loaded(*, period: AssessmentPeriod) -> AuditEntry:
     return _entry(action=AuditAction.LOAD_DEMO, actor=None, obj=period, reason="Demo data")
+
+
+def account_changed(
+    *, actor, user: models.Model, field: str, old="", new="", reason: str = ""
+) -> AuditEntry:
+    """A staff account created, given a unit, switched on or off, or its password-set link
+    queued, sent or failed (field "password_link"). Never a password or a token: the caller
+    passes only the field's public value."""
+    if field in ("password", "token"):
+        raise ValueError("secrets are never audited")
+    return _entry(
+        action=AuditAction.ACCOUNT,
+        actor=actor,
+        obj=user,
+        field=field,
+        old=old,
+        new=new,
+        reason=reason,
+    )

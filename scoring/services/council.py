@@ -23,6 +23,7 @@ from units.models import RoleGrant, Unit, User
 from units.roles import Permission, Role
 
 from . import audit
+from .accounts import account_invite
 
 AUDITED_FIELDS = ("role", "area_codes", "scoped_units")
 
@@ -87,8 +88,8 @@ def new_account_errors(*, full_name: str, email: str, username: str) -> dict[str
 
 
 def council_account_create(*, period, full_name: str, email: str, username: str, by) -> User:
-    """A new portal account for a council member who has none. It gets no password: the system
-    administrator sets one (or the person is sent one) before they can log in."""
+    """A new portal account for a council member who has none. It gets no password: the person
+    is sent the password-set link once the membership is saved (scoring.services.accounts)."""
     _check_manager(period, by)
     errors = new_account_errors(full_name=full_name, email=email, username=username)
     if errors:
@@ -108,6 +109,7 @@ def council_account_create(*, period, full_name: str, email: str, username: str,
         )
         for name in ("username", "full_name", "email")
     )
+    account_invite(user=user, by=by)
     return user
 
 

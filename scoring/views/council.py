@@ -93,8 +93,8 @@ def council_members_view(request, pk: int):
                 messages.warning(
                     request,
                     _(
-                        "The account “%(username)s” has no password yet: ask the system "
-                        "administrator to set one (Administration → Users) and pass it on."
+                        "The account “%(username)s” is sent a link by e-mail to set its own "
+                        "password."
                     )
                     % {"username": grant.user.username},
                 )

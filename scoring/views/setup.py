@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from scoring.models import AssessmentPeriod
+from scoring.selectors.accounts import account_counts
 from units.access import organisers_for
 from units.roles import Permission
 
@@ -25,5 +26,9 @@ def setup_home(request):
     return render(
         request,
         "scoring/setup/home.html",
-        {"organisers": organisers, "periods": periods},
+        {
+            "organisers": organisers,
+            "periods": periods,
+            "account_counts": account_counts(organisers=organisers),
+        },
     )

@@ -1,0 +1,14 @@
+"""The log-in side's forms that differ from Django's."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+
+
+class PasswordForgotForm(PasswordResetForm):
+    """ "Forgot password?" also reaches an account that never set one: portal accounts are made
+    without a password and sent a link, and a person whose link expired asks for a new one here.
+    Only active accounts (the link goes to the account's own address, as Django's does)."""
+
+    def get_users(self, email):
+        users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        return (user for user in users if user.email)

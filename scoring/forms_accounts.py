@@ -1,0 +1,97 @@
+"""Forms of the staff accounts pages. The rules of an account (e-mail, username, the unit's
+organiser, an existing person) are units.accounts'; these only shape the input."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from units.models import Unit
+
+ACCEPTED_SUFFIXES = (".xlsx", ".csv")
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, unit):
+        return f"{unit.code} — {unit.name}"
+
+
+class StaffAccountForm(forms.Form):
+    unit = UnitChoiceField(label=gettext_lazy("Unit"), queryset=Unit.objects.none())
+    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=150)
+    email = forms.CharField(
+        label=gettext_lazy("E-mail address"),
+        max_length=254,
+        help_text=gettext_lazy("The link to set the password is sent here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    username = forms.CharField(
+        label=gettext_lazy("Username"),
+        max_length=150,
+        required=False,
+        help_text=gettext_lazy(
+            "Optional: left empty, one is made from the e-mail address (or the name)."
+        ),
+    )
+    job_title = forms.CharField(label=gettext_lazy("Job title"), max_length=150, required=False)
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=30, required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class AccountFilterForm(forms.Form):
+    unit = UnitChoiceField(
+        label=gettext_lazy("Unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Any unit"),
+    )
+    active = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("All")),
+            ("1", gettext_lazy("Active")),
+            ("0", gettext_lazy("Deactivated")),
+        ],
+    )
+    never = forms.BooleanField(label=gettext_lazy("Never logged in"), required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class AccountActiveForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    confirm = forms.BooleanField(label=gettext_lazy("I confirm."), required=True)
+
+
+class AccountsFileForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_SUFFIXES)}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit_mb = settings.PARINDEX_IMPORT_MAX_MB
+        if upload.size > limit_mb * 1024 * 1024:
+            raise ValidationError(_("The file is larger than %(limit)s MB.") % {"limit": limit_mb})
+        if not upload.name.lower().endswith(ACCEPTED_SUFFIXES):
+            raise ValidationError(_("Use an Excel workbook (.xlsx) or a CSV file (.csv)."))
+        return upload
+
+
+class AccountsImportConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=gettext_lazy(
+            "Create these accounts and send each new account its password link by e-mail."
+        ),
+        required=True,
+    )

@@ -1,0 +1,314 @@
+"""Home Affairs manages its units' staff accounts in the browser: the list (who never logged
+in, whose link did not go), one new account, a file of many, deactivation and the link sent
+again. The rules and the audit are scoring.services.accounts'; every page is narrowed to the
+organisers the officer manages (Permission.MANAGE_PERIOD)."""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from parindex.tabular import ImportFailed
+from scoring.selectors.accounts import (
+    LinkState,
+    link_states,
+    organiser_units,
+    staff_account,
+    staff_accounts,
+)
+from scoring.services.accounts import (
+    COLUMNS,
+    AccountRow,
+    account_link_resend,
+    account_rows_read,
+    preview_problems,
+    staff_account_activate,
+    staff_account_create,
+    staff_accounts_import,
+    staff_accounts_preview,
+)
+from units.access import organisers_for
+from units.accounts import PlanAction
+from units.roles import Permission
+
+from ..forms_accounts import (
+    AccountActiveForm,
+    AccountFilterForm,
+    AccountsFileForm,
+    AccountsImportConfirmForm,
+    StaffAccountForm,
+)
+from .common import REFUSALS, add_errors
+
+PAGE_SIZE = 25
+SESSION_KEY = "parindex_account_import"
+
+
+def _organisers(request) -> list:
+    organisers = list(organisers_for(request.user, Permission.MANAGE_PERIOD))
+    if not organisers:
+        raise PermissionDenied
+    return organisers
+
+
+def _account(request, pk: int):
+    """A unit-staff account of the officer's units, or 404 (another organiser's is not shown)."""
+    account = staff_account(organisers=_organisers(request), pk=pk)
+    if account is None:
+        raise Http404
+    return account
+
+
+@login_required
+@require_GET
+def accounts_list(request):
+    organisers = _organisers(request)
+    units = organiser_units(organisers=organisers)
+    filters = AccountFilterForm(request.GET or None, units=units)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    active = {"1": True, "0": False}.get(data.get("active") or "")
+    accounts = staff_accounts(
+        organisers=organisers,
+        unit=data.get("unit"),
+        active=active,
+        never_logged_in=bool(data.get("never")),
+    )
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    states = link_states([account.pk for account in page])
+    rows = [(account, states.get(account.pk)) for account in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "scoring/setup/accounts.html",
+        {
+            "filters": filters,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode() + "&" if query else "",
+            "param": "page",
+            "LinkState": {"FAILED": LinkState.FAILED, "SENT": LinkState.SENT},
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_create(request):
+    organisers = _organisers(request)
+    form = StaffAccountForm(request.POST or None, units=organiser_units(organisers=organisers))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = staff_account_create(by=request.user, **form.cleaned_data)
+        except REFUSALS as exc:
+            add_errors(form, exc)
+        else:
+            name, unit = saved.user.get_full_name(), form.cleaned_data["unit"].name
+            if saved.created:
+                messages.success(
+                    request,
+                    _(
+                        "The account “%(username)s” of %(name)s (%(unit)s) is created; the link "
+                        "to set a password is sent to %(email)s."
+                    )
+                    % {
+                        "username": saved.user.username,
+                        "name": name,
+                        "unit": unit,
+                        "email": saved.user.email,
+                    },
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "%(name)s already had the account “%(username)s”: it now also works "
+                        "for %(unit)s."
+                    )
+                    % {"name": name, "username": saved.user.username, "unit": unit},
+                )
+            return redirect(reverse("scoring:setup_accounts") + f"#account-{saved.user.pk}")
+    return render(request, "scoring/setup/account_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_active(request, pk: int, active: bool):
+    """GET asks for the reason and a confirmation; POST switches the account off or on."""
+    account = _account(request, pk)
+    form = AccountActiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_account_activate(
+                user=account, active=active, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except REFUSALS as exc:
+            add_errors(form, exc)
+        else:
+            text = (
+                _("The account “%(username)s” is active again.")
+                if active
+                else _("The account “%(username)s” is deactivated: it can no longer log in.")
+            )
+            messages.success(request, text % {"username": account.username})
+            return redirect(reverse("scoring:setup_accounts") + f"#account-{account.pk}")
+    return render(
+        request,
+        "scoring/setup/account_active.html",
+        {"account": account, "form": form, "active": active},
+    )
+
+
+@login_required
+@require_POST
+def account_send_link(request, pk: int):
+    account = _account(request, pk)
+    try:
+        account_link_resend(user=account, by=request.user)
+    except REFUSALS as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The link to set a password is sent again to %(email)s.") % {"email": account.email},
+        )
+    return redirect(reverse("scoring:setup_accounts") + f"#account-{account.pk}")
+
+
+def _preview_context(preview, filename):
+    counts = {action: 0 for action in PlanAction}
+    for entry in preview:
+        if entry.plan.ok and entry.plan.action:
+            counts[entry.plan.action] += 1
+    problems = preview_problems(preview)
+    return {
+        "preview": preview,
+        "filename": filename,
+        "problems": problems,
+        "new_count": counts[PlanAction.NEW],
+        "grant_count": counts[PlanAction.GRANT],
+        "unchanged_count": counts[PlanAction.UNCHANGED],
+        "PlanAction": {action.name: action.value for action in PlanAction},
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def accounts_import(request):
+    """Upload a file: every row is checked and shown (a dry run) before anything is created."""
+    _organisers(request)
+    form = AccountsFileForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "columns": [names[0] for names in COLUMNS.values()]}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = account_rows_read(data=upload.read(), filename=upload.name)
+        except ImportFailed as exc:
+            context["problems"] = exc.problems
+        else:
+            preview = staff_accounts_preview(rows=rows, by=request.user)
+            context.update(_preview_context(preview, upload.name))
+            if not context["problems"]:
+                request.session[SESSION_KEY] = {
+                    "filename": upload.name,
+                    "rows": [row.as_dict() for row in rows],
+                }
+                context["confirm_form"] = AccountsImportConfirmForm()
+    return render(request, "scoring/setup/accounts_import.html", context)
+
+
+@login_required
+@require_POST
+def accounts_import_confirm(request):
+    _organisers(request)
+    stored = request.session.get(SESSION_KEY)
+    if not stored:
+        messages.error(request, _("Upload the file again: its preview has expired."))
+        return redirect("scoring:setup_accounts_import")
+    confirm = AccountsImportConfirmForm(request.POST)
+    rows = [AccountRow(**row) for row in stored["rows"]]
+    if not confirm.is_valid():
+        preview = staff_accounts_preview(rows=rows, by=request.user)
+        context = {
+            "form": AccountsFileForm(),
+            "columns": [names[0] for names in COLUMNS.values()],
+            "confirm_form": confirm,
+            **_preview_context(preview, stored["filename"]),
+        }
+        return render(request, "scoring/setup/accounts_import.html", context, status=400)
+    try:
+        saved = staff_accounts_import(rows=rows, by=request.user, filename=stored["filename"])
+    except ImportFailed as exc:
+        context = {
+            "form": AccountsFileForm(),
+            "columns": [names[0] for names in COLUMNS.values()],
+            "problems": exc.problems,
+        }
+        return render(request, "scoring/setup/accounts_import.html", context, status=400)
+    del request.session[SESSION_KEY]
+    messages.success(
+        request,
+        _(
+            "%(new)s account(s) created and sent their password link; %(granted)s existing "
+            "account(s) given a unit."
+        )
+        % {
+            "new": sum(1 for s in saved if s.created),
+            "granted": sum(1 for s in saved if s.granted and not s.created),
+        },
+    )
+    return redirect("scoring:setup_accounts")
+
+
+@login_required
+@require_GET
+def accounts_template(request):
+    """The workbook to fill in: the columns, an instructions row, and the organiser's unit codes
+    on a second sheet; code and phone columns are text so Excel keeps leading zeros."""
+    from_units = organiser_units(organisers=_organisers(request))
+    return HttpResponse(
+        _template_workbook(list(from_units)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="mau-tai-khoan-can-bo.xlsx"'},
+    )
+
+
+def _template_workbook(units) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Accounts")[:31]
+    headers = [names[0] for names in COLUMNS.values()]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    text_columns = ("A", "D", "F")  # unit code, username, phone
+    for column in text_columns:
+        for row in range(2, 1002):
+            sheet[f"{column}{row}"].number_format = "@"
+    for column, width in zip("ABCDEF", (14, 30, 32, 20, 24, 16), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    listing = workbook.create_sheet(_("Units")[:31])
+    listing.append([_("Unit code"), _("Unit")])
+    for cell in listing[1]:
+        cell.font = Font(bold=True)
+    for unit in units:
+        listing.append([unit.code, unit.name])
+        listing.cell(row=listing.max_row, column=1).data_type = "s"
+        listing.cell(row=listing.max_row, column=1).number_format = "@"
+        listing.cell(row=listing.max_row, column=2).data_type = "s"
+    listing.column_dimensions["A"].width = 14
+    listing.column_dimensions["B"].width = 50
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
