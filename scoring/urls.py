@@ -9,6 +9,7 @@ from .views import (
     results,
     self_assessment,
     setup,
+    setup_periods,
 )
 
 app_name = "scoring"
@@ -125,4 +126,13 @@ urlpatterns = [
     path("inbox/read/", inbox.inbox_read_view, name="inbox_read"),
     # ------------------------------------------------------------ Home Affairs sets up a year
     path("setup/", setup.setup_home, name="setup_home"),
+    # ------------------------------------------------------------ set-up: periods
+    path("setup/periods/new/", setup_periods.setup_period_new, name="setup_period_new"),
+    path("setup/periods/<int:pk>/", setup_periods.setup_period, name="setup_period"),
+    path(
+        "setup/periods/<int:pk>/deadlines/",
+        setup_periods.setup_period_deadlines,
+        name="setup_period_deadlines",
+    ),
+    path("setup/periods/<int:pk>/open/", setup_periods.setup_period_open, name="setup_period_open"),
 ]
