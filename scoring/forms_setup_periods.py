@@ -8,10 +8,12 @@ from scoring.workflow import PeriodStatus
 
 from .forms import LocalDateTimeField
 
+DATETIME_TYPED = "%d/%m/%Y %H:%M"
+
 
 class PeriodLabelChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.year} — {obj} ({obj.organiser.name})"
+        return f"{obj} — {obj.organiser.name} ({obj.get_status_display()})"
 
 
 class PeriodCreateForm(forms.Form):
@@ -64,7 +66,11 @@ class DeadlinesForm(forms.Form):
             name: LocalDateTimeField(
                 label=AssessmentPeriod._meta.get_field(name).verbose_name.capitalize(),
                 required=False,
-                help_text=_("dd/mm/yyyy hh:mm"),
+                # Typed as dd/mm/yyyy hh:mm whatever the browser's language.
+                widget=forms.DateTimeInput(
+                    format=DATETIME_TYPED,
+                    attrs={"placeholder": _("dd/mm/yyyy hh:mm"), "inputmode": "numeric"},
+                ),
             )
             for name in AssessmentPeriod.DEADLINE_FIELDS
         }
@@ -74,7 +80,19 @@ class DeadlinesForm(forms.Form):
 
     @property
     def deadlines(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in AssessmentPeriod.DEADLINE_FIELDS}
+        """The typed deadlines; one shown to the minute and sent back as it was keeps its
+        stored value (23:59:59 is shown 23:59 and must not count as a change)."""
+        typed = {}
+        for name in AssessmentPeriod.DEADLINE_FIELDS:
+            value, stored = self.cleaned_data.get(name), getattr(self.period, name)
+            same = (
+                value is not None
+                and stored is not None
+                and value.replace(second=0, microsecond=0)
+                == stored.replace(second=0, microsecond=0)
+            )
+            typed[name] = stored if same else value
+        return typed
 
     def clean_reason(self):
         return " ".join(self.cleaned_data.get("reason", "").split())

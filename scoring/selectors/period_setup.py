@@ -5,8 +5,10 @@ and how many units will get an assessment when it opens."""
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from scoring.models import AssessmentPeriod, IndexSet, ItemLevel
+from scoring.workflow import PeriodStatus
 from units.access import organisers_for
 from units.models import RankingGroup, UnitKind
 from units.roles import Permission
@@ -23,6 +25,25 @@ def setup_periods_for_user(user) -> QuerySet[AssessmentPeriod]:
         .select_related("organiser")
         .order_by("-year", "organiser__name")
     )
+
+
+def setup_period_defaults(
+    periods: QuerySet[AssessmentPeriod],
+) -> tuple[AssessmentPeriod | None, int]:
+    """What a new period starts from: the latest period already opened (else the latest), and
+    the first year after it that its organiser has no period for."""
+    source = periods.exclude(status=PeriodStatus.SETUP).first() or periods.first()
+    if source is None:
+        return None, timezone.localdate().year
+    taken = set(
+        AssessmentPeriod.objects.filter(organiser_id=source.organiser_id).values_list(
+            "year", flat=True
+        )
+    )
+    year = source.year + 1
+    while year in taken:
+        year += 1
+    return source, year
 
 
 @dataclass

@@ -22,6 +22,7 @@ from ..selectors.period_setup import (
     period_group_lines,
     period_kind_lines,
     period_units_to_open,
+    setup_period_defaults,
     setup_periods_for_user,
 )
 from ..services.period_setup import period_create_from, period_deadlines_change, period_default_name
@@ -46,8 +47,8 @@ def setup_period_new(request):
     if not organisers_for(request.user, Permission.MANAGE_PERIOD).exists():
         raise PermissionDenied
     periods = setup_periods_for_user(request.user)
-    latest = periods.first()
-    initial = {"source": latest, "year": latest.year + 1} if latest else {}
+    latest, year = setup_period_defaults(periods)
+    initial = {"source": latest, "year": year}
     form = PeriodCreateForm(
         request.POST if request.method == "POST" else None, periods=periods, initial=initial
     )
@@ -71,9 +72,7 @@ def setup_period_new(request):
                 % {"period": period},
             )
             return redirect("scoring:setup_period", pk=period.pk)
-    default_name = (
-        period_default_name(source=latest, year=latest.year + 1) if latest is not None else ""
-    )
+    default_name = period_default_name(source=latest, year=year)
     form.fields["name"].widget.attrs["placeholder"] = default_name
     form.fields["name"].help_text = _("Empty: the name of the copied period with the new year.")
     return render(request, "scoring/setup/period_new.html", {"form": form, "periods": periods})

@@ -288,3 +288,44 @@ def test_units_do_not_see_a_period_in_set_up(client, personas, setup_period):
     assert client.get(result).status_code == 404
     client.force_login(personas["home_affairs"])
     assert client.get(url("self_assessment", assessment.pk)).status_code == 200
+
+
+def test_the_new_page_starts_from_the_latest_opened_year_and_a_free_year(
+    client, personas, source, setup_period
+):
+    """2027 is already being set up: the page offers 2026 as the source and 2028 as the year."""
+    client.force_login(personas["home_affairs"])
+    page = client.get(url("setup_period_new")).content.decode()
+    assert f'<option value="{source.pk}" selected>' in page
+    assert 'value="2028"' in page
+
+
+def test_deadlines_are_shown_and_typed_as_dd_mm_yyyy(client, personas, setup_period):
+    client.force_login(personas["home_affairs"])
+    page = client.get(url("setup_period", setup_period.pk)).content.decode()
+    shown = timezone.localtime(setup_period.self_assessment_deadline).strftime("%d/%m/%Y %H:%M")
+    assert f'value="{shown}"' in page
+    response = client.post(
+        url("setup_period_deadlines", setup_period.pk),
+        {"self_assessment_deadline": "15/12/2027", "appraisal_deadline": "20/12/2027 17:00"},
+    )
+    assert response.status_code == 302
+    setup_period.refresh_from_db()
+    assert timezone.localtime(setup_period.self_assessment_deadline).strftime("%H:%M") == "23:59"
+    assert timezone.localtime(setup_period.appraisal_deadline).strftime("%d/%m %H:%M") == (
+        "20/12 17:00"
+    )
+
+
+def test_a_deadline_sent_back_as_shown_is_not_a_change(client, personas, source):
+    """15/12 23:59:59 is shown as 23:59; saving the page as it is changes nothing and tells
+    nobody, even once the period is open."""
+    source.self_assessment_deadline = timezone.now().replace(second=59) + timedelta(days=3)
+    source.save()
+    client.force_login(personas["home_affairs"])
+    shown = timezone.localtime(source.self_assessment_deadline).strftime("%d/%m/%Y %H:%M")
+    response = client.post(
+        url("setup_period_deadlines", source.pk), {"self_assessment_deadline": shown}
+    )
+    assert response.status_code == 302
+    assert not AuditEntry.objects.filter(field="self_assessment_deadline").exists()
