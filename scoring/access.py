@@ -9,6 +9,7 @@ from units.models import Unit
 from units.roles import Permission
 
 from .models import Assessment, AssessmentPeriod, Evidence
+from .workflow import PeriodStatus
 
 
 def get_period_for_user(
@@ -59,6 +60,10 @@ def get_assessment_for_user(
         user, Permission.VIEW_ASSESSMENT, unit=assessment.unit
     ):
         raise Http404
+    if assessment.period.status == PeriodStatus.SETUP and not acts_for(
+        user, Permission.VIEW_ASSESSMENT, assessment.period.organiser_id
+    ):
+        raise Http404  # a period being set up is invisible to its units until it opens
     if permission != Permission.VIEW_ASSESSMENT and not has_permission(
         user, permission, unit=assessment.unit
     ):
@@ -76,6 +81,11 @@ def get_evidence_for_user(user, pk: int) -> Evidence:
     )
     if evidence is None or not has_permission(
         user, Permission.VIEW_ASSESSMENT, unit=evidence.assessment.unit
+    ):
+        raise Http404
+    period = evidence.assessment.period
+    if period.status == PeriodStatus.SETUP and not acts_for(
+        user, Permission.VIEW_ASSESSMENT, period.organiser_id
     ):
         raise Http404
     return evidence

@@ -10,6 +10,7 @@ from .views import (
     self_assessment,
     setup,
     setup_accounts,
+    setup_periods,
 )
 
 app_name = "scoring"
@@ -157,4 +158,13 @@ urlpatterns = [
         setup_accounts.account_send_link,
         name="setup_account_send_link",
     ),
+    # ------------------------------------------------------------ set-up: periods
+    path("setup/periods/new/", setup_periods.setup_period_new, name="setup_period_new"),
+    path("setup/periods/<int:pk>/", setup_periods.setup_period, name="setup_period"),
+    path(
+        "setup/periods/<int:pk>/deadlines/",
+        setup_periods.setup_period_deadlines,
+        name="setup_period_deadlines",
+    ),
+    path("setup/periods/<int:pk>/open/", setup_periods.setup_period_open, name="setup_period_open"),
 ]

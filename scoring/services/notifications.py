@@ -291,3 +291,84 @@ def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
     if ids is not None:
         rows = rows.filter(pk__in=ids)
     return rows.update(read_at=timezone.now())
+
+
+# ---------------------------------------------------------------- a deadline moved
+
+
+def organiser_council(organiser_id: int):
+    """Every active appraiser and chair of the organiser's council."""
+    return User.objects.filter(
+        is_active=True,
+        role_grants__organiser_id=organiser_id,
+        role_grants__role__in=(Role.APPRAISER, Role.COUNCIL_CHAIR),
+    ).distinct()
+
+
+def notify_deadline_changed(*, period, field: str, old, new, reason: str) -> list[Notification]:
+    """Tell everyone a moved deadline concerns: for the self-assessment, the staff of every
+    unit still in draft whose own closing time moves (a unit reopened until later keeps its
+    own); for the explanation round, the units asked and the council; for the council's
+    deadlines, the council. Written in Vietnamese whoever moved it (a command, a test)."""
+    with translation.override("vi"):
+        return _deadline_changed(period=period, field=field, old=old, new=new, reason=reason)
+
+
+def _deadline_changed(*, period, field: str, old, new, reason: str) -> list[Notification]:
+    label = period._meta.get_field(field).verbose_name
+    words = {
+        "what": label,
+        "year": period.year,
+        "old": datetime_text(old),
+        "new": datetime_text(new),
+        "reason": reason,
+    }
+    subject = _("PAR Index %(year)s: the %(what)s is now %(new)s") % words
+    body = (
+        _(
+            "Home Affairs moved the %(what)s of the PAR Index %(year)s from %(old)s to %(new)s. "
+            "Reason: %(reason)s"
+        )
+        % words
+    )
+    sent: list[Notification] = []
+    if field == "self_assessment_deadline":
+        drafts = Assessment.objects.filter(
+            period=period, status=AssessmentStatus.DRAFT
+        ).select_related("unit")
+        for assessment in drafts:
+            own = assessment.unit_deadline
+            before = max(d for d in (old, own) if d) if (old or own) else None
+            after = max(d for d in (new, own) if d) if (new or own) else None
+            if before == after:
+                continue  # reopened until later than both: its own deadline stands
+            sent += notify(
+                recipients=unit_staff(assessment),
+                kind=NotificationKind.DEADLINE_CHANGED,
+                assessment=assessment,
+                subject=subject,
+                body=body,
+                link=reverse("scoring:self_assessment", args=[assessment.pk]),
+            )
+        return sent
+    if field == "explanation_deadline":
+        asked = Assessment.objects.filter(
+            period=period, status=AssessmentStatus.EXPLANATION_REQUESTED
+        ).select_related("unit")
+        for assessment in asked:
+            sent += notify(
+                recipients=unit_staff(assessment),
+                kind=NotificationKind.DEADLINE_CHANGED,
+                assessment=assessment,
+                subject=subject,
+                body=body,
+                link=reverse("scoring:explanation", args=[assessment.pk]),
+            )
+    sent += notify(
+        recipients=organiser_council(period.organiser_id),
+        kind=NotificationKind.DEADLINE_CHANGED,
+        subject=subject,
+        body=body,
+        link=reverse("scoring:appraisal_queue"),
+    )
+    return sent

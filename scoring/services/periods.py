@@ -1,6 +1,7 @@
 """Assessment periods: finding or creating an organiser's year, opening it to its units, and
 creating the assessment of every unit it covers."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from scoring.workflow import PeriodStatus
 from units.models import Organiser, Unit
 
 from . import audit
+from .index_sets import index_set_problems
 from .transitions import period_move
 
 
@@ -55,12 +57,37 @@ def period_open_assessments(*, period: AssessmentPeriod, by=None) -> int:
 def period_open_problems(period: AssessmentPeriod) -> list[str]:
     """What keeps a period in set-up from opening to its units; empty when it can open."""
     problems = []
-    if not IndexSet.objects.filter(period=period, is_current=True).exists():
+    index_sets = period_index_set_problems(period)
+    if not index_sets:
         problems.append(_("The period has no index set yet."))
+    for index_set, set_problems in index_sets:
+        problems += [
+            _("Index set for %(kind)s: %(problem)s")
+            % {"kind": index_set.unit_kind.name, "problem": problem}
+            for problem in set_problems
+        ]
     deadline = period.self_assessment_deadline
     if deadline is None or deadline <= timezone.now():
         problems.append(_("Set a self-assessment deadline in the future."))
+    try:
+        period.clean()  # the deadlines come in order
+    except ValidationError as exc:
+        problems += exc.messages
     return problems
+
+
+def period_index_set_problems(period: AssessmentPeriod) -> list[tuple[IndexSet, list[str]]]:
+    """Each current index set of the period with what is wrong with its tree (the rules of an
+    import, scoring.services.index_sets.index_set_problems); an empty list when it is sound."""
+    index_sets = (
+        IndexSet.objects.filter(period=period, is_current=True)
+        .select_related("unit_kind")
+        .prefetch_related("items")
+        .order_by("unit_kind__position", "unit_kind__code")
+    )
+    return [
+        (index_set, index_set_problems(list(index_set.items.all()))) for index_set in index_sets
+    ]
 
 
 def period_open(*, period: AssessmentPeriod, by) -> AssessmentPeriod:

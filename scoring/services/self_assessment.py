@@ -22,6 +22,7 @@ from units.access import acts_for, has_permission
 from units.roles import Permission
 
 from . import audit
+from .period_setup import period_deadline_change
 from .transitions import assessment_move
 
 # ---------------------------------------------------------------- when the entry is open
@@ -169,12 +170,11 @@ def assessment_reopen(*, assessment: Assessment, by, reason: str, until: datetim
 def period_deadline_extend(
     *, period: AssessmentPeriod, by, deadline: datetime, reason: str
 ) -> AssessmentPeriod:
-    """Move the self-assessment deadline later for every unit (audited)."""
+    """Move the self-assessment deadline later for every unit: the dashboard's “extend”. The
+    rules of any deadline change (reason, order, audit, who is told) are
+    scoring.services.period_setup.period_deadline_change's."""
     if not acts_for(by, Permission.MANAGE_PERIOD, period.organiser_id):
         raise PermissionDenied(_("Only Home Affairs can change the period's deadlines."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Please give a reason for the new deadline.")})
     current = period.self_assessment_deadline
     if current and deadline <= current:
         raise ValidationError(
@@ -183,29 +183,22 @@ def period_deadline_extend(
                 % {"when": datetime_text(current)}
             }
         )
-    if period.appraisal_deadline and deadline > period.appraisal_deadline:
+    try:
+        return period_deadline_change(
+            period=period,
+            field="self_assessment_deadline",
+            deadline=deadline,
+            reason=reason,
+            by=by,
+        )
+    except ValidationError as exc:
+        # This form has one deadline field: say it there.
         raise ValidationError(
             {
-                "deadline": _(
-                    "The new deadline must come before the appraisal deadline (%(when)s)."
-                )
-                % {"when": datetime_text(period.appraisal_deadline)}
+                ("deadline" if name == "self_assessment_deadline" else name): messages
+                for name, messages in exc.message_dict.items()
             }
-        )
-    with transaction.atomic():
-        before = audit.audit_snapshot(period, ["self_assessment_deadline"])
-        period.self_assessment_deadline = deadline
-        period.save(update_fields=["self_assessment_deadline"])
-        audit.record(
-            audit.field_changes(
-                action=AuditAction.EXTEND_DEADLINE,
-                actor=by,
-                obj=period,
-                before=before,
-                reason=reason,
-            )
-        )
-    return period
+        ) from exc
 
 
 def evidence_closed_check(assessment: Assessment, by) -> None:
