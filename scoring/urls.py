@@ -9,6 +9,7 @@ from .views import (
     results,
     self_assessment,
     setup,
+    setup_index_sets,
 )
 
 app_name = "scoring"
@@ -125,4 +126,20 @@ urlpatterns = [
     path("inbox/read/", inbox.inbox_read_view, name="inbox_read"),
     # ------------------------------------------------------------ Home Affairs sets up a year
     path("setup/", setup.setup_home, name="setup_home"),
+    # ------------------------------ set-up part "replace": uploading a set, replacing it mid-period
+    path(
+        "setup/periods/<int:pk>/index-sets/upload/",
+        setup_index_sets.index_set_upload_view,
+        name="index_set_upload",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/draft/",
+        setup_index_sets.index_set_draft_start_view,
+        name="index_set_draft_start",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/replace/",
+        setup_index_sets.index_set_replace_view,
+        name="index_set_replace",
+    ),
 ]
