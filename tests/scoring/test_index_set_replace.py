@@ -206,7 +206,7 @@ def test_draft_copies_the_current_set_and_units_keep_scoring_it(setup):
     assert setup["a"].index_set == setup["current"]
     entry = AuditEntry.objects.get(action=AuditAction.EDIT_INDEX_SET)
     assert entry.new_value == str(draft.pk)
-    with pytest.raises(Refused, match="already being prepared"):
+    with pytest.raises(Refused, match="đang được chuẩn bị"):
         index_set_draft_start(index_set=setup["current"], by=setup["home_affairs"])
 
 
@@ -214,7 +214,7 @@ def test_draft_is_refused_to_others_and_for_an_old_version(setup):
     with pytest.raises(PermissionDenied):
         index_set_draft_start(index_set=setup["current"], by=setup["chair"])
     draft = index_set_draft_start(index_set=setup["current"], by=setup["home_affairs"])
-    with pytest.raises(Refused, match="current version"):
+    with pytest.raises(Refused, match="phiên bản hiện hành"):
         index_set_draft_start(index_set=draft, by=setup["home_affairs"])
 
 
@@ -363,10 +363,10 @@ def test_an_error_mid_apply_changes_nothing(setup, draft, monkeypatch):
 
 
 def test_refused_when_the_period_is_published(setup, draft):
-    new, items = draft
+    new, _items = draft
     setup["period"].status = PeriodStatus.PUBLISHED
     setup["period"].save()
-    with pytest.raises(Refused, match="published"):
+    with pytest.raises(Refused, match="đã công bố"):
         _apply(setup, new, {setup["tree"]["2.1.2"].pk: None})
 
 
@@ -386,13 +386,13 @@ def test_refused_when_the_preview_is_stale(setup, draft):
     fingerprint = index_set_fingerprint(old=setup["current"], new=new, confirmed=confirmed)
     items["2.1.3"].name = "Đổi tên sau khi xem"
     items["2.1.3"].save()
-    with pytest.raises(Refused, match="changed since"):
+    with pytest.raises(Refused, match="Xem lại bản so sánh"):
         index_set_replace(
             draft=new, confirmed=confirmed, fingerprint=fingerprint, by=setup["home_affairs"]
         )
     # A mapping other than the one previewed is stale too.
     fingerprint = index_set_fingerprint(old=setup["current"], new=new, confirmed=confirmed)
-    with pytest.raises(Refused, match="changed since"):
+    with pytest.raises(Refused, match="Xem lại bản so sánh"):
         index_set_replace(
             draft=new,
             confirmed={setup["tree"]["2.1.2"].pk: None},
