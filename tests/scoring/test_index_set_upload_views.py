@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -217,8 +218,6 @@ def test_a_set_in_use_becomes_a_draft_and_opens_the_replacement(client, personas
 
 
 def test_the_command_still_refuses_a_set_in_use(personas, period, in_use, tmp_path):
-    from django.core.management.base import CommandError
-
     path = tmp_path / "bo-chi-so.csv"
     path.write_bytes(csv_text([HEADER, *ROWS]))
     with pytest.raises(CommandError, match="không thể thay thế"):
