@@ -181,6 +181,7 @@ def index_set_upload_view(request, pk: int):
                     "decision_number": form.cleaned_data["decision_number"],
                     "decision_date": decision_date.isoformat() if decision_date else "",
                     "decision_issuer": form.cleaned_data["decision_issuer"],
+                    "becomes_draft": preview.becomes_draft,
                 },
             )
             return _preview_page(request, period, preview, token, kind, form.cleaned_data)
@@ -244,6 +245,17 @@ def _upload_confirm(request, period):
             {"period": period, "form": IndexSetUploadForm(), "problems": failure.problems},
         )
     confirm_form = ConfirmForm(request.POST, label=_confirm_label(preview.becomes_draft))
+    if preview.becomes_draft != meta["becomes_draft"]:
+        # Units started (or stopped) scoring the current set meanwhile: confirm the new outcome.
+        meta["becomes_draft"] = preview.becomes_draft
+        request.session.modified = True
+        confirm_form = ConfirmForm(label=_confirm_label(preview.becomes_draft))
+        messages.warning(
+            request, _("The current index set changed since the preview: check again.")
+        )
+        return _preview_page(
+            request, period, preview, token, kind, {**decision, "name": meta["name"]}, confirm_form
+        )
     if not confirm_form.is_valid():
         return _preview_page(
             request, period, preview, token, kind, {**decision, "name": meta["name"]}, confirm_form

@@ -373,3 +373,22 @@ def test_setup_home_links_uploads_and_waiting_drafts(client, personas, period, i
     page = client.get(reverse("scoring:setup_home")).content.decode()
     assert reverse("scoring:index_set_upload", args=[period.pk]) in page
     assert reverse("scoring:index_set_replace", args=[draft.pk]) in page
+
+
+def test_a_set_scored_between_preview_and_confirm_asks_again(client, personas, period):
+    current = IndexSetFactory(period=period, unit_kind=personas["kind"])
+    tree = small_tree(current)
+    client.force_login(personas["home_affairs"])
+    response = _upload(client, period, personas["kind"], csv_text([HEADER, *ROWS]))
+    assert not response.context["preview"].becomes_draft
+    a = AssessmentFactory(period=period, unit=personas["unit_a"], index_set=current)
+    Score.objects.create(assessment=a, item=tree["1.1.1"], self_points=D("1"))
+    url = reverse("scoring:index_set_upload", args=[period.pk])
+    again = client.post(url, {"token": _token(response), "confirm": "on"})
+    assert again.status_code == 200 and again.context["preview"].becomes_draft
+    assert "thay đổi kể từ khi xem trước" in again.content.decode()
+    assert IndexSet.objects.count() == 1
+    client.post(url, {"token": _token(response), "confirm": "on"})
+    assert IndexSet.objects.filter(is_draft=True).count() == 1
+    current.refresh_from_db()
+    assert current.is_current
