@@ -8,7 +8,7 @@ from units.access import acts_for, has_permission
 from units.models import Unit
 from units.roles import Permission
 
-from .models import Assessment, AssessmentPeriod, Evidence
+from .models import Assessment, AssessmentPeriod, Evidence, IndexSet
 from .workflow import PeriodStatus
 
 
@@ -89,3 +89,15 @@ def get_evidence_for_user(user, pk: int) -> Evidence:
     ):
         raise Http404
     return evidence
+
+
+def get_index_set_for_user(user, pk: int, permission: Permission = Permission.MANAGE_PERIOD):
+    """An index set of a period the user may see (404 otherwise); 403 without `permission`
+    for its organiser (set-up pages: Home Affairs)."""
+    index_set = (
+        IndexSet.objects.select_related("period__organiser", "unit_kind").filter(pk=pk).first()
+    )
+    if index_set is None:
+        raise Http404
+    get_period_for_user(user, index_set.period_id, permission)
+    return index_set

@@ -984,3 +984,52 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class RedoKind(models.TextChoices):
+    ABOVE_MAX = "above_max", _("Above the new maximum")
+    REMOVED = "removed", _("Item removed")
+
+
+class RedoStage(models.TextChoices):
+    SELF = "self", _("Self-assessment")
+    APPRAISAL = "appraisal", _("Appraisal, round 1")
+    FINAL = "final", _("Final value, round 2")
+    SURVEY = "survey", _("Survey result")
+
+
+class ScoreRedo(models.Model):
+    """A score that no longer fits after an index set was replaced mid-period (points above the
+    new maximum, or an item removed without a mapping). The points are cleared on the score but
+    kept here, and the unit's next save of the item resolves the entry."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="redos", verbose_name=_("assessment")
+    )
+    item = models.ForeignKey(
+        IndexItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="redos",
+        verbose_name=_("item in the new version"),
+    )
+    old_code = models.CharField(_("old code"), max_length=20)
+    old_name = models.CharField(_("old name"), max_length=500)
+    stage = models.CharField(_("stage"), max_length=20, choices=RedoStage.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=RedoKind.choices)
+    old_points = points_field(_("old points"))
+    old_note = models.TextField(_("old note"), blank=True)
+    old_max = models.DecimalField(_("old maximum"), max_digits=7, decimal_places=2)
+    new_max = models.DecimalField(_("new maximum"), max_digits=7, decimal_places=2, null=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["assessment", "old_code", "stage"]
+        verbose_name = _("score to redo")
+        verbose_name_plural = _("scores to redo")
+        indexes = [models.Index(fields=["assessment", "resolved_at"])]
+
+    def __str__(self):
+        return f"{self.assessment} — {self.old_code} ({self.get_kind_display()})"

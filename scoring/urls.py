@@ -10,6 +10,7 @@ from .views import (
     self_assessment,
     setup,
     setup_accounts,
+    setup_index_sets,
     setup_periods,
 )
 
@@ -167,4 +168,20 @@ urlpatterns = [
         name="setup_period_deadlines",
     ),
     path("setup/periods/<int:pk>/open/", setup_periods.setup_period_open, name="setup_period_open"),
+    # ------------------------------ set-up part "replace": uploading a set, replacing it mid-period
+    path(
+        "setup/periods/<int:pk>/index-sets/upload/",
+        setup_index_sets.index_set_upload_view,
+        name="index_set_upload",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/draft/",
+        setup_index_sets.index_set_draft_start_view,
+        name="index_set_draft_start",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/replace/",
+        setup_index_sets.index_set_replace_view,
+        name="index_set_replace",
+    ),
 ]

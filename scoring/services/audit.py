@@ -309,3 +309,33 @@ def account_changed(
         new=new,
         reason=reason,
     )
+
+
+def index_set_replaced(
+    *, actor, period: AssessmentPeriod, old_id: int, new_id: int, reason: str
+) -> AuditEntry:
+    """A draft version became the current set mid-period, scores carried over
+    (scoring.services.index_set_replace); `reason` says what was mapped and cleared."""
+    return _entry(
+        action=AuditAction.REPLACE_INDEX_SET,
+        actor=actor,
+        obj=period,
+        field="index_set",
+        old=old_id,
+        new=new_id,
+        reason=reason,
+    )
+
+
+def index_set_drafted(*, actor, index_set, source_id: int | None, reason: str) -> AuditEntry:
+    """A draft version was prepared (copied from the current set, or uploaded) to replace the
+    current one later."""
+    return _entry(
+        action=AuditAction.EDIT_INDEX_SET,
+        actor=actor,
+        obj=index_set,
+        field="is_draft",
+        old=source_id if source_id is not None else "",
+        new=index_set.pk,
+        reason=reason,
+    )

@@ -13,7 +13,8 @@ Rows are read into ItemSpecs, every problem is collected with its row number, an
 without any problem touches the database.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -41,7 +42,14 @@ from scoring.models import (
 )
 from units.models import UnitKind
 
-from .index_sets import index_set_finish_version, index_set_start_version
+from . import audit
+from .index_sets import (
+    index_set_finish_version,
+    index_set_in_use,
+    index_set_in_use_message,
+    index_set_next_version,
+    index_set_start_version,
+)
 from .index_tree import ItemSpec, check_tree
 
 CRITERIA_COLUMNS = ["code", "name", "max_points", "method", "rule", "evidence_required", "survey"]
@@ -94,6 +102,11 @@ class ParsedIndexSet:
 
 def parse_index_set_file(data: bytes, filename: str) -> ParsedIndexSet:
     """Read and check a whole file; raise ImportFailed listing every problem."""
+    if b"\x00" in data and filename.casefold().endswith(".csv"):
+        # A NUL is never text an officer typed, and PostgreSQL cannot store it.
+        raise ImportFailed(
+            [ImportProblem(None, _("The CSV file contains NUL characters: it is not a text file."))]
+        )
     criteria = read_table(data, filename, sheet="criteria")
     bands_table = read_table(data, filename, sheet="bands", required=False)
     problems: list[ImportProblem] = []
@@ -343,6 +356,117 @@ def _bands(table: Table, problems) -> list[BandSpec]:
     return bands
 
 
+# ---------------------------------------------------------------- the dry run
+
+
+@dataclass
+class IndexSetPreview:
+    """What importing a file would do, without doing it: the command's --dry-run prints it and
+    the set-up page shows it before the officer confirms. `lines` is the one wording."""
+
+    filename: str
+    parsed: ParsedIndexSet
+    version: int
+    becomes_draft: bool
+    replaces: IndexSet | None
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[tuple[str, str, str, Decimal | None, str]]:
+        """(code, name, level, maximum, method) in tree order, as people read them."""
+        rows = []
+        for spec in _tree_order(self.parsed.items):
+            method = spec.parsed.method if spec.parsed else spec.method
+            rows.append(
+                (
+                    spec.code,
+                    spec.name,
+                    str(ItemLevel(spec.level).label),
+                    spec.max_points,
+                    str(ScoringMethod(method).label) if method else "",
+                )
+            )
+        return rows
+
+
+def _current_set(period: AssessmentPeriod, unit_kind: UnitKind) -> IndexSet | None:
+    return IndexSet.objects.filter(period=period, unit_kind=unit_kind, is_current=True).first()
+
+
+def index_set_preview(
+    *,
+    period: AssessmentPeriod,
+    unit_kind: UnitKind,
+    data: bytes,
+    filename: str,
+    draft_when_in_use: bool = False,
+) -> IndexSetPreview:
+    """Read and check the file and say what its import would create; raise ImportFailed with
+    every problem, as the import would. Changes nothing."""
+    parsed = parse_index_set_file(data, filename)
+    current = _current_set(period, unit_kind)
+    in_use = current is not None and index_set_in_use(current)
+    if in_use and not draft_when_in_use:
+        raise ImportFailed([ImportProblem(None, index_set_in_use_message(period, unit_kind))])
+    version = index_set_next_version(period=period, unit_kind=unit_kind)
+    counts = {level: 0 for level in ItemLevel}
+    for spec in parsed.items:
+        counts[spec.level] += 1
+    total = sum(
+        (spec.max_points or Decimal(0) for spec in parsed.items if spec.level == ItemLevel.AREA),
+        Decimal(0),
+    )
+    lines = [
+        _(
+            "%(file)s: %(areas)s areas, %(criteria)s criteria, %(subs)s sub-criteria, "
+            "%(lines)s bonus or penalty lines, %(bands)s bands; %(total)s points in the tree."
+        )
+        % {
+            "file": filename,
+            "areas": counts[ItemLevel.AREA],
+            "criteria": counts[ItemLevel.CRITERION],
+            "subs": counts[ItemLevel.SUB_CRITERION],
+            "lines": counts[ItemLevel.BONUS] + counts[ItemLevel.PENALTY],
+            "bands": len(parsed.bands),
+            "total": format_number(total),
+        }
+    ]
+    context = {"version": version, "kind": unit_kind, "year": period.year}
+    if in_use:
+        lines.append(
+            _(
+                "Units already work with version %(old)s: the file becomes draft version "
+                "%(version)s. Compare it and apply it on the replacement page; units keep the "
+                "current version until then."
+            )
+            % {**context, "old": current.version}
+        )
+    elif current is not None:
+        lines.append(
+            _(
+                "The file becomes version %(version)s, the current index set for %(kind)s in "
+                "%(year)s, replacing version %(old)s, which no unit has scored yet."
+            )
+            % {**context, "old": current.version}
+        )
+    else:
+        lines.append(
+            _(
+                "The file becomes version %(version)s, the current index set for %(kind)s in "
+                "%(year)s."
+            )
+            % context
+        )
+    return IndexSetPreview(
+        filename=filename,
+        parsed=parsed,
+        version=version,
+        becomes_draft=in_use,
+        replaces=current,
+        lines=lines,
+    )
+
+
 # ---------------------------------------------------------------- writing
 
 
@@ -355,14 +479,34 @@ def index_set_import(
     by=None,
     name: str = "",
     bands: list[tuple[str, Decimal]] | None = None,
+    draft_when_in_use: bool = False,
+    decision_number: str = "",
+    decision_date: date | None = None,
+    decision_issuer: str = "",
 ) -> IndexSet:
     """Create the period's index set for `unit_kind` from a file, as a new current version.
 
     `bands` (label, min %) is used when the file has no `bands` sheet (a CSV has only one).
+    With `draft_when_in_use`, a current set that units already work with stays current and the
+    file becomes a draft version, applied later by scoring.services.index_set_replace.
     """
     parsed = parse_index_set_file(data, filename)
     band_specs = parsed.bands or [BandSpec(0, label, Decimal(m)) for label, m in (bands or [])]
+    decision = {
+        "decision_number": decision_number,
+        "decision_date": decision_date,
+        "decision_issuer": decision_issuer,
+    }
     with transaction.atomic():
+        current = (
+            IndexSet.objects.select_for_update()
+            .filter(period=period, unit_kind=unit_kind, is_current=True)
+            .first()
+        )
+        if draft_when_in_use and current is not None and index_set_in_use(current):
+            return _import_draft(
+                period, unit_kind, parsed, band_specs, filename, name, by, decision
+            )
         try:
             version, retired = index_set_start_version(period=period, unit_kind=unit_kind)
         except ValidationError as exc:
@@ -373,6 +517,7 @@ def index_set_import(
             version=version,
             source=filename[:255],
             name=name,  # empty: shown as "Index set for <kind> — <year>"
+            **decision,
         )
         _create_items(index_set, parsed.items)
         Band.objects.bulk_create(
@@ -386,6 +531,32 @@ def index_set_import(
             reason=_("Imported from %(file)s") % {"file": filename},
         )
     return index_set
+
+
+def _import_draft(period, unit_kind, parsed, band_specs, filename, name, by, decision) -> IndexSet:
+    draft = IndexSet.objects.create(
+        period=period,
+        unit_kind=unit_kind,
+        version=index_set_next_version(period=period, unit_kind=unit_kind),
+        is_current=False,
+        is_draft=True,
+        source=filename[:255],
+        name=name,
+        **decision,
+    )
+    _create_items(draft, parsed.items)
+    Band.objects.bulk_create(
+        Band(index_set=draft, label=b.label, min_percent=b.min_percent) for b in band_specs
+    )
+    audit.record(
+        audit.index_set_drafted(
+            actor=by,
+            index_set=draft,
+            source_id=None,
+            reason=_("Imported from %(file)s") % {"file": filename},
+        )
+    )
+    return draft
 
 
 def _create_items(index_set: IndexSet, specs: list[ItemSpec]) -> None:

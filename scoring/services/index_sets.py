@@ -39,6 +39,13 @@ def index_set_in_use(index_set: IndexSet) -> bool:
     )
 
 
+def index_set_in_use_message(period: AssessmentPeriod, unit_kind: UnitKind) -> str:
+    return _(
+        "Units have already scored the current index set for %(kind)s in %(year)s; it "
+        "cannot be replaced."
+    ) % {"kind": unit_kind, "year": period.year}
+
+
 def index_set_problems(
     items: list[IndexItem], overrides: dict[int, dict] | None = None, *, in_use: bool = False
 ) -> list[str]:
@@ -129,18 +136,13 @@ def index_set_start_version(
         .first()
     )
     if current is None:
-        return 1, None
+        return index_set_next_version(period=period, unit_kind=unit_kind), None
     if index_set_in_use(current):
-        raise ValidationError(
-            _(
-                "Units have already scored the current index set for %(kind)s in %(year)s; it "
-                "cannot be replaced."
-            )
-            % {"kind": unit_kind, "year": period.year}
-        )
+        raise ValidationError(index_set_in_use_message(period, unit_kind))
     current.is_current = False
     current.save(update_fields=["is_current"])
-    return current.version + 1, current
+    # Past the latest version, drafts included.
+    return index_set_next_version(period=period, unit_kind=unit_kind), current
 
 
 def index_set_finish_version(
@@ -161,6 +163,46 @@ def index_set_finish_version(
     )
 
 
+def index_set_copy(*, source: IndexSet, into: IndexSet) -> IndexSet:
+    """Copy the items (tree, rules, parameters), the bands and the caps of `source` into the new
+    set `into` (already saved). The one copy both a clone and a draft use."""
+    new_by_old: dict[int, IndexItem] = {}
+    items = list(source.items.order_by("position"))
+    # Parents before children: areas and lines, then criteria, then sub-criteria.
+    for levels in (
+        (ItemLevel.AREA, ItemLevel.BONUS, ItemLevel.PENALTY),
+        (ItemLevel.CRITERION,),
+        (ItemLevel.SUB_CRITERION,),
+    ):
+        batch = [item for item in items if item.level in levels]
+        copies = [
+            IndexItem(
+                index_set=into,
+                parent=new_by_old.get(item.parent_id),
+                level=item.level,
+                code=item.code,
+                name=item.name,
+                guidance=item.guidance,
+                max_points=item.max_points,
+                method=item.method,
+                method_params=item.method_params,
+                rule=item.rule,
+                evidence_required=item.evidence_required,
+                not_applicable_allowed=item.not_applicable_allowed,
+                not_applicable_condition=item.not_applicable_condition,
+                position=item.position,
+            )
+            for item in batch
+        ]
+        for old, new in zip(batch, IndexItem.objects.bulk_create(copies), strict=True):
+            new_by_old[old.pk] = new
+    Band.objects.bulk_create(
+        Band(index_set=into, label=band.label, min_percent=band.min_percent)
+        for band in source.bands.all()
+    )
+    return into
+
+
 def index_set_clone(*, source: IndexSet, period: AssessmentPeriod, by=None) -> IndexSet:
     """Copy `source` (typically last year's) into `period` as the new current version for the
     same unit kind: items, rules, bands and caps. The organiser then edits what changed."""
@@ -177,40 +219,7 @@ def index_set_clone(*, source: IndexSet, period: AssessmentPeriod, by=None) -> I
             bonus_cap=source.bonus_cap,
             penalty_cap=source.penalty_cap,
         )
-        new_by_old: dict[int, IndexItem] = {}
-        items = list(source.items.order_by("position"))
-        # Parents before children: areas and lines, then criteria, then sub-criteria.
-        for levels in (
-            (ItemLevel.AREA, ItemLevel.BONUS, ItemLevel.PENALTY),
-            (ItemLevel.CRITERION,),
-            (ItemLevel.SUB_CRITERION,),
-        ):
-            batch = [item for item in items if item.level in levels]
-            copies = [
-                IndexItem(
-                    index_set=clone,
-                    parent=new_by_old.get(item.parent_id),
-                    level=item.level,
-                    code=item.code,
-                    name=item.name,
-                    guidance=item.guidance,
-                    max_points=item.max_points,
-                    method=item.method,
-                    method_params=item.method_params,
-                    rule=item.rule,
-                    evidence_required=item.evidence_required,
-                    not_applicable_allowed=item.not_applicable_allowed,
-                    not_applicable_condition=item.not_applicable_condition,
-                    position=item.position,
-                )
-                for item in batch
-            ]
-            for old, new in zip(batch, IndexItem.objects.bulk_create(copies), strict=True):
-                new_by_old[old.pk] = new
-        Band.objects.bulk_create(
-            Band(index_set=clone, label=band.label, min_percent=band.min_percent)
-            for band in source.bands.all()
-        )
+        index_set_copy(source=source, into=clone)
         index_set_finish_version(
             new=clone,
             retired=retired,
@@ -219,3 +228,14 @@ def index_set_clone(*, source: IndexSet, period: AssessmentPeriod, by=None) -> I
             reason=_("Copied from %(set)s") % {"set": source},
         )
     return clone
+
+
+def index_set_next_version(*, period: AssessmentPeriod, unit_kind: UnitKind) -> int:
+    """The version number a new set of period × kind takes (drafts included)."""
+    latest = (
+        IndexSet.objects.filter(period=period, unit_kind=unit_kind)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    return (latest or 0) + 1

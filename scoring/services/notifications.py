@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from parindex.dates import datetime_text
 from parindex.tasks import TransactionAwareTask
-from scoring.models import Assessment, Notification, NotificationKind, Score
+from scoring.models import Assessment, Notification, NotificationKind, RedoStage, Score
 from scoring.selectors.index_sets import index_set_tree
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from units.models import RoleGrant
@@ -372,3 +372,35 @@ def _deadline_changed(*, period, field: str, old, new, reason: str) -> list[Noti
         link=reverse("scoring:appraisal_queue"),
     )
     return sent
+
+
+# ---------------------------------------------------------------- a set replaced mid-period
+
+
+def notify_index_set_replaced(*, assessment: Assessment, index_set, redos) -> list[Notification]:
+    """The unit's staff learn that the year's index set changed, with the self-assessment
+    scores they must enter again (the council's own values are not theirs to see)."""
+    own = [redo for redo in redos if redo.stage == RedoStage.SELF]
+    decision = index_set.decision_number or index_set.source
+    if own:
+        lines = "\n".join(
+            f"- {redo.old_code}. {redo.old_name}: {redo.get_kind_display()}" for redo in own
+        )
+        body = _(
+            "Home Affairs applied a new version of the PAR Index %(year)s (%(decision)s). "
+            "Your scores were carried over to the new items; enter these %(n)s item(s) "
+            "again:\n%(lines)s"
+        ) % {"year": assessment.period.year, "decision": decision, "n": len(own), "lines": lines}
+    else:
+        body = _(
+            "Home Affairs applied a new version of the PAR Index %(year)s (%(decision)s). "
+            "Your scores were carried over to the new items; nothing needs to be entered again."
+        ) % {"year": assessment.period.year, "decision": decision}
+    return notify(
+        recipients=unit_staff(assessment),
+        kind=NotificationKind.INDEX_SET_REPLACED,
+        assessment=assessment,
+        subject=_("%(unit)s: the index set of %(year)s was replaced") % _unit_name(assessment),
+        body=body,
+        link=reverse("scoring:self_assessment", args=[assessment.pk]),
+    )

@@ -22,6 +22,7 @@ from units.access import acts_for, has_permission
 from units.roles import Permission
 
 from . import audit
+from .index_set_replace import score_redos_resolve
 from .period_setup import period_deadline_change
 from .transitions import assessment_move
 
@@ -85,6 +86,7 @@ def self_score_save(
                     action=AuditAction.SELF_SCORE, actor=by, obj=score, before=before
                 )
             )
+            score_redos_resolve(assessment=assessment, item=item)
     except IntegrityError as exc:
         # Another tab created the row between our read and our insert.
         raise ScoreConflict(
