@@ -218,6 +218,8 @@ def index_set_clone(*, source: IndexSet, period: AssessmentPeriod, by=None) -> I
             cloned_from=source,
             bonus_cap=source.bonus_cap,
             penalty_cap=source.penalty_cap,
+            # The typing step carries over; the decision does not: a new year needs its own.
+            points_step=source.points_step,
         )
         index_set_copy(source=source, into=clone)
         index_set_finish_version(

@@ -226,6 +226,18 @@ def test_clone_still_copies_with_the_shared_copy(setup):
     assert clone.items.get(code="2.1.2").parent.code == "2.1"
 
 
+def test_next_years_copy_keeps_the_points_step_but_not_the_decision(setup):
+    source = setup["current"]
+    IndexSet.objects.filter(pk=source.pk).update(
+        points_step=Decimal("0.5"), decision_number="12/QĐ-UBND", decision_issuer="UBND tỉnh"
+    )
+    source.refresh_from_db()
+    next_year = PeriodFactory(organiser=setup["organiser"], year=2027)
+    clone = index_set_clone(source=source, period=next_year, by=setup["home_affairs"])
+    assert clone.points_step == Decimal("0.5")
+    assert (clone.decision_number, clone.decision_issuer) == ("", "")
+
+
 # ---------------------------------------------------------------- the diff
 
 
