@@ -9,6 +9,7 @@ from .views import (
     results,
     self_assessment,
     setup,
+    setup_index_sets,
 )
 
 app_name = "scoring"
@@ -125,4 +126,55 @@ urlpatterns = [
     path("inbox/read/", inbox.inbox_read_view, name="inbox_read"),
     # ------------------------------------------------------------ Home Affairs sets up a year
     path("setup/", setup.setup_home, name="setup_home"),
+    # ------------------------------------------------------------ set-up: the index-set editor
+    path(
+        "setup/index-sets/<int:pk>/",
+        setup_index_sets.index_set_editor_view,
+        name="index_set_editor",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/rule-preview/",
+        setup_index_sets.index_set_rule_preview_view,
+        name="index_set_rule_preview",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/header/",
+        setup_index_sets.index_set_header_view,
+        name="index_set_header",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/items/add/",
+        setup_index_sets.index_item_add_view,
+        name="index_item_add",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/items/<int:item_pk>/",
+        setup_index_sets.index_item_edit_view,
+        name="index_item_edit",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/items/<int:item_pk>/move/",
+        setup_index_sets.index_item_move_view,
+        name="index_item_move",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/items/<int:item_pk>/remove/",
+        setup_index_sets.index_item_remove_view,
+        name="index_item_remove",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/bands/",
+        setup_index_sets.index_set_bands_view,
+        name="index_set_bands",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/bands/<int:band_pk>/",
+        setup_index_sets.index_set_band_edit_view,
+        name="index_set_band_edit",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/bands/<int:band_pk>/remove/",
+        setup_index_sets.index_set_band_remove_view,
+        name="index_set_band_remove",
+    ),
 ]
