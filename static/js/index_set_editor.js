@@ -9,6 +9,13 @@
   if (!box || !form || !window.fetch || !window.URLSearchParams) return;
   var timer = null, latest = 0;
 
+  // On a narrow screen the preview would sit below the whole form: show it under the rule.
+  var ruleField = form.querySelector("[data-field='rule']");
+  if (ruleField && window.matchMedia && window.matchMedia("(max-width: 900px)").matches) {
+    ruleField.after(box);
+    box.classList.add("rule-preview--inline");
+  }
+
   function field(name) {
     return form.elements.namedItem(name);
   }
