@@ -179,8 +179,11 @@ def _apply_fields(item: IndexItem, *, code, name, guidance, max_points, method, 
     item.name = (name or "").strip()
     item.guidance = guidance or ""
     item.max_points = max_points
-    item.evidence_required = flags["evidence_required"]
-    item.not_applicable_allowed = flags["not_applicable_allowed"]
+    if item.is_scored:
+        item.evidence_required = flags["evidence_required"]
+        item.not_applicable_allowed = flags["not_applicable_allowed"]
+    elif item.pk is None:  # areas and criteria are not scored: nothing to prove or waive
+        item.evidence_required = item.not_applicable_allowed = False
     if item.code and (
         IndexItem.objects.filter(index_set_id=item.index_set_id, code=item.code)
         .exclude(pk=item.pk)

@@ -361,3 +361,13 @@ def test_rule_preview_reads_levels_bands_and_errors():
     assert rule_preview(rule="", max_points="2", method="nonsense")["errors"]
     manual = rule_preview(rule="", max_points="5", method="")
     assert manual["method"] == "manual" and manual["levels"][0]["points"] == "5"
+
+
+def test_editing_a_parent_changes_only_what_it_has(tree, officer):
+    criterion = tree["criterion"]
+    index_item_edit(
+        item=criterion,
+        by=officer,
+        **values(criterion, max_points=D("4"), rule="", method=None, evidence_required=False),
+    )
+    assert list(edits().values_list("field", flat=True)) == ["max_points"]
