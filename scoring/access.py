@@ -4,7 +4,7 @@ when they may read it but not do what they ask."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from units.access import acts_for, has_permission
+from units.access import acts_for, has_permission, units_for
 from units.models import Unit
 from units.roles import Permission
 
@@ -91,13 +91,22 @@ def get_evidence_for_user(user, pk: int) -> Evidence:
     return evidence
 
 
-def get_index_set_for_user(user, pk: int, permission: Permission = Permission.MANAGE_PERIOD):
-    """An index set of a period the user may see (404 otherwise); 403 without `permission`
-    for its organiser (set-up pages: Home Affairs)."""
+def get_index_set_for_user(
+    user, pk: int, permission: Permission = Permission.MANAGE_PERIOD
+) -> IndexSet:
+    """An index set for those who hold `permission` for its period's organiser; 403 for anyone
+    else who works in that period (a unit's staff, an appraiser, the chair), 404 for the rest
+    (another organiser's officers)."""
     index_set = (
         IndexSet.objects.select_related("period__organiser", "unit_kind").filter(pk=pk).first()
     )
     if index_set is None:
         raise Http404
-    get_period_for_user(user, index_set.period_id, permission)
-    return index_set
+    organiser_id = index_set.period.organiser_id
+    if acts_for(user, permission, organiser_id):
+        return index_set
+    if acts_for(user, Permission.VIEW_RESULTS, organiser_id) or (
+        units_for(user, Permission.VIEW_ASSESSMENT).filter(organiser_id=organiser_id).exists()
+    ):
+        raise PermissionDenied
+    raise Http404

@@ -10,6 +10,7 @@ from .views import (
     self_assessment,
     setup,
     setup_accounts,
+    setup_index_set_replace,
     setup_index_sets,
     setup_periods,
 )
@@ -171,17 +172,68 @@ urlpatterns = [
     # ------------------------------ set-up part "replace": uploading a set, replacing it mid-period
     path(
         "setup/periods/<int:pk>/index-sets/upload/",
-        setup_index_sets.index_set_upload_view,
+        setup_index_set_replace.index_set_upload_view,
         name="index_set_upload",
     ),
     path(
         "setup/index-sets/<int:pk>/draft/",
-        setup_index_sets.index_set_draft_start_view,
+        setup_index_set_replace.index_set_draft_start_view,
         name="index_set_draft_start",
     ),
     path(
         "setup/index-sets/<int:pk>/replace/",
-        setup_index_sets.index_set_replace_view,
+        setup_index_set_replace.index_set_replace_view,
         name="index_set_replace",
+    ),
+    # ------------------------------------------------------------ set-up: the index-set editor
+    path(
+        "setup/index-sets/<int:pk>/",
+        setup_index_sets.index_set_editor_view,
+        name="index_set_editor",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/rule-preview/",
+        setup_index_sets.index_set_rule_preview_view,
+        name="index_set_rule_preview",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/header/",
+        setup_index_sets.index_set_header_view,
+        name="index_set_header",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/items/add/",
+        setup_index_sets.index_item_add_view,
+        name="index_item_add",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/items/<int:item_pk>/",
+        setup_index_sets.index_item_edit_view,
+        name="index_item_edit",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/items/<int:item_pk>/move/",
+        setup_index_sets.index_item_move_view,
+        name="index_item_move",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/items/<int:item_pk>/remove/",
+        setup_index_sets.index_item_remove_view,
+        name="index_item_remove",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/bands/",
+        setup_index_sets.index_set_bands_view,
+        name="index_set_bands",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/bands/<int:band_pk>/",
+        setup_index_sets.index_set_band_edit_view,
+        name="index_set_band_edit",
+    ),
+    path(
+        "setup/index-sets/<int:pk>/bands/<int:band_pk>/remove/",
+        setup_index_sets.index_set_band_remove_view,
+        name="index_set_band_remove",
     ),
 ]

@@ -339,3 +339,41 @@ def index_set_drafted(*, actor, index_set, source_id: int | None, reason: str) -
         new=index_set.pk,
         reason=reason,
     )
+
+
+# ---------------------------------------------------------------- the set-up index-set editor
+
+
+def index_set_edited(
+    *, actor, obj: models.Model, before: Mapping[str, str], reason: str = ""
+) -> list[AuditEntry]:
+    """Fields of an index set, one of its items or one of its bands changed in the editor: one
+    entry per field whose value differs from `before` (an audit_snapshot)."""
+    return [
+        _entry(
+            action=AuditAction.EDIT_INDEX_SET,
+            actor=actor,
+            obj=obj,
+            field=name,
+            old=old,
+            new=new,
+            reason=reason,
+        )
+        for name, old in before.items()
+        if (new := audit_value(getattr(obj, name))) != old
+    ]
+
+
+def index_set_part_added(*, actor, obj: models.Model, reason: str = "") -> AuditEntry:
+    """An item or a band added to an index set in the editor."""
+    return _entry(
+        action=AuditAction.EDIT_INDEX_SET, actor=actor, obj=obj, new=str(obj), reason=reason
+    )
+
+
+def index_set_part_removed(*, actor, obj: models.Model, reason: str = "") -> AuditEntry:
+    """An item or a band removed in the editor; built before the row is deleted (it names the
+    row's id)."""
+    return _entry(
+        action=AuditAction.EDIT_INDEX_SET, actor=actor, obj=obj, old=str(obj), reason=reason
+    )

@@ -76,6 +76,23 @@ def index_set_problems(
                     % {"codes": ", ".join(frozen)},
                 )
             )
+    check_tree(_item_specs(items, overrides), problems)
+    return [problem.message for problem in problems]
+
+
+def index_set_item_problems(items: list[IndexItem]) -> dict[int | None, list[str]]:
+    """The tree problems of a set's items (index_set_problems' rules) by the id of the item
+    each concerns, for the editor to show beside it."""
+    problems: list[ImportProblem] = []
+    check_tree(_item_specs(items, {}), problems)
+    by_item: dict[int | None, list[str]] = {}
+    for problem in problems:
+        by_item.setdefault(problem.row or None, []).append(problem.message)
+    return by_item
+
+
+def _item_specs(items: list[IndexItem], overrides: dict[int, dict]) -> list[ItemSpec]:
+    """The items as check_tree reads them; each spec's row is the item's id."""
     by_pk = {item.pk: item for item in items}
     specs = []
     for item in items:
@@ -88,7 +105,7 @@ def index_set_problems(
         parent = by_pk.get(item.parent_id)
         specs.append(
             ItemSpec(
-                row=0,
+                row=item.pk,
                 code=item.code,
                 name=item.name,
                 level=item.level,
@@ -98,8 +115,7 @@ def index_set_problems(
                 parent_code=parent.code if parent else None,
             )
         )
-    check_tree(specs, problems)
-    return [problem.message for problem in problems]
+    return specs
 
 
 def index_items_refresh_rules(*, items: list[IndexItem], by) -> None:

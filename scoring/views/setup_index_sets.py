@@ -1,421 +1,402 @@
-"""Home Affairs' index-set pages of the set-up: uploading a set (a dry-run preview, then
-confirm), preparing a draft of the set in use, and replacing the set mid-period (the diff, the
-mapping of removed items, the scores to redo, apply)."""
+"""The set-up index-set editor: Home Affairs builds and corrects an index set in the browser —
+its tree of areas, criteria and sub-criteria, bonus and penalty lines, bands and issuing
+decision — with each problem shown beside its item and a live reading of every rule."""
 
-import hashlib
-import secrets
-import time
-from pathlib import Path
-
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from parindex.admin_imports import ImportFileForm
 from parindex.parsing import parse_id
-from parindex.tabular import ImportFailed
-from units.models import UnitKind
-from units.roles import Permission
 
-from ..access import get_index_set_for_user, get_period_for_user
-from ..selectors.index_set_diff import (
-    ChangeKind,
-    full_mapping,
-    index_set_diff,
-    index_set_fingerprint,
-    mapping_problems,
-    replacement_consequences,
+from ..access import get_index_set_for_user
+from ..forms_index_sets import BandForm, ConfirmForm, IndexItemForm, IndexSetHeaderForm
+from ..models import Band, IndexItem, ItemLevel
+from ..selectors.index_set_editor import (
+    index_set_editor,
+    item_descendants,
+    parent_choices,
+    rule_preview,
 )
-from ..services.index_set_import import index_set_import, index_set_preview
-from ..services.index_set_replace import (
-    index_set_current_for,
-    index_set_draft_start,
-    index_set_replace,
+from ..services.index_set_edit import (
+    CHILD_LEVEL,
+    band_add,
+    band_edit,
+    band_remove,
+    index_item_add,
+    index_item_edit,
+    index_item_move,
+    index_item_remove,
+    index_item_reparent,
+    index_set_header_edit,
+    index_set_locked_reason,
 )
-from ..services.index_sets import index_set_problems
-from ..workflow import PeriodStatus
-from .common import REFUSALS
-
-UNITS_PER_PAGE = 20
-UPLOADS_KEY = "index_set_uploads"
-UPLOAD_LIFETIME = 2 * 60 * 60  # seconds a previewed file waits for its confirmation
+from ..services.index_sets import index_set_item_problems
+from .common import REFUSALS, add_errors, field_errors
 
 
-# ---------------------------------------------------------------- forms
+def _index_set(request, pk):
+    if parse_id(pk) is None:  # a path number too large for the database
+        raise Http404
+    return get_index_set_for_user(request.user, pk)
 
 
-class IndexSetUploadForm(ImportFileForm):
-    unit_kind = forms.ModelChoiceField(
-        label=gettext_lazy("Unit kind"),
-        queryset=UnitKind.objects.order_by("position", "code"),
-        error_messages={"required": gettext_lazy("Choose the unit kind the set is for.")},
+def _item(index_set, item_pk) -> IndexItem:
+    item_id = parse_id(item_pk)
+    item = (
+        IndexItem.objects.select_related("parent").filter(pk=item_id, index_set=index_set).first()
+        if item_id
+        else None
     )
-    name = forms.CharField(
-        label=gettext_lazy("Name of the index set"), max_length=255, required=False
-    )
-    decision_number = forms.CharField(
-        label=gettext_lazy("Decision number"), max_length=100, required=False
-    )
-    decision_date = forms.DateField(
-        label=gettext_lazy("Decision date (dd/mm/yyyy)"),
-        required=False,
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-    )
-    decision_issuer = forms.CharField(
-        label=gettext_lazy("Issued by"), max_length=255, required=False
-    )
-
-    field_order = [
-        "unit_kind",
-        "file",
-        "name",
-        "decision_number",
-        "decision_date",
-        "decision_issuer",
-    ]
+    if item is None:
+        raise Http404
+    item.index_set = index_set  # already loaded with its period
+    return item
 
 
-class ConfirmForm(forms.Form):
-    confirm = forms.BooleanField(
-        error_messages={"required": gettext_lazy("Tick the box to confirm.")},
-    )
-
-    def __init__(self, *args, label: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["confirm"].label = label
-
-
-# ---------------------------------------------------------------- the uploaded bytes
+def _band(index_set, band_pk) -> Band:
+    band_id = parse_id(band_pk)
+    band = Band.objects.filter(pk=band_id, index_set=index_set).first() if band_id else None
+    if band is None:
+        raise Http404
+    band.index_set = index_set
+    return band
 
 
-def _upload_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "setup-uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def _editor_url(index_set, item=None) -> str:
+    url = reverse("scoring:index_set_editor", args=[index_set.pk])
+    return f"{url}#item-{item.pk}" if item is not None else url
 
 
-def _stash(request, data: bytes, meta: dict) -> str:
-    """Keep the previewed file server-side until it is confirmed: the bytes in a private file
-    named by a random token, the token and the file's hash in the user's session. Nothing the
-    browser sends back but the token is trusted."""
-    now = time.time()
-    for old in _upload_dir().glob("*.upload"):
-        if now - old.stat().st_mtime > UPLOAD_LIFETIME:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(24)
-    (_upload_dir() / f"{token}.upload").write_bytes(data)
-    uploads = request.session.get(UPLOADS_KEY, {})
-    uploads[token] = {**meta, "sha256": hashlib.sha256(data).hexdigest(), "at": now}
-    request.session[UPLOADS_KEY] = uploads
-    return token
+def _refused(request, exc) -> None:
+    for message in field_errors(exc).values():
+        messages.error(request, message)
 
 
-def _unstash(request, token: str, period_pk: int) -> tuple[bytes, dict] | None:
-    meta = request.session.get(UPLOADS_KEY, {}).get(token)
-    path = _upload_dir() / f"{token}.upload"
-    if (
-        not meta
-        or meta.get("period") != period_pk
-        or time.time() - meta["at"] > UPLOAD_LIFETIME
-        or not path.is_file()
-    ):
-        return None
-    data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != meta["sha256"]:
-        return None
-    return data, meta
-
-
-def _forget(request, token: str) -> None:
-    uploads = request.session.get(UPLOADS_KEY, {})
-    uploads.pop(token, None)
-    request.session[UPLOADS_KEY] = uploads
-    (_upload_dir() / f"{token}.upload").unlink(missing_ok=True)
-
-
-# ---------------------------------------------------------------- uploading a set
+# ---------------------------------------------------------------- the tree
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def index_set_upload_view(request, pk: int):
-    period = get_period_for_user(request.user, pk, Permission.MANAGE_PERIOD)
-    if request.POST.get("token"):
-        return _upload_confirm(request, period)
-    form = IndexSetUploadForm(request.POST or None, request.FILES or None)
-    problems = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data, kind = upload.read(), form.cleaned_data["unit_kind"]
-        try:
-            preview = index_set_preview(
-                period=period,
-                unit_kind=kind,
-                data=data,
-                filename=upload.name,
-                draft_when_in_use=True,
-            )
-        except ImportFailed as failure:
-            problems = failure.problems
-        except ValidationError as exc:
-            problems = exc.messages
-        else:
-            decision_date = form.cleaned_data["decision_date"]
-            token = _stash(
-                request,
-                data,
-                {
-                    "period": period.pk,
-                    "kind": kind.pk,
-                    "filename": upload.name,
-                    "name": form.cleaned_data["name"],
-                    "decision_number": form.cleaned_data["decision_number"],
-                    "decision_date": decision_date.isoformat() if decision_date else "",
-                    "decision_issuer": form.cleaned_data["decision_issuer"],
-                    "becomes_draft": preview.becomes_draft,
-                },
-            )
-            return _preview_page(request, period, preview, token, kind, form.cleaned_data)
+@require_GET
+def index_set_editor_view(request, pk: int):
+    index_set = _index_set(request, pk)
+    items = list(index_set.items.all())
+    editor = index_set_editor(index_set=index_set, problems=index_set_item_problems(items))
     return render(
         request,
-        "scoring/setup/index_set_upload.html",
-        {"period": period, "form": form, "problems": problems},
-    )
-
-
-def _confirm_label(becomes_draft: bool) -> str:
-    if becomes_draft:
-        return _("Save this file as a draft version; units keep the current version for now.")
-    return _("Import this file as the current index set of the kind for this period.")
-
-
-def _preview_page(request, period, preview, token, kind, decision, confirm_form=None):
-    return render(
-        request,
-        "scoring/setup/index_set_upload_preview.html",
+        "scoring/setup/index_set_editor.html",
         {
-            "period": period,
-            "preview": preview,
-            "token": token,
-            "kind": kind,
-            "decision": decision,
-            "confirm_form": confirm_form
-            or ConfirmForm(label=_confirm_label(preview.becomes_draft)),
+            "index_set": index_set,
+            "editor": editor,
+            "locked_reason": index_set_locked_reason(index_set),
         },
     )
 
 
-def _upload_confirm(request, period):
-    token = request.POST["token"]
-    stashed = _unstash(request, token, period.pk)
-    if stashed is None:
-        messages.error(request, _("The previewed file is no longer kept. Upload it again."))
-        return redirect("scoring:index_set_upload", pk=period.pk)
-    data, meta = stashed
-    kind = UnitKind.objects.filter(pk=meta["kind"]).first()
-    if kind is None:
-        raise Http404
-    decision = {
-        "decision_number": meta["decision_number"],
-        "decision_date": forms.DateField().to_python(meta["decision_date"] or None),
-        "decision_issuer": meta["decision_issuer"],
-    }
-    try:
-        preview = index_set_preview(
-            period=period,
-            unit_kind=kind,
-            data=data,
-            filename=meta["filename"],
-            draft_when_in_use=True,
+@login_required
+@require_GET
+def index_set_rule_preview_view(request, pk: int):
+    """How a rule is read, as JSON, for the item form's script."""
+    _index_set(request, pk)
+    return JsonResponse(
+        rule_preview(
+            rule=request.GET.get("rule", "")[:5000],
+            max_points=request.GET.get("max_points", "")[:50],
+            method=request.GET.get("method", "")[:50],
         )
-    except ImportFailed as failure:
-        _forget(request, token)
-        return render(
-            request,
-            "scoring/setup/index_set_upload.html",
-            {"period": period, "form": IndexSetUploadForm(), "problems": failure.problems},
-        )
-    confirm_form = ConfirmForm(request.POST, label=_confirm_label(preview.becomes_draft))
-    if preview.becomes_draft != meta["becomes_draft"]:
-        # Units started (or stopped) scoring the current set meanwhile: confirm the new outcome.
-        meta["becomes_draft"] = preview.becomes_draft
-        request.session.modified = True
-        confirm_form = ConfirmForm(label=_confirm_label(preview.becomes_draft))
-        messages.warning(
-            request, _("The current index set changed since the preview: check again.")
-        )
-        return _preview_page(
-            request, period, preview, token, kind, {**decision, "name": meta["name"]}, confirm_form
-        )
-    if not confirm_form.is_valid():
-        return _preview_page(
-            request, period, preview, token, kind, {**decision, "name": meta["name"]}, confirm_form
-        )
-    try:
-        index_set = index_set_import(
-            period=period,
-            unit_kind=kind,
-            data=data,
-            filename=meta["filename"],
-            name=meta["name"],
-            by=request.user,
-            draft_when_in_use=True,
-            **decision,
-        )
-    except ImportFailed as failure:
-        _forget(request, token)
-        return render(
-            request,
-            "scoring/setup/index_set_upload.html",
-            {"period": period, "form": IndexSetUploadForm(), "problems": failure.problems},
-        )
-    _forget(request, token)
-    if index_set.is_draft:
-        messages.success(
-            request,
-            _("Draft version %(version)s is saved. Compare it with the current set and apply it.")
-            % {"version": index_set.version},
-        )
-        return redirect("scoring:index_set_replace", pk=index_set.pk)
-    messages.success(request, _("%(set)s is imported.") % {"set": index_set})
-    return redirect("scoring:setup_home")
+    )
 
 
-# ---------------------------------------------------------------- a draft of the set in use
+# ---------------------------------------------------------------- items
+
+
+def _item_page(request, index_set, form, *, item=None, parent=None, level=None):
+    data = form.data if form.is_bound else form.initial
+    scored = level is None or level not in (ItemLevel.AREA, ItemLevel.CRITERION)
+    preview = (
+        rule_preview(
+            rule=data.get("rule", ""),
+            max_points=data.get("max_points", ""),
+            method=data.get("method", ""),
+        )
+        if scored
+        else None
+    )
+    return render(
+        request,
+        "scoring/setup/index_item_form.html",
+        {
+            "index_set": index_set,
+            "form": form,
+            "item": item,
+            "parent": parent,
+            "level_label": ItemLevel(level).label if level else "",
+            "preview": preview,
+            "parents": parent_choices(item) if item is not None else [],
+            "locked_reason": index_set_locked_reason(index_set),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def index_set_draft_start_view(request, pk: int):
-    index_set = get_index_set_for_user(request.user, pk)
-    form = ConfirmForm(
-        request.POST or None,
-        label=_(
-            "Copy version %(version)s into a new draft version. Units keep scoring version "
-            "%(version)s until the draft is applied."
-        )
-        % {"version": index_set.version},
-    )
+def index_item_add_view(request, pk: int):
+    """?parent=<id> adds under that item; without it, an area or a bonus/penalty line."""
+    index_set = _index_set(request, pk)
+    parent = None
+    parent_id = request.GET.get("parent") or request.POST.get("parent")
+    if parent_id:
+        parent = _item(index_set, parent_id)
+        if parent.level not in CHILD_LEVEL:
+            raise Http404
+    level = CHILD_LEVEL[ItemLevel(parent.level)] if parent else None
+    initial = {"evidence_required": True, "code": _next_code(index_set, parent)}
+    if parent is None and request.GET.get("level") in (ItemLevel.BONUS, ItemLevel.PENALTY):
+        initial["level"] = request.GET["level"]
+    form = IndexItemForm(request.POST or None, level=level, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            draft = index_set_draft_start(index_set=index_set, by=request.user)
-        except REFUSALS as exc:
-            form.add_error(None, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("Draft version %(version)s is ready to edit.") % {"version": draft.version},
+            item = index_item_add(
+                index_set=index_set,
+                parent=parent,
+                level=level or form.cleaned_data["level"],
+                by=request.user,
+                **form.values(),
             )
-            return redirect("scoring:index_set_replace", pk=draft.pk)
-    return render(
-        request,
-        "scoring/setup/index_set_draft_start.html",
-        {"index_set": index_set, "form": form},
-    )
+        except REFUSALS as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("“%(item)s” is added.") % {"item": item})
+            return redirect(_editor_url(index_set, item))
+    return _item_page(request, index_set, form, parent=parent, level=level)
 
 
-# ---------------------------------------------------------------- replacing mid-period
-
-
-def _confirmed(request, diff) -> dict[int, int | None]:
-    """The officer's choice for each unmatched old item: a new item's id, or none."""
-    confirmed: dict[int, int | None] = {}
-    for old in diff.unmatched:
-        value = request.POST.get(f"map-{old.pk}", "")
-        if value == "none":
-            confirmed[old.pk] = None
-        elif parse_id(value) is not None:
-            confirmed[old.pk] = parse_id(value)
-    return confirmed
+def _next_code(index_set, parent) -> str:
+    """A suggestion: the parent's code and the next number ("1.2" → "1.2.4")."""
+    if parent is None:
+        return ""
+    taken = set(index_set.items.values_list("code", flat=True))
+    number = parent.children.count() + 1
+    while f"{parent.code}.{number}" in taken:
+        number += 1
+    return f"{parent.code}.{number}"
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def index_set_replace_view(request, pk: int):
-    draft = get_index_set_for_user(request.user, pk)
-    if not draft.is_draft:
-        raise Http404
-    current = index_set_current_for(draft)
-    if current is None:
-        raise Http404
-    diff = index_set_diff(old=current, new=draft)
-    confirmed = _confirmed(request, diff) if request.method == "POST" else {}
-    label = _(
-        "Make version %(new)s the current index set: scores move to the new items, the values "
-        "listed are cleared and kept for the units to redo, and the units are told."
-    ) % {"new": draft.version}
-    form = ConfirmForm(request.POST if "apply" in request.POST else None, label=label)
-    errors = []
-    if request.method == "POST" and "apply" in request.POST and form.is_valid():
-        errors = mapping_problems(diff, confirmed)
-        if not errors:
-            try:
-                result = index_set_replace(
-                    draft=draft,
-                    confirmed=confirmed,
-                    fingerprint=request.POST.get("fingerprint", ""),
-                    by=request.user,
-                )
-            except REFUSALS as exc:
-                errors = exc.messages
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Version %(new)s is now the current index set: %(n)s unit(s) moved, "
-                        "%(redos)s value(s) to redo. The units are told."
-                    )
-                    % {
-                        "new": result.new.version,
-                        "n": result.assessments,
-                        "redos": len(result.redos),
-                    },
-                )
-                return redirect("scoring:setup_home")
-    consequences = replacement_consequences(old=current, mapping=full_mapping(diff, confirmed))
-    page = Paginator(consequences, UNITS_PER_PAGE).get_page(request.GET.get("page"))
-    unmatched = [
-        {
-            "item": old,
-            "choices": diff.candidates.get(old.level, []),
-            "chosen": "none"
-            if old.pk in confirmed and confirmed[old.pk] is None
-            else str(confirmed.get(old.pk, "")),
-        }
-        for old in diff.unmatched
-    ]
+def index_item_edit_view(request, pk: int, item_pk: int):
+    index_set = _index_set(request, pk)
+    item = _item(index_set, item_pk)
+    initial = {
+        name: getattr(item, name)
+        for name in (
+            "code",
+            "name",
+            "guidance",
+            "max_points",
+            "method",
+            "rule",
+            "evidence_required",
+            "not_applicable_allowed",
+        )
+    }
+    form = IndexItemForm(request.POST or None, level=item.level, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            index_item_edit(item=item, by=request.user, **form.values())
+        except REFUSALS as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("“%(item)s” is saved.") % {"item": item})
+            return redirect(_editor_url(index_set, item))
+    return _item_page(request, index_set, form, item=item, parent=item.parent, level=item.level)
+
+
+@login_required
+@require_POST
+def index_item_move_view(request, pk: int, item_pk: int):
+    """direction=up|down among the siblings, or parent=<id> to move under another item."""
+    index_set = _index_set(request, pk)
+    item = _item(index_set, item_pk)
+    try:
+        if request.POST.get("parent"):
+            parent = _item(index_set, request.POST["parent"])
+            index_item_reparent(item=item, parent=parent, by=request.user)
+            messages.success(
+                request,
+                _("“%(item)s” is moved under “%(parent)s”.") % {"item": item, "parent": parent},
+            )
+        else:
+            index_item_move(item=item, direction=request.POST.get("direction", ""), by=request.user)
+    except REFUSALS as exc:
+        _refused(request, exc)
+    return redirect(_editor_url(index_set, item))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index_item_remove_view(request, pk: int, item_pk: int):
+    index_set = _index_set(request, pk)
+    item = _item(index_set, item_pk)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            index_item_remove(item=item, by=request.user)
+        except REFUSALS as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("“%(item)s” is removed.") % {"item": item})
+            return redirect(_editor_url(index_set))
+    descendants = item_descendants(item)
     return render(
         request,
-        "scoring/setup/index_set_replace.html",
+        "scoring/setup/index_set_confirm.html",
         {
-            "draft": draft,
-            "current": current,
-            "period": draft.period,
-            "diff": diff,
-            "groups": [
-                (_("Added"), diff.of_kind(ChangeKind.ADDED)),
-                (_("Removed"), diff.of_kind(ChangeKind.REMOVED)),
-                (_("Renamed"), diff.of_kind(ChangeKind.RENAMED)),
-                (_("Maximum changed"), diff.of_kind(ChangeKind.MAX_CHANGED)),
-                (_("Method changed"), diff.of_kind(ChangeKind.METHOD_CHANGED)),
-                (_("Rule changed"), diff.of_kind(ChangeKind.RULE_CHANGED)),
-            ],
-            "unmatched": unmatched,
-            "consequences": page,
-            "misfit_count": sum(len(unit.misfits) for unit in consequences),
-            "tree_problems": index_set_problems(list(draft.items.all())),
-            "published": draft.period.status == PeriodStatus.PUBLISHED,
-            "fingerprint": index_set_fingerprint(old=current, new=draft, confirmed=confirmed),
+            "index_set": index_set,
             "form": form,
-            "errors": errors,
+            "title": _("Remove “%(item)s”") % {"item": item},
+            "what": _(
+                "The item and its %(count)s sub-items are removed from this index set. The "
+                "removal is recorded in the audit log."
+            )
+            % {"count": len(descendants)}
+            if item.level in CHILD_LEVEL
+            else _("The item is removed from this index set. The removal is recorded."),
+            "descendants": descendants,
+            "button": _("Remove"),
+            "locked_reason": index_set_locked_reason(index_set),
+        },
+    )
+
+
+# ---------------------------------------------------------------- header and bands
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index_set_header_view(request, pk: int):
+    index_set = _index_set(request, pk)
+    initial = {
+        name: getattr(index_set, name)
+        for name in (
+            "name",
+            "decision_number",
+            "decision_date",
+            "decision_issuer",
+            "bonus_cap",
+            "penalty_cap",
+            "points_step",
+        )
+    }
+    form = IndexSetHeaderForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            index_set_header_edit(index_set=index_set, by=request.user, **form.cleaned_data)
+        except REFUSALS as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The index set's details are saved."))
+            return redirect(_editor_url(index_set))
+    return render(
+        request,
+        "scoring/setup/index_set_header.html",
+        {
+            "index_set": index_set,
+            "form": form,
+            "locked_reason": index_set_locked_reason(index_set),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index_set_bands_view(request, pk: int):
+    """The bands, each with its own small form, and a form to add one."""
+    index_set = _index_set(request, pk)
+    form = BandForm(request.POST or None, prefix="new")
+    if request.method == "POST" and form.is_valid():
+        try:
+            band_add(index_set=index_set, by=request.user, **form.cleaned_data)
+        except REFUSALS as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The band is added."))
+            return redirect("scoring:index_set_bands", pk=index_set.pk)
+    return _bands_page(request, index_set, form)
+
+
+def _bands_page(request, index_set, form, edited: tuple[int, BandForm] | None = None):
+    rows = []
+    for band in index_set.bands.order_by("-min_percent"):
+        if edited and edited[0] == band.pk:
+            band_form = edited[1]
+        else:
+            band_form = BandForm(
+                prefix=f"band-{band.pk}",
+                initial={"label": band.label, "min_percent": band.min_percent},
+            )
+        for field in band_form.fields.values():  # the inputs sit in table cells, outside it
+            field.widget.attrs["form"] = f"band-form-{band.pk}"
+        rows.append((band, band_form))
+    return render(
+        request,
+        "scoring/setup/index_set_bands.html",
+        {
+            "index_set": index_set,
+            "form": form,
+            "rows": rows,
+            "locked_reason": index_set_locked_reason(index_set),
+        },
+    )
+
+
+@login_required
+@require_POST
+def index_set_band_edit_view(request, pk: int, band_pk: int):
+    index_set = _index_set(request, pk)
+    band = _band(index_set, band_pk)
+    form = BandForm(request.POST, prefix=f"band-{band.pk}")
+    if form.is_valid():
+        try:
+            band_edit(band=band, by=request.user, **form.cleaned_data)
+        except REFUSALS as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The band is saved."))
+            return redirect("scoring:index_set_bands", pk=index_set.pk)
+    return _bands_page(request, index_set, BandForm(prefix="new"), edited=(band.pk, form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index_set_band_remove_view(request, pk: int, band_pk: int):
+    index_set = _index_set(request, pk)
+    band = _band(index_set, band_pk)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            band_remove(band=band, by=request.user)
+        except REFUSALS as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The band is removed."))
+            return redirect("scoring:index_set_bands", pk=index_set.pk)
+    return render(
+        request,
+        "scoring/setup/index_set_confirm.html",
+        {
+            "index_set": index_set,
+            "form": form,
+            "title": _("Remove the band “%(band)s”") % {"band": band},
+            "what": _(
+                "Units reaching this index will fall into the next lower band. The removal is "
+                "recorded in the audit log."
+            ),
+            "descendants": [],
+            "button": _("Remove"),
+            "locked_reason": index_set_locked_reason(index_set),
         },
     )

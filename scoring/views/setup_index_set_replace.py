@@ -1,0 +1,421 @@
+"""Home Affairs' index-set pages of the set-up: uploading a set (a dry-run preview, then
+confirm), preparing a draft of the set in use, and replacing the set mid-period (the diff, the
+mapping of removed items, the scores to redo, apply)."""
+
+import hashlib
+import secrets
+import time
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from parindex.admin_imports import ImportFileForm
+from parindex.parsing import parse_id
+from parindex.tabular import ImportFailed
+from units.models import UnitKind
+from units.roles import Permission
+
+from ..access import get_index_set_for_user, get_period_for_user
+from ..selectors.index_set_diff import (
+    ChangeKind,
+    full_mapping,
+    index_set_diff,
+    index_set_fingerprint,
+    mapping_problems,
+    replacement_consequences,
+)
+from ..services.index_set_import import index_set_import, index_set_preview
+from ..services.index_set_replace import (
+    index_set_current_for,
+    index_set_draft_start,
+    index_set_replace,
+)
+from ..services.index_sets import index_set_problems
+from ..workflow import PeriodStatus
+from .common import REFUSALS
+
+UNITS_PER_PAGE = 20
+UPLOADS_KEY = "index_set_uploads"
+UPLOAD_LIFETIME = 2 * 60 * 60  # seconds a previewed file waits for its confirmation
+
+
+# ---------------------------------------------------------------- forms
+
+
+class IndexSetUploadForm(ImportFileForm):
+    unit_kind = forms.ModelChoiceField(
+        label=gettext_lazy("Unit kind"),
+        queryset=UnitKind.objects.order_by("position", "code"),
+        error_messages={"required": gettext_lazy("Choose the unit kind the set is for.")},
+    )
+    name = forms.CharField(
+        label=gettext_lazy("Name of the index set"), max_length=255, required=False
+    )
+    decision_number = forms.CharField(
+        label=gettext_lazy("Decision number"), max_length=100, required=False
+    )
+    decision_date = forms.DateField(
+        label=gettext_lazy("Decision date (dd/mm/yyyy)"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+    )
+    decision_issuer = forms.CharField(
+        label=gettext_lazy("Issued by"), max_length=255, required=False
+    )
+
+    field_order = [
+        "unit_kind",
+        "file",
+        "name",
+        "decision_number",
+        "decision_date",
+        "decision_issuer",
+    ]
+
+
+class ConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        error_messages={"required": gettext_lazy("Tick the box to confirm.")},
+    )
+
+    def __init__(self, *args, label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = label
+
+
+# ---------------------------------------------------------------- the uploaded bytes
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "setup-uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _stash(request, data: bytes, meta: dict) -> str:
+    """Keep the previewed file server-side until it is confirmed: the bytes in a private file
+    named by a random token, the token and the file's hash in the user's session. Nothing the
+    browser sends back but the token is trusted."""
+    now = time.time()
+    for old in _upload_dir().glob("*.upload"):
+        if now - old.stat().st_mtime > UPLOAD_LIFETIME:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    (_upload_dir() / f"{token}.upload").write_bytes(data)
+    uploads = request.session.get(UPLOADS_KEY, {})
+    uploads[token] = {**meta, "sha256": hashlib.sha256(data).hexdigest(), "at": now}
+    request.session[UPLOADS_KEY] = uploads
+    return token
+
+
+def _unstash(request, token: str, period_pk: int) -> tuple[bytes, dict] | None:
+    meta = request.session.get(UPLOADS_KEY, {}).get(token)
+    path = _upload_dir() / f"{token}.upload"
+    if (
+        not meta
+        or meta.get("period") != period_pk
+        or time.time() - meta["at"] > UPLOAD_LIFETIME
+        or not path.is_file()
+    ):
+        return None
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != meta["sha256"]:
+        return None
+    return data, meta
+
+
+def _forget(request, token: str) -> None:
+    uploads = request.session.get(UPLOADS_KEY, {})
+    uploads.pop(token, None)
+    request.session[UPLOADS_KEY] = uploads
+    (_upload_dir() / f"{token}.upload").unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- uploading a set
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index_set_upload_view(request, pk: int):
+    period = get_period_for_user(request.user, pk, Permission.MANAGE_PERIOD)
+    if request.POST.get("token"):
+        return _upload_confirm(request, period)
+    form = IndexSetUploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data, kind = upload.read(), form.cleaned_data["unit_kind"]
+        try:
+            preview = index_set_preview(
+                period=period,
+                unit_kind=kind,
+                data=data,
+                filename=upload.name,
+                draft_when_in_use=True,
+            )
+        except ImportFailed as failure:
+            problems = failure.problems
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            decision_date = form.cleaned_data["decision_date"]
+            token = _stash(
+                request,
+                data,
+                {
+                    "period": period.pk,
+                    "kind": kind.pk,
+                    "filename": upload.name,
+                    "name": form.cleaned_data["name"],
+                    "decision_number": form.cleaned_data["decision_number"],
+                    "decision_date": decision_date.isoformat() if decision_date else "",
+                    "decision_issuer": form.cleaned_data["decision_issuer"],
+                    "becomes_draft": preview.becomes_draft,
+                },
+            )
+            return _preview_page(request, period, preview, token, kind, form.cleaned_data)
+    return render(
+        request,
+        "scoring/setup/index_set_upload.html",
+        {"period": period, "form": form, "problems": problems},
+    )
+
+
+def _confirm_label(becomes_draft: bool) -> str:
+    if becomes_draft:
+        return _("Save this file as a draft version; units keep the current version for now.")
+    return _("Import this file as the current index set of the kind for this period.")
+
+
+def _preview_page(request, period, preview, token, kind, decision, confirm_form=None):
+    return render(
+        request,
+        "scoring/setup/index_set_upload_preview.html",
+        {
+            "period": period,
+            "preview": preview,
+            "token": token,
+            "kind": kind,
+            "decision": decision,
+            "confirm_form": confirm_form
+            or ConfirmForm(label=_confirm_label(preview.becomes_draft)),
+        },
+    )
+
+
+def _upload_confirm(request, period):
+    token = request.POST["token"]
+    stashed = _unstash(request, token, period.pk)
+    if stashed is None:
+        messages.error(request, _("The previewed file is no longer kept. Upload it again."))
+        return redirect("scoring:index_set_upload", pk=period.pk)
+    data, meta = stashed
+    kind = UnitKind.objects.filter(pk=meta["kind"]).first()
+    if kind is None:
+        raise Http404
+    decision = {
+        "decision_number": meta["decision_number"],
+        "decision_date": forms.DateField().to_python(meta["decision_date"] or None),
+        "decision_issuer": meta["decision_issuer"],
+    }
+    try:
+        preview = index_set_preview(
+            period=period,
+            unit_kind=kind,
+            data=data,
+            filename=meta["filename"],
+            draft_when_in_use=True,
+        )
+    except ImportFailed as failure:
+        _forget(request, token)
+        return render(
+            request,
+            "scoring/setup/index_set_upload.html",
+            {"period": period, "form": IndexSetUploadForm(), "problems": failure.problems},
+        )
+    confirm_form = ConfirmForm(request.POST, label=_confirm_label(preview.becomes_draft))
+    if preview.becomes_draft != meta["becomes_draft"]:
+        # Units started (or stopped) scoring the current set meanwhile: confirm the new outcome.
+        meta["becomes_draft"] = preview.becomes_draft
+        request.session.modified = True
+        confirm_form = ConfirmForm(label=_confirm_label(preview.becomes_draft))
+        messages.warning(
+            request, _("The current index set changed since the preview: check again.")
+        )
+        return _preview_page(
+            request, period, preview, token, kind, {**decision, "name": meta["name"]}, confirm_form
+        )
+    if not confirm_form.is_valid():
+        return _preview_page(
+            request, period, preview, token, kind, {**decision, "name": meta["name"]}, confirm_form
+        )
+    try:
+        index_set = index_set_import(
+            period=period,
+            unit_kind=kind,
+            data=data,
+            filename=meta["filename"],
+            name=meta["name"],
+            by=request.user,
+            draft_when_in_use=True,
+            **decision,
+        )
+    except ImportFailed as failure:
+        _forget(request, token)
+        return render(
+            request,
+            "scoring/setup/index_set_upload.html",
+            {"period": period, "form": IndexSetUploadForm(), "problems": failure.problems},
+        )
+    _forget(request, token)
+    if index_set.is_draft:
+        messages.success(
+            request,
+            _("Draft version %(version)s is saved. Compare it with the current set and apply it.")
+            % {"version": index_set.version},
+        )
+        return redirect("scoring:index_set_replace", pk=index_set.pk)
+    messages.success(request, _("%(set)s is imported.") % {"set": index_set})
+    return redirect("scoring:setup_home")
+
+
+# ---------------------------------------------------------------- a draft of the set in use
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index_set_draft_start_view(request, pk: int):
+    index_set = get_index_set_for_user(request.user, pk)
+    form = ConfirmForm(
+        request.POST or None,
+        label=_(
+            "Copy version %(version)s into a new draft version. Units keep scoring version "
+            "%(version)s until the draft is applied."
+        )
+        % {"version": index_set.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = index_set_draft_start(index_set=index_set, by=request.user)
+        except REFUSALS as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Draft version %(version)s is ready to edit.") % {"version": draft.version},
+            )
+            return redirect("scoring:index_set_replace", pk=draft.pk)
+    return render(
+        request,
+        "scoring/setup/index_set_draft_start.html",
+        {"index_set": index_set, "form": form},
+    )
+
+
+# ---------------------------------------------------------------- replacing mid-period
+
+
+def _confirmed(request, diff) -> dict[int, int | None]:
+    """The officer's choice for each unmatched old item: a new item's id, or none."""
+    confirmed: dict[int, int | None] = {}
+    for old in diff.unmatched:
+        value = request.POST.get(f"map-{old.pk}", "")
+        if value == "none":
+            confirmed[old.pk] = None
+        elif parse_id(value) is not None:
+            confirmed[old.pk] = parse_id(value)
+    return confirmed
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index_set_replace_view(request, pk: int):
+    draft = get_index_set_for_user(request.user, pk)
+    if not draft.is_draft:
+        raise Http404
+    current = index_set_current_for(draft)
+    if current is None:
+        raise Http404
+    diff = index_set_diff(old=current, new=draft)
+    confirmed = _confirmed(request, diff) if request.method == "POST" else {}
+    label = _(
+        "Make version %(new)s the current index set: scores move to the new items, the values "
+        "listed are cleared and kept for the units to redo, and the units are told."
+    ) % {"new": draft.version}
+    form = ConfirmForm(request.POST if "apply" in request.POST else None, label=label)
+    errors = []
+    if request.method == "POST" and "apply" in request.POST and form.is_valid():
+        errors = mapping_problems(diff, confirmed)
+        if not errors:
+            try:
+                result = index_set_replace(
+                    draft=draft,
+                    confirmed=confirmed,
+                    fingerprint=request.POST.get("fingerprint", ""),
+                    by=request.user,
+                )
+            except REFUSALS as exc:
+                errors = exc.messages
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Version %(new)s is now the current index set: %(n)s unit(s) moved, "
+                        "%(redos)s value(s) to redo. The units are told."
+                    )
+                    % {
+                        "new": result.new.version,
+                        "n": result.assessments,
+                        "redos": len(result.redos),
+                    },
+                )
+                return redirect("scoring:setup_home")
+    consequences = replacement_consequences(old=current, mapping=full_mapping(diff, confirmed))
+    page = Paginator(consequences, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    unmatched = [
+        {
+            "item": old,
+            "choices": diff.candidates.get(old.level, []),
+            "chosen": "none"
+            if old.pk in confirmed and confirmed[old.pk] is None
+            else str(confirmed.get(old.pk, "")),
+        }
+        for old in diff.unmatched
+    ]
+    return render(
+        request,
+        "scoring/setup/index_set_replace.html",
+        {
+            "draft": draft,
+            "current": current,
+            "period": draft.period,
+            "diff": diff,
+            "groups": [
+                (_("Added"), diff.of_kind(ChangeKind.ADDED)),
+                (_("Removed"), diff.of_kind(ChangeKind.REMOVED)),
+                (_("Renamed"), diff.of_kind(ChangeKind.RENAMED)),
+                (_("Maximum changed"), diff.of_kind(ChangeKind.MAX_CHANGED)),
+                (_("Method changed"), diff.of_kind(ChangeKind.METHOD_CHANGED)),
+                (_("Rule changed"), diff.of_kind(ChangeKind.RULE_CHANGED)),
+            ],
+            "unmatched": unmatched,
+            "consequences": page,
+            "misfit_count": sum(len(unit.misfits) for unit in consequences),
+            "tree_problems": index_set_problems(list(draft.items.all())),
+            "published": draft.period.status == PeriodStatus.PUBLISHED,
+            "fingerprint": index_set_fingerprint(old=current, new=draft, confirmed=confirmed),
+            "form": form,
+            "errors": errors,
+        },
+    )
