@@ -9,6 +9,7 @@ from .views import (
     results,
     self_assessment,
     setup,
+    setup_units,
 )
 
 app_name = "scoring"
@@ -125,4 +126,26 @@ urlpatterns = [
     path("inbox/read/", inbox.inbox_read_view, name="inbox_read"),
     # ------------------------------------------------------------ Home Affairs sets up a year
     path("setup/", setup.setup_home, name="setup_home"),
+    # ------------------------------------------------------------ set-up: units and ranking groups
+    path("setup/units/", setup_units.units_list, name="setup_units"),
+    path("setup/units/add/", setup_units.unit_add_view, name="setup_unit_add"),
+    path("setup/units/merge/", setup_units.unit_merge_view, name="setup_unit_merge"),
+    path("setup/units/sheet/", setup_units.units_sheet_view, name="setup_units_sheet"),
+    path(
+        "setup/units/sheet/template.xlsx",
+        setup_units.units_sheet_template,
+        name="setup_units_sheet_template",
+    ),
+    path("setup/units/<int:pk>/rename/", setup_units.unit_rename_view, name="setup_unit_rename"),
+    path("setup/units/<int:pk>/split/", setup_units.unit_split_view, name="setup_unit_split"),
+    path(
+        "setup/units/<int:pk>/dissolve/",
+        setup_units.unit_dissolve_view,
+        name="setup_unit_dissolve",
+    ),
+    path(
+        "setup/periods/<int:pk>/groups/",
+        setup_units.period_groups_view,
+        name="setup_period_groups",
+    ),
 ]
