@@ -53,7 +53,7 @@ def test_add_starts_the_unit_in_its_year(province):
 
 
 def test_add_refuses_a_code_already_used(province):
-    with pytest.raises(ValidationError, match="already used"):
+    with pytest.raises(ValidationError, match="đã được sử dụng"):
         unit_add(
             organiser=province["organiser"],
             unit=NewUnit(code="xa1", name="Trùng", kind=province["commune"]),
@@ -96,7 +96,7 @@ def test_merge_into_an_existing_unit_keeps_it(province):
 
 
 def test_a_unit_cannot_merge_into_itself(province):
-    with pytest.raises(ValidationError, match="into itself"):
+    with pytest.raises(ValidationError, match="chính nó"):
         units_merge(
             sources=[province["XA1"], province["XA2"]], into=province["XA1"], year=2025, by=None
         )
@@ -105,13 +105,13 @@ def test_a_unit_cannot_merge_into_itself(province):
 def test_merge_refuses_a_unit_that_no_longer_exists(province):
     unit_dissolve(unit=province["XA2"], year=2025, by=None)
     province["XA2"].refresh_from_db()
-    with pytest.raises(ValidationError, match="does not exist in 2026"):
+    with pytest.raises(ValidationError, match="không tồn tại trong năm 2026"):
         units_merge(sources=[province["XA2"]], into=province["XA3"], year=2026, by=None)
 
 
 def test_merge_refuses_another_organisers_unit(province):
     other = UnitFactory(code="ZZ", kind=province["commune"])
-    with pytest.raises(ValidationError, match="another organiser"):
+    with pytest.raises(ValidationError, match="cơ quan tổ chức khác"):
         units_merge(sources=[province["XA1"], other], into=province["XA3"], year=2025, by=None)
 
 
@@ -133,7 +133,7 @@ def test_split_makes_new_units_with_the_source_as_predecessor(province):
 
 
 def test_split_refuses_duplicate_new_codes_and_changes_nothing(province):
-    with pytest.raises(ValidationError, match="already used"):
+    with pytest.raises(ValidationError, match="đã được sử dụng"):
         unit_split(
             source=province["XA3"],
             parts=[
@@ -162,5 +162,5 @@ def test_a_unit_cannot_end_in_the_year_it_starts(province):
         year=2026,
         by=None,
     )
-    with pytest.raises(ValidationError, match="only starts in 2026"):
+    with pytest.raises(ValidationError, match="chỉ bắt đầu từ năm 2026"):
         unit_dissolve(unit=Unit.objects.get(code="NEW"), year=2026, by=None)
