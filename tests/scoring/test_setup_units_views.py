@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from parindex.tabular import read_table
 from scoring.models import Assessment, AuditAction, AuditEntry, Score
+from scoring.services.unit_changes import SHEET_COLUMNS
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from tests.factories import (
     AssessmentFactory,
@@ -229,18 +230,7 @@ def test_add_page_creates_a_unit_that_joins_the_open_period(client, personas, ye
     assert Assessment.objects.get(unit__code="C").ranking_group == year["group"]
 
 
-SHEET_HEADER = [
-    "action",
-    "units",
-    "new_code",
-    "new_name",
-    "kind",
-    "group",
-    "year",
-    "decision_number",
-    "decision_date",
-    "note",
-]
+SHEET_HEADER = SHEET_COLUMNS
 
 
 def test_sheet_with_bad_rows_shows_errors_by_row_and_changes_nothing(client, personas, year):

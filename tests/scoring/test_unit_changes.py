@@ -16,6 +16,7 @@ from scoring.selectors.results import period_results
 from scoring.services.publication import period_publish, publish_problems
 from scoring.services.ranking_groups import assessment_ranking_group_set
 from scoring.services.unit_changes import (
+    SHEET_COLUMNS,
     SheetRow,
     dry_run,
     unit_change_add,
@@ -237,18 +238,7 @@ def test_group_change_needs_home_affairs(personas, open_year):
 
 
 def _rows(*rows):
-    columns = [
-        "action",
-        "units",
-        "new_code",
-        "new_name",
-        "kind",
-        "group",
-        "year",
-        "decision_number",
-        "decision_date",
-        "note",
-    ]
+    columns = SHEET_COLUMNS
     return [
         SheetRow(row=n, values=dict(zip(columns, values, strict=False)))
         for n, values in enumerate(rows, start=2)
