@@ -370,3 +370,35 @@ def test_successor_sees_the_predecessors_work_read_only(client, personas, year):
     assert item.name in page and "Đã ban hành" in page and "Sở Tư pháp" in page
     # The withdrawn unit's own data is untouched.
     assert Score.objects.get(assessment=year["a"]).self_points == Decimal("1.5")
+
+
+def test_the_confirmation_page_carries_the_form_through(client, personas, year):
+    """What the officer typed reaches the change from the confirmation page's own fields."""
+    import re
+    from html import unescape
+
+    client.force_login(personas["home_affairs"])
+    url = reverse("scoring:setup_unit_merge")
+    page = client.post(
+        url,
+        {
+            "sources": "A, B",
+            "new_code": "AB",
+            "new_name": "Sở “Mới”",
+            "year": "2026",
+            "kind": personas["kind"].pk,
+            "ranking_group": year["group"].pk,
+            "decision_date": "01/07/2026",
+            "note": "Theo Nghị quyết",
+        },
+    ).content.decode()
+    form = page[page.index("data-unit-confirm") :]
+    fields = {
+        name: unescape(value)
+        for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form)
+    }
+    assert fields["new_name"] == "Sở “Mới”" and fields["decision_date"] == "01/07/2026"
+    assert client.post(url, {**fields, "confirmed": "1"}).status_code == 302
+    change = UnitChange.objects.get()
+    assert change.note == "Theo Nghị quyết" and change.decision_date.isoformat() == "2026-07-01"
+    assert Unit.objects.get(code="AB").name == "Sở “Mới”"
