@@ -110,3 +110,18 @@ def get_index_set_for_user(
     ):
         raise PermissionDenied
     raise Http404
+
+
+def get_unit_for_setup(user, pk: int) -> Unit:
+    """A unit Home Affairs of its organiser reorganises: 403 for those who may see the unit
+    but not set it up (its staff, the council), 404 for anyone else."""
+    unit = Unit.objects.select_related("organiser", "kind", "ranking_group").filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    if acts_for(user, Permission.MANAGE_PERIOD, unit.organiser_id):
+        return unit
+    if has_permission(user, Permission.VIEW_ASSESSMENT, unit=unit) or acts_for(
+        user, Permission.VIEW_RESULTS, unit.organiser_id
+    ):
+        raise PermissionDenied
+    raise Http404

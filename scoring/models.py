@@ -348,6 +348,13 @@ class Band(NormalizedTextMixin, models.Model):
         return f"{self.label} (≥ {format_number(self.min_percent, None)}%)"
 
 
+class AssessmentQuerySet(models.QuerySet):
+    def taking_part(self):
+        """Assessments that count: ranked, appraised, published, in every total. A unit withdrawn
+        by a reorganisation keeps its row and its data but leaves all of these."""
+        return self.exclude(status=AssessmentStatus.WITHDRAWN)
+
+
 class Assessment(models.Model):
     """One unit's assessment in one period, moving through the workflow in scoring.workflow."""
 
@@ -389,6 +396,8 @@ class Assessment(models.Model):
         _("explanation requested at"), null=True, blank=True, editable=False
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["period", "unit__kind__position", "unit__code"]

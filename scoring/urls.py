@@ -13,6 +13,7 @@ from .views import (
     setup_index_set_replace,
     setup_index_sets,
     setup_periods,
+    setup_units,
 )
 
 app_name = "scoring"
@@ -235,5 +236,27 @@ urlpatterns = [
         "setup/index-sets/<int:pk>/bands/<int:band_pk>/remove/",
         setup_index_sets.index_set_band_remove_view,
         name="index_set_band_remove",
+    ),
+    # ------------------------------------------------------------ set-up: units and ranking groups
+    path("setup/units/", setup_units.units_list, name="setup_units"),
+    path("setup/units/add/", setup_units.unit_add_view, name="setup_unit_add"),
+    path("setup/units/merge/", setup_units.unit_merge_view, name="setup_unit_merge"),
+    path("setup/units/sheet/", setup_units.units_sheet_view, name="setup_units_sheet"),
+    path(
+        "setup/units/sheet/template.xlsx",
+        setup_units.units_sheet_template,
+        name="setup_units_sheet_template",
+    ),
+    path("setup/units/<int:pk>/rename/", setup_units.unit_rename_view, name="setup_unit_rename"),
+    path("setup/units/<int:pk>/split/", setup_units.unit_split_view, name="setup_unit_split"),
+    path(
+        "setup/units/<int:pk>/dissolve/",
+        setup_units.unit_dissolve_view,
+        name="setup_unit_dissolve",
+    ),
+    path(
+        "setup/periods/<int:pk>/groups/",
+        setup_units.period_groups_view,
+        name="setup_period_groups",
     ),
 ]

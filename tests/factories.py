@@ -120,6 +120,8 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
         period=factory.SelfAttribute("..period"),
         unit_kind=factory.SelfAttribute("..unit.kind"),
     )
+    # Membership belongs to the period; by default the unit's group when it is assessed.
+    ranking_group = factory.SelfAttribute("unit.ranking_group")
 
 
 class ScoreFactory(factory.django.DjangoModelFactory):

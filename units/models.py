@@ -342,3 +342,58 @@ class RoleGrant(models.Model):
     @property
     def is_organiser_role(self) -> bool:
         return self.role in ORGANISER_ROLES
+
+
+class UnitChangeKind(models.TextChoices):
+    ADD = "add", _("Add a unit")
+    RENAME = "rename", _("Rename")
+    MERGE = "merge", _("Merge")
+    SPLIT = "split", _("Split")
+    DISSOLVE = "dissolve", _("Dissolve")
+
+
+class UnitChange(NormalizedTextMixin, models.Model):
+    """One reorganisation of the unit tree, as decided: the units it ends (`sources`), the
+    units it creates or continues (`results`), the year from which it takes effect and its
+    legal basis. Written by units.reorganisation; the periods it touches are adjusted by
+    scoring.services.unit_changes."""
+
+    organiser = models.ForeignKey(
+        Organiser,
+        on_delete=models.PROTECT,
+        related_name="unit_changes",
+        verbose_name=_("organiser"),
+    )
+    kind = models.CharField(_("change"), max_length=16, choices=UnitChangeKind.choices)
+    year = models.PositiveSmallIntegerField(_("takes effect in (year)"), validators=year_validators)
+    sources = models.ManyToManyField(
+        Unit, blank=True, related_name="changes_as_source", verbose_name=_("units before")
+    )
+    results = models.ManyToManyField(
+        Unit, blank=True, related_name="changes_as_result", verbose_name=_("units after")
+    )
+    old_name = models.CharField(_("old name"), max_length=255, blank=True)
+    new_name = models.CharField(_("new name"), max_length=255, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=100, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-created_at", "-id"]
+        verbose_name = _("unit change")
+        verbose_name_plural = _("unit changes")
+
+    def __str__(self):
+        return _("%(change)s from %(year)s") % {
+            "change": self.get_kind_display(),
+            "year": self.year,
+        }

@@ -155,6 +155,7 @@ def queue_assessments(
             unit__in=units_for(user, Permission.APPRAISE),
             period__status__in=APPRAISAL_PERIODS,
         )
+        .taking_part()
         .exclude(status=S.DRAFT)
         .select_related("unit__kind", "period__organiser", "index_set")
         .order_by("-period__year", "period__organiser__name", "unit__kind__position", "unit__code")
@@ -599,7 +600,8 @@ def council_progress_summary(
     """Every unit of the period with the council's progress on it: four queries whatever the
     size of the province (the counts are aggregated by the database; requests are few)."""
     assessments = (
-        Assessment.objects.filter(period=period)
+        Assessment.objects.taking_part()
+        .filter(period=period)
         .select_related("unit__kind")
         .order_by("unit__kind__position", "unit__code")
         .annotate(

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from scoring.display import code_key
 from scoring.engine.model import Method
 from scoring.engine.policy import ITEM_FIELDS, index_tree
-from scoring.models import IndexItem, ItemLevel
-from units.models import Organiser, RoleGrant, Unit, User
+from scoring.models import Assessment, IndexItem, ItemLevel
+from units.models import Organiser, RankingGroup, RoleGrant, Unit, User
 from units.roles import Role
 
 COUNCIL_ROLES = (Role.COUNCIL_CHAIR, Role.APPRAISER)
@@ -119,22 +119,35 @@ class UnitGroup:
 def unit_groups(organiser: Organiser, year: int, selected_ids: set[int]) -> list[UnitGroup]:
     """The units an appraiser may be narrowed to, grouped by ranking group (then unranked units
     by kind) so that ~600 communes stay findable. Units ticked earlier stay listed even if they
-    are no longer assessed, so that saving the form does not drop them unnoticed."""
+    are no longer assessed, so that saving the form does not drop them unnoticed. A unit
+    assessed in that year is grouped as it is ranked that year (Assessment.ranking_group);
+    a unit not assessed yet, by its current group."""
     units = (
         Unit.objects.filter(Q(pk__in=units_in_year(organiser, year)) | Q(pk__in=selected_ids))
         .filter(organiser=organiser)
-        .select_related("kind", "ranking_group")
-        .order_by(
-            "ranking_group__position",
-            "ranking_group__code",
-            "kind__position",
-            "code",
-        )
+        .select_related("kind")
+        .order_by("kind__position", "code")
+    )
+    of_year = dict(
+        Assessment.objects.taking_part()
+        .filter(period__organiser=organiser, period__year=year)
+        .values_list("unit_id", "ranking_group_id")
+    )
+    group_of = {unit.pk: of_year.get(unit.pk, unit.ranking_group_id) for unit in units}
+    ranking_groups = RankingGroup.objects.in_bulk({pk for pk in group_of.values() if pk})
+    units = sorted(
+        units,
+        key=lambda unit: (
+            (ranking_groups[group_of[unit.pk]].position, ranking_groups[group_of[unit.pk]].code)
+            if group_of[unit.pk]
+            else (0, ""),
+        ),
     )
     groups: dict[str, UnitGroup] = {}
     for unit in units:
-        if unit.ranking_group_id:
-            key, name = f"g{unit.ranking_group_id}", unit.ranking_group.name
+        group_id = group_of[unit.pk]
+        if group_id:
+            key, name = f"g{group_id}", ranking_groups[group_id].name
         else:
             key = f"k{unit.kind_id}"
             name = _("%(kind)s — not ranked") % {"kind": unit.kind.name}

@@ -212,8 +212,9 @@ def period_results(
 ) -> PeriodResults:
     """Compute every assessment of the period, rank inside groups, compare with last year."""
     assessments = list(
-        Assessment.objects.filter(period=period)
-        .select_related("unit__kind", "unit__ranking_group")
+        Assessment.objects.taking_part()
+        .filter(period=period)
+        .select_related("unit__kind", "ranking_group")
         .order_by("unit__code")
     )
     definitions = index_set_defs({a.index_set_id for a in assessments})
@@ -230,7 +231,8 @@ def period_results(
 
     rows = []
     for assessment in assessments:
-        unit, group = assessment.unit, assessment.unit.ranking_group
+        # The group of this period (membership belongs to the period, not to the unit).
+        unit, group = assessment.unit, assessment.ranking_group
         result = unit_result(
             UnitInput(
                 unit.pk,
@@ -257,9 +259,9 @@ def period_results(
             )
         )
     positions = {
-        a.unit.ranking_group.code: (a.unit.ranking_group.position, a.unit.ranking_group.code)
+        a.ranking_group.code: (a.ranking_group.position, a.ranking_group.code)
         for a in assessments
-        if a.unit.ranking_group
+        if a.ranking_group
     }
     groups = _rank_groups(rows, period.tie_breaker, positions)
     return PeriodResults(

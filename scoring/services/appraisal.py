@@ -552,6 +552,7 @@ def period_advance(
         period_move(period=period, target=target, by=by)
         assessments = list(
             Assessment.objects.select_for_update(of=("self",))
+            .taking_part()
             .filter(period=period)
             .select_related("period", "unit")
         )

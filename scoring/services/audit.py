@@ -377,3 +377,31 @@ def index_set_part_removed(*, actor, obj: models.Model, reason: str = "") -> Aud
     return _entry(
         action=AuditAction.EDIT_INDEX_SET, actor=actor, obj=obj, old=str(obj), reason=reason
     )
+
+
+def unit_changed(*, actor, change: models.Model, period: AssessmentPeriod | None = None):
+    """A reorganisation of units (units.models.UnitChange): what changed, from which year, on
+    which decision; filed under each period it touched."""
+    return _entry(
+        action=AuditAction.UNIT_CHANGE,
+        actor=actor,
+        obj=change,
+        field=change.kind,
+        old=", ".join(unit.code for unit in change.sources.all()) or change.old_name,
+        new=", ".join(unit.code for unit in change.results.all()) or change.new_name,
+        reason=" — ".join(part for part in (change.decision_number, change.note) if part),
+        period=period,
+    )
+
+
+def ranking_group_changed(*, actor, assessment: Assessment, old, new, reason: str = ""):
+    """The group one unit is ranked in for one period (Assessment.ranking_group)."""
+    return _entry(
+        action=AuditAction.GROUP_CHANGE,
+        actor=actor,
+        obj=assessment,
+        field="ranking_group",
+        old=old,
+        new=new,
+        reason=reason,
+    )

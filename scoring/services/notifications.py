@@ -404,3 +404,27 @@ def notify_index_set_replaced(*, assessment: Assessment, index_set, redos) -> li
         body=body,
         link=reverse("scoring:self_assessment", args=[assessment.pk]),
     )
+
+
+# ---------------------------------------------------------------- unit reorganisation
+
+
+def notify_unit_reorganised(*, assessment: Assessment, change, predecessors) -> list[Notification]:
+    """The staff of a unit a reorganisation created or enlarged, told in the period it joins:
+    their assessment, and whose work it continues."""
+    names = ", ".join(unit.name for unit in predecessors)
+    body = _(
+        "%(unit)s takes part in the PAR Index %(year)s after a reorganisation (%(change)s)."
+    ) % {**_unit_name(assessment), "change": str(change)}
+    if names:
+        body += " " + _("The work entered by %(names)s is shown on your self-assessment page.") % {
+            "names": names
+        }
+    return notify(
+        recipients=unit_staff(assessment),
+        kind=NotificationKind.UNIT_REORGANISED,
+        assessment=assessment,
+        subject=_("%(unit)s: your unit was reorganised") % _unit_name(assessment),
+        body=body,
+        link=reverse("scoring:self_assessment", args=[assessment.pk]),
+    )

@@ -32,7 +32,8 @@ def publish_problems(period: AssessmentPeriod) -> list[str]:
     """Why the period cannot be published now; empty when it can."""
     problems = []
     waiting = list(
-        Assessment.objects.filter(period=period)
+        Assessment.objects.taking_part()
+        .filter(period=period)
         .exclude(status__in=READY)
         .select_related("unit")
         .order_by("unit__code")
@@ -48,7 +49,7 @@ def publish_problems(period: AssessmentPeriod) -> list[str]:
             )
             % {"count": len(waiting), "names": names + (f" (+{more})" if more > 0 else "")}
         )
-    if not Assessment.objects.filter(period=period).exists():
+    if not Assessment.objects.taking_part().filter(period=period).exists():
         problems.append(_("The period has no assessments to publish."))
     elif (
         latest_publication(period)

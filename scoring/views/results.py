@@ -95,7 +95,9 @@ def _may(user, period, permission) -> bool:
 def _progress(period: AssessmentPeriod) -> list[dict]:
     """Units per kind and status — where the workflow stands."""
     counts = Counter(
-        Assessment.objects.filter(period=period).values_list("unit__kind__name", "status")
+        Assessment.objects.taking_part()
+        .filter(period=period)
+        .values_list("unit__kind__name", "status")
     )
     kinds = sorted({kind for kind, _status in counts})
     return [
