@@ -82,11 +82,11 @@ UNRANKED_DEPARTMENTS = [("VPDDBQH", "Văn phòng Đoàn ĐBQH và HĐND tỉnh")
 DISTRICTS = [
     ("TP-HOA-AN", "UBND thành phố Hòa An", "Hòa An", "Phường", 12, (4, 3, 3, 2)),
     ("TX-TAN-LAP", "UBND thị xã Tân Lập", "Tân Lập", "Phường", 10, (3, 3, 2, 2)),
-    ("H-AN-PHU", "UBND huyện An Phú", "An Phú", "Xã", 13, (1, 2, 4, 3, 4)),
+    ("H-AN-PHU", "UBND huyện An Phú", "An Phú", "Xã", 13, (3, 2, 3, 3, 3)),
     ("H-BINH-SON", "UBND huyện Bình Sơn", "Bình Sơn", "Xã", 12, (4, 4, 4)),
     ("H-DONG-XUAN", "UBND huyện Đồng Xuân", "Đồng Xuân", "Xã", 11, (4, 3, 4)),
     ("H-KIM-BANG", "UBND huyện Kim Bảng", "Kim Bảng", "Xã", 10, (3, 3, 4)),
-    ("H-LAC-THUY", "UBND huyện Lạc Thủy", "Lạc Thủy", "Xã", 11, (1, 3, 4, 3)),
+    ("H-LAC-THUY", "UBND huyện Lạc Thủy", "Lạc Thủy", "Xã", 11, (3, 3, 2, 3)),
     ("H-PHU-LUONG", "UBND huyện Phú Lương", "Phú Lương", "Xã", 10, (5, 5)),
     ("H-THANH-HA", "UBND huyện Thanh Hà", "Thanh Hà", "Xã", 10, (4, 3, 3)),
 ]
@@ -430,7 +430,7 @@ def _build_units(organiser, kinds, province_kind) -> dict[str, Unit]:
     for code, _name, place, urban_word, commune_count, sizes in DISTRICTS:
         communes = []
         for number in range(commune_count):
-            if code == MERGED_PAIR_DISTRICT and number == 1:
+            if code == MERGED_PAIR_DISTRICT and number == 3:
                 communes += [(pair_code, pair_name) for pair_code, pair_name in MERGED_PAIR]
                 continue
             if urban_word == "Phường":  # a city or town: wards, and a couple of rural communes

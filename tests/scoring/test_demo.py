@@ -114,11 +114,8 @@ def test_2025_results_compare_with_the_predecessors_2024_results(demo):
         olds = [before[p.pk] for p in result.unit.predecessors.all()]
         assert result.previous_total_points == sum(o.total_points for o in olds)
         assert result.previous_max_points == sum(o.max_points for o in olds)
-        if len(olds) > 1:  # a merger: index change only, no rank to compare
-            assert result.previous_combined and result.previous_rank is None
-        else:  # renamed: keeps its history
-            assert not result.previous_combined
-            assert result.previous_rank == olds[0].rank
+        # A merger: compared with the predecessors' combined index, so no rank to compare.
+        assert len(olds) > 1 and result.previous_combined and result.previous_rank is None
     # Departments did not change: ranks compare, so "tăng 3 bậc" shows somewhere.
     departments = published.filter(kind_code="department", rank__isnull=False)
     assert all(r.previous_rank is not None for r in departments)
