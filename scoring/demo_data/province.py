@@ -571,9 +571,10 @@ def _qualities(assessments, rng, quality: dict[int, float]) -> dict[int, float]:
         predecessors.setdefault(unit_id, []).append(old_id)
     for assessment in assessments:
         unit_id = assessment.unit_id
-        before = [quality[pk] for pk in predecessors.get(unit_id, [unit_id]) if pk in quality]
         if unit_id in quality:
             before = [quality[unit_id]]
+        else:
+            before = [quality[pk] for pk in predecessors.get(unit_id, []) if pk in quality]
         if before:
             drifted = sum(before) / len(before) + rng.gauss(0, 0.04)
             quality[unit_id] = min(0.98, max(0.55, drifted))
