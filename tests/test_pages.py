@@ -269,12 +269,13 @@ def test_admin_exports_an_index_set_as_a_background_report(
 
 
 def test_admin_copies_an_index_set_to_the_next_year(demo_admin):
-    index_set = IndexSet.objects.filter(period__year=2026, unit_kind__code="district").get()
+    # The demo has no districts after 2024: the commune set is the one with wards in it.
+    index_set = IndexSet.objects.filter(period__year=2026, unit_kind__code="commune").get()
     demo_admin.post(
         reverse("admin:scoring_indexset_changelist"),
         {"action": "clone_to_next_year", "_selected_action": [index_set.pk]},
     )
-    clone = IndexSet.objects.get(period__year=2027, unit_kind__code="district")
+    clone = IndexSet.objects.get(period__year=2027, unit_kind__code="commune")
     assert clone.cloned_from == index_set
     assert clone.items.count() == index_set.items.count()
     assert list(clone.bands.values_list("label", flat=True)) == list(

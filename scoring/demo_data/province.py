@@ -1,11 +1,18 @@
-"""The demo province "tỉnh Hòa An" (fictional): 21 departments, 9 districts, ~100 communes, index
-sets for the three kinds, ranking groups, a council split by area, a Home Affairs officer, last
-year's period scored, appraised and published, and this year's period open for
-self-assessment. Deterministic: the same seed gives the same province."""
+"""The demo province "tỉnh Hòa An" (fictional), over the 2025 reform of local government.
+
+- 2024, published: 21 departments, 9 districts and their 100 communes, one index set per kind.
+- 2025, published: no districts any more (two tiers: province → commune). The 100 communes
+  were merged into 31 communes and wards (phường); each new unit lists the units it replaced
+  (`Unit.predecessors`), so its results compare with theirs; the old units end in 2024.
+- 2026: the 2025 units, open for self-assessment.
+
+Also ranking groups, a council split by area, a Home Affairs officer and the demo accounts.
+Deterministic: the same seed gives the same province."""
 
 import random
-from dataclasses import dataclass
-from datetime import datetime
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -39,7 +46,9 @@ DATA_DIR = Path(__file__).resolve().parent
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 ORGANISER_CODE = "snv-hoa-an"
 DEMO_PASSWORD = "parindex-demo"
-PREVIOUS_YEAR, CURRENT_YEAR = 2025, 2026
+# The last year with districts; the year the merged communes and wards start; the open year.
+DISTRICT_YEAR, MERGER_YEAR, CURRENT_YEAR = 2024, 2025, 2026
+PUBLISHED_YEARS = (DISTRICT_YEAR, MERGER_YEAR)
 DEMO = "Demo data"
 QUARTER = Decimal("0.25")
 
@@ -68,16 +77,18 @@ DEPARTMENTS = [
 # Assessed with the same index set, deliberately left out of the ranking.
 UNRANKED_DEPARTMENTS = [("VPDDBQH", "Văn phòng Đoàn ĐBQH và HĐND tỉnh")]
 
+# code, name, place name, the word of its urban communes, communes until 2024, and how the 2025
+# reform merged them: the sizes of consecutive runs of its communes that became one unit.
 DISTRICTS = [
-    ("TP-HOA-AN", "UBND thành phố Hòa An", "Phường", 12),
-    ("TX-TAN-LAP", "UBND thị xã Tân Lập", "Phường", 10),
-    ("H-AN-PHU", "UBND huyện An Phú", "Xã", 13),
-    ("H-BINH-SON", "UBND huyện Bình Sơn", "Xã", 12),
-    ("H-DONG-XUAN", "UBND huyện Đồng Xuân", "Xã", 11),
-    ("H-KIM-BANG", "UBND huyện Kim Bảng", "Xã", 10),
-    ("H-LAC-THUY", "UBND huyện Lạc Thủy", "Xã", 11),
-    ("H-PHU-LUONG", "UBND huyện Phú Lương", "Xã", 10),
-    ("H-THANH-HA", "UBND huyện Thanh Hà", "Xã", 10),
+    ("TP-HOA-AN", "UBND thành phố Hòa An", "Hòa An", "Phường", 12, (4, 3, 3, 2)),
+    ("TX-TAN-LAP", "UBND thị xã Tân Lập", "Tân Lập", "Phường", 10, (3, 3, 2, 2)),
+    ("H-AN-PHU", "UBND huyện An Phú", "An Phú", "Xã", 13, (3, 2, 3, 3, 3)),
+    ("H-BINH-SON", "UBND huyện Bình Sơn", "Bình Sơn", "Xã", 12, (4, 4, 4)),
+    ("H-DONG-XUAN", "UBND huyện Đồng Xuân", "Đồng Xuân", "Xã", 11, (4, 3, 4)),
+    ("H-KIM-BANG", "UBND huyện Kim Bảng", "Kim Bảng", "Xã", 10, (3, 3, 4)),
+    ("H-LAC-THUY", "UBND huyện Lạc Thủy", "Lạc Thủy", "Xã", 11, (3, 3, 2, 3)),
+    ("H-PHU-LUONG", "UBND huyện Phú Lương", "Phú Lương", "Xã", 10, (5, 5)),
+    ("H-THANH-HA", "UBND huyện Thanh Hà", "Thanh Hà", "Xã", 10, (4, 3, 3)),
 ]
 COMMUNE_NAMES = [
     "An Bình",
@@ -182,10 +193,42 @@ COMMUNE_NAMES = [
     "Hòa Lạc",
     "Lương Sơn",
 ]
-# A 2026 merger: last year's two communes compare with the new one as predecessors.
-MERGER_DISTRICT = "H-AN-PHU"
-MERGED_FROM = [("H-AN-PHU-X-TAN-AN", "Xã Tân An"), ("H-AN-PHU-X-HOA-LOI", "Xã Hòa Lợi")]
-MERGED_INTO = ("H-AN-PHU-X-TAN-HOA", "Xã Tân Hòa")
+# What the 2025 reform called the units it made. The first unit of each former district takes
+# the district's name; Xã Tân Hòa joins Xã Tân An and Xã Hòa Lợi (the demo's long-standing
+# merger); the others take new names.
+MERGED_PAIR = [("H-AN-PHU-X-TAN-AN", "Xã Tân An"), ("H-AN-PHU-X-HOA-LOI", "Xã Hòa Lợi")]
+MERGED_PAIR_INTO = "Tân Hòa"
+MERGED_PAIR_DISTRICT = "H-AN-PHU"
+NEW_NAMES = [
+    "Hòa Phú",
+    "An Khánh",
+    "Tân Mỹ",
+    "Phong Phú",
+    "Thuận An",
+    "Hưng Lợi",
+    "Bình Phú",
+    "Mỹ Hòa",
+    "Quang Minh",
+    "Long Phú",
+    "Thành Đông",
+    "Hòa Thịnh",
+    "Nam Phong",
+    "Đông Thành",
+    "Hòa Hiệp",
+    "Ngọc Sơn",
+    "Phú Xuân",
+    "Vĩnh Phú",
+    "Xuân Sơn",
+    "Kim Sơn",
+    "Hương Phong",
+    "Bình Lợi",
+]
+# The decision that issued each year's index sets (number, date); issued by the province.
+DECISIONS = {
+    2024: ("1520/QĐ-UBND", date(2024, 3, 15)),
+    2025: ("845/QĐ-UBND", date(2025, 7, 10)),
+    2026: ("312/QĐ-UBND", date(2026, 2, 20)),
+}
 
 BANDS = {
     "department": [("Xuất sắc", 90), ("Tốt", 80), ("Khá", 65), ("Trung bình", 50), ("Yếu", 0)],
@@ -215,11 +258,25 @@ class DemoAccount:
     scope: str
 
 
+@dataclass
+class DemoYear:
+    year: int
+    status: str
+    published_at: datetime | None
+    assessed: list[tuple[str, int]]  # (unit kind name, units assessed), in kind order
+
+
+@dataclass
+class DemoProvince:
+    accounts: list[DemoAccount]
+    years: list[DemoYear] = field(default_factory=list)
+
+
 def demo_already_loaded() -> bool:
     return Organiser.objects.filter(code=ORGANISER_CODE).exists()
 
 
-def load_demo_province(*, seed: int = 2026) -> list[DemoAccount]:
+def load_demo_province(*, seed: int = 2026) -> DemoProvince:
     rng = random.Random(seed)
     with transaction.atomic():
         organiser = Organiser.objects.create(
@@ -232,36 +289,91 @@ def load_demo_province(*, seed: int = 2026) -> list[DemoAccount]:
         province_kind, _ = UnitKind.objects.get_or_create(
             code="province", defaults={"name": "UBND cấp tỉnh", "short_name": "tỉnh", "position": 0}
         )
+        # Every unit is built with its group: a unit exists only in its own era, so each
+        # period's assessments take the group of that era (Assessment.ranking_group) and 2024's
+        # districts and communes keep theirs in 2024's history.
         units = _build_units(organiser, kinds, province_kind)
         accounts = _build_accounts(organiser, units)
+        quality: dict[int, float] = {}
 
-        previous = period_for_year(organiser=organiser, year=PREVIOUS_YEAR)
-        _set_deadlines(previous, PREVIOUS_YEAR)
+        first = _start_year(organiser, DISTRICT_YEAR)
         for kind_code, filename in INDEX_SET_FILES.items():
             path = DATA_DIR / filename
             index_set_import(
-                period=previous,
+                period=first,
                 unit_kind=kinds[kind_code],
                 data=path.read_bytes(),
                 filename=path.name,
                 bands=BANDS[kind_code],
             )
-        period_open_assessments(period=previous)
-        _score_previous_year(previous, rng)
+        _decide(first)
+        period_open_assessments(period=first)
+        _score_published_year(first, rng, quality)
 
-        current = period_for_year(organiser=organiser, year=CURRENT_YEAR)
-        _set_deadlines(current, CURRENT_YEAR)
-        for index_set in IndexSet.objects.filter(period=previous, is_current=True):
-            index_set_clone(source=index_set, period=current)
+        # No districts after the reform: their index set stays in 2024.
+        merger = _start_year(organiser, MERGER_YEAR)
+        _clone_sets(first, merger, exclude=kinds["district"])
+        period_open_assessments(period=merger)
+        _score_published_year(merger, rng, quality)
+
+        current = _start_year(organiser, CURRENT_YEAR)
+        _clone_sets(merger, current)
         period_move(period=current, target=PeriodStatus.SELF_ASSESSMENT, by=SYSTEM)
         period_open_assessments(period=current)
-        _start_current_year(current, rng)
+        _start_current_year(current, rng, quality)
         audit.record(audit.demo_loaded(period=current))
-    return accounts
+    return DemoProvince(
+        accounts=accounts, years=[_year_summary(p) for p in (first, merger, current)]
+    )
+
+
+def _start_year(organiser, year) -> AssessmentPeriod:
+    period = period_for_year(organiser=organiser, year=year)
+    _set_deadlines(period, year)
+    return period
+
+
+def _clone_sets(source_period, period, *, exclude=None) -> None:
+    sources = IndexSet.objects.filter(period=source_period, is_current=True).select_related(
+        "period", "unit_kind"
+    )
+    for index_set in sources:
+        if index_set.unit_kind != exclude:
+            index_set_clone(source=index_set, period=period)
+    _decide(period)
+
+
+def _decide(period) -> None:
+    """The decision that issued the year's sets, as Home Affairs records it on each."""
+    number, day = DECISIONS[period.year]
+    IndexSet.objects.filter(period=period, is_current=True).update(
+        decision_number=number, decision_date=day, decision_issuer="UBND tỉnh Hòa An"
+    )
+
+
+def _year_summary(period) -> DemoYear:
+    period.refresh_from_db()
+    counts: dict[str, int] = {}
+    for name in period.assessments.order_by("unit__kind__position").values_list(
+        "unit__kind__name", flat=True
+    ):
+        counts[name] = counts.get(name, 0) + 1
+    return DemoYear(
+        year=period.year,
+        status=str(PeriodStatus(period.status).label),
+        published_at=period.published_at,
+        assessed=list(counts.items()),
+    )
+
+
+def _slug(text: str) -> str:
+    """ "Tân Hòa" → "TAN-HOA": a code from a Vietnamese name."""
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return "-".join(plain.upper().split())
 
 
 def _build_units(organiser, kinds, province_kind) -> dict[str, Unit]:
-    units: dict[str, Unit] = {}
     groups = {
         code: RankingGroup.objects.create(
             organiser=organiser, code=code, name=name, kind=kinds[kind], position=position
@@ -278,74 +390,108 @@ def _build_units(organiser, kinds, province_kind) -> dict[str, Unit]:
     province = Unit.objects.create(
         code="UBND-TINH", name="UBND tỉnh Hòa An", kind=province_kind, organiser=organiser
     )
+    new = []
     for code, name in DEPARTMENTS:
-        units[code] = Unit.objects.create(
-            code=code,
-            name=name,
-            kind=kinds["department"],
-            organiser=organiser,
-            parent=province,
-            ranking_group=groups["so-nganh"],
+        new.append(
+            Unit(
+                code=code,
+                name=name,
+                kind=kinds["department"],
+                organiser=organiser,
+                parent=province,
+                ranking_group=groups["so-nganh"],
+            )
         )
     for code, name in UNRANKED_DEPARTMENTS:
-        units[code] = Unit.objects.create(
-            code=code, name=name, kind=kinds["department"], organiser=organiser, parent=province
+        new.append(
+            Unit(
+                code=code, name=name, kind=kinds["department"], organiser=organiser, parent=province
+            )
         )
-    names = iter(COMMUNE_NAMES)
-    for code, name, urban_word, commune_count in DISTRICTS:
-        district = Unit.objects.create(
+    districts = [
+        Unit(
             code=code,
             name=name,
             kind=kinds["district"],
             organiser=organiser,
             parent=province,
             ranking_group=groups["huyen"],
+            valid_to_year=DISTRICT_YEAR,
         )
-        units[code] = district
+        for code, name, *_rest in DISTRICTS
+    ]
+    _bulk_units([*new, *districts])
+    units = {unit.code: unit for unit in [*new, *districts]}
+
+    # Until 2024: each district's communes. From 2025: the merged communes and wards, directly
+    # under the province, each listing the communes it replaced.
+    names, new_names = iter(COMMUNE_NAMES), iter(NEW_NAMES)
+    old_communes, merged, runs = [], [], []
+    for code, _name, place, urban_word, commune_count, sizes in DISTRICTS:
+        communes = []
         for number in range(commune_count):
-            if code == MERGER_DISTRICT and number == 1:
-                _build_merger(units, district, kinds["commune"], organiser, groups["xa"])
+            if code == MERGED_PAIR_DISTRICT and number == 3:
+                communes += [(pair_code, pair_name) for pair_code, pair_name in MERGED_PAIR]
                 continue
             if urban_word == "Phường":  # a city or town: wards, and a couple of rural communes
                 word = "Phường" if number < commune_count - 2 else "Xã"
             else:  # a rural district: its seat is a township
                 word = "Thị trấn" if number == 0 else "Xã"
-            commune_code = f"{code}-{number + 1:02d}"
-            units[commune_code] = Unit.objects.create(
+            communes.append((f"{code}-{number + 1:02d}", f"{word} {next(names)}"))
+        old_communes += [
+            Unit(
                 code=commune_code,
-                name=f"{word} {next(names)}",
+                name=commune_name,
                 kind=kinds["commune"],
                 organiser=organiser,
-                parent=district,
+                parent=units[code],
                 ranking_group=groups["xa"],
+                valid_to_year=DISTRICT_YEAR,
             )
+            for commune_code, commune_name in communes
+        ]
+        assert sum(sizes) == len(communes), code
+        start = 0
+        for position, size in enumerate(sizes):
+            run = [commune_code for commune_code, _ in communes[start : start + size]]
+            run_names = [commune_name for _, commune_name in communes[start : start + size]]
+            start += size
+            ward = any(run_name.startswith("Phường") for run_name in run_names)
+            if position == 0:
+                core = place
+            elif run == [pair_code for pair_code, _ in MERGED_PAIR]:
+                core = MERGED_PAIR_INTO
+            else:
+                core = next(new_names)
+            merged.append(
+                Unit(
+                    code=f"{'P' if ward else 'X'}-{_slug(core)}",
+                    name=f"{'Phường' if ward else 'Xã'} {core}",
+                    kind=kinds["commune"],
+                    organiser=organiser,
+                    parent=province,
+                    ranking_group=groups["xa"],
+                    valid_from_year=MERGER_YEAR,
+                )
+            )
+            runs.append(run)
+    _bulk_units([*old_communes, *merged])
+    units.update({unit.code: unit for unit in [*old_communes, *merged]})
+    through = Unit.predecessors.through
+    through.objects.bulk_create(
+        [
+            through(from_unit_id=unit.pk, to_unit_id=units[old].pk)
+            for unit, run in zip(merged, runs, strict=True)
+            for old in run
+        ]
+    )
     return units
 
 
-def _build_merger(units, district, kind, organiser, group) -> None:
-    olds = [
-        Unit.objects.create(
-            code=code,
-            name=name,
-            kind=kind,
-            organiser=organiser,
-            parent=district,
-            ranking_group=group,
-            valid_to_year=PREVIOUS_YEAR,
-        )
-        for code, name in MERGED_FROM
-    ]
-    merged = Unit.objects.create(
-        code=MERGED_INTO[0],
-        name=MERGED_INTO[1],
-        kind=kind,
-        organiser=organiser,
-        parent=district,
-        ranking_group=group,
-        valid_from_year=CURRENT_YEAR,
-    )
-    merged.predecessors.set(olds)
-    units.update({unit.code: unit for unit in [*olds, merged]})
+def _bulk_units(units: list[Unit]) -> None:
+    for unit in units:
+        unit.normalize_text_fields()  # what save() would do
+    Unit.objects.bulk_create(units)
 
 
 def _user(username, full_name, job_title, *, superuser=False) -> User:
@@ -382,11 +528,13 @@ def _build_accounts(organiser, units) -> list[DemoAccount]:
             user=user, role=Role.APPRAISER, organiser=organiser, area_codes=areas
         )
         accounts.append(DemoAccount(username, full_name, Role.APPRAISER.label, f"lĩnh vực {areas}"))
+    # UBND huyện An Phú ended with the districts in 2024: its officer `anphu` now works for
+    # Xã An Phú, the commune formed around the district's seat.
     for username, full_name, unit_code in [
         ("sotuphap", "Vũ Thị Hồng", "STP"),
         ("soyte", "Bùi Đức Long", "SYT"),
-        ("anphu", "Đỗ Thanh Sơn", "H-AN-PHU"),
-        ("xa.tanhoa", "Lý Thị Ngọc", MERGED_INTO[0]),
+        ("anphu", "Đỗ Thanh Sơn", "X-AN-PHU"),
+        ("xa.tanhoa", "Lý Thị Ngọc", "X-TAN-HOA"),
     ]:
         unit = units[unit_code]
         user = _user(username, full_name, f"Cán bộ đầu mối CCHC — {unit.name}")
@@ -410,6 +558,29 @@ def _set_deadlines(period: AssessmentPeriod, year: int) -> None:
 def _unit_quality(rng: random.Random) -> float:
     """How well a unit does overall (0.55–0.98): units differ, as in published tables."""
     return min(0.98, max(0.55, rng.gauss(0.82, 0.09)))
+
+
+def _qualities(assessments, rng, quality: dict[int, float]) -> dict[int, float]:
+    """Each unit's quality this year: last year's, moved a little, so ranks change by a few
+    places; a merged unit starts from the average of the units it replaced; a new unit from
+    scratch. `quality` (unit id → quality) carries the years along."""
+    predecessors: dict[int, list[int]] = {}
+    for unit_id, old_id in Unit.predecessors.through.objects.filter(
+        from_unit__in=[a.unit_id for a in assessments]
+    ).values_list("from_unit_id", "to_unit_id"):
+        predecessors.setdefault(unit_id, []).append(old_id)
+    for assessment in assessments:
+        unit_id = assessment.unit_id
+        if unit_id in quality:
+            before = [quality[unit_id]]
+        else:
+            before = [quality[pk] for pk in predecessors.get(unit_id, []) if pk in quality]
+        if before:
+            drifted = sum(before) / len(before) + rng.gauss(0, 0.04)
+            quality[unit_id] = min(0.98, max(0.55, drifted))
+        else:
+            quality[unit_id] = _unit_quality(rng)
+    return quality
 
 
 def _self_points(
@@ -499,16 +670,19 @@ def _items_by_set(period) -> dict[int, tuple[list[IndexItem], list[IndexItem]]]:
     return grouped
 
 
-def _score_previous_year(period, rng) -> None:
+def _score_published_year(period, rng, quality) -> None:
+    """A past year: scored, appraised and published as it happened, on 2 March of the next
+    year, through the publication service (so it compares with the year before)."""
     items = _items_by_set(period)
     uploader = User.objects.get(username="noivu")
     scores, surveys, evidence_links = [], [], []
     assessments = list(period.assessments.select_related("unit", "period"))
+    _qualities(assessments, rng, quality)
     for assessment in assessments:
-        quality = _unit_quality(rng)
+        unit_quality = quality[assessment.unit_id]
         direct, survey = items[assessment.index_set_id]
-        scores += _score_assessment(assessment, direct, rng, quality=quality, appraise=True)
-        surveys += _survey_results(assessment, survey, rng, quality)
+        scores += _score_assessment(assessment, direct, rng, quality=unit_quality, appraise=True)
+        surveys += _survey_results(assessment, survey, rng, unit_quality)
         evidence_links.append((assessment, direct))
     Score.objects.bulk_create(scores, batch_size=2000)
     SurveyResult.objects.bulk_create(surveys, batch_size=2000)
@@ -522,50 +696,64 @@ def _score_previous_year(period, rng) -> None:
     Assessment.objects.filter(period=period).update(submitted_at=submitted, finalised_at=finalised)
     period_publish(
         period=period,
-        by=User.objects.get(username="noivu"),
+        by=uploader,
         published_at=datetime(period.year + 1, 3, 2, 9, 0, tzinfo=HANOI),
     )
 
 
 def _cite_documents(evidence_links, year, uploader, rng) -> None:
     """A few documents per unit, each supporting several items — as units really file them."""
-    through = Evidence.items.through
-    links = []
+    documents = [
+        ("KH", f"Kế hoạch cải cách hành chính năm {year}"),
+        ("BC", f"Báo cáo kết quả thực hiện công tác CCHC năm {year}"),
+        ("QĐ", "Quyết định ban hành quy chế làm việc, phân công nhiệm vụ"),
+    ]
+    evidence, supported = [], []
     for assessment, items in evidence_links:
-        documents = [
-            ("KH", f"Kế hoạch cải cách hành chính năm {year}"),
-            ("BC", f"Báo cáo kết quả thực hiện công tác CCHC năm {year}"),
-            ("QĐ", "Quyết định ban hành quy chế làm việc, phân công nhiệm vụ"),
-        ]
         for index, (symbol, title) in enumerate(documents):
-            evidence = Evidence.objects.create(
-                assessment=assessment,
-                document_number=f"{rng.randint(5, 250)}/{symbol}-{assessment.unit.code}",
-                document_date=datetime(year, 1 + index * 5, rng.randint(1, 28)).date(),
-                issuer=assessment.unit.name,
-                description=title,
-                uploaded_by=uploader,
+            evidence.append(
+                Evidence(
+                    assessment=assessment,
+                    document_number=f"{rng.randint(5, 250)}/{symbol}-{assessment.unit.code}",
+                    document_date=date(year, 1 + index * 5, rng.randint(1, 28)),
+                    issuer=assessment.unit.name,
+                    description=title,
+                    uploaded_by=uploader,
+                )
             )
-            supported = items[index :: len(documents)]
-            links += [through(evidence_id=evidence.pk, indexitem_id=item.pk) for item in supported]
-    through.objects.bulk_create(links, batch_size=5000)
+            supported.append(items[index :: len(documents)])
+    Evidence.objects.bulk_create(evidence, batch_size=2000)
+    through = Evidence.items.through
+    through.objects.bulk_create(
+        [
+            through(evidence_id=document.pk, indexitem_id=item.pk)
+            for document, items in zip(evidence, supported, strict=True)
+            for item in items
+        ],
+        batch_size=5000,
+    )
 
 
-def _start_current_year(period, rng) -> None:
+def _start_current_year(period, rng, quality) -> None:
     """Some units are under way, a few have already submitted — as in the last weeks before the
     deadline."""
     items = _items_by_set(period)
     scores = []
     assessments = list(period.assessments.select_related("unit", "period").order_by("unit__code"))
-    submitted_units = {"SYT", "STC", "TP-HOA-AN"}
+    _qualities(assessments, rng, quality)
+    submitted_units = {"SYT", "STC", "P-HOA-AN"}
     for assessment in assessments:
-        quality = _unit_quality(rng)
+        unit_quality = quality[assessment.unit_id]
         direct, _survey = items[assessment.index_set_id]
         if assessment.unit.code in submitted_units:
-            scores += _score_assessment(assessment, direct, rng, quality=quality, appraise=False)
+            scores += _score_assessment(
+                assessment, direct, rng, quality=unit_quality, appraise=False
+            )
         elif rng.random() < 0.4:
             started = direct[: rng.randint(5, max(6, len(direct) // 2))]
-            scores += _score_assessment(assessment, started, rng, quality=quality, appraise=False)
+            scores += _score_assessment(
+                assessment, started, rng, quality=unit_quality, appraise=False
+            )
     Score.objects.bulk_create(scores, batch_size=2000)
     submitted = [a for a in assessments if a.unit.code in submitted_units]
     assessments_move(

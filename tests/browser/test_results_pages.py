@@ -21,10 +21,18 @@ def test_home_affairs_dashboard(demo_server, page, screenshot_dir):
     assert "%" in first_row and "," in first_row  # Vietnamese decimals
     assert "Bình quân của nhóm" in results.inner_text()
     page.click("a.tab:has-text('UBND cấp xã')")
-    assert "01/100" in page.locator("#results tbody tr").first.inner_text()
-    assert "Trang 1/2" in page.locator("#results").inner_text()
+    # 2025: the 31 communes and wards of the merger, compared with their predecessors.
+    first_commune = page.locator("#results tbody tr").first.inner_text()
+    assert "01/31" in first_commune and ("tăng" in first_commune or "giảm" in first_commune)
     assert "Đã công bố: phiên bản 1" in page.locator("#publication").inner_text()
     page.screenshot(path=str(screenshot_dir / "dashboard-2025.png"), full_page=True)
+
+    # 2024, before the merger: 100 communes, on two pages.
+    page.goto(f"{demo_server.url}/")
+    page.click("a:text-is('2024')")
+    page.click("a.tab:has-text('UBND cấp xã')")
+    assert "01/100" in page.locator("#results tbody tr").first.inner_text()
+    assert "Trang 1/2" in page.locator("#results").inner_text()
 
     page.goto(f"{demo_server.url}/")
     page.click("a:text-is('2026')")
