@@ -70,7 +70,7 @@ def period_report_request(*, period, kind: str, by, unit=None) -> Report:
         raise ValidationError({"kind": _("Choose a report.")})
     params = {}
     if kind == ReportKind.SCORECARD_PDF:
-        if unit is None or not period.assessments.filter(unit=unit).exists():
+        if unit is None or not period.assessments.taking_part().filter(unit=unit).exists():
             raise ValidationError({"unit": _("Choose the unit whose scorecard to build.")})
         params = {"unit_id": unit.pk, "unit_code": unit.code}
     return report_request(kind=ReportKind(kind), requested_by=by, period=period, params=params)

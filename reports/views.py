@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from parindex.parsing import parse_id
 from scoring.access import get_period_for_user
+from scoring.models import Assessment
 from scoring.selectors.results import latest_publication
 from units.models import Unit
 from units.roles import Permission
@@ -82,7 +83,7 @@ def period_reports(request, pk: int):
     )
     page = Paginator(reports, PER_PAGE).get_page(request.GET.get("page"))
     units = (
-        Unit.objects.filter(assessments__period=period)
+        Unit.objects.filter(assessments__in=Assessment.objects.taking_part().filter(period=period))
         .order_by("kind__position", "name")
         .distinct()
     )

@@ -14,6 +14,7 @@ from enum import StrEnum
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.text import normalize_text
@@ -118,8 +119,10 @@ def staff_account_plan(
         errors["unit"] = _("Choose the unit.")
     elif organiser is not None and unit.organiser_id != organiser.pk:
         errors["unit"] = _("%(unit)s is assessed by another organiser.") % {"unit": unit.name}
-    elif not unit.active:
-        errors["unit"] = _("%(unit)s is no longer active.") % {"unit": unit.name}
+    elif unit.has_ended(timezone.localdate().year):
+        errors["unit"] = _("%(unit)s no longer exists (reorganised or dissolved).") % {
+            "unit": unit.name
+        }
     labels = {
         "full_name": _("The full name"),
         "email": _("The e-mail address"),

@@ -220,6 +220,16 @@ class Unit(NormalizedTextMixin, models.Model):
             return False
         return not (self.valid_to_year and year > self.valid_to_year)
 
+    def has_ended(self, year: int) -> bool:
+        """Whether the unit is gone by `year` (inactive, or its last year is earlier). A unit
+        that starts later has not ended: its staff are prepared before its first year."""
+        return not self.active or bool(self.valid_to_year and self.valid_to_year < year)
+
+    @staticmethod
+    def not_ended_in(year: int) -> Q:
+        """The query form of `not has_ended(year)`."""
+        return Q(active=True) & (Q(valid_to_year__isnull=True) | Q(valid_to_year__gte=year))
+
 
 class User(AbstractUser):
     """A portal account. Vietnamese names are written whole (family name first), so one field."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from scoring.models import AuditAction, AuditEntry
 from units.models import RoleGrant, Unit, User
@@ -83,9 +84,10 @@ def account_counts(*, organisers) -> dict[str, int]:
 
 
 def organiser_units(*, organisers) -> QuerySet[Unit]:
-    """The active units accounts may be made for."""
+    """The units accounts may be made for: those not ended this year (a unit that starts next
+    year included)."""
     return (
-        Unit.objects.filter(organiser__in=organisers, active=True)
+        Unit.objects.filter(Unit.not_ended_in(timezone.localdate().year), organiser__in=organisers)
         .select_related("kind")
         .order_by("kind__position", "code")
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from scoring.models import AssessmentPeriod, IndexSet, ItemLevel
+from scoring.models import Assessment, AssessmentPeriod, IndexSet, ItemLevel
 from scoring.workflow import PeriodStatus
 from units.access import organisers_for
 from units.models import RankingGroup, UnitKind
@@ -84,27 +84,36 @@ def period_kind_lines(period: AssessmentPeriod) -> list[KindLine]:
 
 
 def period_group_lines(period: AssessmentPeriod) -> list[GroupLine]:
-    """The organiser's ranking groups with how many of their units are assessed this year,
-    then the units outside every group, by kind."""
-    units = units_in_year(period.organiser, period.year)
+    """The organiser's ranking groups with how many units each ranks this year, then the units
+    outside every group, by kind: before opening, from the units' groups (what opening will
+    copy); once open, from the period's own memberships (Assessment.ranking_group)."""
+    if period.status == PeriodStatus.SETUP:
+        units = units_in_year(period.organiser, period.year)
+        group_field, kind_field = "ranking_group", "kind"
+    else:
+        units = Assessment.objects.taking_part().filter(period=period)
+        group_field, kind_field = "ranking_group", "unit__kind"
     counts = dict(
-        units.filter(ranking_group__isnull=False)
-        .values("ranking_group_id")
+        units.filter(**{f"{group_field}__isnull": False})
+        .values(f"{group_field}_id")
         .annotate(n=Count("pk"))
-        .values_list("ranking_group_id", "n")
+        .values_list(f"{group_field}_id", "n")
     )
     lines = [
         GroupLine(group=group, kind=group.kind, units=counts.get(group.pk, 0))
         for group in RankingGroup.objects.filter(organiser=period.organiser).select_related("kind")
     ]
     unranked = (
-        units.filter(ranking_group__isnull=True)
-        .values("kind_id")
+        units.filter(**{f"{group_field}__isnull": True})
+        .values(f"{kind_field}_id")
         .annotate(n=Count("pk"))
-        .order_by("kind__position", "kind__code")
+        .order_by(f"{kind_field}__position", f"{kind_field}__code")
     )
-    kinds = UnitKind.objects.in_bulk([row["kind_id"] for row in unranked])
-    lines += [GroupLine(group=None, kind=kinds[row["kind_id"]], units=row["n"]) for row in unranked]
+    kinds = UnitKind.objects.in_bulk([row[f"{kind_field}_id"] for row in unranked])
+    lines += [
+        GroupLine(group=None, kind=kinds[row[f"{kind_field}_id"]], units=row["n"])
+        for row in unranked
+    ]
     return lines
 
 

@@ -66,7 +66,8 @@ def units_by_codes(organisers, codes: list[str]) -> tuple[list[Unit], list[str]]
 def period_group_rows(period: AssessmentPeriod, *, kind_id: int | None = None):
     """The period's assessments with the group each unit is ranked in this year."""
     rows = (
-        Assessment.objects.filter(period=period)
+        Assessment.objects.taking_part()
+        .filter(period=period)
         .select_related("unit__kind", "ranking_group")
         .order_by("unit__kind__position", "unit__code")
     )

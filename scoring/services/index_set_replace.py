@@ -211,8 +211,11 @@ def index_set_replace(
         redos_by_assessment: dict[int, list[ScoreRedo]] = {}
         for redo in redos:
             redos_by_assessment.setdefault(redo.assessment_id, []).append(redo)
-        for assessment in Assessment.objects.filter(pk__in=assessment_ids).select_related(
-            "unit", "period"
+        # A unit withdrawn by a reorganisation keeps its rows (moved above) but is told nothing.
+        for assessment in (
+            Assessment.objects.taking_part()
+            .filter(pk__in=assessment_ids)
+            .select_related("unit", "period")
         ):
             notify_index_set_replaced(
                 assessment=assessment,

@@ -101,8 +101,16 @@ def scores_import(
 def _parse(table, period, stage) -> tuple[list[ParsedRow], list[ImportProblem]]:
     assessments = {
         a.unit.code.casefold(): a
-        for a in Assessment.objects.filter(period=period).select_related("unit__kind", "period")
+        for a in Assessment.objects.taking_part()
+        .filter(period=period)
+        .select_related("unit__kind", "period")
     }
+    withdrawn = set(
+        Assessment.objects.filter(period=period, status=AssessmentStatus.WITHDRAWN).values_list(
+            "unit__code", flat=True
+        )
+    )
+    withdrawn = {code.casefold() for code in withdrawn}
     units_without = {
         code.casefold(): kind
         for code, kind in period.organiser.units.exclude(
@@ -119,7 +127,12 @@ def _parse(table, period, stage) -> tuple[list[ParsedRow], list[ImportProblem]]:
         unit_code, item_code = cell_text(values.get("unit")), cell_text(values.get("item"))
         assessment = assessments.get(unit_code.casefold())
         if assessment is None:
-            if unit_code.casefold() in units_without:
+            if unit_code.casefold() in withdrawn:
+                message = _(
+                    "Unit “%(unit)s” was withdrawn from %(year)s by a reorganisation: enter its "
+                    "scores on the unit that replaced it."
+                ) % {"unit": unit_code, "year": period.year}
+            elif unit_code.casefold() in units_without:
                 message = _("Unit “%(unit)s” has no index set in %(year)s (kind “%(kind)s”).") % {
                     "unit": unit_code,
                     "year": period.year,

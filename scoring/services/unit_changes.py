@@ -80,6 +80,32 @@ def _open_periods(change: UnitChange) -> list[AssessmentPeriod]:
     )
 
 
+def _check_period_still_takes_units(period, *, results) -> None:
+    """A new unit's assessment starts as a draft, which only the self-assessment round can
+    fill: once the council works, no unit can join that year's ranking (a unit may still
+    leave it: a dissolved unit is withdrawn)."""
+    if period.status == PeriodStatus.SELF_ASSESSMENT:
+        return
+    arriving = [
+        unit
+        for unit in results
+        if unit.exists_in(period.year)
+        and not Assessment.objects.filter(period=period, unit=unit).exists()
+    ]
+    if arriving:
+        raise Refused(
+            _(
+                "The %(year)s period is past self-assessment (%(status)s): no unit can join "
+                "its ranking any more. Make the change take effect from %(next)s."
+            )
+            % {
+                "year": period.year,
+                "status": PeriodStatus(period.status).label,
+                "next": period.year + 1,
+            }
+        )
+
+
 def _carry_into_periods(change: UnitChange, *, by) -> ChangeOutcome:
     sources = list(change.sources.all())
     results = list(change.results.all())
@@ -97,6 +123,7 @@ def _carry_into_periods(change: UnitChange, *, by) -> ChangeOutcome:
             .exclude(status=AssessmentStatus.PUBLISHED)
             .select_related("unit", "period")
         )
+        _check_period_still_takes_units(period, results=results)
         assessments_move(
             assessments=withdrawn, target=AssessmentStatus.WITHDRAWN, by=by, reason=reason
         )

@@ -154,7 +154,7 @@ def setup_period_open(request, pk: int):
                 _("%(period)s is open: %(n)s unit(s) may self-assess until %(when)s.")
                 % {
                     "period": period,
-                    "n": period.assessments.count(),
+                    "n": period.assessments.taking_part().count(),
                     "when": datetime_text(period.self_assessment_deadline),
                 },
             )

@@ -8,6 +8,7 @@ import smtplib
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from parindex.tabular import ImportFailed
 from scoring.models import AuditAction, AuditEntry
@@ -155,6 +156,22 @@ def test_a_username_of_another_person_is_refused(personas):
     with pytest.raises(ValidationError) as error:
         create(personas, username="ngoc")
     assert "username" in error.value.message_dict
+
+
+def test_no_account_for_a_unit_that_ended_but_one_for_a_unit_starting_next_year(personas):
+    this_year = timezone.localdate().year
+    merged = personas["unit_a"]
+    merged.valid_to_year = this_year - 1
+    merged.save()
+    with pytest.raises(ValidationError) as error:
+        create(personas)
+    assert "không còn" in error.value.message_dict["unit"][0]
+    assert not User.objects.filter(email="ngoc.tt@stp.hoaan.gov.vn").exists()
+    new_commune = UnitFactory(
+        code="XA-MOI", organiser=personas["organiser"], valid_from_year=this_year + 1
+    )
+    user = create(personas, unit=new_commune).user
+    assert RoleGrant.objects.filter(user=user, unit=new_commune, role=Role.UNIT_STAFF).exists()
 
 
 def test_never_a_superuser_here(personas):

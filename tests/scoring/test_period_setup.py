@@ -20,6 +20,7 @@ from scoring.models import (
     TieBreaker,
 )
 from scoring.selectors import own_unit_assessments, periods_for_user
+from scoring.selectors.period_setup import period_group_lines
 from scoring.services.period_setup import (
     period_create_from,
     period_deadline_change,
@@ -218,6 +219,16 @@ def test_opening_gives_every_unit_its_assessment_in_its_group(personas, new_peri
     assert assessments[personas["unit_a"].pk].ranking_group == group
     assert assessments[personas["unit_b"].pk].ranking_group is None
     assert all(a.index_set.period_id == new_period.pk for a in assessments.values())
+    # Once open, the review counts the period's own memberships, not the units' groups now.
+    new_period.refresh_from_db()
+    personas["unit_b"].ranking_group = group
+    personas["unit_b"].save()
+    lines = {line.group: line.units for line in period_group_lines(new_period)}
+    assert lines[group] == 1
+    assessments[personas["unit_a"].pk].status = AssessmentStatus.WITHDRAWN
+    assessments[personas["unit_a"].pk].save()
+    lines = {line.group: line.units for line in period_group_lines(new_period)}
+    assert lines[group] == 0 and lines[None] == 1
 
 
 # ---------------------------------------------------------------- deadlines once open

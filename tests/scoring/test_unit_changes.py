@@ -191,6 +191,22 @@ def test_withdrawn_units_leave_ranking_and_publication(personas, period_with_sco
     assert withdrawn.scores.count() == 2  # what the unit entered is kept
 
 
+def test_no_unit_joins_a_period_past_self_assessment(personas, open_year):
+    period = open_year["period"]
+    period.status = PeriodStatus.APPRAISAL
+    period.save()
+    with pytest.raises(Refused, match="2027"):
+        unit_change_merge(
+            sources=[personas["unit_a"], personas["unit_b"]],
+            year=2026,
+            new=NewUnit(code="AB", name="Xã Mới", kind=personas["kind"]),
+            by=personas["home_affairs"],
+        )
+    # Nothing moved: both units are still assessed and no new unit exists.
+    assert (_status(open_year["a"]), _status(open_year["b"])) == (S.DRAFT, S.DRAFT)
+    assert not Unit.objects.filter(code="AB").exists()
+
+
 def test_a_withdrawn_draft_does_not_block_publication(personas, period_with_scores):
     period_with_scores.status = PeriodStatus.FINALISING
     period_with_scores.save()

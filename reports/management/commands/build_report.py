@@ -36,7 +36,8 @@ class Command(BaseCommand):
             params = {}
             if kind == ReportKind.SCORECARD_PDF:
                 assessment = (
-                    period.assessments.select_related("unit")
+                    period.assessments.taking_part()
+                    .select_related("unit")
                     .filter(unit__code__iexact=(options["unit"] or "").strip())
                     .first()
                 )
