@@ -8,7 +8,7 @@ set with problems cannot be opened. A rule that cannot be read as its method is 
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,8 @@ from scoring.exceptions import Refused
 from scoring.models import PARENT_LEVEL, Band, IndexItem, IndexSet, ItemLevel, ScoringMethod
 from scoring.rules import RuleError, parse_rule
 from scoring.workflow import PeriodStatus
+from units.access import acts_for
+from units.roles import Permission
 
 from . import audit
 from .audit import audit_snapshot
@@ -70,6 +72,13 @@ def index_set_locked_reason(index_set: IndexSet) -> str | None:
             "Units already work with this index set, so it can no longer be edited. Prepare a "
             "new version (a draft) with the changes and apply it."
         )
+    if index_set.period.status != PeriodStatus.SETUP:
+        # Units see the current set from the moment the period opens: a half-done edit (a
+        # parent left unbalanced) would be what they score. Changes go through a draft.
+        return _(
+            "The period is open: units see this index set now. Prepare a new version (a draft) "
+            "with the changes and apply it."
+        )
     return None
 
 
@@ -79,9 +88,11 @@ def _check_editable(index_set: IndexSet) -> None:
         raise Refused(reason)
 
 
-def _locked(index_set: IndexSet) -> IndexSet:
-    """The set, locked for the rest of the transaction, and checked editable."""
+def _locked(index_set: IndexSet, by) -> IndexSet:
+    """The set, locked for the rest of the transaction, and checked editable by `by`."""
     locked = IndexSet.objects.select_for_update().select_related("period").get(pk=index_set.pk)
+    if not acts_for(by, Permission.MANAGE_PERIOD, locked.period.organiser_id):
+        raise PermissionDenied(_("Only Home Affairs of this organiser edits its index sets."))
     _check_editable(locked)
     return locked
 
@@ -108,7 +119,7 @@ def index_item_add(
     sub-criterion), or at the top (`level` area, bonus or penalty line). It comes last among
     its siblings."""
     with transaction.atomic():
-        index_set = _locked(index_set)
+        index_set = _locked(index_set, by)
         if parent is not None:
             if parent.index_set_id != index_set.pk:
                 raise ValidationError({"parent": _("The parent belongs to another index set.")})
@@ -155,7 +166,7 @@ def index_item_edit(
     """Change an item's text, points and rule; the rule is read again into the parameters
     the scoring uses (`method` None: the method the rule is written in)."""
     with transaction.atomic():
-        _locked(item.index_set)
+        _locked(item.index_set, by)
         before = audit_snapshot(item, ITEM_FIELDS + READ_FIELDS)
         _apply_fields(
             item,
@@ -215,7 +226,7 @@ def index_item_move(*, item: IndexItem, direction: str, by) -> IndexItem:
     if direction not in ("up", "down"):
         raise ValidationError(_("Move an item up or down."))
     with transaction.atomic():
-        index_set = _locked(item.index_set)
+        index_set = _locked(item.index_set, by)
         siblings = _siblings(item, including=True)
         at = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
         other = at - 1 if direction == "up" else at + 1
@@ -243,7 +254,7 @@ def index_item_reparent(*, item: IndexItem, parent: IndexItem, by) -> IndexItem:
     """Move an item (with its sub-items) under another parent of the right level. Codes that
     followed the old parent's ("1.2.3" under "1.2") follow the new one ("1.4.n")."""
     with transaction.atomic():
-        index_set = _locked(item.index_set)
+        index_set = _locked(item.index_set, by)
         expected = PARENT_LEVEL[ItemLevel(item.level)]
         if expected is None:
             raise ValidationError({"parent": _("Areas and bonus or penalty lines sit at the top.")})
@@ -304,7 +315,7 @@ def _recode(item: IndexItem, old_prefix: str, parent: IndexItem) -> list[tuple[I
 def index_item_remove(*, item: IndexItem, by) -> None:
     """Remove an item with all its sub-items; each removal is audited."""
     with transaction.atomic():
-        index_set = _locked(item.index_set)
+        index_set = _locked(item.index_set, by)
         removed = [item]
         frontier = [item]
         while frontier:
@@ -365,7 +376,7 @@ def _renumber(index_set: IndexSet, last: IndexItem | None = None) -> None:
 
 def band_add(*, index_set: IndexSet, label: str, min_percent: Decimal, by) -> Band:
     with transaction.atomic():
-        index_set = _locked(index_set)
+        index_set = _locked(index_set, by)
         band = Band(index_set=index_set)
         _apply_band(band, label=label, min_percent=min_percent)
         band.save()
@@ -375,7 +386,7 @@ def band_add(*, index_set: IndexSet, label: str, min_percent: Decimal, by) -> Ba
 
 def band_edit(*, band: Band, label: str, min_percent: Decimal, by) -> Band:
     with transaction.atomic():
-        _locked(band.index_set)
+        _locked(band.index_set, by)
         before = audit_snapshot(band, BAND_FIELDS)
         _apply_band(band, label=label, min_percent=min_percent)
         band.save()
@@ -385,7 +396,7 @@ def band_edit(*, band: Band, label: str, min_percent: Decimal, by) -> Band:
 
 def band_remove(*, band: Band, by) -> None:
     with transaction.atomic():
-        _locked(band.index_set)
+        _locked(band.index_set, by)
         audit.record(audit.index_set_part_removed(actor=by, obj=band))
         band.delete()
 
@@ -419,7 +430,7 @@ def index_set_header_edit(
 ) -> IndexSet:
     """The set's name, the decision that issues it (number, date, issuer) and its caps."""
     with transaction.atomic():
-        locked = _locked(index_set)
+        locked = _locked(index_set, by)
         before = audit_snapshot(locked, HEADER_FIELDS)
         locked.name = name or ""
         locked.decision_number = decision_number or ""

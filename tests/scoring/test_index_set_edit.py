@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from scoring.exceptions import Refused
 from scoring.models import AuditAction, AuditEntry, Band, IndexItem, ItemLevel, Score
@@ -26,18 +26,23 @@ from scoring.workflow import PeriodStatus
 from tests.factories import (
     AssessmentFactory,
     IndexSetFactory,
+    OrganiserFactory,
     PeriodFactory,
+    RoleGrantFactory,
     UserFactory,
     small_tree,
 )
+from units.roles import Role
 
 D = Decimal
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def officer():
-    return UserFactory()
+def officer(tree):
+    """Home Affairs of the organiser whose set is edited."""
+    organiser = tree["set"].period.organiser
+    return RoleGrantFactory(role=Role.HOME_AFFAIRS, organiser=organiser).user
 
 
 @pytest.fixture
@@ -295,6 +300,26 @@ def test_header_edit_stores_the_decision(tree, officer):
 
 
 # ---------------------------------------------------------------- refusals
+
+
+def test_the_current_set_of_an_open_period_goes_through_a_draft(tree, officer):
+    period = tree["set"].period
+    period.status = PeriodStatus.SELF_ASSESSMENT
+    period.save()
+    item = tree["1.1.2"]
+    with pytest.raises(Refused, match="phiên bản mới"):
+        index_item_edit(item=item, by=officer, **values(item, max_points=D("1")))
+    item.refresh_from_db()
+    assert item.max_points == D("2") and not edits().exists()
+
+
+def test_only_home_affairs_of_the_organiser_edits(tree):
+    item = tree["1.1.2"]
+    other = RoleGrantFactory(role=Role.HOME_AFFAIRS, organiser=OrganiserFactory(code="khac")).user
+    for by in (UserFactory(), other):
+        with pytest.raises(PermissionDenied):
+            index_item_edit(item=item, by=by, **values(item, name="Khác"))
+    assert not edits().exists()
 
 
 def test_a_set_in_use_is_refused_and_says_to_prepare_a_new_version(tree, officer):
