@@ -21,7 +21,7 @@ from units.roles import Permission
 
 from . import audit
 from .audit import audit_snapshot
-from .index_sets import index_set_in_use
+from .index_sets import index_set_in_use, period_sets_frozen_reason
 
 ITEM_FIELDS = (
     "code",
@@ -55,11 +55,9 @@ CHILD_LEVEL = {parent: level for level, parent in PARENT_LEVEL.items() if parent
 
 def index_set_locked_reason(index_set: IndexSet) -> str | None:
     """Why the set cannot be edited now, in words for the officer; None when it can."""
-    if index_set.period.status == PeriodStatus.PUBLISHED:
-        return _(
-            "The results of %(year)s are published: the index sets of that period can no longer "
-            "change."
-        ) % {"year": index_set.period.year}
+    frozen = period_sets_frozen_reason(index_set.period)
+    if frozen:
+        return frozen
     if index_set.is_draft:
         return None
     if not index_set.is_current:

@@ -44,11 +44,13 @@ from units.models import UnitKind
 
 from . import audit
 from .index_sets import (
+    index_set_draft_pending_reason,
     index_set_finish_version,
     index_set_in_use,
     index_set_in_use_message,
     index_set_next_version,
     index_set_start_version,
+    period_sets_frozen_reason,
 )
 from .index_tree import ItemSpec, check_tree
 
@@ -403,11 +405,17 @@ def index_set_preview(
 ) -> IndexSetPreview:
     """Read and check the file and say what its import would create; raise ImportFailed with
     every problem, as the import would. Changes nothing."""
+    frozen = period_sets_frozen_reason(period) if draft_when_in_use else None
+    if frozen:  # the browser's upload; the command still loads a past year's sets
+        raise ImportFailed([ImportProblem(None, frozen)])
     parsed = parse_index_set_file(data, filename)
     current = _current_set(period, unit_kind)
     in_use = current is not None and index_set_in_use(current)
     if in_use and not draft_when_in_use:
         raise ImportFailed([ImportProblem(None, index_set_in_use_message(period, unit_kind))])
+    pending = index_set_draft_pending_reason(period=period, unit_kind=unit_kind) if in_use else None
+    if pending:
+        raise ImportFailed([ImportProblem(None, pending)])
     version = index_set_next_version(period=period, unit_kind=unit_kind)
     counts = {level: 0 for level in ItemLevel}
     for spec in parsed.items:
@@ -490,6 +498,9 @@ def index_set_import(
     With `draft_when_in_use`, a current set that units already work with stays current and the
     file becomes a draft version, applied later by scoring.services.index_set_replace.
     """
+    frozen = period_sets_frozen_reason(period) if draft_when_in_use else None
+    if frozen:
+        raise ImportFailed([ImportProblem(None, frozen)])
     parsed = parse_index_set_file(data, filename)
     band_specs = parsed.bands or [BandSpec(0, label, Decimal(m)) for label, m in (bands or [])]
     decision = {
@@ -534,6 +545,9 @@ def index_set_import(
 
 
 def _import_draft(period, unit_kind, parsed, band_specs, filename, name, by, decision) -> IndexSet:
+    pending = index_set_draft_pending_reason(period=period, unit_kind=unit_kind)
+    if pending:
+        raise ImportFailed([ImportProblem(None, pending)])
     draft = IndexSet.objects.create(
         period=period,
         unit_kind=unit_kind,

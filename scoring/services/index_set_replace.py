@@ -35,12 +35,17 @@ from scoring.selectors.index_set_diff import (
     mapping_problems,
     replacement_consequences,
 )
-from scoring.workflow import PeriodStatus
 from units.access import acts_for
 from units.roles import Permission
 
 from . import audit
-from .index_sets import index_set_copy, index_set_next_version, index_set_problems
+from .index_sets import (
+    index_set_copy,
+    index_set_draft_pending_reason,
+    index_set_next_version,
+    index_set_problems,
+    period_sets_frozen_reason,
+)
 from .notifications import notify_index_set_replaced
 
 POINT_FIELD = {
@@ -56,11 +61,9 @@ def _check_manager(by, period: AssessmentPeriod) -> None:
 
 
 def _check_not_published(period: AssessmentPeriod) -> None:
-    if period.status == PeriodStatus.PUBLISHED:
-        raise Refused(
-            _("The results of %(year)s are published: the index set can no longer change.")
-            % {"year": period.year}
-        )
+    frozen = period_sets_frozen_reason(period)
+    if frozen:
+        raise Refused(frozen)
 
 
 def index_set_current_for(draft: IndexSet) -> IndexSet | None:
@@ -82,14 +85,9 @@ def index_set_draft_start(*, index_set: IndexSet, by) -> IndexSet:
         _check_not_published(period)
         if not source.is_current:
             raise Refused(_("Only the current version of an index set can be copied into a draft."))
-        existing = IndexSet.objects.filter(
-            period=period, unit_kind=source.unit_kind, is_draft=True
-        ).first()
-        if existing is not None:
-            raise Refused(
-                _("Draft version %(version)s of this index set is already being prepared.")
-                % {"version": existing.version}
-            )
+        pending = index_set_draft_pending_reason(period=period, unit_kind=source.unit_kind)
+        if pending:
+            raise Refused(pending)
         draft = IndexSet.objects.create(
             period=period,
             unit_kind=source.unit_kind,

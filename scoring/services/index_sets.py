@@ -20,6 +20,7 @@ from scoring.models import (
     SurveyResult,
 )
 from scoring.rules import parse_rule
+from scoring.workflow import PeriodStatus
 from units.models import UnitKind
 
 from . import audit
@@ -28,6 +29,28 @@ from .index_tree import ItemSpec, check_tree
 
 # What units score against: once the set is in use these no longer change (text still can).
 SCORING_FIELDS = ("max_points", "method", "rule", "not_applicable_allowed")
+
+
+def period_sets_frozen_reason(period: AssessmentPeriod) -> str | None:
+    """Why no index set of the period may change any more (its results are published); None
+    while they may. The editor, the upload and the replacement all ask this."""
+    if period.status == PeriodStatus.PUBLISHED:
+        return _(
+            "The results of %(year)s are published: the index sets of that period can no longer "
+            "change."
+        ) % {"year": period.year}
+    return None
+
+
+def index_set_draft_pending_reason(*, period: AssessmentPeriod, unit_kind: UnitKind) -> str | None:
+    """One draft at a time per period and unit kind: a second would make "the replacement"
+    ambiguous. None when a draft may be started."""
+    existing = IndexSet.objects.filter(period=period, unit_kind=unit_kind, is_draft=True).first()
+    if existing is None:
+        return None
+    return _("Draft version %(version)s of this index set is already being prepared.") % {
+        "version": existing.version
+    }
 
 
 def index_set_in_use(index_set: IndexSet) -> bool:

@@ -378,7 +378,7 @@ def test_refused_when_the_period_is_published(setup, draft):
     new, _items = draft
     setup["period"].status = PeriodStatus.PUBLISHED
     setup["period"].save()
-    with pytest.raises(Refused, match="đã công bố"):
+    with pytest.raises(Refused, match="đã được công bố"):
         _apply(setup, new, {setup["tree"]["2.1.2"].pk: None})
 
 

@@ -221,6 +221,26 @@ def test_a_set_in_use_becomes_a_draft_and_opens_the_replacement(client, personas
     assert in_use["a"].index_set == in_use["current"]
 
 
+def test_a_second_draft_and_a_published_period_are_refused_at_the_preview(
+    client, personas, period, in_use
+):
+    client.force_login(personas["home_affairs"])
+    data = csv_text([HEADER, *ROWS])
+    first = _upload(client, period, personas["kind"], data)
+    url = reverse("scoring:index_set_upload", args=[period.pk])
+    client.post(url, {"token": _token(first), "confirm": "on"})
+    assert IndexSet.objects.filter(is_draft=True).count() == 1
+    again = _upload(client, period, personas["kind"], data)
+    assert "đang được chuẩn bị" in again.content.decode()
+    assert IndexSet.objects.filter(is_draft=True).count() == 1
+    period.status = PeriodStatus.PUBLISHED
+    period.save()
+    IndexSet.objects.filter(is_draft=True).delete()
+    published = _upload(client, period, personas["kind"], data)
+    assert "đã được công bố" in published.content.decode()
+    assert not IndexSet.objects.filter(is_draft=True).exists()
+
+
 def test_the_command_still_refuses_a_set_in_use(personas, period, in_use, tmp_path):
     path = tmp_path / "bo-chi-so.csv"
     path.write_bytes(csv_text([HEADER, *ROWS]))
