@@ -96,7 +96,7 @@ def get_index_set_for_user(
 ) -> IndexSet:
     """An index set for those who hold `permission` for its period's organiser; 403 for anyone
     else who works in that period (a unit's staff, an appraiser, the chair), 404 for the rest
-    (another organiser's officers)."""
+    (another organiser's officers, and units while the period is being set up)."""
     index_set = (
         IndexSet.objects.select_related("period__organiser", "unit_kind").filter(pk=pk).first()
     )
@@ -105,7 +105,10 @@ def get_index_set_for_user(
     organiser_id = index_set.period.organiser_id
     if acts_for(user, permission, organiser_id):
         return index_set
-    if acts_for(user, Permission.VIEW_RESULTS, organiser_id) or (
+    if acts_for(user, Permission.VIEW_RESULTS, organiser_id):
+        raise PermissionDenied
+    # A period in set-up does not exist for the units until it opens.
+    if index_set.period.status != PeriodStatus.SETUP and (
         units_for(user, Permission.VIEW_ASSESSMENT).filter(organiser_id=organiser_id).exists()
     ):
         raise PermissionDenied

@@ -29,12 +29,13 @@ PERSONAS = [
     "admin",
     "anonymous",
 ]
-# Who may open the editor: Home Affairs of the set's organiser and the system admin. Anyone
-# else who works in that period gets 403; another organiser's officer does not learn it exists.
+# Who may open the editor: Home Affairs of the set's organiser and the system admin. The chair
+# gets 403; another organiser's officer does not learn it exists, nor do the units and their
+# appraisers while the period is being set up (it opens to them later).
 ALLOWED = {
-    "staff_a": 403,
-    "staff_b": 403,
-    "appraiser": 403,
+    "staff_a": 404,
+    "staff_b": 404,
+    "appraiser": 404,
     "chair": 403,
     "other_officer": 404,
     "anonymous": 302,
