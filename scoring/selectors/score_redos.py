@@ -1,13 +1,17 @@
 """The scores a unit must enter again after its index set was replaced mid-period (see
 scoring.services.index_set_replace): what the self-assessment page lists."""
 
-from scoring.models import Assessment, RedoStage, ScoreRedo
+from django.db.models import Case, When
+
+from scoring.models import Assessment, RedoKind, RedoStage, ScoreRedo
 
 
 def score_redos_open(assessment: Assessment) -> list[ScoreRedo]:
-    """The unit's own (self-assessment) redos not yet done, in item order."""
+    """The unit's own (self-assessment) redos not yet done: the values to enter again first,
+    then the removed items (kept for information: nothing can be entered for them), each in
+    item order."""
     return list(
         ScoreRedo.objects.filter(assessment=assessment, stage=RedoStage.SELF, resolved_at=None)
         .select_related("item")
-        .order_by("old_code", "pk")
+        .order_by(Case(When(kind=RedoKind.ABOVE_MAX, then=0), default=1), "old_code", "pk")
     )

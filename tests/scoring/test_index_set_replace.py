@@ -450,6 +450,10 @@ def test_the_unit_sees_its_redos_and_saving_the_item_resolves_them(setup, draft,
     assert ScoreRedo.objects.get(old_code="1.1.2", stage=RedoStage.APPRAISAL).resolved_at is None
     page = client.get(url).content.decode()
     assert 'data-redo="1.1.2"' not in page
+    # The removed item stays, for information only: nothing can be entered for it.
+    removed = page.split('data-redo-kind="removed"')[1]
+    assert 'data-redo="2.1.2"' in removed and 'data-redo-kind="above_max"' not in page
+    assert "không còn được tính điểm" in page
     client.force_login(setup["staff_b"])
     page = client.get(reverse("scoring:self_assessment", args=[setup["b"].pk])).content.decode()
     assert "data-redos" not in page
