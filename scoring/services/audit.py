@@ -2,6 +2,7 @@
 building the entry with what that event must say, and `record`, which writes any number of
 them in one statement. Every service that changes scoring data calls these."""
 
+import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
@@ -403,5 +404,22 @@ def ranking_group_changed(*, actor, assessment: Assessment, old, new, reason: st
         field="ranking_group",
         old=old,
         new=new,
+        reason=reason,
+    )
+
+
+def score_let_go(
+    *, actor, score: models.Model, values: dict[str, str], evidence: list[str], reason: str
+) -> AuditEntry:
+    """A score whose item left the index set in a replacement: everything written on it (and
+    the names of the evidence cited for it), as JSON, before the row goes."""
+    snapshot = {name: value for name, value in values.items() if value not in ("", "0")}
+    if evidence:
+        snapshot["evidence"] = evidence
+    return _entry(
+        action=AuditAction.DELETE,
+        actor=actor,
+        obj=score,
+        old=json.dumps(snapshot, ensure_ascii=False, sort_keys=True),
         reason=reason,
     )

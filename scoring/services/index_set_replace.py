@@ -4,6 +4,7 @@ applies it. Applying re-points every assessment, score, evidence link and survey
 new items, clears what no longer fits and keeps it as a ScoreRedo for the unit to redo, writes
 one audit entry and tells the units — all in one transaction."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -175,7 +176,7 @@ def index_set_replace(
         list(Score.objects.select_for_update().filter(assessment_id__in=assessment_ids))
         consequences = replacement_consequences(old=old, mapping=mapping)
         redos = _keep_and_clear(consequences)
-        moved = _repoint(old=old, new=new, mapping=mapping)
+        moved = _repoint(old=old, new=new, mapping=mapping, by=by)
         Assessment.objects.filter(pk__in=assessment_ids).update(index_set=new)
         old.is_current = False
         old.save(update_fields=["is_current"])
@@ -266,12 +267,54 @@ def _redo_of(misfit: Misfit) -> ScoreRedo:
     )
 
 
-def _repoint(*, old: IndexSet, new: IndexSet, mapping: dict[int, IndexItem | None]) -> int:
+# Everything a unit or the council wrote on a score: kept whole in the audit trail when the
+# score's item leaves the index set, so a replacement loses nothing anyone entered.
+LET_GO_FIELDS = (
+    "self_points",
+    "self_ratio",
+    "self_note",
+    "not_applicable",
+    "not_applicable_reason",
+    "appraisal_points",
+    "appraisal_ratio",
+    "appraisal_reason",
+    "appraisal_not_applicable",
+    "review_request",
+    "review_question",
+    "explanation_text",
+    "final_points",
+    "final_ratio",
+    "final_reason",
+    "final_not_applicable",
+)
+
+
+def _repoint(*, old: IndexSet, new: IndexSet, mapping: dict[int, IndexItem | None], by=None) -> int:
     """Scores, survey results and evidence links follow their items to the new version; what
-    maps to nothing (kept as ScoreRedo) is let go. Returns how many scores moved."""
+    maps to nothing (kept as ScoreRedo, and whole in the audit trail) is let go. Returns how
+    many scores moved."""
     fitted = {item.pk: fitting_item(item, mapping.get(item.pk)) for item in old.items.all()}
     gone = [pk for pk, target in fitted.items() if target is None]
-    Score.objects.filter(assessment__index_set=old, item_id__in=gone).delete()
+    let_go = list(
+        Score.objects.filter(assessment__index_set=old, item_id__in=gone).select_related("item")
+    )
+    evidence_names = defaultdict(list)
+    for assessment_id, item_id, name in Evidence.items.through.objects.filter(
+        indexitem_id__in=gone
+    ).values_list("evidence__assessment_id", "indexitem_id", "evidence__original_name"):
+        evidence_names[assessment_id, item_id].append(name)
+    audit.record(
+        audit.score_let_go(
+            actor=by,
+            score=score,
+            values={name: audit.audit_value(getattr(score, name)) for name in LET_GO_FIELDS},
+            evidence=evidence_names.get((score.assessment_id, score.item_id), []),
+            reason=_("Item %(code)s is not in version %(version)s of the index set.")
+            % {"code": score.item.code, "version": new.version},
+        )
+        for score in let_go
+    )
+    Score.objects.filter(pk__in=[score.pk for score in let_go]).delete()
     SurveyResult.objects.filter(assessment__index_set=old, item_id__in=gone).delete()
     moved = 0
     for old_pk, target in fitted.items():

@@ -2,6 +2,7 @@
 no longer fits kept as ScoreRedo and listed to the unit, one audit entry, the units told, and
 every refusal — applied all at once or not at all."""
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -332,6 +333,12 @@ def test_a_removed_item_is_kept_as_a_redo_and_its_row_let_go(setup, draft):
     assert not Score.objects.filter(item=tree["2.1.2"]).exists()
     assert Evidence.objects.filter(pk=setup["evidence"].pk).exists()  # the document stays
     assert list(setup["evidence"].items.values_list("code", flat=True)) == ["1.1.1"]
+    # Everything written on the row that went is in the audit trail, with the evidence cited.
+    entry = AuditEntry.objects.get(action=AuditAction.DELETE, assessment=a)
+    kept = json.loads(entry.old_value)
+    assert kept["self_points"] == "1.0000" and kept["self_note"] == "Có 12 văn bản"
+    assert kept["evidence"] == [setup["evidence"].original_name]
+    assert "2.1.2" in entry.reason and entry.actor == setup["home_affairs"]
 
 
 def test_one_audit_entry_and_every_unit_is_told(setup, draft):
