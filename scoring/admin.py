@@ -39,6 +39,7 @@ from .services.index_sets import (
     index_set_problems,
 )
 from .services.periods import period_for_year, period_open, period_open_assessments
+from .workflow import PeriodStatus
 
 
 class AuditedAdminMixin:
@@ -147,8 +148,21 @@ class AssessmentPeriodAdmin(AuditedAdminMixin, admin.ModelAdmin):
         description=gettext_lazy("Create the missing assessments of the selected periods")
     )
     def open_assessments(self, request, queryset):
+        # A period being set up gets its assessments when it opens (period_open), with the
+        # units and groups of that moment; creating them earlier would keep units that a
+        # reorganisation ends before the opening.
+        setting_up = [period for period in queryset if period.status == PeriodStatus.SETUP]
+        if setting_up:
+            self.message_user(
+                request,
+                _("%(periods)s: still being set up; the assessments are created when it opens.")
+                % {"periods": ", ".join(str(period) for period in setting_up)},
+                messages.WARNING,
+            )
         created = sum(
-            period_open_assessments(period=period, by=request.user) for period in queryset
+            period_open_assessments(period=period, by=request.user)
+            for period in queryset
+            if period.status != PeriodStatus.SETUP
         )
         self.message_user(
             request,

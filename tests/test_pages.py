@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.urls import reverse
 
-from scoring.models import AuditEntry, IndexItem, IndexSet
+from scoring.models import AssessmentPeriod, AuditEntry, IndexItem, IndexSet
 from tests.factories import PeriodFactory, UnitKindFactory, UserFactory
 from tests.helpers import csv_text
 
@@ -281,6 +281,22 @@ def test_admin_copies_an_index_set_to_the_next_year(demo_admin):
     assert list(clone.bands.values_list("label", flat=True)) == list(
         index_set.bands.values_list("label", flat=True)
     )
+
+
+def test_admin_creates_no_assessment_in_a_period_being_set_up(demo_admin):
+    index_set = IndexSet.objects.filter(period__year=2026, unit_kind__code="commune").get()
+    demo_admin.post(
+        reverse("admin:scoring_indexset_changelist"),
+        {"action": "clone_to_next_year", "_selected_action": [index_set.pk]},
+    )
+    period = AssessmentPeriod.objects.get(year=2027)
+    response = demo_admin.post(
+        reverse("admin:scoring_assessmentperiod_changelist"),
+        {"action": "open_assessments", "_selected_action": [period.pk]},
+        follow=True,
+    )
+    assert "khi kỳ được mở" in response.content.decode()
+    assert not period.assessments.exists()
 
 
 @pytest.mark.parametrize(("format_index", "suffix"), [(0, "xlsx"), (1, "csv")])
