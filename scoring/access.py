@@ -4,7 +4,7 @@ when they may read it but not do what they ask."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from units.access import acts_for, has_permission, units_for
+from units.access import acts_for, has_permission, organisers_for, units_for
 from units.models import Unit
 from units.roles import Permission
 
@@ -128,3 +128,12 @@ def get_unit_for_setup(user, pk: int) -> Unit:
     ):
         raise PermissionDenied
     raise Http404
+
+
+def get_setup_organisers_for_user(user) -> list:
+    """The organisers whose year the user sets up (Home Affairs; the system admin: all), or 403:
+    the set-up pages are for them alone."""
+    organisers = list(organisers_for(user, Permission.MANAGE_PERIOD))
+    if not organisers:
+        raise PermissionDenied
+    return organisers

@@ -2,22 +2,18 @@
 (periods, index sets, units, accounts); each part has its own module next to this one."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from scoring.access import get_setup_organisers_for_user
 from scoring.models import AssessmentPeriod
 from scoring.selectors.accounts import account_counts
-from units.access import organisers_for
-from units.roles import Permission
 
 
 @login_required
 @require_GET
 def setup_home(request):
-    organisers = list(organisers_for(request.user, Permission.MANAGE_PERIOD))
-    if not organisers:
-        raise PermissionDenied
+    organisers = get_setup_organisers_for_user(request.user)
     periods = (
         AssessmentPeriod.objects.filter(organiser__in=organisers)
         .select_related("organiser")

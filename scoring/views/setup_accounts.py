@@ -7,7 +7,6 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parindex.tabular import ImportFailed
+from scoring.access import get_setup_organisers_for_user
 from scoring.selectors.accounts import (
     LinkState,
     link_states,
@@ -34,9 +34,7 @@ from scoring.services.accounts import (
     staff_accounts_import,
     staff_accounts_preview,
 )
-from units.access import organisers_for
 from units.accounts import PlanAction
-from units.roles import Permission
 
 from ..forms_accounts import (
     AccountActiveForm,
@@ -52,10 +50,7 @@ SESSION_KEY = "parindex_account_import"
 
 
 def _organisers(request) -> list:
-    organisers = list(organisers_for(request.user, Permission.MANAGE_PERIOD))
-    if not organisers:
-        raise PermissionDenied
-    return organisers
+    return get_setup_organisers_for_user(request.user)
 
 
 def _account(request, pk: int):

@@ -5,17 +5,15 @@ opening, and opening it to the units."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from parindex.dates import datetime_text
-from units.access import organisers_for
 from units.roles import Permission
 
-from ..access import get_period_for_user
+from ..access import get_period_for_user, get_setup_organisers_for_user
 from ..forms_setup_periods import DeadlinesForm, PeriodCreateForm
 from ..selectors.council import council_for_period
 from ..selectors.period_setup import (
@@ -44,8 +42,7 @@ class OpenConfirmForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def setup_period_new(request):
-    if not organisers_for(request.user, Permission.MANAGE_PERIOD).exists():
-        raise PermissionDenied
+    get_setup_organisers_for_user(request.user)
     periods = setup_periods_for_user(request.user)
     latest, year = setup_period_defaults(periods)
     initial = {"source": latest, "year": year}
