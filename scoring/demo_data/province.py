@@ -39,7 +39,16 @@ from scoring.services.publication import period_publish
 from scoring.services.transitions import SYSTEM, assessments_move, period_move
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from units.kinds import ensure_standard_kinds
-from units.models import Organiser, RankingGroup, RoleGrant, Unit, UnitKind, User
+from units.models import (
+    Organiser,
+    RankingGroup,
+    RoleGrant,
+    Unit,
+    UnitChange,
+    UnitChangeKind,
+    UnitKind,
+    User,
+)
 from units.roles import Role
 
 DATA_DIR = Path(__file__).resolve().parent
@@ -48,6 +57,8 @@ ORGANISER_CODE = "snv-hoa-an"
 DEMO_PASSWORD = "parindex-demo"
 # The last year with districts; the year the merged communes and wards start; the open year.
 DISTRICT_YEAR, MERGER_YEAR, CURRENT_YEAR = 2024, 2025, 2026
+# The (fictional) resolution on the province's communes, from 1 July 2025.
+REFORM_DECISION, REFORM_DECISION_DATE = "1680/NQ-UBTVQH15", date(2025, 6, 16)
 PUBLISHED_YEARS = (DISTRICT_YEAR, MERGER_YEAR)
 DEMO = "Demo data"
 QUARTER = Decimal("0.25")
@@ -485,7 +496,55 @@ def _build_units(organiser, kinds, province_kind) -> dict[str, Unit]:
             for old in run
         ]
     )
+    _record_reform(organiser, units, merged, runs, districts)
     return units
+
+
+def _record_reform(organiser, units, merged, runs, districts) -> None:
+    """The 2025 reform as the units pages list it: one merger per new commune or ward and the
+    end of every district, each with its decision. The units are built for every year at once,
+    so these rows record the history; no open period needs carrying (2024 is published when
+    they take effect)."""
+    basis = {"decision_number": REFORM_DECISION, "decision_date": REFORM_DECISION_DATE}
+    changes = UnitChange.objects.bulk_create(
+        [
+            *[
+                UnitChange(
+                    organiser=organiser, kind=UnitChangeKind.MERGE, year=MERGER_YEAR, **basis
+                )
+                for _ in merged
+            ],
+            *[
+                UnitChange(
+                    organiser=organiser,
+                    kind=UnitChangeKind.DISSOLVE,
+                    year=MERGER_YEAR,
+                    note="Kết thúc hoạt động của chính quyền địa phương cấp huyện",
+                    **basis,
+                )
+                for _ in districts
+            ],
+        ]
+    )
+    sources, results = UnitChange.sources.through, UnitChange.results.through
+    merges = changes[: len(merged)]
+    sources.objects.bulk_create(
+        [
+            *[
+                sources(unitchange_id=change.pk, unit_id=units[old].pk)
+                for change, run in zip(merges, runs, strict=True)
+                for old in run
+            ],
+            *[
+                sources(unitchange_id=change.pk, unit_id=district.pk)
+                for change, district in zip(changes[len(merged) :], districts, strict=True)
+            ],
+        ]
+    )
+    results.objects.bulk_create(
+        results(unitchange_id=change.pk, unit_id=unit.pk)
+        for change, unit in zip(merges, merged, strict=True)
+    )
 
 
 def _bulk_units(units: list[Unit]) -> None:

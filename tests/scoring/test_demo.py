@@ -23,7 +23,7 @@ from scoring.models import (
 from scoring.selectors.results import publication_results
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from units.access import has_permission
-from units.models import RankingGroup, RoleGrant, Unit, User
+from units.models import RankingGroup, RoleGrant, Unit, UnitChange, User
 from units.roles import Permission
 
 
@@ -103,6 +103,15 @@ def test_2025_has_no_district_and_every_merged_unit_lists_its_predecessors(demo)
     assert Counter(
         Assessment.objects.filter(period=period).values_list("ranking_group__code", flat=True)
     ) == {"so-nganh": 20, "xa": 31, None: 1}
+    # The reform is on record as the units pages list it: each merger and each district's end,
+    # from 2025, with the resolution.
+    merger = UnitChange.objects.get(results=tan_hoa)
+    assert (merger.kind, merger.year, merger.decision_number) == ("merge", 2025, "1680/NQ-UBTVQH15")
+    assert sorted(merger.sources.values_list("name", flat=True)) == ["Xã Hòa Lợi", "Xã Tân An"]
+    assert Counter(UnitChange.objects.values_list("kind", flat=True)) == {
+        "merge": 31,
+        "dissolve": 9,
+    }
 
 
 def test_2025_results_compare_with_the_predecessors_2024_results(demo):
