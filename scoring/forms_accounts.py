@@ -2,14 +2,10 @@
 organiser, an existing person) are units.accounts'; these only shape the input."""
 
 from django import forms
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parindex.admin_imports import ImportFileForm
 from units.models import Unit
-
-ACCEPTED_SUFFIXES = (".xlsx", ".csv")
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -72,20 +68,8 @@ class AccountActiveForm(forms.Form):
     confirm = forms.BooleanField(label=gettext_lazy("I confirm."), required=True)
 
 
-class AccountsFileForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("File (.xlsx or .csv)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_SUFFIXES)}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit_mb = settings.PARINDEX_IMPORT_MAX_MB
-        if upload.size > limit_mb * 1024 * 1024:
-            raise ValidationError(_("The file is larger than %(limit)s MB.") % {"limit": limit_mb})
-        if not upload.name.lower().endswith(ACCEPTED_SUFFIXES):
-            raise ValidationError(_("Use an Excel workbook (.xlsx) or a CSV file (.csv)."))
-        return upload
+class AccountsFileForm(ImportFileForm):
+    """The accounts sheet: the same file rules as every import."""
 
 
 class AccountsImportConfirmForm(forms.Form):
