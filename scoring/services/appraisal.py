@@ -41,6 +41,7 @@ from scoring.models import (
     AssessmentPeriod,
     AuditAction,
     IndexItem,
+    RedoStage,
     ReviewRequest,
     Score,
     ScoringMethod,
@@ -61,6 +62,7 @@ from units.access import has_permission
 from units.roles import Permission
 
 from . import audit, notifications
+from .index_set_replace import score_redos_resolve
 from .transitions import assessment_move, assessments_move, period_move, period_move_refusal
 
 S = AssessmentStatus
@@ -272,6 +274,11 @@ def appraisal_save(
                     obj=score,
                     before={k: v for k, v in before.items() if k in REQUEST_FIELDS},
                 ),
+            )
+            score_redos_resolve(
+                assessment=locked,
+                item=item,
+                stage=RedoStage.APPRAISAL if round == 1 else RedoStage.FINAL,
             )
             if locked.status == S.SUBMITTED:
                 # The first save of a unit that submitted early starts its appraisal.

@@ -336,8 +336,11 @@ def _repoint(*, old: IndexSet, new: IndexSet, mapping: dict[int, IndexItem | Non
 # ---------------------------------------------------------------- the unit redoes
 
 
-def score_redos_resolve(*, assessment: Assessment, item: IndexItem) -> int:
-    """The unit saved `item` again: its self-assessment redos on it are done."""
+def score_redos_resolve(
+    *, assessment: Assessment, item: IndexItem, stage: RedoStage = RedoStage.SELF
+) -> int:
+    """`item` was saved again at `stage` (the unit's entry, or the council's round 1 or 2):
+    the redos of that stage on it are done."""
     return ScoreRedo.objects.filter(
-        assessment=assessment, item=item, stage=RedoStage.SELF, resolved_at=None
+        assessment=assessment, item=item, stage=stage, resolved_at=None
     ).update(resolved_at=timezone.now())

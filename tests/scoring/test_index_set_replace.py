@@ -11,9 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from scoring.engine.policy import StageValue
 from scoring.entries import SelfEntry
 from scoring.exceptions import Refused
 from scoring.models import (
+    Assessment,
     AuditAction,
     AuditEntry,
     Band,
@@ -38,10 +40,11 @@ from scoring.selectors.index_set_diff import (
     replacement_consequences,
 )
 from scoring.services import index_set_replace as replace_module
+from scoring.services.appraisal import AppraisalEntry, appraisal_save
 from scoring.services.index_set_replace import index_set_draft_start, index_set_replace
 from scoring.services.index_sets import index_set_clone
 from scoring.services.self_assessment import self_score_save
-from scoring.workflow import PeriodStatus
+from scoring.workflow import AssessmentStatus, PeriodStatus
 from tests.factories import AssessmentFactory, IndexSetFactory, PeriodFactory, small_tree
 
 D = Decimal
@@ -339,6 +342,27 @@ def test_a_removed_item_is_kept_as_a_redo_and_its_row_let_go(setup, draft):
     assert kept["self_points"] == "1.0000" and kept["self_note"] == "Có 12 văn bản"
     assert kept["evidence"] == [setup["evidence"].original_name]
     assert "2.1.2" in entry.reason and entry.actor == setup["home_affairs"]
+
+
+def test_the_councils_redo_is_done_when_the_council_saves_the_item_again(setup, draft):
+    new, items = draft
+    _apply(setup, new, {setup["tree"]["2.1.2"].pk: None})
+    Assessment.objects.filter(pk=setup["a"].pk).update(status=AssessmentStatus.IN_APPRAISAL)
+    setup["a"].refresh_from_db()
+    redo = ScoreRedo.objects.get(old_code="1.1.2", stage=RedoStage.APPRAISAL)
+    assert redo.resolved_at is None
+    stored = Score.objects.get(assessment=setup["a"], item=items["1.1.2"])
+    appraisal_save(
+        assessment=setup["a"],
+        item=items["1.1.2"],
+        entry=AppraisalEntry(value=StageValue(points=D("1")), reason="Theo phiên bản mới"),
+        expected_version=stored.version,
+        by=setup["chair"],
+    )
+    redo.refresh_from_db()
+    assert redo.resolved_at is not None
+    # The unit's own redo of the item is the unit's to do.
+    assert ScoreRedo.objects.get(old_code="1.1.2", stage=RedoStage.SELF).resolved_at is None
 
 
 def test_one_audit_entry_and_every_unit_is_told(setup, draft):
