@@ -130,6 +130,7 @@ def test_home_affairs_sets_up_2027_and_replaces_the_set_mid_period(
     page.click(f"[data-kind=commune] a[href='/setup/index-sets/{commune_set.pk}/']")
     page.wait_for_url(f"**/setup/index-sets/{commune_set.pk}/")
     expect(page.locator("[data-no-problems]")).to_have_count(1)
+    assert page.locator(f".breadcrumbs a[href='/setup/periods/{period.pk}/']").count() == 1
     raised = _edit_item(page, commune_set, *RAISED)
     # One change alone: the parent no longer adds up, and says so.
     expect(page.locator(f"#item-{raised.parent_id} [data-item-problems]")).to_have_count(1)
@@ -278,6 +279,7 @@ def test_home_affairs_sets_up_2027_and_replaces_the_set_mid_period(
     page.wait_for_url(f"{url}/setup/")
     draft.refresh_from_db()
     assert draft.is_current
+    assert draft.points_step == commune_set.points_step  # the file cannot say it: kept
 
     # 8. The unit sees what to redo.
     page.context.clear_cookies()
