@@ -9,6 +9,7 @@ var/screenshots/setup/walk-*.png and must not scroll sideways on the phone."""
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from scoring.models import Assessment, AssessmentPeriod, IndexSet, ItemLevel, Score
@@ -194,6 +195,8 @@ def test_home_affairs_sets_up_2027_and_replaces_the_set_mid_period(
     row = page.locator("[data-account='xa.hopnhat']")
     expect(row).to_be_visible()
     assert NEW_NAME in row.inner_text()
+    # The live server shares this process: its password link is in the test outbox.
+    assert any(message.to == ["hopnhat@hoaan.gov.vn"] for message in mail.outbox)
     shoot("accounts")
 
     # 5. The deadlines, then opening through the confirmation page.
@@ -220,6 +223,9 @@ def test_home_affairs_sets_up_2027_and_replaces_the_set_mid_period(
     assert not Assessment.objects.filter(period=period, unit__in=old).exists()
     assert Assessment.objects.filter(period__year=2026, unit__in=old).count() == 2
     shoot("period-opened")
+    page.goto(f"{url}/setup/periods/{period.pk}/groups/?kind={new_unit.kind_id}")
+    groups = page.locator("[data-group-table]").inner_text()
+    assert NEW_NAME in groups and not any(unit.name in groups for unit in old)
 
     # 6. The new commune's staff see the set as edited.
     staff = User.objects.get(username="xa.hopnhat")
