@@ -514,9 +514,23 @@ def index_set_import(
             .filter(period=period, unit_kind=unit_kind, is_current=True)
             .first()
         )
+        # The file has no place for the caps and the points step: a new version keeps the
+        # current one's until the officer edits them on the set's header page.
+        settings_kept = {
+            "bonus_cap": current.bonus_cap if current else None,
+            "penalty_cap": current.penalty_cap if current else None,
+            "points_step": current.points_step if current else None,
+        }
         if draft_when_in_use and current is not None and index_set_in_use(current):
             return _import_draft(
-                period, unit_kind, parsed, band_specs, filename, name, by, decision
+                period,
+                unit_kind,
+                parsed,
+                band_specs,
+                filename,
+                name,
+                by,
+                {**decision, **settings_kept},
             )
         try:
             version, retired = index_set_start_version(period=period, unit_kind=unit_kind)
@@ -529,6 +543,7 @@ def index_set_import(
             source=filename[:255],
             name=name,  # empty: shown as "Index set for <kind> — <year>"
             **decision,
+            **settings_kept,
         )
         _create_items(index_set, parsed.items)
         Band.objects.bulk_create(
@@ -544,7 +559,7 @@ def index_set_import(
     return index_set
 
 
-def _import_draft(period, unit_kind, parsed, band_specs, filename, name, by, decision) -> IndexSet:
+def _import_draft(period, unit_kind, parsed, band_specs, filename, name, by, header) -> IndexSet:
     pending = index_set_draft_pending_reason(period=period, unit_kind=unit_kind)
     if pending:
         raise ImportFailed([ImportProblem(None, pending)])
@@ -556,7 +571,7 @@ def _import_draft(period, unit_kind, parsed, band_specs, filename, name, by, dec
         is_draft=True,
         source=filename[:255],
         name=name,
-        **decision,
+        **header,
     )
     _create_items(draft, parsed.items)
     Band.objects.bulk_create(

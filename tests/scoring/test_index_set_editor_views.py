@@ -203,6 +203,14 @@ def test_the_setup_home_lists_the_sets_linking_to_the_editor(client, editor_setu
     assert "Bộ chỉ số sở" in html
 
 
+def test_the_editor_leads_back_to_its_period(client, editor_setup):
+    """Done with the tree, the officer goes back to the period's review to open it."""
+    client.force_login(editor_setup["home_affairs"])
+    s = editor_setup["set"]
+    html = client.get(reverse("scoring:index_set_editor", args=[s.pk])).content.decode()
+    assert reverse("scoring:setup_period", args=[s.period_id]) in html
+
+
 # ---------------------------------------------------------------- balancing
 
 

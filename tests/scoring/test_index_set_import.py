@@ -260,6 +260,30 @@ def test_reimport_makes_a_new_current_version_and_moves_unscored_assessments(per
     assert (entry.old_value, entry.new_value) == (str(first.pk), str(second.pk))
 
 
+@pytest.mark.parametrize("in_use", [False, True], ids=["new version", "draft"])
+def test_a_new_version_keeps_the_caps_and_the_points_step(period, kind, in_use):
+    """The file has no place for them: a version from a file must not drop the current set's
+    0,25 step (or its caps) unseen, mid-period."""
+    first = run_import(period, kind, xlsx({"criteria": [HEADER, *GOOD_ROWS]}))
+    IndexSet.objects.filter(pk=first.pk).update(
+        bonus_cap=Decimal("1"), penalty_cap=Decimal("2"), points_step=Decimal("0.25")
+    )
+    if in_use:
+        assessment = AssessmentFactory(period=period, index_set=first, unit__kind=kind)
+        ScoreFactory(
+            assessment=assessment, item=first.items.get(code="1.1.1"), self_points=Decimal("1")
+        )
+    second = run_import(
+        period, kind, xlsx({"criteria": [HEADER, *GOOD_ROWS]}), draft_when_in_use=True
+    )
+    assert second.is_draft == in_use
+    assert (second.bonus_cap, second.penalty_cap, second.points_step) == (
+        Decimal("1"),
+        Decimal("2"),
+        Decimal("0.25"),
+    )
+
+
 def test_a_scored_index_set_is_not_replaced(period, kind):
     first = run_import(period, kind, xlsx({"criteria": [HEADER, *GOOD_ROWS]}))
     assessment = AssessmentFactory(period=period, index_set=first, unit__kind=kind)

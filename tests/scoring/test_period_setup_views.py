@@ -272,6 +272,13 @@ def test_the_set_up_home_links_each_period_and_offers_a_new_one(client, personas
     assert url("setup_period_new") in page and "Kỳ đánh giá mới" in page
 
 
+def test_the_set_up_page_links_each_index_set_to_its_editor(client, personas, setup_period):
+    """The officer checks a set's problems on the period's page and goes straight to its tree."""
+    client.force_login(personas["home_affairs"])
+    page = client.get(url("setup_period", setup_period.pk)).content.decode()
+    assert url("index_set_editor", setup_period.index_sets.get().pk) in page
+
+
 # ---------------------------------------------------------------- invisible to units
 
 
