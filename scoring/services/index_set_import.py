@@ -515,12 +515,17 @@ def index_set_import(
             .first()
         )
         # The file has no place for the caps and the points step: a new version keeps the
-        # current one's until the officer edits them on the set's header page.
-        settings_kept = {
-            "bonus_cap": current.bonus_cap if current else None,
-            "penalty_cap": current.penalty_cap if current else None,
-            "points_step": current.points_step if current else None,
-        }
+        # current one's until the officer edits them on the set's header page; a first version
+        # takes the model's defaults.
+        settings_kept = (
+            {
+                "bonus_cap": current.bonus_cap,
+                "penalty_cap": current.penalty_cap,
+                "points_step": current.points_step,
+            }
+            if current is not None
+            else {}
+        )
         if draft_when_in_use and current is not None and index_set_in_use(current):
             return _import_draft(
                 period,

@@ -265,8 +265,10 @@ def test_a_new_version_keeps_the_caps_and_the_points_step(period, kind, in_use):
     """The file has no place for them: a version from a file must not drop the current set's
     0,25 step (or its caps) unseen, mid-period."""
     first = run_import(period, kind, xlsx({"criteria": [HEADER, *GOOD_ROWS]}))
+    # A first version has nothing to keep: it takes the default step.
+    assert (first.bonus_cap, first.penalty_cap, first.points_step) == (None, None, Decimal("0.25"))
     IndexSet.objects.filter(pk=first.pk).update(
-        bonus_cap=Decimal("1"), penalty_cap=Decimal("2"), points_step=Decimal("0.25")
+        bonus_cap=Decimal("1"), penalty_cap=Decimal("2"), points_step=Decimal("0.5")
     )
     if in_use:
         assessment = AssessmentFactory(period=period, index_set=first, unit__kind=kind)
@@ -280,7 +282,7 @@ def test_a_new_version_keeps_the_caps_and_the_points_step(period, kind, in_use):
     assert (second.bonus_cap, second.penalty_cap, second.points_step) == (
         Decimal("1"),
         Decimal("2"),
-        Decimal("0.25"),
+        Decimal("0.5"),
     )
 
 
