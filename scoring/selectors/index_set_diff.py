@@ -196,19 +196,35 @@ def replacement_consequences(
 ) -> list[UnitConsequences]:
     """Per assessment on the old set, every value that no longer fits: points above the new
     maximum, and a removed item (no mapping) that carried points, a note or evidence."""
+    items = {item.pk: item for item in old.items.all()}
+    # A stored value is at most its old maximum, so only the rows of an item that goes, or
+    # whose maximum falls, can misfit: a province's other ~60,000 rows are not even loaded.
+    targets = {pk: fitting_item(item, mapping.get(pk)) for pk, item in items.items()}
+    removed = {pk for pk, target in targets.items() if target is None}
+    lowered = {
+        pk
+        for pk, target in targets.items()
+        if target is not None and target.max_points < items[pk].max_points
+    }
+    candidates = removed | lowered
     assessments = list(
         Assessment.objects.filter(index_set=old)
         .select_related("unit", "period")
         .prefetch_related(
-            Prefetch("scores", queryset=Score.objects.select_related("item")),
-            Prefetch("survey_results", queryset=SurveyResult.objects.select_related("item")),
+            Prefetch(
+                "scores",
+                queryset=Score.objects.filter(item_id__in=candidates).select_related("item"),
+            ),
+            Prefetch(
+                "survey_results",
+                queryset=SurveyResult.objects.filter(item_id__in=candidates).select_related("item"),
+            ),
         )
         .order_by("unit__code")
     )
-    items = {item.pk: item for item in old.items.all()}
     links = defaultdict(lambda: defaultdict(int))  # assessment → old item → evidence count
     for assessment_id, item_id in Evidence.items.through.objects.filter(
-        indexitem__index_set=old
+        indexitem_id__in=removed
     ).values_list("evidence__assessment_id", "indexitem_id"):
         links[assessment_id][item_id] += 1
     result = []
