@@ -44,6 +44,7 @@ from units.models import UnitKind
 
 from . import audit
 from .index_sets import (
+    index_set_current,
     index_set_draft_pending_reason,
     index_set_finish_version,
     index_set_in_use,
@@ -391,10 +392,6 @@ class IndexSetPreview:
         return rows
 
 
-def _current_set(period: AssessmentPeriod, unit_kind: UnitKind) -> IndexSet | None:
-    return IndexSet.objects.filter(period=period, unit_kind=unit_kind, is_current=True).first()
-
-
 def index_set_preview(
     *,
     period: AssessmentPeriod,
@@ -409,7 +406,7 @@ def index_set_preview(
     if frozen:  # the browser's upload; the command still loads a past year's sets
         raise ImportFailed([ImportProblem(None, frozen)])
     parsed = parse_index_set_file(data, filename)
-    current = _current_set(period, unit_kind)
+    current = index_set_current(period=period, unit_kind=unit_kind)
     in_use = current is not None and index_set_in_use(current)
     if in_use and not draft_when_in_use:
         raise ImportFailed([ImportProblem(None, index_set_in_use_message(period, unit_kind))])

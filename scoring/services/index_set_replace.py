@@ -42,6 +42,7 @@ from units.roles import Permission
 from . import audit
 from .index_sets import (
     index_set_copy,
+    index_set_current,
     index_set_draft_pending_reason,
     index_set_next_version,
     index_set_problems,
@@ -68,9 +69,8 @@ def _check_not_published(period: AssessmentPeriod) -> None:
 
 
 def index_set_current_for(draft: IndexSet) -> IndexSet | None:
-    return IndexSet.objects.filter(
-        period_id=draft.period_id, unit_kind_id=draft.unit_kind_id, is_current=True
-    ).first()
+    """The current version a draft would replace."""
+    return index_set_current(period=draft.period, unit_kind=draft.unit_kind)
 
 
 # ---------------------------------------------------------------- preparing a draft

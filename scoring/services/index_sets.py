@@ -53,6 +53,11 @@ def index_set_draft_pending_reason(*, period: AssessmentPeriod, unit_kind: UnitK
     }
 
 
+def index_set_current(*, period: AssessmentPeriod, unit_kind: UnitKind) -> IndexSet | None:
+    """The version units of `unit_kind` score in `period` now (None before any)."""
+    return IndexSet.objects.filter(period=period, unit_kind=unit_kind, is_current=True).first()
+
+
 def index_set_in_use(index_set: IndexSet) -> bool:
     """Units have scored it, Home Affairs has entered survey results, or evidence cites it."""
     return (
