@@ -344,11 +344,15 @@ def test_a_removed_item_is_kept_as_a_redo_and_its_row_let_go(setup, draft):
     assert "2.1.2" in entry.reason and entry.actor == setup["home_affairs"]
 
 
-def test_the_councils_redo_is_done_when_the_council_saves_the_item_again(setup, draft):
+def test_the_councils_redo_is_done_when_the_council_saves_the_item_again(setup, draft, client):
     new, items = draft
     _apply(setup, new, {setup["tree"]["2.1.2"].pk: None})
     Assessment.objects.filter(pk=setup["a"].pk).update(status=AssessmentStatus.IN_APPRAISAL)
     setup["a"].refresh_from_db()
+    client.force_login(setup["chair"])
+    review = reverse("scoring:appraisal_review", args=[setup["a"].pk])
+    page = client.get(review).content.decode()
+    assert "data-council-redos" in page and 'data-council-redo="1.1.2"' in page
     redo = ScoreRedo.objects.get(old_code="1.1.2", stage=RedoStage.APPRAISAL)
     assert redo.resolved_at is None
     stored = Score.objects.get(assessment=setup["a"], item=items["1.1.2"])
@@ -363,6 +367,7 @@ def test_the_councils_redo_is_done_when_the_council_saves_the_item_again(setup, 
     assert redo.resolved_at is not None
     # The unit's own redo of the item is the unit's to do.
     assert ScoreRedo.objects.get(old_code="1.1.2", stage=RedoStage.SELF).resolved_at is None
+    assert "data-council-redos" not in client.get(review).content.decode()
 
 
 def test_one_audit_entry_and_every_unit_is_told(setup, draft):
