@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from parindex.parsing import ParseError, parse_decimal
 
 from .display import format_number
-from .engine.model import CHOICE_METHODS, RATIO_METHODS, Stage
+from .engine.model import CHOICE_METHODS, FIGURE_METHODS, Stage
 from .engine.policy import (
     NegativeRatio,
     StageValue,
@@ -124,7 +124,7 @@ def value_clean(
         if errors:
             raise ValidationError(errors)
         return StageValue(not_applicable=True)
-    if item.method in RATIO_METHODS:
+    if item.method in FIGURE_METHODS:
         _check_ratio_entry(item, points, ratio, errors)
         if "ratio" not in errors and ratio is not None:
             points = None  # the rule decides the points
@@ -141,6 +141,11 @@ def check_entered_item(item) -> None:
     """Only self-scored items take a value: not an area or criterion, not a survey item."""
     if item.is_survey:
         raise ValidationError(_("This item comes from the survey: Home Affairs enters it."))
+    if item.is_data_fed:
+        raise ValidationError(
+            _("This item is scored from data Home Affairs uploads (%(source)s).")
+            % {"source": item.data_source}
+        )
     if not item.is_scored:
         raise ValidationError(_("Only sub-criteria and bonus or penalty lines are scored."))
 
@@ -272,7 +277,7 @@ def needs_explanation(item, *, points: Decimal | None, has_evidence: bool, note:
 def item_problems(item, score, *, has_evidence: bool, points: Decimal | None) -> list[str]:
     """What keeps one item from being submitted. Bonus and penalty lines may stay empty
     (nothing claimed); every other self-scored item needs an answer."""
-    if item.is_survey or not item.is_scored:
+    if item.is_entered_by_home_affairs or not item.is_scored:
         return []
     entry = entry_of(score)
     problems = []

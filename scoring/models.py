@@ -15,7 +15,7 @@ from parindex.dates import datetime_text
 from units.models import NormalizedTextMixin, Organiser, Unit, UnitKind, year_validators
 
 from .display import format_number
-from .engine.model import Level, Method
+from .engine.model import FIGURE_METHODS, Level, Method
 from .engine.model import TieBreaker as EngineTieBreaker
 from .workflow import AssessmentStatus, PeriodStatus
 
@@ -227,6 +227,7 @@ class ScoringMethod(models.TextChoices):
     RATIO_BANDS = Method.RATIO_BANDS.value, _("Bands over a reported ratio")
     PROPORTIONAL = Method.PROPORTIONAL.value, _("Proportional to a reported ratio")
     SURVEY = Method.SURVEY.value, _("Sociological survey")
+    PER_CASE = Method.PER_CASE.value, _("Points per case, up to a cap")
 
 
 class IndexItem(NormalizedTextMixin, models.Model):
@@ -267,6 +268,18 @@ class IndexItem(NormalizedTextMixin, models.Model):
         _("when not applicable"), max_length=255, blank=True
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+    # Filled: the item's figure comes from another system (DataFigure), its rule turns the
+    # figure into points, and no unit or appraiser scores it.
+    data_source = models.CharField(
+        _("data source"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Filled in: the item is scored from a figure Home Affairs uploads from another "
+            "system (e.g. the 766 index of the national public-service portal); units do not "
+            "score it."
+        ),
+    )
 
     class Meta:
         ordering = ["index_set", "position"]
@@ -288,6 +301,15 @@ class IndexItem(NormalizedTextMixin, models.Model):
     @property
     def is_survey(self) -> bool:
         return self.method == ScoringMethod.SURVEY
+
+    @property
+    def is_data_fed(self) -> bool:
+        return bool(self.data_source)
+
+    @property
+    def is_entered_by_home_affairs(self) -> bool:
+        """Survey and data items: Home Affairs enters them, no unit or appraiser scores them."""
+        return self.is_survey or self.is_data_fed
 
     @property
     def is_scored(self) -> bool:
@@ -314,6 +336,15 @@ class IndexItem(NormalizedTextMixin, models.Model):
                 raise ValidationError({"parent": _("The parent belongs to another index set.")})
         if self.method == ScoringMethod.SURVEY and self.level != ItemLevel.SUB_CRITERION:
             raise ValidationError({"method": _("Only sub-criteria can come from the survey.")})
+        if self.data_source and self.method not in FIGURE_METHODS:
+            raise ValidationError(
+                {
+                    "data_source": _(
+                        "Only an item whose rule scores a figure (a ratio, proportional or per "
+                        "case) can be fed from data."
+                    )
+                }
+            )
 
 
 class Band(NormalizedTextMixin, models.Model):
@@ -447,6 +478,7 @@ class Score(models.Model):
         IndexItem, on_delete=models.PROTECT, related_name="scores", verbose_name=_("item")
     )
     self_points = points_field(_("self-assessed points"))
+    # The *_ratio fields hold the figure a rule scores: a ratio in %, or a count of cases.
     self_ratio = models.DecimalField(
         _("reported ratio (%)"),
         max_digits=9,
@@ -572,6 +604,10 @@ class Score(models.Model):
         if self.item.is_survey:
             raise ValidationError(
                 {"item": _("Survey items are entered by Home Affairs as survey results.")}
+            )
+        if self.item.is_data_fed:
+            raise ValidationError(
+                {"item": _("Data-fed items are scored from the figures Home Affairs uploads.")}
             )
         if not self.item.is_scored:
             raise ValidationError(
@@ -725,6 +761,74 @@ class SurveyResult(models.Model):
             )
 
 
+class DataSet(NormalizedTextMixin, models.Model):
+    """One upload of figures from another system, dated by the day the figures describe."""
+
+    period = models.ForeignKey(
+        AssessmentPeriod,
+        on_delete=models.CASCADE,
+        related_name="data_sets",
+        verbose_name=_("assessment period"),
+    )
+    source = models.CharField(_("source"), max_length=200)
+    as_of = models.DateField(_("figures as of"))
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["period", "-uploaded_at"]
+        verbose_name = _("data set")
+        verbose_name_plural = _("data sets")
+
+    def __str__(self):
+        return f"{self.source} ({self.as_of:%d/%m/%Y})"
+
+
+class DataFigure(models.Model):
+    """The figure of one unit on one data-fed item (the latest upload that held it)."""
+
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="data_figures",
+        verbose_name=_("assessment"),
+    )
+    item = models.ForeignKey(
+        IndexItem, on_delete=models.PROTECT, related_name="data_figures", verbose_name=_("item")
+    )
+    data_set = models.ForeignKey(
+        DataSet, on_delete=models.PROTECT, related_name="figures", verbose_name=_("data set")
+    )
+    figure = models.DecimalField(
+        _("figure"), max_digits=12, decimal_places=4, validators=[MinValueValidator(ZERO)]
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["assessment", "item__position"]
+        verbose_name = _("data figure")
+        verbose_name_plural = _("data figures")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item"], name="data_figure_unique"),
+            models.CheckConstraint(
+                condition=Q(figure__gte=0),
+                name="data_figure_not_negative",
+                violation_error_message=_("A figure cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} — {self.item.code}"
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError(f"{self.model.__name__} rows are append-only.")
@@ -868,6 +972,10 @@ class Publication(AppendOnlyModel):
         default=dict,
         help_text=_("Codes, names and maxima of the items, frozen with the results."),
     )
+    # Survey or data items published without their input, each named by the officer:
+    # [{"unit_code", "unit_name", "item_code", "item_name", "kind", "reason"}], shown in the
+    # published report's notes.
+    exceptions = models.JSONField(_("exceptions"), default=list, blank=True)
 
     class Meta:
         ordering = ["period", "-version"]
@@ -926,6 +1034,8 @@ class PublishedUnitResult(AppendOnlyModel):
     )
     breakdown = models.JSONField(_("breakdown"), default=dict)
     position = models.PositiveIntegerField(_("position"))
+    # The unit never submitted its self-assessment: published with what the council entered.
+    never_submitted = models.BooleanField(_("never submitted"), default=False)
 
     class Meta:
         ordering = ["publication", "position"]

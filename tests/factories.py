@@ -215,6 +215,25 @@ def survey_branch(
     )
 
 
+def data_item(
+    index_set: IndexSet, parent: IndexItem, *, code: str = "1.1.3", position: int = 5
+) -> IndexItem:
+    """A data-fed sub-criterion under `parent` (2 points): 766 index ≥ 90 full, else share."""
+    return IndexItem.objects.create(
+        index_set=index_set,
+        level=ItemLevel.SUB_CRITERION,
+        code=code,
+        parent=parent,
+        name="Điểm Bộ chỉ số 766",
+        max_points=Decimal("2"),
+        method=ScoringMethod.PROPORTIONAL,
+        method_params={"target": "100", "full_at": "90"},
+        rule="Tỷ lệ thuận: điểm tối đa × (điểm 766 / 100); từ 90 điểm: điểm tối đa",
+        data_source="Cổng Dịch vụ công quốc gia",
+        position=position,
+    )
+
+
 def methods_tree(index_set: IndexSet) -> dict[str, IndexItem]:
     """One sub-criterion per self-scored method under area 1 (10 points), a survey area 2 and a
     bonus line — the shapes the self-assessment form must handle.

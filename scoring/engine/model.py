@@ -27,9 +27,13 @@ class Method(StrEnum):
     RATIO_BANDS = "ratio_bands"
     PROPORTIONAL = "proportional"
     SURVEY = "survey"
+    PER_CASE = "per_case"
 
 
-RATIO_METHODS = frozenset({Method.RATIO_BANDS, Method.PROPORTIONAL})
+# Methods that score a reported figure: a ratio in % (bands, proportional) or a count of cases
+# ("0,5 điểm mỗi sáng kiến, tối đa 1,5"). The figure is stored in a score's *_ratio fields.
+FIGURE_METHODS = frozenset({Method.RATIO_BANDS, Method.PROPORTIONAL, Method.PER_CASE})
+PERCENT_METHODS = frozenset({Method.RATIO_BANDS, Method.PROPORTIONAL})
 CHOICE_METHODS = frozenset({Method.LEVELS, Method.YES_NO})
 
 
@@ -60,10 +64,15 @@ class ItemDef:
     method: str
     params: dict
     position: int
+    data_fed: bool = False  # its figure comes from another system (a data set)
 
     @property
     def is_survey(self) -> bool:
         return self.method == Method.SURVEY
+
+    @property
+    def is_entered_by_home_affairs(self) -> bool:
+        return self.is_survey or self.data_fed
 
     @property
     def is_scored(self) -> bool:
@@ -129,11 +138,11 @@ class IndexSetDef:
         return self.children_of.get(parent_id, [])
 
     def self_assessed_part(self) -> "IndexSetDef":
-        """The set without its survey items: what a unit scores itself, for its running totals
-        before Home Affairs enters the survey."""
+        """The set without its survey and data items: what a unit scores itself, for its
+        running totals before Home Affairs enters the survey and the data."""
         return IndexSetDef(
             id=self.id,
-            items=[item for item in self.items if item.method != Method.SURVEY],
+            items=[item for item in self.items if not item.is_entered_by_home_affairs],
             bands=list(self.bands),
             bonus_cap=self.bonus_cap,
             penalty_cap=self.penalty_cap,
@@ -173,6 +182,7 @@ class UnitInput:
     index_set: IndexSetDef
     scores: dict[int, ScoreEntry] = field(default_factory=dict)  # by item id
     surveys: dict[int, SurveyEntry] = field(default_factory=dict)
+    figures: dict[int, Decimal] = field(default_factory=dict)  # data-fed items, by item id
 
 
 @dataclass
@@ -202,6 +212,7 @@ class ItemResult:
     points: Decimal  # at the stage computed
     appraisal_reason: str = ""
     final_reason: str = ""
+    is_data_fed: bool = False
 
     @property
     def lost(self) -> Decimal:

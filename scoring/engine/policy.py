@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from .model import (
-    RATIO_METHODS,
+    FIGURE_METHODS,
     IndexSetDef,
     ItemDef,
     Method,
@@ -53,6 +53,10 @@ class NegativeRatio(ValueError):
     """A ratio below 0%."""
 
 
+class NotACount(ValueError):
+    """A per-case rule counts whole cases: 1,5 cases is a typing slip."""
+
+
 def band_contains(band: dict, ratio: Decimal) -> bool:
     lower = Decimal(band["lower"])
     if ratio < lower or (ratio == lower and not band["lower_inclusive"]):
@@ -64,10 +68,17 @@ def band_contains(band: dict, ratio: Decimal) -> bool:
 
 
 def ratio_points(method: str, params: dict, max_points: Decimal, ratio: Decimal) -> Decimal:
-    """Points for a reported ratio (in %) under a ratio-band or proportional rule; raises
-    UncoveredRatio or NegativeRatio for a ratio the rule cannot score."""
+    """Points for a reported figure: a ratio (in %) under a ratio-band or proportional rule, or
+    a count of cases under a per-case rule (count × rate, within the cap; the item's maximum
+    when the rule names none). Raises UncoveredRatio, NegativeRatio or NotACount for a figure
+    the rule cannot score."""
     if ratio < ZERO:
         raise NegativeRatio(ratio)
+    if method == Method.PER_CASE:
+        if ratio != ratio.to_integral_value():
+            raise NotACount(ratio)
+        cap = Decimal(params["cap"]) if params.get("cap") is not None else max_points
+        return min(ratio * Decimal(params["rate"]), cap, max_points)
     if method == Method.RATIO_BANDS:
         # A top band ending at 100% inclusive scores an over-fulfilled plan as 100%.
         bands = params.get("bands") or []
@@ -114,7 +125,7 @@ def _set_at(item: ItemDef, entry: ScoreEntry, stage: Stage) -> tuple | None:
     set neither points nor, for a ratio rule, a ratio (a ratio means nothing to other rules)."""
     points_field, ratio_field = _STAGE_FIELDS[stage]
     points = getattr(entry, points_field)
-    ratio = getattr(entry, ratio_field) if item.method in RATIO_METHODS else None
+    ratio = getattr(entry, ratio_field) if item.method in FIGURE_METHODS else None
     if points is None and ratio is None:
         return None
     return points, ratio
@@ -123,10 +134,10 @@ def _set_at(item: ItemDef, entry: ScoreEntry, stage: Stage) -> tuple | None:
 def _earned(item: ItemDef, points: Decimal | None, ratio: Decimal | None) -> Decimal | None:
     """The one rule of what a value earns: a ratio rule scores the reported ratio (typed points
     count only where none was reported); a ratio no band covers earns nothing."""
-    if ratio is not None and item.method in RATIO_METHODS:
+    if ratio is not None and item.method in FIGURE_METHODS:
         try:
             return ratio_points(item.method, item.params, item.max_points, ratio)
-        except (UncoveredRatio, NegativeRatio):
+        except (UncoveredRatio, NegativeRatio, NotACount):
             return None  # refused at entry; stored anyway, it counts as unscored
     return points
 
@@ -191,6 +202,15 @@ def own_points(item: ItemDef, entry: ScoreEntry | None, stage: Stage) -> Decimal
     return None if set_here is None else _earned(item, *set_here)
 
 
+def figure_points(item: ItemDef, figure: Decimal | None) -> Decimal | None:
+    """Points a data-fed item earns from the figure uploaded for it: its rule scores the figure
+    as it would a unit's reported one; None without a figure, or for one the rule cannot score
+    (refused at upload)."""
+    if figure is None:
+        return None
+    return _earned(item, None, figure)
+
+
 def survey_points(item: ItemDef, entry: SurveyEntry | None) -> Decimal | None:
     """Survey points come from the answers when they were recorded (max × the weighted average
     of the answers, with the rule's weights), else from the rate (max × rate / 100), else from
@@ -232,6 +252,7 @@ ITEM_FIELDS = (
     "method",
     "method_params",
     "position",
+    "data_source",
 )
 # The Score fields a ScoreEntry is built from; reasons only where items are shown.
 SCORE_VALUE_FIELDS = (
@@ -262,6 +283,7 @@ def item_def(item) -> ItemDef:
         method=get("method"),
         params=get("method_params") or {},
         position=get("position"),
+        data_fed=bool(get("data_source")),
     )
 
 

@@ -5,7 +5,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from .model import ItemResult, Level, LevelResult, Method, Stage, UnitInput, UnitResult
-from .policy import own_points, survey_points, value_at, value_points
+from .policy import figure_points, own_points, survey_points, value_at, value_points
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -44,6 +44,9 @@ def unit_result(
             entry = unit.surveys.get(item.id)
             not_applicable = bool(entry and entry.not_applicable)
             points = survey_points(item, entry) or ZERO
+        elif item.data_fed:
+            not_applicable = False
+            points = figure_points(item, unit.figures.get(item.id)) or ZERO
         else:
             score = unit.scores.get(item.id)
             value = value_at(item, score, stage)
@@ -107,6 +110,9 @@ def _item_result(item, score, points, is_survey, not_applicable) -> ItemResult:
     def at(stage):
         return own_points(item, score, stage)
 
+    # Survey and data points are Home Affairs' alone: no self or appraisal column.
+    entered = is_survey or item.data_fed
+
     return ItemResult(
         item_id=item.id,
         code=item.code,
@@ -115,10 +121,11 @@ def _item_result(item, score, points, is_survey, not_applicable) -> ItemResult:
         max_points=item.max_points,
         is_survey=is_survey,
         not_applicable=not_applicable,
-        self_points=points if is_survey else at(Stage.SELF),
-        appraisal_points=None if is_survey else at(Stage.APPRAISAL),
-        final_points=None if is_survey else at(Stage.FINAL),
+        self_points=points if entered else at(Stage.SELF),
+        appraisal_points=None if entered else at(Stage.APPRAISAL),
+        final_points=None if entered else at(Stage.FINAL),
         points=points,
         appraisal_reason=score.appraisal_reason if score else "",
         final_reason=score.final_reason if score else "",
+        is_data_fed=item.data_fed,
     )

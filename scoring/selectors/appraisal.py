@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from parindex.parsing import ParseError, parse_decimal
 from scoring.display import format_number
-from scoring.engine.model import RATIO_METHODS, Stage, UnitInput, UnitResult
+from scoring.engine.model import FIGURE_METHODS, Stage, UnitInput, UnitResult
 from scoring.engine.policy import ITEM_FIELDS, StageValue, index_set_def, index_tree, score_entry
 from scoring.engine.results import unit_result
 from scoring.entries import SelfEntry, earned, entry_of, item_choices, stored_value
@@ -297,7 +297,7 @@ class ReviewRow:
 
     @property
     def is_ratio(self) -> bool:
-        return self.item.method in RATIO_METHODS
+        return self.item.method in FIGURE_METHODS
 
     def _value(self, stage: Stage) -> StageValue:
         return stored_value(self.item, self.score, stage)

@@ -35,6 +35,7 @@ from scoring.models import (
     Assessment,
     AssessmentPeriod,
     Band,
+    DataFigure,
     IndexItem,
     IndexSet,
     Publication,
@@ -180,6 +181,15 @@ def _survey_entries(period) -> dict[int, dict[int, SurveyEntry]]:
     return entries
 
 
+def _data_figures(period) -> dict[int, dict[int, Decimal]]:
+    figures: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for assessment_id, item_id, figure in DataFigure.objects.filter(
+        assessment__period=period
+    ).values_list("assessment_id", "item_id", "figure"):
+        figures[assessment_id][item_id] = figure
+    return figures
+
+
 def latest_publication(period: AssessmentPeriod) -> Publication | None:
     return period.publications.order_by("-version").first()
 
@@ -220,6 +230,7 @@ def period_results(
     definitions = index_set_defs({a.index_set_id for a in assessments})
     scores = _score_entries(period, with_reasons=with_items)
     surveys = _survey_entries(period)
+    figures = _data_figures(period)
     previous_pub = previous_publication(period)
     previous = _previous_results(previous_pub)
     predecessors: dict[int, list[int]] = defaultdict(list)
@@ -239,6 +250,7 @@ def period_results(
                 definitions[assessment.index_set_id],
                 scores.get(assessment.pk, {}),
                 surveys.get(assessment.pk, {}),
+                figures.get(assessment.pk, {}),
             ),
             stage,
             with_items=with_items,

@@ -188,7 +188,11 @@ def _claim(item: IndexItem, score: Score | None) -> StageValue:
 def _check_may_write(assessment: Assessment, item: IndexItem, by, tree=None) -> None:
     if not may_appraise(by, assessment, item, tree):
         raise PermissionDenied(_("You do not appraise this area of this unit."))
-    if item.index_set_id != assessment.index_set_id or item.is_survey or not item.is_scored:
+    if (
+        item.index_set_id != assessment.index_set_id
+        or item.is_entered_by_home_affairs
+        or not item.is_scored
+    ):
         raise ValidationError(_("Only this unit's self-scored items are appraised."))
 
 
@@ -326,7 +330,11 @@ def appraisal_accept_rest(*, assessment: Assessment, by, items: list[IndexItem])
         score = scores.get(item.pk)
         if score is not None and score.appraised_at is not None:
             continue
-        if item.is_survey or not item.is_scored or not may_appraise(by, assessment, item, tree):
+        if (
+            item.is_entered_by_home_affairs
+            or not item.is_scored
+            or not may_appraise(by, assessment, item, tree)
+        ):
             continue
         if item_round(assessment, score) != 1:
             continue

@@ -104,7 +104,11 @@ def _sha256(upload: UploadedFile) -> str:
 
 def _check_items(assessment: Assessment, items: list[IndexItem]) -> None:
     for item in items:
-        if item.index_set_id != assessment.index_set_id or item.is_survey or not item.is_scored:
+        if (
+            item.index_set_id != assessment.index_set_id
+            or item.is_entered_by_home_affairs
+            or not item.is_scored
+        ):
             raise ValidationError(_("Evidence can only support this unit's self-scored items."))
 
 

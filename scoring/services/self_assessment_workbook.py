@@ -32,7 +32,7 @@ from parindex.tabular import (
     xlsx_bytes,
 )
 from scoring.display import format_number
-from scoring.engine.model import RATIO_METHODS
+from scoring.engine.model import FIGURE_METHODS
 from scoring.entries import SelfEntry, earned, entry_of, item_choices, self_entry_clean
 from scoring.exceptions import ScoreConflict
 from scoring.models import Assessment, Evidence, IndexItem, ItemLevel, Score
@@ -170,7 +170,7 @@ def _item_row(item: IndexItem, score: Score | None, evidence: list[Evidence]) ->
         choices or None,
         # With a ratio reported the rule gives the points: the cell stays for the ratio alone
         # (older data may hold both), so the file reads back as it was written.
-        None if entry.ratio is not None and item.method in RATIO_METHODS else entry.points,
+        None if entry.ratio is not None and item.method in FIGURE_METHODS else entry.points,
         entry.ratio,
         earned(item, entry.value),
         NA_MARK if entry.not_applicable else None,

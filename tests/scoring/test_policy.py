@@ -4,14 +4,16 @@ covers), and the only builders of the engine's input. Plain data, no database.""
 
 import pytest
 
-from scoring.engine.model import Method, ScoreEntry, Stage, TieBreaker, UnitInput
+from scoring.engine.model import ItemDef, Method, ScoreEntry, Stage, TieBreaker, UnitInput
 from scoring.engine.policy import (
     ITEM_FIELDS,
     SCORE_REASON_FIELDS,
     SCORE_VALUE_FIELDS,
     NegativeRatio,
+    NotACount,
     StageValue,
     UncoveredRatio,
+    figure_points,
     index_tree,
     item_def,
     not_applicable_at,
@@ -144,10 +146,12 @@ def test_the_builders_read_instances_and_value_rows_alike():
     fields = dict(
         id=7, code="1.1", name="Kế hoạch", level="criterion", parent_id=1,
         max_points=D("2"), method="manual", method_params={"x": 1}, position=3,
+        data_source="Cổng DVC quốc gia",
     )  # fmt: skip
     assert set(fields) == set(ITEM_FIELDS)
     assert item_def(fields) == item_def(Row(**fields))
     assert item_def(fields).params == {"x": 1}
+    assert item_def(fields).data_fed and not item_def({**fields, "data_source": ""}).data_fed
     score = {name: None for name in SCORE_VALUE_FIELDS} | {
         "self_points": D("1"),
         "not_applicable": False,
@@ -175,3 +179,64 @@ def test_a_tree_without_parents_has_no_areas_instead_of_failing():
         [item(1, "1", "area", None, "5"), item(3, "1.1.1", "sub_criterion", None, "5")]
     )
     assert flat.area_code(3) is None
+
+
+# ---------------------------------------------------------------- per-case rules and data items
+
+
+PER_CASE = {"rate": "0.5", "cap": "1.5"}
+
+
+@pytest.mark.parametrize(
+    ("cases", "points"),
+    [("0", "0"), ("1", "0.5"), ("2", "1.0"), ("3", "1.5"), ("7", "1.5")],
+)
+def test_a_per_case_rule_gives_count_times_rate_within_its_cap(cases, points):
+    assert ratio_points(Method.PER_CASE, PER_CASE, D("2"), D(cases)) == D(points)
+
+
+def test_a_per_case_rule_without_a_cap_stops_at_the_items_maximum():
+    assert ratio_points(Method.PER_CASE, {"rate": "1", "cap": None}, D("2"), D("5")) == D("2")
+
+
+def test_a_per_case_rule_refuses_part_of_a_case_and_a_negative_count():
+    with pytest.raises(NotACount):
+        ratio_points(Method.PER_CASE, PER_CASE, D("1.5"), D("1.5"))
+    with pytest.raises(NegativeRatio):
+        ratio_points(Method.PER_CASE, PER_CASE, D("1.5"), D("-1"))
+
+
+def test_a_per_case_bonus_line_adds_its_count_times_rate_to_the_total():
+    index_set = simple_set()
+    bonus = index_set.by_id[10]
+    per_case_bonus = item(bonus.id, bonus.code, "bonus", None, "2", Method.PER_CASE, PER_CASE)
+    index_set.items = [per_case_bonus if i.id == bonus.id else i for i in index_set.items]
+    index_set.prepare()
+    scores = {3: ScoreEntry(self_points=D("20")), bonus.id: ScoreEntry(self_ratio=D("2"))}
+    result = unit_result(UnitInput(1, index_set, scores), Stage.SELF)
+    assert result.bonus_points == D("1.0")
+    assert result.total_points == D("21.0")
+
+
+def test_a_data_fed_item_earns_what_its_rule_gives_the_uploaded_figure():
+    index_set = simple_set()
+    banded = index_set.by_id[6]  # 1.1.4: bands, 3 points from 100%
+    fed = ItemDef(**{**banded.__dict__, "data_fed": True})
+    index_set.items = [fed if i.id == banded.id else i for i in index_set.items]
+    index_set.prepare()
+    # A unit's own value on a data item is never counted: only the figure.
+    scores = {banded.id: ScoreEntry(self_points=D("3"))}
+    without = unit_result(UnitInput(1, index_set, scores), Stage.FINAL)
+    assert without.direct_points == D("0")
+    fed_result = unit_result(UnitInput(1, index_set, scores, {}, {banded.id: D("85")}))
+    assert fed_result.direct_points == D("1.5")
+    line = next(i for i in fed_result.items if i.item_id == banded.id)
+    assert (line.self_points, line.appraisal_points, line.is_data_fed) == (D("1.5"), None, True)
+    assert fed.id not in {i.id for i in index_set.self_assessed_part().items}
+
+
+def test_figure_points_are_none_without_a_figure_or_for_one_the_rule_cannot_score():
+    banded = ItemDef(**{**simple_set().by_id[6].__dict__, "data_fed": True})
+    assert figure_points(banded, None) is None
+    assert figure_points(banded, D("-1")) is None
+    assert figure_points(banded, D("100")) == D("3")
