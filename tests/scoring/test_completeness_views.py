@@ -36,7 +36,7 @@ def period_setup(personas):
     survey = survey_branch(index_set, max_points=D("4"))
     fed = data_item(index_set, tree["criterion"])
     a = AssessmentFactory(period=period, unit=personas["unit_a"], index_set=index_set)
-    b = AssessmentFactory(period=period, unit=personas["unit_b"], index_set=index_set)
+    AssessmentFactory(period=period, unit=personas["unit_b"], index_set=index_set)
     data_set = DataSet.objects.create(period=period, source="766", as_of=date(2026, 11, 30))
     # Unit A is complete; unit B has neither its survey nor its figure.
     SurveyResult.objects.create(assessment=a, item=survey, answer_counts={"A": 3})
