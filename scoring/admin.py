@@ -206,7 +206,13 @@ class IndexItemFormSet(BaseInlineFormSet):
         overrides = {
             form.instance.pk: {
                 name: form.cleaned_data[name]
-                for name in ("max_points", "rule", "method", "not_applicable_allowed")
+                for name in (
+                    "max_points",
+                    "rule",
+                    "method",
+                    "not_applicable_allowed",
+                    "data_source",
+                )
                 if name in form.cleaned_data
             }
             for form in self.forms
@@ -236,6 +242,7 @@ class IndexItemInline(admin.TabularInline):
         "rule",
         "evidence_required",
         "not_applicable_allowed",
+        "data_source",
     )
     readonly_fields = ("code", "level")
     ordering = ("position",)
@@ -356,6 +363,7 @@ class IndexItemAdmin(ReadOnlyAdminMixin, SpreadsheetExportMixin, admin.ModelAdmi
         "level",
         "max_points",
         "method",
+        "data_source",
         "evidence_required",
         "index_set",
     )

@@ -102,6 +102,16 @@ class IndexItemForm(forms.Form):
     )
     evidence_required = forms.BooleanField(label=_("Evidence required"), required=False)
     not_applicable_allowed = forms.BooleanField(label=_("May be not applicable"), required=False)
+    data_source = TextField(
+        label=_("Data source"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Only for a rule that scores a figure (ratio bands, proportional, per case): the "
+            "system whose figures Home Affairs uploads, e.g. “Cổng Dịch vụ công quốc gia”. "
+            "Units then see the figure and do not score the item. Empty: the unit scores it."
+        ),
+    )
 
     def __init__(self, *args, level: str | None, **kwargs):
         """`level` None: a new top-level item whose kind the officer picks."""
@@ -109,7 +119,13 @@ class IndexItemForm(forms.Form):
         if level is not None:
             del self.fields["level"]
         if level in (ItemLevel.AREA, ItemLevel.CRITERION):
-            for name in ("method", "rule", "evidence_required", "not_applicable_allowed"):
+            for name in (
+                "method",
+                "rule",
+                "evidence_required",
+                "not_applicable_allowed",
+                "data_source",
+            ):
                 del self.fields[name]
             self.fields["max_points"].help_text = _("Must equal the sum of its sub-items.")
 
@@ -125,6 +141,7 @@ class IndexItemForm(forms.Form):
             "rule": data.get("rule", ""),
             "evidence_required": data.get("evidence_required", False),
             "not_applicable_allowed": data.get("not_applicable_allowed", False),
+            "data_source": data.get("data_source", ""),
         }
 
 

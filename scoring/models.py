@@ -336,15 +336,21 @@ class IndexItem(NormalizedTextMixin, models.Model):
                 raise ValidationError({"parent": _("The parent belongs to another index set.")})
         if self.method == ScoringMethod.SURVEY and self.level != ItemLevel.SUB_CRITERION:
             raise ValidationError({"method": _("Only sub-criteria can come from the survey.")})
-        if self.data_source and self.method not in FIGURE_METHODS:
-            raise ValidationError(
-                {
-                    "data_source": _(
-                        "Only an item whose rule scores a figure (a ratio, proportional or per "
-                        "case) can be fed from data."
-                    )
-                }
-            )
+        problem = data_source_problem(method=self.method, data_source=self.data_source)
+        if problem:
+            raise ValidationError({"data_source": problem})
+
+
+def data_source_problem(*, method: str, data_source: str) -> str | None:
+    """Why an item scored by `method` cannot be fed from data; None when it can. The one rule
+    the model, the editor and the index-set import share."""
+    if not data_source or method in FIGURE_METHODS:
+        return None
+    label = ScoringMethod(method).label if method in ScoringMethod.values else method
+    return _(
+        "Only an item whose rule scores a figure (a ratio, proportional or per case) can be fed "
+        "from data; this item's method is “%(method)s”."
+    ) % {"method": label}
 
 
 class Band(NormalizedTextMixin, models.Model):

@@ -21,6 +21,9 @@ class IndexItemResource(resources.ModelResource):
     evidence_required = fields.Field(column_name="evidence_required")
     survey = fields.Field(column_name="survey")
     guidance = fields.Field(attribute="guidance", column_name="guidance", widget=SafeTextWidget())
+    data_source = fields.Field(
+        attribute="data_source", column_name="data_source", widget=SafeTextWidget()
+    )
 
     class Meta:
         model = IndexItem
@@ -33,6 +36,7 @@ class IndexItemResource(resources.ModelResource):
             "evidence_required",
             "survey",
             "guidance",
+            "data_source",
         )
         export_order = fields
 

@@ -5,6 +5,9 @@
   were merged into 31 communes and wards (phường); each new unit lists the units it replaced
   (`Unit.predecessors`), so its results compare with theirs; the old units end in 2024.
 - 2026: the 2025 units, open for self-assessment.
+- The departments' 3.6.1 (the 766 index of the national public-service portal) is fed from
+  data: Home Affairs uploads a dated data set each year; in 2026 a few departments still lack
+  their figure, so the dashboard's completeness table shows gaps.
 
 Also ranking groups, a council split by area, a Home Affairs officer and the demo accounts.
 Deterministic: the same seed gives the same province."""
@@ -23,6 +26,8 @@ from scoring.engine.policy import ratio_points
 from scoring.models import (
     Assessment,
     AssessmentPeriod,
+    DataFigure,
+    DataSet,
     Evidence,
     IndexItem,
     IndexSet,
@@ -62,6 +67,11 @@ REFORM_DECISION, REFORM_DECISION_DATE = "1680/NQ-UBTVQH15", date(2025, 6, 16)
 PUBLISHED_YEARS = (DISTRICT_YEAR, MERGER_YEAR)
 DEMO = "Demo data"
 QUARTER = Decimal("0.25")
+# The department set's item scored from another system's figures (issue 13).
+DATA_ITEM_CODE = "3.6.1"
+DATA_SOURCE_766 = "Cổng Dịch vụ công quốc gia — Bộ chỉ số 766"
+DATA_AS_OF = (11, 30)  # the figures describe 30 November of the year
+OPEN_YEAR_UNFED = ("SXD", "SKHCN", "SGTVT")  # no 2026 figure yet: the dashboard shows the gaps
 
 DEPARTMENTS = [
     ("SNV", "Sở Nội vụ"),
@@ -318,6 +328,12 @@ def load_demo_province(*, seed: int = 2026) -> DemoProvince:
                 bands=BANDS[kind_code],
             )
         _decide(first)
+        # Carried into 2025 and 2026 by the clone of the sets.
+        IndexItem.objects.filter(
+            index_set__period=first,
+            index_set__unit_kind=kinds["department"],
+            code=DATA_ITEM_CODE,
+        ).update(data_source=DATA_SOURCE_766)
         period_open_assessments(period=first)
         _score_published_year(first, rng, quality)
 
@@ -658,10 +674,17 @@ def _self_points(
     return QUARTER * round(steps * min(1.0, quality + rng.uniform(-0.1, 0.1))), None
 
 
-def _score_assessment(assessment, items, rng, *, quality, appraise: bool) -> list[Score]:
+def _score_assessment(
+    assessment, items, rng, *, quality, appraise: bool, figures: list | None = None
+) -> list[Score]:
+    """The unit's scores; a data-fed item's figure goes to `figures` instead (when given) as
+    (assessment, item, figure). Data items draw from `rng` as a self-scored item would, so the
+    rest of the demo is the same whichever items are fed from data."""
     scores = []
     for item in items:
         if item.not_applicable_allowed and rng.random() < 0.12:
+            if item.is_data_fed:
+                continue
             scores.append(
                 Score(
                     assessment=assessment,
@@ -677,6 +700,12 @@ def _score_assessment(assessment, items, rng, *, quality, appraise: bool) -> lis
             points, ratio = (Decimal("0") if rng.random() < 0.7 else item.max_points / 2), None
         else:
             points, ratio = _self_points(item, quality, rng)
+        if item.is_data_fed:
+            if appraise and points > 0:
+                rng.random()  # the draw an appraiser's correction would have taken
+            if figures is not None and ratio is not None:
+                figures.append((assessment, item, ratio))
+            continue
         score = Score(
             assessment=assessment,
             item=item,
@@ -734,17 +763,20 @@ def _score_published_year(period, rng, quality) -> None:
     year, through the publication service (so it compares with the year before)."""
     items = _items_by_set(period)
     uploader = User.objects.get(username="noivu")
-    scores, surveys, evidence_links = [], [], []
+    scores, surveys, evidence_links, figures = [], [], [], []
     assessments = list(period.assessments.select_related("unit", "period"))
     _qualities(assessments, rng, quality)
     for assessment in assessments:
         unit_quality = quality[assessment.unit_id]
         direct, survey = items[assessment.index_set_id]
-        scores += _score_assessment(assessment, direct, rng, quality=unit_quality, appraise=True)
+        scores += _score_assessment(
+            assessment, direct, rng, quality=unit_quality, appraise=True, figures=figures
+        )
         surveys += _survey_results(assessment, survey, rng, unit_quality)
-        evidence_links.append((assessment, direct))
+        evidence_links.append((assessment, [i for i in direct if not i.is_data_fed]))
     Score.objects.bulk_create(scores, batch_size=2000)
     SurveyResult.objects.bulk_create(surveys, batch_size=2000)
+    _feed(period, figures, uploader)
     _cite_documents(evidence_links, period.year, uploader, rng)
     submitted = datetime(period.year, 12, 12, 10, 0, tzinfo=HANOI)
     finalised = datetime(period.year + 1, 2, 10, 15, 0, tzinfo=HANOI)
@@ -814,6 +846,7 @@ def _start_current_year(period, rng, quality) -> None:
                 assessment, started, rng, quality=unit_quality, appraise=False
             )
     Score.objects.bulk_create(scores, batch_size=2000)
+    _feed_open_year(period, assessments, quality)
     submitted = [a for a in assessments if a.unit.code in submitted_units]
     assessments_move(
         assessments=submitted, target=AssessmentStatus.SUBMITTED, by=SYSTEM, reason=DEMO
@@ -821,3 +854,40 @@ def _start_current_year(period, rng, quality) -> None:
     Assessment.objects.filter(pk__in=[a.pk for a in submitted]).update(
         submitted_at=datetime(CURRENT_YEAR, 11, 20, 9, 30, tzinfo=HANOI)
     )
+
+
+def _feed(period, figures: list, uploader) -> None:
+    """Home Affairs' upload of the year's 766 index: one data set, a figure per unit."""
+    if not figures:
+        return
+    data_set = DataSet.objects.create(
+        period=period,
+        source=DATA_SOURCE_766,
+        as_of=date(period.year, *DATA_AS_OF),
+        file_name=f"bo-chi-so-766-{period.year}.xlsx",
+        uploaded_by=uploader,
+    )
+    DataFigure.objects.bulk_create(
+        DataFigure(assessment=assessment, item=item, data_set=data_set, figure=figure)
+        for assessment, item, figure in figures
+    )
+
+
+def _feed_open_year(period, assessments, quality) -> None:
+    """This year's figures for every department but a few (OPEN_YEAR_UNFED), drawn apart from
+    the province's random sequence so the units' own entries stay as they were."""
+    rng = random.Random(f"766-{period.year}")
+    items = {
+        item.index_set_id: item
+        for item in IndexItem.objects.filter(index_set__period=period, index_set__is_current=True)
+        .exclude(data_source="")
+        .filter(level=ItemLevel.SUB_CRITERION)
+    }
+    figures = []
+    for assessment in assessments:
+        item = items.get(assessment.index_set_id)
+        if item is None or assessment.unit.code in OPEN_YEAR_UNFED:
+            continue
+        index = min(100.0, max(50.0, rng.gauss(quality[assessment.unit_id] * 100, 5)))
+        figures.append((assessment, item, Decimal(str(round(index, 1)))))
+    _feed(period, figures, User.objects.get(username="noivu"))

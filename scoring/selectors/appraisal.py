@@ -31,6 +31,7 @@ from scoring.models import (
     Score,
     ScoringMethod,
 )
+from scoring.selectors.data_figures import FedFigure, fed_figures
 from scoring.workflow import (
     APPRAISAL_PERIODS,
     REQUEST_PERIODS,
@@ -54,8 +55,9 @@ EXTRA_AREA = "extra"
 
 
 def is_appraised_item(item) -> bool:
-    """Items the council appraises: self-scored sub-criteria and bonus/penalty lines."""
-    return item.level in SCORED_LEVELS and item.method != ScoringMethod.SURVEY
+    """Items the council appraises: self-scored sub-criteria and bonus/penalty lines (not the
+    survey's, nor those fed from data: Home Affairs enters them)."""
+    return item.level in SCORED_LEVELS and not item.is_entered_by_home_affairs
 
 
 def needs_review(assessment: Assessment, score: Score | None) -> bool:
@@ -366,6 +368,8 @@ class ReviewArea:
     self_points: Decimal = ZERO
     current_points: Decimal = ZERO
     max_points: Decimal = ZERO
+    # Its data-fed items, read-only: the figure Home Affairs uploaded and what it earns.
+    fed: list[FedFigure] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -448,7 +452,7 @@ def appraisal_review_items(assessment: Assessment, user, *, area: str = "") -> A
     """The items the user appraises in this unit (those of `area` when given, one of the user's
     areas or EXTRA_AREA), with the unit's claim, evidence and explanation, and the input of
     the round that applies. Five queries: items, scores, evidence, its links, and nothing else
-    per item."""
+    per item (a sixth for the figures of data-fed items, shown read-only, when there are any)."""
     codes = area_codes_for(user, Permission.APPRAISE, unit=assessment.unit)
     items = list(IndexItem.objects.filter(index_set_id=assessment.index_set_id))
     scores = {
@@ -527,6 +531,7 @@ def appraisal_review_items(assessment: Assessment, user, *, area: str = "") -> A
         row.input = stored_input(row)
         rows[item.pk] = row
 
+    figures = fed_figures(assessment, items)
     self_result, current_result = _stage_results(assessment, definition, scores)
     self_levels = {level.item_id: level for level in self_result.areas}
     current_levels = {level.item_id: level for level in current_result.areas}
@@ -539,6 +544,11 @@ def appraisal_review_items(assessment: Assessment, user, *, area: str = "") -> A
                 criteria.append((by_id[criterion.id], shown))
         if not criteria:
             continue
+        fed = [
+            figures[item.id]
+            for item in definition.scored
+            if item.id in figures and area_of.get(item.id) == area_item
+        ]
         areas.append(
             ReviewArea(
                 item=area_item,
@@ -546,6 +556,7 @@ def appraisal_review_items(assessment: Assessment, user, *, area: str = "") -> A
                 self_points=self_levels[area_item.pk].points,
                 current_points=current_levels[area_item.pk].points,
                 max_points=self_levels[area_item.pk].max_points,
+                fed=fed,
             )
         )
     extra = [rows[i.pk] for i in items if i.pk in rows and area_of.get(i.pk) is None]
@@ -621,6 +632,7 @@ def council_progress_summary(
             index_set__in={a.index_set_id for a in assessments}, level__in=SCORED_LEVELS
         )
         .exclude(method=ScoringMethod.SURVEY)
+        .filter(data_source="")  # data-fed items: nobody appraises them
         .values("index_set_id")
         .annotate(n=Count("id"))
         .values_list("index_set_id", "n")

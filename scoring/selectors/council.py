@@ -11,7 +11,6 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from scoring.display import code_key
-from scoring.engine.model import Method
 from scoring.engine.policy import ITEM_FIELDS, index_tree
 from scoring.models import Assessment, IndexItem, ItemLevel
 from units.models import Organiser, RankingGroup, RoleGrant, Unit, User
@@ -53,7 +52,7 @@ def period_areas(period) -> list[CouncilArea]:
         appraised = {
             tree.area_code(item.id)
             for item in tree.scored
-            if item.level == ItemLevel.SUB_CRITERION and item.method != Method.SURVEY
+            if item.level == ItemLevel.SUB_CRITERION and not item.is_entered_by_home_affairs
         }
         for area_def in tree.areas:
             area = areas.setdefault(area_def.code, CouncilArea(area_def.code, area_def.name))

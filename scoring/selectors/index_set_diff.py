@@ -31,6 +31,7 @@ class ChangeKind:
     MAX_CHANGED = "max_changed"
     METHOD_CHANGED = "method_changed"
     RULE_CHANGED = "rule_changed"
+    DATA_SOURCE_CHANGED = "data_source_changed"
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ def index_set_diff(*, old: IndexSet, new: IndexSet) -> IndexSetDiff:
             changes.append(ItemChange(ChangeKind.METHOD_CHANGED, item.code, item, twin))
         elif twin.rule != item.rule:
             changes.append(ItemChange(ChangeKind.RULE_CHANGED, item.code, item, twin))
+        if twin.data_source != item.data_source:
+            changes.append(ItemChange(ChangeKind.DATA_SOURCE_CHANGED, item.code, item, twin))
     taken = {item.pk for item in by_code.values()}
     candidates: dict[str, list[IndexItem]] = defaultdict(list)
     for item in new_items:
@@ -177,9 +180,11 @@ def full_mapping(
 
 
 def fitting_item(old: IndexItem, new: IndexItem | None) -> IndexItem | None:
-    """The new item a value of `old` can move to: a survey value needs a survey item, and a
-    self-assessed value an item the unit scores."""
+    """The new item a value of `old` can move to: a survey value needs a survey item, a data
+    figure a data-fed item, and a self-assessed value an item the unit scores."""
     if new is None or (old.method == ScoringMethod.SURVEY) != (new.method == ScoringMethod.SURVEY):
+        return None
+    if old.is_data_fed != new.is_data_fed:
         return None
     return new
 
@@ -317,7 +322,7 @@ def index_set_fingerprint(*, old: IndexSet, new: IndexSet, confirmed: dict[int, 
         for item in index_set.items.order_by("pk"):
             parts.append(
                 f"{item.pk}|{item.parent_id}|{item.level}|{item.code}|{item.name}|"
-                f"{item.max_points}|{item.method}|{item.rule}"
+                f"{item.max_points}|{item.method}|{item.rule}|{item.data_source}"
             )
         parts.extend(f"{label}|{minimum}" for label, minimum in _bands(index_set))
     parts.extend(f"{k}>{v}" for k, v in sorted(confirmed.items()))

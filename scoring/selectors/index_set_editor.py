@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from parindex.parsing import ParseError, parse_decimal
 from scoring.display import format_number
+from scoring.engine.model import FIGURE_METHODS
 from scoring.models import PARENT_LEVEL, Band, IndexItem, IndexSet, ItemLevel, ScoringMethod
 from scoring.rules import RuleError, parse_rule
 
@@ -139,13 +140,15 @@ def editable_index_sets(*, organisers) -> list[IndexSet]:
 def rule_preview(*, rule: str, max_points, method: str | None) -> dict:
     """How `rule` is read for an item of `max_points` as `method` (empty: the method the rule
     is written in) — what the editor shows as the officer types:
-    {method, method_label, levels: [{label, points}], errors, not_applicable_condition}."""
+    {method, method_label, levels: [{label, points}], errors, not_applicable_condition,
+    scores_figure} — scores_figure: the rule scores a figure, so the item may be fed from data."""
     answer = {
         "method": method or "",
         "method_label": "",
         "levels": [],
         "errors": [],
         "not_applicable_condition": "",
+        "scores_figure": False,
     }
     try:
         maximum = parse_decimal(max_points, label=_("Max points"))
@@ -166,6 +169,7 @@ def rule_preview(*, rule: str, max_points, method: str | None) -> dict:
     answer["method"] = parsed.method
     answer["method_label"] = str(ScoringMethod(parsed.method).label)
     answer["not_applicable_condition"] = parsed.not_applicable_condition
+    answer["scores_figure"] = parsed.method in FIGURE_METHODS
     answer["levels"] = _levels(parsed.method, parsed.params, maximum)
     return answer
 

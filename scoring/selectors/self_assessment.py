@@ -2,7 +2,8 @@
 and evidence, running totals per area and overall, progress, and what blocks submission.
 
 Five queries whatever the size of the set: the items, the scores, the evidence and its links,
-and the assessment itself (loaded by the caller)."""
+and the assessment itself (loaded by the caller); a sixth for the figures of data-fed items
+when the set has any."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from scoring.entries import (
 from scoring.models import Assessment, Evidence, IndexItem, ItemLevel, Score
 from scoring.workflow import self_assessment_closed_reason
 
+from .data_figures import FedFigure, fed_figures
+
 
 @dataclass
 class ItemRow:
@@ -35,6 +38,7 @@ class ItemRow:
     problems: list[str]
     choices: list[dict]
     lacks_evidence: bool
+    fed: FedFigure | None = None  # a data-fed item: its figure, shown read-only
 
     @property
     def version(self) -> int:
@@ -43,6 +47,10 @@ class ItemRow:
     @property
     def is_survey(self) -> bool:
         return self.item.is_survey
+
+    @property
+    def is_entered_by_home_affairs(self) -> bool:
+        return self.item.is_entered_by_home_affairs
 
     @property
     def chosen(self) -> str | None:
@@ -81,6 +89,7 @@ class SelfAssessment:
     library: list[Evidence]  # every document of the assessment, to attach again
     closed_reason: str
     survey_max: Decimal
+    data_max: Decimal = Decimal(0)  # data-fed sub-criteria: Home Affairs uploads their figures
 
     @property
     def rows(self) -> list[ItemRow]:
@@ -142,6 +151,7 @@ def self_assessment(assessment: Assessment, *, with_evidence: bool = True) -> Se
         UnitInput(assessment.unit_id, definition.self_assessed_part(), entries), Stage.SELF
     )
 
+    figures = fed_figures(assessment, items)
     rows: dict[int, ItemRow] = {}
     for item in items:
         if not item.is_scored:
@@ -159,6 +169,7 @@ def self_assessment(assessment: Assessment, *, with_evidence: bool = True) -> Se
             problems=item_problems(item, score, has_evidence=has_evidence, points=points),
             choices=item_choices(item),
             lacks_evidence=lacks_evidence(item, points=points, has_evidence=has_evidence),
+            fed=figures.get(item.pk),
         )
 
     areas = _tree(definition, items, rows, result)
@@ -166,6 +177,14 @@ def self_assessment(assessment: Assessment, *, with_evidence: bool = True) -> Se
         rows[item.pk] for item in items if item.level in (ItemLevel.BONUS, ItemLevel.PENALTY)
     ]
     survey_max = sum((item.max_points for item in items if item.is_survey), Decimal(0))
+    data_max = sum(
+        (
+            item.max_points
+            for item in items
+            if item.is_data_fed and item.level == ItemLevel.SUB_CRITERION
+        ),
+        Decimal(0),
+    )
     return SelfAssessment(
         assessment=assessment,
         areas=areas,
@@ -174,6 +193,7 @@ def self_assessment(assessment: Assessment, *, with_evidence: bool = True) -> Se
         library=library,
         closed_reason=self_assessment_closed_reason(assessment),
         survey_max=survey_max,
+        data_max=data_max,
     )
 
 
@@ -200,7 +220,7 @@ def _tree(definition, items, rows, result: UnitResult) -> list[AreaNode]:
                     continue
                 row = rows[child.id]
                 node.rows.append(row)
-                if not child.is_survey:
+                if not child.is_entered_by_home_affairs:
                     area.required += 1
                     area.scored += 0 if row.entry.is_empty else 1
             area.criteria.append(node)

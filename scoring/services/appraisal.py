@@ -402,9 +402,11 @@ def finalise_problems(assessment: Assessment) -> list[str]:
             _("An assessment that is “%(status)s” cannot be finalised.")
             % {"status": S(status).label}
         ]
-    items = IndexItem.objects.filter(
-        index_set_id=assessment.index_set_id, level__in=SCORED_LEVELS
-    ).exclude(method=ScoringMethod.SURVEY)
+    items = (
+        IndexItem.objects.filter(index_set_id=assessment.index_set_id, level__in=SCORED_LEVELS)
+        .exclude(method=ScoringMethod.SURVEY)
+        .filter(data_source="")
+    )  # Home Affairs enters both
     scores = {
         s.item_id: s for s in Score.objects.filter(assessment=assessment).select_related("item")
     }

@@ -32,6 +32,7 @@ ITEM_FIELDS = (
     "rule",
     "evidence_required",
     "not_applicable_allowed",
+    "data_source",
 )
 # What parse_rule reads out of the rule text (as index_items_refresh_rules stores it).
 READ_FIELDS = ("method_params", "not_applicable_condition")
@@ -111,6 +112,7 @@ def index_item_add(
     rule: str = "",
     evidence_required: bool = True,
     not_applicable_allowed: bool = False,
+    data_source: str = "",
     by,
 ) -> IndexItem:
     """Add an item under `parent` (its level follows the parent's: area → criterion →
@@ -139,6 +141,7 @@ def index_item_add(
             rule=rule,
             evidence_required=evidence_required,
             not_applicable_allowed=not_applicable_allowed,
+            data_source=data_source,
         )
         siblings = _siblings(item)
         item.position = max((s.position for s in siblings), default=0) + 1
@@ -159,10 +162,12 @@ def index_item_edit(
     rule: str,
     evidence_required: bool,
     not_applicable_allowed: bool,
+    data_source: str = "",
     by,
 ) -> IndexItem:
     """Change an item's text, points and rule; the rule is read again into the parameters
-    the scoring uses (`method` None: the method the rule is written in)."""
+    the scoring uses (`method` None: the method the rule is written in). A `data_source`
+    marks the item as fed from data: only a rule that scores a figure can be."""
     with transaction.atomic():
         _locked(item.index_set, by)
         before = audit_snapshot(item, ITEM_FIELDS + READ_FIELDS)
@@ -176,6 +181,7 @@ def index_item_edit(
             rule=rule,
             evidence_required=evidence_required,
             not_applicable_allowed=not_applicable_allowed,
+            data_source=data_source,
         )
         item.save()
         audit.record(audit.index_set_edited(actor=by, obj=item, before=before))
@@ -211,10 +217,13 @@ def _apply_fields(item: IndexItem, *, code, name, guidance, max_points, method, 
             item.method = parsed.method
             item.method_params = parsed.params
             item.not_applicable_condition = parsed.not_applicable_condition
+        # Its figure comes from another system (a data set); the model refuses a rule that
+        # scores no figure (data_source_problem).
+        item.data_source = (flags.get("data_source") or "").strip()
     else:
         # Areas and criteria are not scored: their maximum is their children's sum.
         item.rule, item.method, item.method_params = "", ScoringMethod.MANUAL, {}
-        item.not_applicable_condition = ""
+        item.not_applicable_condition = item.data_source = ""
     item.normalize_text_fields()
     item.full_clean(validate_unique=False, validate_constraints=False)
 

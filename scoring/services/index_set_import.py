@@ -2,12 +2,14 @@
 
 Two layouts are read:
 - the portal's own, a `criteria` sheet with `code, name, max_points, method, rule,
-  evidence_required, survey` (optional `guidance`), one row per area, criterion, sub-criterion
+  evidence_required, survey` (optional `guidance` and `data_source`: the system a data-fed item's
+  figure comes from), one row per area, criterion, sub-criterion
   and bonus/penalty line, the level given by the code ("2", "2.1", "2.1.3"); and an optional
   `bands` sheet with `label, min_percent`;
 - the domain sample's, one row per sub-criterion carrying its area and criterion
   (`area_code, area_name, criterion_code, criterion_name, subcriterion_code, subcriterion_name,
-  max_points, scoring_rule`), plus one row per area holding the area's maximum.
+  max_points, scoring_rule`, optional `data_source`), plus one row per area holding the area's
+  maximum.
 
 Rows are read into ItemSpecs, every problem is collected with its row number, and only a file
 without any problem touches the database.
@@ -228,6 +230,7 @@ def _items_from_criteria_layout(table: Table, problems) -> list[ItemSpec]:
                     values.get("evidence_required"), "evidence_required", row, problems
                 ),
                 survey=bool(survey),
+                data_source=cell_text(values.get("data_source")),
                 parent_code=code.rsplit(".", 1)[0]
                 if level in (ItemLevel.CRITERION, ItemLevel.SUB_CRITERION)
                 else None,
@@ -305,6 +308,7 @@ def _items_from_sample_layout(table: Table, problems) -> list[ItemSpec]:
                 level=ItemLevel.SUB_CRITERION,
                 max_points=max_points,
                 rule=rule,
+                data_source=cell_text(values.get("data_source")),
                 parent_code=criterion_code or None,
             )
         )
@@ -629,6 +633,7 @@ def _create_items(index_set: IndexSet, specs: list[ItemSpec]) -> None:
                     evidence_required=evidence,
                     not_applicable_allowed=parsed.not_applicable_allowed if parsed else False,
                     not_applicable_condition=parsed.not_applicable_condition if parsed else "",
+                    data_source=spec.data_source,
                     position=positions[spec.code],
                 )
             )

@@ -17,6 +17,7 @@ from scoring.exceptions import Refused
 from scoring.models import (
     Assessment,
     AssessmentPeriod,
+    DataFigure,
     Evidence,
     IndexItem,
     IndexSet,
@@ -322,6 +323,9 @@ def _repoint(*, old: IndexSet, new: IndexSet, mapping: dict[int, IndexItem | Non
             continue
         moved += Score.objects.filter(assessment__index_set=old, item_id=old_pk).update(item=target)
         SurveyResult.objects.filter(assessment__index_set=old, item_id=old_pk).update(item=target)
+        # A figure that fits nowhere stays on its old item (the old version is kept): the
+        # completeness table then shows the new item as not fed until the next upload.
+        DataFigure.objects.filter(assessment__index_set=old, item_id=old_pk).update(item=target)
     through = Evidence.items.through
     links = list(through.objects.filter(indexitem__index_set=old))
     through.objects.filter(pk__in=[link.pk for link in links]).delete()

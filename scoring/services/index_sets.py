@@ -28,7 +28,7 @@ from .audit import audit_snapshot
 from .index_tree import ItemSpec, check_tree
 
 # What units score against: once the set is in use these no longer change (text still can).
-SCORING_FIELDS = ("max_points", "method", "rule", "not_applicable_allowed")
+SCORING_FIELDS = ("max_points", "method", "rule", "not_applicable_allowed", "data_source")
 
 
 def period_sets_frozen_reason(period: AssessmentPeriod) -> str | None:
@@ -128,6 +128,7 @@ def _item_specs(items: list[IndexItem], overrides: dict[int, dict]) -> list[Item
             "max_points": item.max_points,
             "rule": item.rule,
             "method": item.method,
+            "data_source": item.data_source,
             **overrides.get(item.pk, {}),
         }
         parent = by_pk.get(item.parent_id)
@@ -140,6 +141,7 @@ def _item_specs(items: list[IndexItem], overrides: dict[int, dict]) -> list[Item
                 max_points=None if values["max_points"] is None else Decimal(values["max_points"]),
                 method=values["method"],
                 rule=values["rule"],
+                data_source=values["data_source"] or "",
                 parent_code=parent.code if parent else None,
             )
         )
@@ -234,6 +236,7 @@ def index_set_copy(*, source: IndexSet, into: IndexSet) -> IndexSet:
                 evidence_required=item.evidence_required,
                 not_applicable_allowed=item.not_applicable_allowed,
                 not_applicable_condition=item.not_applicable_condition,
+                data_source=item.data_source,
                 position=item.position,
             )
             for item in batch

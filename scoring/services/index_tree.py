@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from parindex.tabular import ImportProblem
 from scoring.display import format_number
-from scoring.models import PARENT_LEVEL, IndexItem, ItemLevel
+from scoring.models import PARENT_LEVEL, IndexItem, ItemLevel, data_source_problem
 from scoring.rules import ParsedRule, RuleError, parse_rule
 
 
@@ -26,6 +26,7 @@ class ItemSpec:
     guidance: str = ""
     evidence_required: bool | None = None
     survey: bool = False
+    data_source: str = ""  # filled: the item's figure comes from another system
     parent_code: str | None = None
     children: list["ItemSpec"] = field(default_factory=list)
     parsed: ParsedRule | None = None  # set by check_tree for scored items
@@ -106,9 +107,16 @@ def check_tree(items: list[ItemSpec], problems: list[ImportProblem]) -> None:
                     )
                 )
     for item in items:
+        scored = item.level in (ItemLevel.SUB_CRITERION, ItemLevel.BONUS, ItemLevel.PENALTY)
+        if item.data_source and not scored:
+            _data_source_refused(
+                item,
+                _("Only a sub-criterion or a bonus or penalty line can be fed from data."),
+                problems,
+            )
         if item.max_points is None:
             continue  # its missing or unreadable maximum is already reported
-        if item.level in (ItemLevel.SUB_CRITERION, ItemLevel.BONUS, ItemLevel.PENALTY):
+        if scored:
             try:
                 item.parsed = parse_rule(item.rule, item.max_points, item.method)
             except RuleError as exc:
@@ -119,12 +127,28 @@ def check_tree(items: list[ItemSpec], problems: list[ImportProblem]) -> None:
                         % {"code": item.code, "error": exc},
                     )
                 )
+                continue
+            refused = data_source_problem(method=item.parsed.method, data_source=item.data_source)
+            if refused:
+                _data_source_refused(item, refused, problems)
+
+
+def _data_source_refused(item: ItemSpec, problem: str, problems: list[ImportProblem]) -> None:
+    problems.append(
+        ImportProblem(
+            item.row, _("Item “%(code)s”: %(problem)s") % {"code": item.code, "problem": problem}
+        )
+    )
 
 
 def _check_fits_fields(item: ItemSpec, problems: list[ImportProblem]) -> None:
     """Lengths and decimals as the database stores them (one definition: the model's fields),
     so that SQLite and PostgreSQL never differ on what they keep."""
-    for name, value in (("code", item.code), ("name", item.name)):
+    for name, value in (
+        ("code", item.code),
+        ("name", item.name),
+        ("data_source", item.data_source),
+    ):
         limit = IndexItem._meta.get_field(name).max_length
         if len(value) > limit:
             problems.append(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.dates import datetime_text
-from scoring.entries import SELF_FIELDS, SelfEntry, entry_of, stored
+from scoring.entries import SELF_FIELDS, SelfEntry, check_entered_item, entry_of, stored
 from scoring.exceptions import EntryClosed, ScoreConflict, TransitionRefused
 from scoring.models import Assessment, AssessmentPeriod, AuditAction, IndexItem, Score
 from scoring.selectors.self_assessment import self_assessment
@@ -53,6 +53,7 @@ def self_score_save(
     _check_may_edit(assessment, by)
     if item.index_set_id != assessment.index_set_id:
         raise ValidationError(_("This item belongs to another index set."))
+    check_entered_item(item)  # survey and data items are Home Affairs', whatever the caller
     try:
         with transaction.atomic():
             # Locked, then checked again: a submission or a reopening that lands meanwhile

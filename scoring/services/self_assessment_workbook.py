@@ -36,6 +36,7 @@ from scoring.engine.model import FIGURE_METHODS
 from scoring.entries import SelfEntry, earned, entry_of, item_choices, self_entry_clean
 from scoring.exceptions import ScoreConflict
 from scoring.models import Assessment, Evidence, IndexItem, ItemLevel, Score
+from scoring.selectors.data_figures import FedFigure, fed_figures
 
 from .self_assessment import evidence_closed_check, self_score_save
 
@@ -94,13 +95,20 @@ def workbook_filename(assessment) -> str:
 
 def self_assessment_workbook(assessment: Assessment) -> bytes:
     """The self-assessment sheet (one row per item) and a sheet of instructions. Four queries
-    whatever the size of the index set: items, scores, evidence and its links to items."""
+    whatever the size of the index set: items, scores, evidence and its links to items (and
+    the figures of data-fed items, when the set has any)."""
     items = list(
         IndexItem.objects.filter(index_set_id=assessment.index_set_id).order_by("position", "pk")
     )
     scores = {score.item_id: score for score in Score.objects.filter(assessment=assessment)}
     evidence = _evidence_by_item(assessment)
-    rows = [_item_row(item, scores.get(item.pk), evidence.get(item.pk, [])) for item in items]
+    figures = fed_figures(assessment, items)
+    rows = [
+        _fed_row(item, figures[item.pk])
+        if item.pk in figures
+        else _item_row(item, scores.get(item.pk), evidence.get(item.pk, []))
+        for item in items
+    ]
     column = {name: index for index, name in enumerate(COLUMNS)}
     data_sheet = SheetSpec(
         title=_(SHEET_TITLE),
@@ -144,6 +152,26 @@ def evidence_label(evidence: Evidence) -> str:
             label += f" ({evidence.issuer})"
         return label
     return evidence.original_name or evidence.url or str(evidence)
+
+
+def _fed_row(item: IndexItem, fed: FedFigure) -> list:
+    """A data-fed item: what Home Affairs uploaded, for information. Its value cells stay
+    empty, so the file reads back without touching it."""
+    row = [item.code, item.name, str(item.get_level_display()), item.max_points]
+    method = _("%(method)s (from data: %(source)s; entered by Home Affairs)") % {
+        "method": item.get_method_display(),
+        "source": item.data_source,
+    }
+    return [
+        *row,
+        method,
+        item.rule or None,
+        fed.text,
+        None,
+        None,
+        fed.points,
+        *([None] * (len(COLUMNS) - len(row) - 6)),
+    ]
 
 
 def _item_row(item: IndexItem, score: Score | None, evidence: list[Evidence]) -> list:
@@ -222,6 +250,11 @@ def _instructions(assessment: Assessment) -> list[str]:
             "Rows of areas and criteria are ignored. Survey items are entered by Home Affairs: "
             "leave their rows empty."
         ),
+        _(
+            "Items fed from data are scored from the figures Home Affairs uploads from another "
+            "system (column “%(choices)s” shows the figure and its date): leave their rows empty."
+        )
+        % {"choices": columns[CHOICES]},
         _(
             "Evidence is attached on the web form; the column “%(evidence)s” only lists what is "
             "attached."
@@ -324,6 +357,19 @@ def self_assessment_import(*, assessment: Assessment, data: bytes, filename: str
                         row,
                         _("%(code)s is a survey item: Home Affairs enters it. Leave its row empty.")
                         % {"code": item.code},
+                    )
+                )
+            continue
+        if item.is_data_fed:
+            if filled:
+                problems.append(
+                    ImportProblem(
+                        row,
+                        _(
+                            "%(code)s is scored from data Home Affairs uploads (%(source)s). "
+                            "Leave its row empty."
+                        )
+                        % {"code": item.code, "source": item.data_source},
                     )
                 )
             continue

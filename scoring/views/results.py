@@ -19,6 +19,7 @@ from ..display import code_key
 from ..forms import PublishForm
 from ..models import Assessment, AssessmentPeriod
 from ..selectors.appraisal import period_round_moves
+from ..selectors.completeness import period_completeness
 from ..selectors.results import latest_publication, period_results, publication_results
 from ..services.publication import period_publish, publish_problems
 from ..workflow import AssessmentStatus
@@ -84,8 +85,17 @@ def period_dashboard(request, pk: int):
             "may_build_reports": _may(request.user, period, Permission.BUILD_REPORTS),
             "previous_publication": results.previous_publication,
             "round_moves": period_round_moves(period),
+            **_completeness(request, period),
         },
     )
+
+
+def _completeness(request, period) -> dict:
+    """What Home Affairs still has to enter, per unit: survey and data items (issue 13)."""
+    missing_only = request.GET.get("inputs") == "missing"
+    completeness = period_completeness(period=period, missing_only=missing_only)
+    page = Paginator(completeness.rows, ROWS_PER_PAGE).get_page(request.GET.get("inputs_page"))
+    return {"completeness": completeness, "completeness_page": page}
 
 
 def _may(user, period, permission) -> bool:

@@ -408,6 +408,7 @@ def index_set_replace_view(request, pk: int):
                 (_("Maximum changed"), diff.of_kind(ChangeKind.MAX_CHANGED)),
                 (_("Method changed"), diff.of_kind(ChangeKind.METHOD_CHANGED)),
                 (_("Rule changed"), diff.of_kind(ChangeKind.RULE_CHANGED)),
+                (_("Data source changed"), diff.of_kind(ChangeKind.DATA_SOURCE_CHANGED)),
             ],
             "unmatched": unmatched,
             "consequences": page,

@@ -201,6 +201,7 @@ def index_item_edit_view(request, pk: int, item_pk: int):
             "rule",
             "evidence_required",
             "not_applicable_allowed",
+            "data_source",
         )
     }
     form = IndexItemForm(request.POST or None, level=item.level, initial=initial)

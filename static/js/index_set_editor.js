@@ -54,6 +54,26 @@
     na.hidden = !answer.not_applicable_condition;
   }
 
+  // A data source only fits a rule that scores a figure: say so before the server refuses.
+  var lastAnswer = null;
+  function warnDataSource() {
+    var input = field("data_source");
+    var holder = form.querySelector("[data-field='data_source']");
+    if (!input || !holder) return;
+    var warning = holder.querySelector("[data-figure-warning]");
+    var wrong = lastAnswer && !lastAnswer.errors.length && !lastAnswer.scores_figure &&
+      input.value.trim() !== "";
+    if (wrong && !warning) {
+      warning = document.createElement("p");
+      warning.className = "field__error";
+      warning.setAttribute("data-figure-warning", "");
+      warning.textContent = box.dataset.figureOnly || "";
+      holder.append(warning);
+    } else if (!wrong && warning) {
+      warning.remove();
+    }
+  }
+
   function refresh() {
     var params = new URLSearchParams();
     ["rule", "max_points", "method"].forEach(function (name) {
@@ -67,7 +87,11 @@
     })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (answer) {
-        if (answer && ticket === latest) render(answer);  // an older answer never wins
+        if (answer && ticket === latest) {  // an older answer never wins
+          render(answer);
+          lastAnswer = answer;
+          warnDataSource();
+        }
       })
       .catch(function () { /* offline: the server shows the reading after saving */ });
   }
@@ -84,4 +108,9 @@
       input.addEventListener("change", later);
     }
   });
+  var source = field("data_source");
+  if (source) {
+    source.addEventListener("input", warnDataSource);
+    if (source.value.trim() !== "") refresh();  // an item already fed from data: check it now
+  }
 })();

@@ -321,7 +321,9 @@ def test_rule_preview_json(client, editor_setup):
         "levels",
         "errors",
         "not_applicable_condition",
+        "scores_figure",
     }
+    assert answer["scores_figure"] is True  # a ratio rule: the item may be fed from data
     broken = client.get(url, {"rule": "Có: 1\x00", "max_points": "x", "method": ""}).json()
     assert broken["errors"] and broken["levels"] == []
 
