@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from parindex.parsing import ParseError, parse_decimal
 
@@ -17,6 +18,7 @@ from .display import format_number
 from .engine.model import CHOICE_METHODS, FIGURE_METHODS, Stage
 from .engine.policy import (
     NegativeRatio,
+    NotACount,
     StageValue,
     UncoveredRatio,
     item_def,
@@ -101,6 +103,15 @@ def chosen_answer(choices: list[dict], value: StageValue) -> dict | None:
     return next((c for c in choices if Decimal(c["points"]) == value.points), None)
 
 
+def per_case_text(params: dict, max_points: Decimal) -> str:
+    """A per-case rule in words: "0,5 điểm mỗi trường hợp, tối đa 1,5 điểm"."""
+    cap = Decimal(params["cap"]) if params.get("cap") is not None else max_points
+    return _("%(rate)s points per case, up to %(cap)s points") % {
+        "rate": format_number(Decimal(params["rate"]), None),
+        "cap": format_number(min(cap, max_points), None),
+    }
+
+
 # ---------------------------------------------------------------- checking a value
 
 
@@ -117,7 +128,7 @@ def value_clean(
     check_entered_item(item)
     errors: dict[str, str] = {}
     points = _number(points, _("Points"), "points", errors)
-    ratio = _number(ratio, _("Ratio"), "ratio", errors)
+    ratio = _number(ratio, figure_label(item), "ratio", errors)
     if not_applicable:
         if not item.not_applicable_allowed:
             errors["not_applicable"] = _("This item cannot be marked not applicable.")
@@ -199,6 +210,25 @@ def _number(text, label: str, name: str, errors: dict) -> Decimal | None:
     return number
 
 
+def is_per_case(item) -> bool:
+    """Scored from a count of cases ("0,5 điểm mỗi sáng kiến, tối đa 1,5"), kept in the
+    score's *_ratio fields like a reported ratio."""
+    return item.method == ScoringMethod.PER_CASE
+
+
+def figure_label(item) -> str:
+    """What the figure a rule scores is called: a number of cases, or a ratio."""
+    return _("Number of cases") if is_per_case(item) else _("Ratio")
+
+
+def figure_text(item, figure: Decimal) -> str:
+    """A reported figure in words: "95,5%" or "2 trường hợp"."""
+    if is_per_case(item):
+        count = int(figure)
+        return ngettext("%(n)s case", "%(n)s cases", count) % {"n": count}
+    return f"{format_number(figure, None)}%"
+
+
 def ratio_message(item, ratio: Decimal) -> str:
     """Why a reported ratio cannot be scored by the item's rule; empty when it can. The one
     answer to a ratio no band covers, wherever it is entered."""
@@ -210,11 +240,18 @@ def ratio_message(item, ratio: Decimal) -> str:
             "rule's other cases."
         ) % {"ratio": format_number(ratio, None)}
     except NegativeRatio:
+        if is_per_case(item):
+            return _("The number of cases cannot be negative.")
         return _("A ratio cannot be negative.")
+    except NotACount:
+        return _("The number of cases must be a whole number.")
     return ""
 
 
 def _check_ratio_entry(item, points, ratio, errors) -> None:
+    if is_per_case(item):
+        _check_count_entry(item, points, ratio, errors)
+        return
     if ratio is not None and points is not None:
         errors["ratio"] = _("Report the ratio or choose another case, not both.")
         return
@@ -234,18 +271,38 @@ def _check_ratio_entry(item, points, ratio, errors) -> None:
         errors["points"] = _("Report the ratio: the rule turns it into points.")
 
 
-def _check_points(item, points, step, errors) -> None:
-    choices = item_choices(item)
-    if choices:
-        if all(Decimal(choice["points"]) != points for choice in choices):
-            errors["points"] = _("Choose one of the answers the rule lists.")
+def _check_count_entry(item, points, count, errors) -> None:
+    """A per-case line takes the number of cases; the rule gives the points."""
+    if points is not None:
+        errors["points"] = _(
+            "Enter the number of cases (%(rule)s): the rule turns it into points."
+        ) % {"rule": per_case_text(item.method_params or {}, item.max_points)}
         return
+    if count is None:
+        return
+    message = ratio_message(item, count)
+    if not message and count > MAX_RATIO:
+        message = _("%(n)s cases is not plausible; check the figure.") % {
+            "n": format_number(count, None)
+        }
+    if message:
+        errors["ratio"] = message
+
+
+def _check_points(item, points, step, errors) -> None:
+    # Above the maximum is said as such, whatever the rule lists: "5 points exceed 1".
     if points > item.max_points:
         errors["points"] = _("%(points)s points exceed the maximum of %(max)s.") % {
             "points": format_number(points, None),
             "max": format_number(item.max_points, None),
         }
-    elif -points.as_tuple().exponent > 4:
+        return
+    choices = item_choices(item)
+    if choices:
+        if all(Decimal(choice["points"]) != points for choice in choices):
+            errors["points"] = _("Choose one of the answers the rule lists.")
+        return
+    if -points.as_tuple().exponent > 4:
         errors["points"] = _("Use at most 4 decimal places.")
     elif step and points != item.max_points and points % step != 0:
         errors["points"] = _("Points go in steps of %(step)s.") % {

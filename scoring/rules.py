@@ -32,6 +32,18 @@ _FULL_AT = re.compile(
 )
 _SURVEY_WEIGHT = re.compile(r"\b([A-E])\s*=\s*" + NUMBER + r"\s*%")
 _SATISFACTION = re.compile(r"hài lòng", re.IGNORECASE)
+# Per-case wording: "Mỗi sáng kiến được công nhận: 0,5", "0,5 điểm mỗi sáng kiến", "1 điểm/trường
+# hợp"; the cap is "tổng điểm thưởng tối đa: 1,5" or "tối đa 1,5".
+_EACH = re.compile(r"^\s*(?:cứ\s+)?mỗi\b", re.IGNORECASE)
+_RATE_PER = re.compile(
+    NUMBER + r"\s*(?:điểm\s*)?(?:/\s*(?:01\s+|1\s+|một\s+)?(?=[^\W\d_])|(?:cho\s+)?mỗi\b)",
+    re.IGNORECASE,
+)
+_CAP_CONDITION = re.compile(
+    r"(?:tổng\s+(?:số\s+)?điểm(?:\s+(?:thưởng|trừ|cộng))?\s+)?(?:được\s+)?tối\s+đa",
+    re.IGNORECASE,
+)
+_CAP_IN_TEXT = re.compile(r"tối\s+đa\s*(?:là\s*|:\s*)?" + NUMBER, re.IGNORECASE)
 # Vietnamese wording of bounds, rewritten into the symbols the band patterns read.
 _VIETNAMESE_BOUNDS = [
     (
@@ -198,6 +210,9 @@ def parse_rule(rule: str, max_points: Decimal, method: str | None = None) -> Par
     segments = _segments(rule)
     not_applicable = [s for s in segments if _is_not_applicable(s)]
     scored = [s for s in segments if not _is_not_applicable(s)]
+    # "tổng điểm thưởng tối đa: 1,5" caps a per-case line; it is never a level to choose.
+    caps = [s for s in scored if _is_cap(s)]
+    scored = [s for s in scored if not _is_cap(s)]
     parsed = ParsedRule(
         method=ScoringMethod.MANUAL,
         not_applicable_allowed=bool(not_applicable),
@@ -205,7 +220,7 @@ def parse_rule(rule: str, max_points: Decimal, method: str | None = None) -> Par
     )
 
     if method is None:
-        method = _infer_method(rule, scored, max_points)
+        method = _infer_method(rule, scored, caps, max_points)
     parsed.method = method
 
     if method == ScoringMethod.SURVEY:
@@ -226,6 +241,8 @@ def parse_rule(rule: str, max_points: Decimal, method: str | None = None) -> Par
         }
     elif method == ScoringMethod.RATIO_BANDS:
         parsed.params = _ratio_bands(scored, max_points)
+    elif method == ScoringMethod.PER_CASE:
+        parsed.params = _per_case(rule, scored, caps, max_points)
     elif method in (ScoringMethod.LEVELS, ScoringMethod.YES_NO):
         parsed.params = {"levels": _levels(scored, max_points, method)}
     elif method == ScoringMethod.MANUAL:
@@ -235,15 +252,24 @@ def parse_rule(rule: str, max_points: Decimal, method: str | None = None) -> Par
     return parsed
 
 
-def _infer_method(rule: str, scored: list[_Segment], max_points: Decimal) -> str:
+def _infer_method(
+    rule: str, scored: list[_Segment], caps: list[_Segment], max_points: Decimal
+) -> str:
     """The method a rule is written in. A rule with two or more percentage conditions is a
-    ratio-band rule, and its faults (gaps, overlaps) are reported rather than guessed around."""
+    ratio-band rule, and its faults (gaps, overlaps) are reported rather than guessed around;
+    so is a per-case rule ("Mỗi sáng kiến: 0,5; tối đa: 1,5"). A rule mixing several rates
+    per case, or rates and levels, has its points typed."""
     if _SURVEY_HINT.search(rule):
         return ScoringMethod.SURVEY
     if _PROPORTIONAL_HINT.search(rule):
         return ScoringMethod.PROPORTIONAL
     if not scored:
         return ScoringMethod.MANUAL
+    if any(_case_rate(s) is not None for s in scored):
+        if not _is_plain_per_case(scored, max_points):
+            return ScoringMethod.MANUAL
+        _per_case(rule, scored, caps, max_points)
+        return ScoringMethod.PER_CASE
     percent_conditions = [s for s in scored if "%" in s.condition and _band(s.condition)]
     if len(percent_conditions) >= 2:
         _ratio_bands(scored, max_points)
@@ -314,3 +340,73 @@ def _ratio_bands(scored: list[_Segment], max_points: Decimal) -> dict:
     _check_bands(bands)
     _check_best_is_max([Decimal(x["points"]) for x in bands + alternatives], max_points)
     return {"bands": bands, "alternatives": alternatives}
+
+
+# ---------------------------------------------------------------- per case
+
+
+_PLAIN_NUMBER = re.compile(r"\s*" + NUMBER + r"\s*(?:điểm)?\s*")
+
+
+def _is_cap(segment: _Segment) -> bool:
+    """ "Tổng điểm thưởng tối đa: 1,5", "tối đa: 1": the cap of a line, not a level."""
+    return bool(
+        _CAP_CONDITION.fullmatch(segment.condition.strip())
+        and _PLAIN_NUMBER.fullmatch(segment.value)
+    )
+
+
+def _case_rate(segment: _Segment) -> Decimal | None:
+    """The points one case earns, when the segment is written per case: "Mỗi sáng kiến: 0,5",
+    "0,5 điểm mỗi sáng kiến", "Bị kỷ luật: 1 điểm/trường hợp"; None otherwise."""
+    if segment.value and _EACH.search(segment.condition):
+        match = re.match(r"\s*" + NUMBER + r"\s*(?:điểm)?\s*(?:[,(]|$)", segment.value)
+        if match:
+            return to_decimal(match.group(1))
+    text = f"{segment.condition}: {segment.value}" if segment.value else segment.condition
+    match = _RATE_PER.search(text)
+    return to_decimal(match.group(1)) if match else None
+
+
+def _is_plain_per_case(scored: list[_Segment], max_points: Decimal) -> bool:
+    """One rate per case; any other segment gives nothing ("không có: 0")."""
+    rates = [s for s in scored if _case_rate(s) is not None]
+    others = [s for s in scored if _case_rate(s) is None]
+    return len(rates) == 1 and all(_value_points(s.value, max_points) == ZERO for s in others)
+
+
+def _per_case(rule: str, scored: list[_Segment], caps: list[_Segment], max_points) -> dict:
+    if not _is_plain_per_case(scored, max_points):
+        raise RuleError(
+            _(
+                "Write a per-case rule as “Mỗi trường hợp: 0,5; tối đa: 1,5”: one number of "
+                "points per case, and the cap."
+            )
+        )
+    rate = next(r for s in scored if (r := _case_rate(s)) is not None)
+    if rate <= ZERO or rate > max_points:
+        raise RuleError(
+            _(
+                "One case gives %(rate)s points: it must be above 0 and at most the "
+                "maximum of %(max)s."
+            )
+            % {"rate": format_number(rate, None), "max": format_number(max_points, None)}
+        )
+    cap = None
+    if caps:
+        cap = to_decimal(_PLAIN_NUMBER.fullmatch(caps[0].value).group(1))
+    elif match := _CAP_IN_TEXT.search(rule):
+        cap = to_decimal(match.group(1))
+    if cap is not None and not rate <= cap <= max_points:
+        raise RuleError(
+            _(
+                "The rule caps the line at %(cap)s points: it must be between one case "
+                "(%(rate)s) and the maximum of %(max)s."
+            )
+            % {
+                "cap": format_number(cap, None),
+                "rate": format_number(rate, None),
+                "max": format_number(max_points, None),
+            }
+        )
+    return {"rate": str(rate), "cap": None if cap is None else str(cap)}

@@ -694,10 +694,18 @@ def _score_assessment(
                 )
             )
             continue
-        if item.level == ItemLevel.PENALTY:
-            points, ratio = (Decimal("0") if rng.random() < 0.85 else item.max_points / 2), None
-        elif item.level == ItemLevel.BONUS:
-            points, ratio = (Decimal("0") if rng.random() < 0.7 else item.max_points / 2), None
+        if item.level in (ItemLevel.PENALTY, ItemLevel.BONUS):
+            none_share = 0.85 if item.level == ItemLevel.PENALTY else 0.7
+            draw = rng.random()
+            if item.method == ScoringMethod.PER_CASE:
+                # 1 to 3 cases, from the same draw: the demo's other figures stay as they were.
+                count = Decimal(
+                    0 if draw < none_share else 1 + int(3 * (draw - none_share) / (1 - none_share))
+                )
+                points = ratio_points(item.method, item.method_params, item.max_points, count)
+                ratio = count
+            else:
+                points, ratio = (Decimal("0") if draw < none_share else item.max_points / 2), None
         else:
             points, ratio = _self_points(item, quality, rng)
         if item.is_data_fed:
@@ -714,7 +722,17 @@ def _score_assessment(
             self_ratio=ratio,
             self_note="Đã thực hiện theo kế hoạch; có văn bản kèm theo." if points else "",
         )
-        if appraise:
+        if appraise and item.method == ScoringMethod.PER_CASE:
+            # The council counts the cases again: one fewer when it lowers the line.
+            lowered = points > 0 and rng.random() < 0.12
+            score.appraisal_ratio = ratio - 1 if lowered else ratio
+            score.appraisal_reason = (
+                "Một trường hợp chưa có quyết định công nhận của cấp có thẩm quyền."
+                if lowered
+                else ""
+            )
+            score.final_ratio, score.final_reason = score.appraisal_ratio, score.appraisal_reason
+        elif appraise:
             lowered = points > 0 and rng.random() < 0.12
             score.appraisal_points = max(Decimal(0), points - QUARTER) if lowered else points
             score.appraisal_reason = (

@@ -18,7 +18,16 @@ from scoring.display import format_number
 from scoring.engine.model import FIGURE_METHODS, Stage, UnitInput, UnitResult
 from scoring.engine.policy import ITEM_FIELDS, StageValue, index_set_def, index_tree, score_entry
 from scoring.engine.results import unit_result
-from scoring.entries import SelfEntry, earned, entry_of, item_choices, stored_value
+from scoring.entries import (
+    SelfEntry,
+    earned,
+    entry_of,
+    figure_text,
+    is_per_case,
+    item_choices,
+    per_case_text,
+    stored_value,
+)
 from scoring.models import (
     SCORED_LEVELS,
     Assessment,
@@ -134,6 +143,11 @@ def stage_value_text(item: IndexItem, *, points, ratio, not_applicable: bool) ->
     if not_applicable:
         return _("not applicable")
     points_earned = earned(item, StageValue(points=points, ratio=ratio))
+    if ratio is not None and is_per_case(item):
+        return _("%(figure)s → %(points)s points") % {
+            "figure": figure_text(item, ratio),
+            "points": format_number(points_earned, None) if points_earned is not None else "—",
+        }
     if ratio is not None:
         return _("ratio %(ratio)s%% → %(points)s points") % {
             "ratio": format_number(ratio, None),
@@ -300,6 +314,17 @@ class ReviewRow:
     @property
     def is_ratio(self) -> bool:
         return self.item.method in FIGURE_METHODS
+
+    @property
+    def is_per_case(self) -> bool:
+        return is_per_case(self.item)
+
+    @property
+    def per_case_rule(self) -> str:
+        """ "0,5 điểm mỗi trường hợp, tối đa 1,5 điểm" for a per-case line; empty otherwise."""
+        if not self.is_per_case:
+            return ""
+        return per_case_text(self.item.method_params or {}, self.item.max_points)
 
     def _value(self, stage: Stage) -> StageValue:
         return stored_value(self.item, self.score, stage)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from parindex.parsing import ParseError, parse_decimal
 from scoring.display import format_number
 from scoring.engine.model import FIGURE_METHODS
+from scoring.entries import per_case_text
 from scoring.models import PARENT_LEVEL, Band, IndexItem, IndexSet, ItemLevel, ScoringMethod
 from scoring.rules import RuleError, parse_rule
 
@@ -192,6 +193,9 @@ def _levels(method: str, params: dict, maximum: Decimal) -> list[dict]:
             else _("Proportional to the reported ratio, full points at 100%")
         )
         return [level(label, maximum)]
+    if method == ScoringMethod.PER_CASE:
+        cap = Decimal(params["cap"]) if params.get("cap") is not None else maximum
+        return [level(per_case_text(params, maximum), min(cap, maximum))]
     if method == ScoringMethod.SURVEY:
         if params.get("basis") == "satisfaction_rate":
             return [level(_("Share of satisfied respondents × the max points"), maximum)]

@@ -18,9 +18,11 @@ from scoring.entries import (
     chosen_answer,
     earned,
     entry_of,
+    is_per_case,
     item_choices,
     item_problems,
     lacks_evidence,
+    per_case_text,
 )
 from scoring.models import Assessment, Evidence, IndexItem, ItemLevel, Score
 from scoring.workflow import self_assessment_closed_reason
@@ -57,6 +59,18 @@ class ItemRow:
         """The points of the answer picked (levels, yes/no, a ratio rule's other case)."""
         answer = chosen_answer(self.choices, self.entry.value)
         return answer["points"] if answer else None
+
+    @property
+    def is_extra(self) -> bool:
+        """A bonus or penalty line: it may stay empty, and what was entered can be cleared."""
+        return self.item.level in (ItemLevel.BONUS, ItemLevel.PENALTY)
+
+    @property
+    def per_case_rule(self) -> str:
+        """ "0,5 điểm mỗi trường hợp, tối đa 1,5 điểm" for a per-case line; empty otherwise."""
+        if not is_per_case(self.item):
+            return ""
+        return per_case_text(self.item.method_params or {}, self.item.max_points)
 
 
 @dataclass

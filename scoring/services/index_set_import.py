@@ -86,6 +86,8 @@ METHOD_ALIASES = {method.value: method.value for method in ScoringMethod} | {
     "điều tra": ScoringMethod.SURVEY,
     "khảo sát": ScoringMethod.SURVEY,
     "nhập điểm": ScoringMethod.MANUAL,
+    "mỗi trường hợp": ScoringMethod.PER_CASE,
+    "theo số trường hợp": ScoringMethod.PER_CASE,
 }
 
 

@@ -33,7 +33,15 @@ from parindex.tabular import (
 )
 from scoring.display import format_number
 from scoring.engine.model import FIGURE_METHODS
-from scoring.entries import SelfEntry, earned, entry_of, item_choices, self_entry_clean
+from scoring.entries import (
+    SelfEntry,
+    earned,
+    entry_of,
+    is_per_case,
+    item_choices,
+    per_case_text,
+    self_entry_clean,
+)
 from scoring.exceptions import ScoreConflict
 from scoring.models import Assessment, Evidence, IndexItem, ItemLevel, Score
 from scoring.selectors.data_figures import FedFigure, fed_figures
@@ -52,6 +60,7 @@ RULE = gettext_noop("Scoring rule")
 CHOICES = gettext_noop("Levels / cases")
 POINTS = gettext_noop("Self-assessed points")
 RATIO = gettext_noop("Reported ratio (%)")
+COUNT = gettext_noop("Number of cases")
 EARNED = gettext_noop("Points earned")
 NOT_APPLICABLE = gettext_noop("Not applicable")
 REASON = gettext_noop("Reason not applicable")
@@ -70,6 +79,7 @@ COLUMNS = (
     CHOICES,
     POINTS,
     RATIO,
+    COUNT,
     EARNED,
     NOT_APPLICABLE,
     REASON,
@@ -81,7 +91,11 @@ COLUMNS = (
 # a blank cell clears a stored value, so a missing column must not silently clear a whole field.
 VALUE_COLUMNS = (POINTS, RATIO, NOT_APPLICABLE, REASON, NOTE)
 READ_COLUMNS = (CODE, *VALUE_COLUMNS)
+# Per-case lines take their count here; a file downloaded before the column existed has no
+# per-case line, so the column is read when present and never required.
+OPTIONAL_COLUMNS = (COUNT,)
 NUMBER_FORMAT = "0.00##"
+COUNT_FORMAT = "0"
 NA_MARK = "x"
 STRUCTURE_LEVELS = (ItemLevel.AREA, ItemLevel.CRITERION)
 
@@ -115,7 +129,8 @@ def self_assessment_workbook(assessment: Assessment) -> bytes:
         headers=[_(name) for name in COLUMNS],
         rows=rows,
         number_formats={
-            column[name]: NUMBER_FORMAT for name in (MAX_POINTS, POINTS, RATIO, EARNED)
+            **{column[name]: NUMBER_FORMAT for name in (MAX_POINTS, POINTS, RATIO, EARNED)},
+            column[COUNT]: COUNT_FORMAT,
         },
     )
     instructions = SheetSpec(
@@ -191,6 +206,9 @@ def _item_row(item: IndexItem, score: Score | None, evidence: list[Evidence]) ->
         f"{choice['label']}: {format_number(Decimal(choice['points']), None)}"
         for choice in item_choices(item)
     )
+    if is_per_case(item):
+        choices = per_case_text(item.method_params or {}, item.max_points)
+    per_case = is_per_case(item)
     return [
         *row,
         method,
@@ -199,7 +217,8 @@ def _item_row(item: IndexItem, score: Score | None, evidence: list[Evidence]) ->
         # With a ratio reported the rule gives the points: the cell stays for the ratio alone
         # (older data may hold both), so the file reads back as it was written.
         None if entry.ratio is not None and item.method in FIGURE_METHODS else entry.points,
-        entry.ratio,
+        None if per_case else entry.ratio,
+        entry.ratio if per_case else None,
         earned(item, entry.value),
         NA_MARK if entry.not_applicable else None,
         entry.not_applicable_reason or None,
@@ -235,6 +254,12 @@ def _instructions(assessment: Assessment) -> list[str]:
             "into points (column “%(earned)s”)."
         )
         % {"earned": columns[EARNED]},
+        _(
+            "For bonus and penalty lines scored per case, write the number of cases (a whole "
+            "number) in “%(count)s”: the rule turns it into points. Leave it empty when there "
+            "is none."
+        )
+        % {"count": columns[COUNT]},
         _(
             "For fixed levels, yes/no, and the other cases of a ratio rule, type the points of "
             "one of the answers listed in “%(choices)s”."
@@ -316,14 +341,14 @@ def self_assessment_import(*, assessment: Assessment, data: bytes, filename: str
     folded = {code.casefold(): item for code, item in items.items()}
     scores = {score.item_id: score for score in Score.objects.filter(assessment=assessment)}
     step = assessment.index_set.points_step
-    label = {name: _(name) for name in READ_COLUMNS}
+    label = {name: _(name) for name in (*READ_COLUMNS, *OPTIONAL_COLUMNS)}
 
     problems: list[ImportProblem] = []
     changes: list[_Change] = []
     seen: dict[int, int] = {}
     for row, values in table:
         code = cell_text(values.get(label[CODE]))
-        raw = {name: values.get(label[name]) for name in VALUE_COLUMNS}
+        raw = {name: values.get(label[name]) for name in (*VALUE_COLUMNS, *OPTIONAL_COLUMNS)}
         filled = any(cell_text(value) for value in raw.values())
         if not code:
             if filled:
@@ -379,9 +404,16 @@ def self_assessment_import(*, assessment: Assessment, data: bytes, filename: str
             )
             points = _number(raw[POINTS], column=label[POINTS])
             ratio = _number(raw[RATIO], column=label[RATIO])
+            count = _number(raw[COUNT], column=label[COUNT])
         except ParseError as exc:
             problems.append(ImportProblem(row, f"{item.code}: {exc}"))
             continue
+        misplaced = _misplaced_figure(item, ratio=ratio, count=count)
+        if misplaced:
+            problems.append(ImportProblem(row, f"{item.code}: {misplaced}"))
+            continue
+        if is_per_case(item):
+            ratio = count  # the count is kept where a reported figure is
         try:
             entry = self_entry_clean(
                 item,
@@ -449,7 +481,7 @@ def _read(data: bytes, filename: str) -> Table:
     header written in English (the msgid) is recognised too."""
     table = read_table(data, filename, sheet=_(SHEET_TITLE))
     titles = {}
-    for name in (*READ_COLUMNS, VERSION):
+    for name in (*READ_COLUMNS, *OPTIONAL_COLUMNS, VERSION):
         for text in (name, _(name)):  # the translation wins when both normalise alike
             titles[normalize_header(text)] = _(name)
     renamed = Table(
@@ -460,6 +492,17 @@ def _read(data: bytes, filename: str) -> Table:
     )
     require_columns(renamed, [_(name) for name in READ_COLUMNS])
     return renamed
+
+
+def _misplaced_figure(item, *, ratio, count) -> str:
+    """A count written for a line not scored per case, or a ratio for one that is."""
+    if is_per_case(item) and ratio not in (None, ""):
+        return _("this line is scored per case: write the number of cases in “%(count)s”.") % {
+            "count": _(COUNT)
+        }
+    if not is_per_case(item) and count not in (None, ""):
+        return _("this item is not scored per case: leave “%(count)s” empty.") % {"count": _(COUNT)}
+    return ""
 
 
 def _version(value, current: int) -> int:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import template
 
 from scoring import display
+from scoring.entries import figure_text
 
 register = template.Library()
 
@@ -46,6 +47,14 @@ def bar_width(value):
     if value is None:
         return "0"
     return format(max(0, min(100, round(value, 1))), "f")
+
+
+@register.filter
+def figure(value, item):
+    """A reported figure of `item` in words: '95,5%', or '2 trường hợp' for a per-case line."""
+    if value is None or value == "":
+        return ""
+    return figure_text(item, Decimal(str(value)))
 
 
 @register.filter

@@ -164,13 +164,15 @@ def self_score_save_view(request, pk: int, item_pk: int):
         return JsonResponse(
             {"ok": False, "message": _("The page is out of date: reload it.")}, status=400
         )
+    # "Không có": the line's value is emptied (a bonus or penalty line may stay empty).
+    clear = data.get("clear") == "1"
     try:
         entry = self_entry_clean(
             item,
-            points=data.get("points"),
-            ratio=data.get("ratio"),
-            not_applicable=data.get("not_applicable") in ("1", "on", "true"),
-            reason=data.get("reason", ""),
+            points=None if clear else data.get("points"),
+            ratio=None if clear else data.get("ratio"),
+            not_applicable=not clear and data.get("not_applicable") in ("1", "on", "true"),
+            reason="" if clear else data.get("reason", ""),
             note=data.get("note", ""),
             step=assessment.index_set.points_step,
         )
@@ -214,6 +216,9 @@ def self_score_save_view(request, pk: int, item_pk: int):
         )
         return redirect(_form_url(assessment, item.pk))
     if not wants_json(request):
+        if clear:
+            messages.success(request, _("Item %(code)s is cleared.") % {"code": item.code})
+            return redirect(_form_url(assessment, item.pk))
         messages.success(request, _("Item %(code)s is saved.") % {"code": item.code})
         return redirect(_form_url(assessment, item.pk))
     view = self_assessment(assessment, with_evidence=False)

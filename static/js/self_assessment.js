@@ -83,6 +83,12 @@
   function ratioPoints(el, ratio) {
     var params = JSON.parse(el.dataset.params || "{}");
     var max = toUnits(el.dataset.max);
+    if (el.dataset.method === "per_case") {
+      // A count of cases × the rate, within the cap (the item's maximum when none is named).
+      if (ratio % SCALE !== 0n) return null; // part of a case: refused (NotACount)
+      var cap = params.cap !== null && params.cap !== undefined ? toUnits(params.cap) : max;
+      return minUnits(minUnits((ratio / SCALE) * toUnits(params.rate), cap), max);
+    }
     if (el.dataset.method === "ratio_bands") {
       var bands = params.bands || [];
       var capped = bands.length && bands.every(function (b) { return b.upper !== null; });
@@ -102,6 +108,11 @@
   // ------------------------------------------------------------ reading an item
 
   function field(el, name) { return el.querySelector("[name='" + name + "']"); }
+
+  // Methods that score a reported figure (scoring.engine.model.FIGURE_METHODS).
+  function figureMethod(el) {
+    return ["ratio_bands", "proportional", "per_case"].indexOf(el.dataset.method) >= 0;
+  }
 
   function values(el) {
     var form = el.querySelector(".sa-item__form");
@@ -138,7 +149,7 @@
   // A stored value counts as the engine counts it (scoring.engine.policy), whether or not it
   // would pass today's entry check (imported data, a rule changed since).
   function storedPoints(el, v) {
-    var ratioMethod = el.dataset.method === "ratio_bands" || el.dataset.method === "proportional";
+    var ratioMethod = figureMethod(el);
     if (v.not_applicable) return { entered: true, na: true, points: null };
     if (ratioMethod && !isEmpty(v.ratio)) {
       var ratio = toUnits(v.ratio);
@@ -151,7 +162,7 @@
   // What the server would store for a typed value (scoring.entries.self_entry_clean): REFUSED
   // for anything it refuses.
   function typedPoints(el, v) {
-    var ratioMethod = el.dataset.method === "ratio_bands" || el.dataset.method === "proportional";
+    var ratioMethod = figureMethod(el);
     var radios = el.querySelectorAll("input[type=radio][name=points]");
     if ((v.note || "").trim().length > MAX_TEXT || (v.reason || "").trim().length > MAX_TEXT) {
       return REFUSED;
@@ -427,6 +438,15 @@
     toggleNa(el);
     if (!editable) return;
     form.addEventListener("submit", function (event) { event.preventDefault(); save(el); });
+    // "Không có": empty the line's value and save that (without this script the button posts
+    // clear=1, which the server empties the same way).
+    var clear = form.querySelector("[data-clear]");
+    if (clear) clear.addEventListener("click", function (event) {
+      event.preventDefault();
+      form.querySelectorAll("[name=ratio], [name=points]:not([type=radio])").forEach(function (input) { input.value = ""; });
+      recompute();
+      schedule(el, 0);
+    });
     form.addEventListener("input", function (event) {
       var target = event.target;
       if (target.name === "ratio" && target.value.trim() !== "") {

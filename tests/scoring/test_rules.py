@@ -162,3 +162,68 @@ def test_vietnamese_wording_of_bounds():
 def test_a_plan_over_fulfilled_counts_as_100_percent_when_the_top_band_ends_at_100():
     parsed = parse_rule("90% - 100%: 2; <90%: 0", D("2"))
     assert ratio_points(parsed.method, parsed.params, D("2"), D("105")) == D("2")
+
+
+# ---------------------------------------------------------------- per case
+
+
+@pytest.mark.parametrize(
+    ("rule", "rate", "cap"),
+    [
+        ("Mỗi mô hình, sáng kiến được công nhận: 0.5; tổng điểm thưởng tối đa: 1.5", "0.5", "1.5"),
+        ("Mỗi trường hợp bị xử lý kỷ luật: 1; tổng điểm trừ tối đa: 2", "1", "2"),
+        ("0,5 điểm mỗi sáng kiến, tối đa 1,5", "0.5", "1.5"),
+        ("Trừ 0,5 điểm cho mỗi vụ việc; tối đa: 1,5", "0.5", "1.5"),
+        ("Bị kỷ luật: 0,5 điểm/trường hợp; tổng điểm trừ tối đa: 1", "0.5", "1"),
+        ("Mỗi sáng kiến: 0,5 điểm", "0.5", None),
+        ("Mỗi sáng kiến: 0,5; không có: 0; tối đa: 1", "0.5", "1"),
+    ],
+)
+def test_per_case_wording_is_a_rate_per_case_within_a_cap(rule, rate, cap):
+    parsed = parse_rule(rule, D("2"))
+    assert parsed.method == ScoringMethod.PER_CASE
+    assert parsed.params == {"rate": rate, "cap": cap}
+
+
+def test_two_initiatives_at_half_a_point_earn_one_point_and_five_stop_at_the_cap():
+    rule = "Mỗi mô hình, sáng kiến được công nhận: 0.5; tổng điểm thưởng tối đa: 1.5"
+    parsed = parse_rule(rule, D("1.5"))
+    points = [
+        ratio_points(parsed.method, parsed.params, D("1.5"), D(n)) for n in ("0", "2", "3", "5")
+    ]
+    assert points == [D("0"), D("1.0"), D("1.5"), D("1.5")]
+
+
+def test_the_cap_segment_of_a_levels_rule_is_not_a_level():
+    parsed = parse_rule(
+        "Được UBND tỉnh khen thưởng: 1; được UBND cấp huyện khen thưởng: 0.5; "
+        "tổng điểm thưởng tối đa: 1",
+        D("1"),
+    )
+    assert parsed.method == ScoringMethod.LEVELS
+    assert [level["points"] for level in parsed.params["levels"]] == ["1", "0.5"]
+
+
+def test_several_rates_per_case_are_typed_points():
+    rule = "Mỗi sáng kiến cấp tỉnh: 1; mỗi sáng kiến cấp huyện: 0,5; tối đa: 2"
+    assert parse_rule(rule, D("2")).method == ScoringMethod.MANUAL
+
+
+def test_the_per_case_method_may_be_named_and_a_rule_that_does_not_fit_is_refused():
+    parsed = parse_rule("Mỗi sáng kiến: 0,5; tối đa: 1", D("1"), ScoringMethod.PER_CASE)
+    assert parsed.params == {"rate": "0.5", "cap": "1"}
+    with pytest.raises(RuleError, match="Mỗi trường hợp: 0,5"):
+        parse_rule("Có: 1; không: 0", D("1"), ScoringMethod.PER_CASE)
+
+
+@pytest.mark.parametrize(
+    ("rule", "fragment"),
+    [
+        ("Mỗi sáng kiến: 3; tối đa: 2", "3 điểm"),  # one case above the maximum
+        ("Mỗi sáng kiến: 0,5; tối đa: 2,5", "2,5 điểm"),  # cap above the maximum
+        ("Mỗi sáng kiến: 1; tối đa: 0,5", "0,5 điểm"),  # cap below one case
+    ],
+)
+def test_per_case_rules_with_faults_are_reported(rule, fragment):
+    with pytest.raises(RuleError, match=fragment):
+        parse_rule(rule, D("2"))

@@ -662,3 +662,102 @@ def test_a_file_older_than_a_colleagues_change_is_refused_for_that_row(
     data = edited(data, {"1.1.3": {wb.VERSION: None}})
     assert do_import(assessment, staff, data) == 2
     assert Score.objects.get(item=items["1.1.3"]).self_points == Decimal("1")
+
+
+# ---------------------------------------------------------------- per-case lines, maxima
+
+
+PER_CASE_RULE = "Mỗi mô hình, sáng kiến được công nhận: 0.5; tổng điểm thưởng tối đa: 1.5"
+
+
+@pytest.fixture
+def per_case(assessment, items):
+    parsed = parse_rule(PER_CASE_RULE, Decimal("1.5"))
+    return IndexItemFactory(
+        index_set=assessment.index_set,
+        parent=None,
+        level=ItemLevel.BONUS,
+        code="T2",
+        name="Mô hình, sáng kiến CCHC được công nhận",
+        max_points=Decimal("1.5"),
+        method=parsed.method,
+        method_params=parsed.params,
+        rule=PER_CASE_RULE,
+        position=21,
+    )
+
+
+def test_a_per_case_line_goes_out_and_comes_back_as_its_number_of_cases(
+    assessment, staff, items, per_case
+):
+    data = wb.self_assessment_workbook(assessment)
+    _headers, rows, _sheet = export_rows(data)
+    line = rows["T2"]
+    assert line[_(wb.CHOICES)].value == "0,5 điểm mỗi trường hợp, tối đa 1,5 điểm"
+    assert line[_(wb.COUNT)].value is None and line[_(wb.RATIO)].value is None
+
+    assert do_import(assessment, staff, edited(data, {"T2": {wb.COUNT: 2}})) == 1
+    score = Score.objects.get(item=per_case)
+    assert (score.self_ratio, score.self_points) == (Decimal(2), None)
+    _headers, rows, _sheet = export_rows(wb.self_assessment_workbook(assessment))
+    assert rows["T2"][_(wb.COUNT)].value == 2
+    assert rows["T2"][_(wb.EARNED)].value == 1  # 2 × 0,5
+
+
+@pytest.mark.parametrize(
+    ("cells", "fragment"),
+    [
+        ({wb.COUNT: "1,5"}, "Số trường hợp phải là số nguyên"),
+        ({wb.RATIO: 2}, "ghi số trường hợp vào cột “Số trường hợp”"),
+        ({wb.POINTS: 1}, "Nhập số trường hợp"),
+    ],
+)
+def test_a_per_case_line_refuses_part_of_a_case_a_ratio_or_typed_points(
+    assessment, staff, items, per_case, cells, fragment
+):
+    data = wb.self_assessment_workbook(assessment)
+    with pytest.raises(ImportFailed) as failure:
+        do_import(assessment, staff, edited(data, {"T2": cells}))
+    assert [(row, fragment in message) for row, message in problems_of(failure)] == [
+        (row_of(data, "T2"), True)
+    ]
+    assert not Score.objects.exists()
+
+
+def test_a_count_on_a_line_not_scored_per_case_is_refused(assessment, staff, items, per_case):
+    data = wb.self_assessment_workbook(assessment)
+    with pytest.raises(ImportFailed) as failure:
+        do_import(assessment, staff, edited(data, {"1.1.2": {wb.COUNT: 3}}))
+    assert "để trống cột “Số trường hợp”" in problems_of(failure)[0][1]
+
+
+def test_a_file_without_the_number_of_cases_column_still_imports(assessment, staff, items):
+    data = csv_text(
+        [
+            [_(name) for name in wb.READ_COLUMNS],
+            ["1.1.3", "1", "", "", "", ""],
+        ]
+    )
+    assert do_import(assessment, staff, data, filename="tu-danh-gia.csv") == 1
+    assert Score.objects.get(item=items["1.1.3"]).self_points == Decimal("1")
+
+
+def test_points_above_the_maximum_are_said_to_be_above_it_not_off_the_list(
+    assessment, staff, items
+):
+    data = wb.self_assessment_workbook(assessment)
+    with pytest.raises(ImportFailed) as failure:
+        do_import(assessment, staff, edited(data, {"1.1.3": {wb.POINTS: 5}}))
+    assert problems_of(failure) == [
+        (row_of(data, "1.1.3"), "1.1.3: 5 điểm vượt quá điểm tối đa 1.")
+    ]
+    assert not Score.objects.exists()
+
+
+def test_points_below_the_lists_maximum_but_off_the_list_still_ask_for_an_answer(
+    assessment, staff, items
+):
+    data = wb.self_assessment_workbook(assessment)
+    with pytest.raises(ImportFailed) as failure:
+        do_import(assessment, staff, edited(data, {"1.1.3": {wb.POINTS: 0.7}}))
+    assert "chọn một trong các phương án" in problems_of(failure)[0][1]
