@@ -177,16 +177,8 @@ def _fed_row(item: IndexItem, fed: FedFigure) -> list:
         "method": item.get_method_display(),
         "source": item.data_source,
     }
-    return [
-        *row,
-        method,
-        item.rule or None,
-        fed.text,
-        None,
-        None,
-        fed.points,
-        *([None] * (len(COLUMNS) - len(row) - 6)),
-    ]
+    cells = {METHOD: method, RULE: item.rule or None, CHOICES: fed.text, EARNED: fed.points}
+    return [*row, *(cells.get(name) for name in COLUMNS[len(row) :])]
 
 
 def _item_row(item: IndexItem, score: Score | None, evidence: list[Evidence]) -> list:
