@@ -43,6 +43,7 @@ from scoring.models import (
     Score,
     SurveyResult,
 )
+from scoring.selectors.submission import never_submitted
 from units.models import Unit
 
 
@@ -62,6 +63,9 @@ class UnitRow:
     status: str = ""
     assessment_id: int | None = None
     index_set_id: int | None = None
+    # The unit never submitted its self-assessment (scoring.selectors.submission): its result
+    # is what the council entered.
+    never_submitted: bool = False
 
     @property
     def index(self) -> Decimal | None:
@@ -231,6 +235,7 @@ def period_results(
     scores = _score_entries(period, with_reasons=with_items)
     surveys = _survey_entries(period)
     figures = _data_figures(period)
+    unsent = never_submitted(period)
     previous_pub = previous_publication(period)
     previous = _previous_results(previous_pub)
     predecessors: dict[int, list[int]] = defaultdict(list)
@@ -267,6 +272,7 @@ def period_results(
                 status=assessment.status,
                 assessment_id=assessment.pk,
                 index_set_id=assessment.index_set_id,
+                never_submitted=assessment.pk in unsent,
                 previous=previous_for(unit.pk, predecessors.get(unit.pk, []), previous),
             )
         )
@@ -463,6 +469,7 @@ def _row_from_snapshot(
         change=change,
         previous=previous,
         index_set_id=published.index_set_id,
+        never_submitted=published.never_submitted,
     )
 
 

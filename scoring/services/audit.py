@@ -264,6 +264,30 @@ def published(
     )
 
 
+def published_without_input(
+    *,
+    actor,
+    period: AssessmentPeriod,
+    assessment_id: int,
+    object_repr: str,
+    item_code: str,
+    kind: str,
+    reason: str,
+) -> AuditEntry:
+    """A survey or data item published without its input ("survey:3.1.1"), named by the
+    officer with a reason (scoring.services.publication); filed under the unit's assessment, so
+    its history shows it beside the publication's own entry."""
+    return _entry(
+        action=AuditAction.PUBLISH,
+        actor=actor,
+        obj=Assessment(pk=assessment_id, period_id=period.pk),
+        field="publication_exception",
+        new=f"{kind}:{item_code}",
+        reason=reason,
+        object_repr=object_repr,
+    )
+
+
 def imported_field(
     *,
     actor,
