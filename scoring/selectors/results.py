@@ -198,6 +198,17 @@ def latest_publication(period: AssessmentPeriod) -> Publication | None:
     return period.publications.order_by("-version").first()
 
 
+def published_never_submitted(publication: Publication | None) -> list[str]:
+    """The names of the units a publication marks as never submitted, in its order."""
+    if publication is None:
+        return []
+    return list(
+        publication.unit_results.filter(never_submitted=True)
+        .order_by("position")
+        .values_list("unit_name", flat=True)
+    )
+
+
 def previous_publication(period: AssessmentPeriod) -> Publication | None:
     """The publication year-on-year changes compare with: the latest version of the most recent
     earlier period of the same organiser that was published."""

@@ -61,9 +61,7 @@ def test_every_missing_input_needs_its_own_reason(personas, survey_period):
         [InputException(first.key, "Lý do\x00"), InputException(second.key, "Chưa khảo sát")],
     ):
         with pytest.raises(TransitionRefused):
-            period_publish(
-                period=survey_period, by=personas["home_affairs"], exceptions=exceptions
-            )
+            period_publish(period=survey_period, by=personas["home_affairs"], exceptions=exceptions)
     assert not Publication.objects.exists()
 
 
