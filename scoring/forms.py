@@ -39,6 +39,11 @@ class PublishForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 max_length=EXCEPTION_REASON_MAX,
                 required=False,
+                # The service's own words (Django's are English here).
+                error_messages={
+                    "null_characters_not_allowed": _("A reason cannot contain a NUL character."),
+                    "max_length": _("A reason is at most %(limit_value)s characters long."),
+                },
             )
 
     def clean_reason(self):

@@ -60,7 +60,8 @@ def _exception_reason(reason: str) -> str:
     reason = normalize_text(reason)
     if len(reason) > EXCEPTION_REASON_MAX:
         raise ValidationError(
-            _("A reason is at most %(max)s characters long.") % {"max": EXCEPTION_REASON_MAX}
+            _("A reason is at most %(limit_value)s characters long.")
+            % {"limit_value": EXCEPTION_REASON_MAX}
         )
     return reason
 

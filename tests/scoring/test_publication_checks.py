@@ -20,21 +20,10 @@ from scoring.selectors.publication import publication_checks
 from scoring.selectors.results import period_results, publication_results
 from scoring.selectors.submission import never_submitted
 from scoring.services.publication import InputException, period_publish
-from scoring.services.transitions import SYSTEM, assessments_move
 from scoring.workflow import AssessmentStatus, PeriodStatus
-from tests.factories import AssessmentFactory, IndexSetFactory, PeriodFactory, small_tree
-from tests.factories import survey_branch as add_survey
 
 D = Decimal
 S = AssessmentStatus
-
-
-@pytest.fixture
-def survey_period(personas, period_with_scores):
-    """The two appraised units of period_with_scores, with a survey item nobody has entered."""
-    index_set = Assessment.objects.filter(period=period_with_scores).first().index_set
-    add_survey(index_set, max_points=D("2"))
-    return period_with_scores
 
 
 def exceptions_for(period, reason="Chưa tổ chức khảo sát"):
@@ -126,27 +115,6 @@ def test_a_period_with_every_input_entered_publishes_without_exceptions(personas
 
 
 # ---------------------------------------------------------------- never submitted
-
-
-@pytest.fixture
-def moved_period(personas):
-    """Unit A submitted, unit B never did: the deadline took B into appraisal as it stood.
-    Both appraised through the one door, as the real rounds move them."""
-    period = PeriodFactory(organiser=personas["organiser"], year=2026)
-    index_set = IndexSetFactory(period=period, unit_kind=personas["kind"])
-    tree = small_tree(index_set)
-    a = AssessmentFactory(period=period, unit=personas["unit_a"], index_set=index_set)
-    b = AssessmentFactory(period=period, unit=personas["unit_b"], index_set=index_set)
-    Score.objects.create(assessment=a, item=tree["1.1.1"], self_points=D("1"))
-    Score.objects.create(
-        assessment=a, item=tree["1.1.2"], self_points=D("2"), appraisal_points=D("1.5")
-    )
-    Score.objects.create(assessment=b, item=tree["1.1.1"], self_points=D("1"))
-    assessments_move(assessments=[a], target=S.SUBMITTED, by=SYSTEM)
-    for assessment in (a, b):
-        assessments_move(assessments=[assessment], target=S.IN_APPRAISAL, by=SYSTEM)
-        assessments_move(assessments=[assessment], target=S.APPRAISED, by=SYSTEM)
-    return period
 
 
 def test_never_submitted_is_read_from_the_submission_and_the_history(personas, moved_period):
