@@ -267,25 +267,26 @@ def published(
 def published_without_input(
     *,
     actor,
-    period: AssessmentPeriod,
+    publication: models.Model,
     assessment_id: int,
-    object_repr: str,
+    unit_name: str,
     item_code: str,
-    kind: str,
     reason: str,
 ) -> AuditEntry:
-    """A survey or data item published without its input ("survey:3.1.1"), named by the
-    officer with a reason (scoring.services.publication); filed under the unit's assessment, so
-    its history shows it beside the publication's own entry."""
-    return _entry(
+    """A survey or data item published without its input, named by the officer with a reason
+    (scoring.services.publication): an entry on the publication's exceptions, filed under the
+    unit's assessment so that its history shows it."""
+    entry = _entry(
         action=AuditAction.PUBLISH,
         actor=actor,
-        obj=Assessment(pk=assessment_id, period_id=period.pk),
-        field="publication_exception",
-        new=f"{kind}:{item_code}",
+        obj=publication,
+        field="exceptions",
+        new=item_code,
         reason=reason,
-        object_repr=object_repr,
+        object_repr=f"{publication} — {unit_name}",
     )
+    entry.assessment_id = assessment_id
+    return entry
 
 
 def imported_field(

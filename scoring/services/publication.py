@@ -214,11 +214,10 @@ def period_publish(
             [
                 audit.published_without_input(
                     actor=by,
-                    period=period,
+                    publication=publication,
                     assessment_id=gap.assessment_id,
-                    object_repr=f"{gap.unit_name} — {period.year}",
+                    unit_name=gap.unit_name,
                     item_code=gap.item_code,
-                    kind=str(gap.kind),
                     reason=exception_reason,
                 )
                 for gap, exception_reason in covered

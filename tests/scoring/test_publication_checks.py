@@ -86,11 +86,12 @@ def test_exceptions_are_frozen_audited_and_read_back(personas, survey_period):
         }
         for code, name in (("A", "Sở Tư pháp"), ("B", "Sở Y tế"))
     ]
-    entries = AuditEntry.objects.filter(action="publish", field="publication_exception")
+    entries = AuditEntry.objects.filter(action="publish", field="exceptions")
     assert sorted(e.assessment.unit.code for e in entries) == ["A", "B"]
-    assert {(e.new_value, e.reason, e.actor) for e in entries} == {
-        ("survey:2.1.1", "Đơn vị mới sáp nhập, chưa khảo sát", personas["home_affairs"])
+    assert {(e.new_value, e.reason, e.actor, e.period) for e in entries} == {
+        ("2.1.1", "Đơn vị mới sáp nhập, chưa khảo sát", personas["home_affairs"], survey_period)
     }
+    assert {e.object_id for e in entries} == {str(publication.pk)}
     assert publication_results(publication).publication.exceptions == publication.exceptions
 
 
@@ -111,7 +112,7 @@ def test_a_period_with_every_input_entered_publishes_without_exceptions(personas
         SurveyResult.objects.create(assessment=assessment, item=survey, ratio=D("80"))
     publication = period_publish(period=survey_period, by=personas["home_affairs"])
     assert publication.exceptions == []
-    assert not AuditEntry.objects.filter(field="publication_exception").exists()
+    assert not AuditEntry.objects.filter(field="exceptions").exists()
 
 
 # ---------------------------------------------------------------- never submitted

@@ -202,3 +202,14 @@ def test_permission_matrix(client, personas, period, persona, method):
             assert Publication.objects.count() == 1
     if persona == "anonymous":
         assert response["Location"].startswith(reverse("login"))
+
+
+def test_each_exception_is_in_the_unit_s_history(client, personas, period):
+    client.force_login(personas["home_affairs"])
+    client.post(publish_url(period), full_post(personas))
+    b = Assessment.objects.get(unit=personas["unit_b"])
+    for persona in ("home_affairs", "staff_b"):
+        client.force_login(personas[persona])
+        html = client.get(reverse("scoring:assessment_history", args=[b.pk])).content.decode()
+        assert "Đơn vị mới thành lập" in html and "Ngoại lệ" in html
+        assert "Chưa tổ chức điều tra xã hội học" not in html  # unit A's reason
