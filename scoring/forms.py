@@ -2,9 +2,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parindex.admin_imports import ImportFileForm
+from parindex.text import normalize_text
+from scoring.services.publication import EXCEPTION_REASON_MAX, InputException
 
 
 class PublishForm(forms.Form):
+    """The confirmation, the reason of a new version, and one tick and one reason per unit
+    whose survey or data items are missing (`missing`: scoring.selectors.publication's
+    UnitMissing). One reason per unit, not per item: an officer's reason is the unit's
+    ("xã mới thành lập, chưa khảo sát") and holds for all of its items; it is stored with each
+    item. The publication service checks again that every missing input is named."""
+
     confirm = forms.BooleanField(
         label=_("I have checked the results and understand that they will become public."),
         error_messages={"required": _("Tick the box to confirm the publication.")},
@@ -15,17 +23,70 @@ class PublishForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, republishing: bool = False, **kwargs):
+    def __init__(self, *args, republishing: bool = False, missing=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.republishing = republishing
+        self.missing = list(missing)
         if not republishing:
             del self.fields["reason"]
+        for unit in self.missing:
+            pk = unit.assessment.pk
+            self.fields[f"except_{pk}"] = forms.BooleanField(
+                label=_("Publish without these inputs"), required=False
+            )
+            self.fields[f"except_reason_{pk}"] = forms.CharField(
+                label=_("Reason (shown in the published report's notes)"),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=EXCEPTION_REASON_MAX,
+                required=False,
+                # The service's own words (Django's are English here).
+                error_messages={
+                    "null_characters_not_allowed": _("A reason cannot contain a NUL character."),
+                    "max_length": _("A reason is at most %(limit_value)s characters long."),
+                },
+            )
 
     def clean_reason(self):
         reason = self.cleaned_data.get("reason", "").strip()
         if self.republishing and not reason:
             raise forms.ValidationError(_("Say which correction makes a new publication needed."))
         return reason
+
+    def clean(self):
+        cleaned = super().clean()
+        for unit in self.missing:
+            pk = unit.assessment.pk
+            ticked, reason_field = f"except_{pk}", f"except_reason_{pk}"
+            if reason_field in self.errors:
+                continue
+            if not cleaned.get(ticked):
+                self.add_error(
+                    ticked,
+                    _("Tick the box to publish without these inputs, or enter them first."),
+                )
+            elif not normalize_text(cleaned.get(reason_field)):
+                self.add_error(reason_field, _("Say why the unit is published without them."))
+        return cleaned
+
+    def exception_units(self):
+        """(unit's missing inputs, its tick, its reason) for the page."""
+        return [
+            (
+                unit,
+                self[f"except_{unit.assessment.pk}"],
+                self[f"except_reason_{unit.assessment.pk}"],
+            )
+            for unit in self.missing
+        ]
+
+    def exceptions(self) -> list[InputException]:
+        """Every missing input of the units ticked, with the unit's reason."""
+        return [
+            InputException(gap.key, self.cleaned_data[f"except_reason_{unit.assessment.pk}"])
+            for unit in self.missing
+            if self.cleaned_data.get(f"except_{unit.assessment.pk}")
+            for gap in unit.inputs
+        ]
 
 
 class LocalDateTimeField(forms.DateTimeField):

@@ -75,6 +75,7 @@ class RankingGroupView:
     charts: list[SafeString] = field(default_factory=list)
     highest: UnitRow | None = None
     lowest: UnitRow | None = None
+    never_submitted: int = 0  # units marked (*) in the table
 
 
 def group_averages(rows: list[UnitRow]) -> dict:
@@ -131,6 +132,7 @@ def ranking_group_views(data: ReportData) -> list[RankingGroupView]:
             show_bonus=any(row.result.bonus_points for row in rows),
             show_penalty=any(row.result.penalty_points for row in rows),
             show_change=any(row.previous is not None for row in rows),
+            never_submitted=sum(row.never_submitted for row in rows),
         )
         if ranked:
             view.bands = band_counts(group, data.results.index_sets)
@@ -153,6 +155,15 @@ def ranking_group_views(data: ReportData) -> list[RankingGroupView]:
     return views
 
 
+def publication_notes(data: ReportData) -> dict:
+    """The report's notes: the units that never submitted (marked in the tables) and the
+    survey or data items published without their input, with the officer's reasons."""
+    return {
+        "never_submitted": [row for row in data.results.rows if row.never_submitted],
+        "exceptions": data.publication.exceptions if data.publication else [],
+    }
+
+
 def render_ranking_pdf(report, progress) -> tuple[str, bytes]:
     data = period_report_data(report, with_items=False)
     groups = ranking_group_views(data)
@@ -165,6 +176,7 @@ def render_ranking_pdf(report, progress) -> tuple[str, bytes]:
         ),
         "groups": groups,
         "overview": [view for view in groups if view.ranked],
+        **publication_notes(data),
     }
     return _file_name("xep-hang-cchc", data), _print("reports/pdf/ranking.html", context, progress)
 

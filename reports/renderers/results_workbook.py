@@ -135,6 +135,19 @@ def results_workbook(data: ReportData, progress=None) -> bytes:
             draft=data.is_draft,
         )
     )
+    notes = _note_rows(data)
+    if notes:
+        sheets.append(
+            _start_sheet(
+                workbook,
+                title=names.unique(_("Notes")),
+                caption=_caption(data, _("Notes")),
+                columns=_note_columns(),
+                rows=notes,
+                frozen_columns=0,
+                draft=data.is_draft,
+            )
+        )
     skeleton = io.BytesIO()
     workbook.save(skeleton)
     return _with_rows(skeleton.getvalue(), sheets, progress or (lambda percent: None))
@@ -159,7 +172,52 @@ def _ranking_columns() -> list[Column]:
         Column(_("Classification"), max_width=20),
         Column(_("Rank change (places up)"), RANK_CHANGE),
         Column(_("Index change (percentage points)"), INDEX_CHANGE),
+        Column(_("Self-assessment not submitted"), max_width=14),
     ]
+
+
+def _note_columns() -> list[Column]:
+    return [
+        Column(_("Note"), max_width=40),
+        Column(_("Unit code"), max_width=16),
+        Column(_("Unit name")),
+        Column(_("Code"), max_width=12),
+        Column(_("Item")),
+        Column(_("Reason")),
+    ]
+
+
+def _note_rows(data: ReportData) -> list[list]:
+    """The notes of the published results: survey or data items published without their input
+    (the officer's reasons, frozen with the publication), then the units that never
+    submitted."""
+    exceptions = data.publication.exceptions if data.publication else []
+    rows = [
+        [
+            _("Published without its survey input")
+            if exception["kind"] == "survey"
+            else _("Published without its data input"),
+            exception["unit_code"],
+            exception["unit_name"],
+            exception["item_code"],
+            exception["item_name"],
+            exception["reason"],
+        ]
+        for exception in exceptions
+    ]
+    rows += [
+        [
+            _("Self-assessment not submitted"),
+            row.unit_code,
+            row.unit_name,
+            None,
+            None,
+            _("The result is what the appraisal council entered."),
+        ]
+        for row in data.results.rows
+        if row.never_submitted
+    ]
+    return rows
 
 
 def _item_columns() -> list[Column]:
@@ -197,13 +255,30 @@ def _ranking_row(row) -> list:
         result.band,
         change.rank_change,
         change.index_change,
+        "x" if row.never_submitted else None,
     ]
 
 
 def _ranking_average_row(group) -> list:
     # The label under the unit names, the average under the indices.
     label, index = _("Group average"), group.average_index
-    return [None, None, None, label, None, None, None, None, None, None, index, None, None, None]
+    return [
+        None,
+        None,
+        None,
+        label,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        index,
+        None,
+        None,
+        None,
+        None,
+    ]
 
 
 def _area_columns(rows) -> dict[str, str]:

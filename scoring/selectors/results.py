@@ -43,6 +43,7 @@ from scoring.models import (
     Score,
     SurveyResult,
 )
+from scoring.selectors.submission import never_submitted
 from units.models import Unit
 
 
@@ -62,6 +63,9 @@ class UnitRow:
     status: str = ""
     assessment_id: int | None = None
     index_set_id: int | None = None
+    # The unit never submitted its self-assessment (scoring.selectors.submission): its result
+    # is what the council entered.
+    never_submitted: bool = False
 
     @property
     def index(self) -> Decimal | None:
@@ -194,6 +198,17 @@ def latest_publication(period: AssessmentPeriod) -> Publication | None:
     return period.publications.order_by("-version").first()
 
 
+def published_never_submitted(publication: Publication | None) -> list[str]:
+    """The names of the units a publication marks as never submitted, in its order."""
+    if publication is None:
+        return []
+    return list(
+        publication.unit_results.filter(never_submitted=True)
+        .order_by("position")
+        .values_list("unit_name", flat=True)
+    )
+
+
 def previous_publication(period: AssessmentPeriod) -> Publication | None:
     """The publication year-on-year changes compare with: the latest version of the most recent
     earlier period of the same organiser that was published."""
@@ -231,6 +246,7 @@ def period_results(
     scores = _score_entries(period, with_reasons=with_items)
     surveys = _survey_entries(period)
     figures = _data_figures(period)
+    unsent = never_submitted(period)
     previous_pub = previous_publication(period)
     previous = _previous_results(previous_pub)
     predecessors: dict[int, list[int]] = defaultdict(list)
@@ -267,6 +283,7 @@ def period_results(
                 status=assessment.status,
                 assessment_id=assessment.pk,
                 index_set_id=assessment.index_set_id,
+                never_submitted=assessment.pk in unsent,
                 previous=previous_for(unit.pk, predecessors.get(unit.pk, []), previous),
             )
         )
@@ -463,6 +480,7 @@ def _row_from_snapshot(
         change=change,
         previous=previous,
         index_set_id=published.index_set_id,
+        never_submitted=published.never_submitted,
     )
 
 

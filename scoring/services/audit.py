@@ -264,6 +264,31 @@ def published(
     )
 
 
+def published_without_input(
+    *,
+    actor,
+    publication: models.Model,
+    assessment_id: int,
+    unit_name: str,
+    item_code: str,
+    reason: str,
+) -> AuditEntry:
+    """A survey or data item published without its input, named by the officer with a reason
+    (scoring.services.publication): an entry on the publication's exceptions, filed under the
+    unit's assessment so that its history shows it."""
+    entry = _entry(
+        action=AuditAction.PUBLISH,
+        actor=actor,
+        obj=publication,
+        field="exceptions",
+        new=item_code,
+        reason=reason,
+        object_repr=f"{publication} — {unit_name}",
+    )
+    entry.assessment_id = assessment_id
+    return entry
+
+
 def imported_field(
     *,
     actor,

@@ -1,5 +1,12 @@
-"""Publishing a period: freeze its computed results as a numbered, immutable publication."""
+"""Publishing a period: freeze its computed results as a numbered, immutable publication.
 
+Publishing is refused while a survey or data item is missing (scoring.selectors.inputs), unless
+the officer names each missing one as an exception with a reason; the exceptions are frozen
+with the publication (Publication.exceptions), audited, and printed in the published reports'
+notes. Units that never submitted are marked in the frozen results."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from parindex.text import normalize_text
 from scoring.engine.model import Stage, UnitResult
 from scoring.exceptions import TransitionRefused
 from scoring.models import (
@@ -16,6 +24,7 @@ from scoring.models import (
     Publication,
     PublishedUnitResult,
 )
+from scoring.selectors.inputs import MissingInput, period_inputs
 from scoring.selectors.results import PeriodResults, latest_publication, period_results
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from units.access import acts_for
@@ -26,6 +35,85 @@ from .transitions import assessments_move, period_move
 
 EXACT = Decimal("1e-8")  # the places a publication keeps; see published_points_field
 READY = (AssessmentStatus.APPRAISED, AssessmentStatus.PUBLISHED)
+EXCEPTION_REASON_MAX = 500
+NAMES_LISTED = 10
+
+
+@dataclass(frozen=True)
+class InputException:
+    """The officer's word that a missing survey or data item is published without its input:
+    `key` is the MissingInput's key (scoring.selectors.inputs), `reason` why."""
+
+    key: str
+    reason: str
+
+
+def _listed(names: list[str]) -> str:
+    more = len(names) - NAMES_LISTED
+    return ", ".join(names[:NAMES_LISTED]) + (f" (+{more})" if more > 0 else "")
+
+
+def _exception_reason(reason: str) -> str:
+    """The reason as stored: NFC, trimmed; a NUL or an over-long text is refused."""
+    if "\x00" in (reason or ""):
+        raise ValidationError(_("A reason cannot contain a NUL character."))
+    reason = normalize_text(reason)
+    if len(reason) > EXCEPTION_REASON_MAX:
+        raise ValidationError(
+            _("A reason is at most %(limit_value)s characters long.")
+            % {"limit_value": EXCEPTION_REASON_MAX}
+        )
+    return reason
+
+
+def exceptions_check(
+    missing: list[MissingInput], exceptions: Iterable[InputException]
+) -> tuple[list[tuple[MissingInput, str]], list[str]]:
+    """Each missing input with the reason it is published without, and what still blocks:
+    missing inputs not named, or named without a reason. Exceptions for inputs that are no
+    longer missing (entered meanwhile) are dropped: the report would otherwise excuse a value
+    it shows."""
+    reasons: dict[str, str] = {}
+    invalid: list[str] = []
+    for exception in exceptions:
+        try:
+            reason = _exception_reason(exception.reason)
+        except ValidationError as exc:
+            invalid.extend(exc.messages)
+            continue
+        if reason:
+            reasons[exception.key] = reason
+    covered, uncovered = [], []
+    for gap in missing:
+        if reasons.get(gap.key):
+            covered.append((gap, reasons[gap.key]))
+        else:
+            uncovered.append(f"{gap.unit_name} — {gap.item_code}")
+    problems = sorted(set(invalid))
+    if uncovered:
+        problems.append(
+            ngettext(
+                "%(count)s survey or data item is missing and not named as an exception with "
+                "a reason: %(names)s",
+                "%(count)s survey or data items are missing and not named as exceptions with "
+                "a reason: %(names)s",
+                len(uncovered),
+            )
+            % {"count": len(uncovered), "names": _listed(uncovered)}
+        )
+    return covered, problems
+
+
+def _stored_exception(gap: MissingInput, reason: str) -> dict:
+    """An exception as Publication.exceptions keeps it (names frozen like the results)."""
+    return {
+        "unit_code": gap.unit_code,
+        "unit_name": gap.unit_name,
+        "item_code": gap.item_code,
+        "item_name": gap.item_name,
+        "kind": str(gap.kind),
+        "reason": reason,
+    }
 
 
 def publish_problems(period: AssessmentPeriod) -> list[str]:
@@ -60,11 +148,17 @@ def publish_problems(period: AssessmentPeriod) -> list[str]:
 
 
 def period_publish(
-    *, period: AssessmentPeriod, by=None, reason: str = "", published_at=None
+    *,
+    period: AssessmentPeriod,
+    by=None,
+    reason: str = "",
+    published_at=None,
+    exceptions: Iterable[InputException] = (),
 ) -> Publication:
     """Freeze the period's final results as the next publication version. `by=None` is the
     system itself (the `publish` command run by an administrator); `published_at` records the
-    date of the decision when a past year is migrated (default: now)."""
+    date of the decision when a past year is migrated (default: now). Every survey or data item
+    still missing must be named in `exceptions` with a reason."""
     if by is not None and not acts_for(by, Permission.PUBLISH_RESULTS, period.organiser_id):
         raise PermissionDenied(_("Only Home Affairs officers of this organiser publish results."))
     reason = (reason or "").strip()
@@ -77,6 +171,9 @@ def period_publish(
         previous = latest_publication(period)
         if previous is not None and not reason:
             problems.append(_("Say why the results are published again (the correction made)."))
+        missing = period_inputs(period=period).missing
+        covered, uncovered = exceptions_check(missing, exceptions)
+        problems += uncovered
         if problems:
             raise TransitionRefused(_("The results cannot be published yet."), problems)
         results = period_results(period=period, stage=Stage.FINAL, with_items=True)
@@ -89,6 +186,7 @@ def period_publish(
             reason=reason,
             tie_breaker=period.tie_breaker,
             structure=_structure(results),
+            exceptions=[_stored_exception(gap, why) for gap, why in covered],
         )
         PublishedUnitResult.objects.bulk_create(_unit_rows(publication, results), batch_size=500)
         assessments_move(
@@ -112,7 +210,18 @@ def period_publish(
                 old_version=previous.version if previous else None,
                 new_version=publication.version,
                 reason=reason,
-            )
+            ),
+            [
+                audit.published_without_input(
+                    actor=by,
+                    publication=publication,
+                    assessment_id=gap.assessment_id,
+                    unit_name=gap.unit_name,
+                    item_code=gap.item_code,
+                    reason=exception_reason,
+                )
+                for gap, exception_reason in covered
+            ],
         )
     return publication
 
@@ -211,4 +320,5 @@ def _unit_rows(publication: Publication, results: PeriodResults):
             breakdown=_breakdown(result),
             position=position,
             index_set_id=row.index_set_id,
+            never_submitted=row.never_submitted,
         )

@@ -392,7 +392,9 @@ def _may_read_results(user, assessment) -> bool:
     return acts_for(user, Permission.VIEW_RESULTS, assessment.period.organiser_id)
 
 
-def _render_finalise(request, assessment, *, returned=None, status: int = 200):
+def _render_finalise(
+    request, assessment, *, returned=None, status: int = 200, confirm_error: str = ""
+):
     """The differences page; `returned` keeps a refused return's note on screen."""
     unit = assessment.unit
     differences = appraisal_differences(assessment)
@@ -412,6 +414,7 @@ def _render_finalise(request, assessment, *, returned=None, status: int = 200):
             and assessment.status == AssessmentStatus.APPRAISED,
             "returnable": assessment.status
             not in (AssessmentStatus.APPRAISED, AssessmentStatus.PUBLISHED),
+            "confirm_error": confirm_error,
         },
         status=status,
     )
@@ -429,6 +432,14 @@ def appraisal_finalise_view(request, pk: int):
     if request.method == "POST":
         if not may_finalise:
             raise PermissionDenied
+        if not request.POST.get("confirm"):
+            # Finalising makes the council's values read-only: the tick says the chair knows.
+            return _render_finalise(
+                request,
+                assessment,
+                status=400,
+                confirm_error=_("Tick the box to confirm the finalisation."),
+            )
         try:
             appraisal_finalise(assessment=assessment, by=request.user)
         except REFUSALS as exc:

@@ -20,7 +20,13 @@ from ..forms import PublishForm
 from ..models import Assessment, AssessmentPeriod
 from ..selectors.appraisal import period_round_moves
 from ..selectors.completeness import period_completeness
-from ..selectors.results import latest_publication, period_results, publication_results
+from ..selectors.publication import publication_checks
+from ..selectors.results import (
+    latest_publication,
+    period_results,
+    publication_results,
+    published_never_submitted,
+)
 from ..services.publication import period_publish, publish_problems
 from ..workflow import AssessmentStatus
 from .common import REFUSALS
@@ -33,6 +39,7 @@ LOST_POINTS_SHOWN = 10
 def period_dashboard(request, pk: int):
     period = get_period_for_user(request.user, pk)
     results = period_results(period=period)
+    publication = latest_publication(period)
     ranked_groups = [g for g in results.groups if g.code]
     selected = next(
         (g for g in results.groups if g.code == request.GET.get("group")),
@@ -75,7 +82,7 @@ def period_dashboard(request, pk: int):
             "area_averages": [selected.area_average(code) for code in area_codes]
             if selected
             else [],
-            "publication": latest_publication(period),
+            "publication": publication,
             "changed_since_publication": Assessment.objects.filter(
                 period=period, status=AssessmentStatus.APPRAISED
             ).count(),
@@ -86,6 +93,8 @@ def period_dashboard(request, pk: int):
             "previous_publication": results.previous_publication,
             "round_moves": period_round_moves(period),
             **_completeness(request, period),
+            "never_submitted_count": sum(row.never_submitted for row in results.rows),
+            "published_never_submitted": published_never_submitted(publication),
         },
     )
 
@@ -138,14 +147,21 @@ def _unit_statuses(request, period):
 def period_publish_view(request, pk: int):
     period = get_period_for_user(request.user, pk, Permission.PUBLISH_RESULTS)
     previous = latest_publication(period)
+    checks = publication_checks(period)
     form = PublishForm(
-        request.POST if request.method == "POST" else None, republishing=previous is not None
+        request.POST if request.method == "POST" else None,
+        republishing=previous is not None,
+        missing=checks.missing,
     )
     problems = publish_problems(period)
+    blocked = bool(problems)  # what the officer cannot settle on this page
     if request.method == "POST" and form.is_valid() and not problems:
         try:
             publication = period_publish(
-                period=period, by=request.user, reason=form.cleaned_data.get("reason", "")
+                period=period,
+                by=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+                exceptions=form.exceptions(),
             )
         except REFUSALS as exc:
             problems = exc.messages
@@ -169,6 +185,8 @@ def period_publish_view(request, pk: int):
             "groups": [g for g in results.groups if g.code],
             "unranked": next((g for g in results.groups if not g.code), None),
             "unit_count": len(results.rows),
+            "checks": checks,
+            "blocked": blocked,
         },
     )
 

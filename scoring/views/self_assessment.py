@@ -416,22 +416,27 @@ def self_assessment_submit_view(request, pk: int):
     assessment = get_assessment_for_user(request.user, pk)
     view = self_assessment(assessment)
     staff = _may_edit(request.user, assessment)
+    confirm_error = ""
     if request.method == "POST":
         if not staff:
             raise PermissionDenied
-        try:
-            assessment_submit(assessment=assessment, by=request.user)
-        except REFUSALS as exc:
-            messages.error(request, " ".join(exc.messages))
+        if not request.POST.get("confirm"):
+            # Submitting cannot be undone by the unit: the tick says it knows what follows.
+            confirm_error = _("Tick the box to confirm the submission.")
         else:
-            messages.success(
-                request,
-                _(
-                    "Your unit's self-assessment is submitted. It is now read-only; the appraisal "
-                    "council will review it."
-                ),
-            )
-            return redirect("scoring:self_assessment", pk=assessment.pk)
+            try:
+                assessment_submit(assessment=assessment, by=request.user)
+            except REFUSALS as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your unit's self-assessment is submitted. It is now read-only; the "
+                        "appraisal council will review it."
+                    ),
+                )
+                return redirect("scoring:self_assessment", pk=assessment.pk)
     return render(
         request,
         "scoring/self_assessment/review.html",
@@ -440,6 +445,7 @@ def self_assessment_submit_view(request, pk: int):
             "assessment": assessment,
             "may_submit": staff and not view.closed_reason and not view.problems,
             "is_staff_of_unit": staff,
+            "confirm_error": confirm_error,
         },
     )
 

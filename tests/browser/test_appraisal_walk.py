@@ -170,6 +170,7 @@ def test_appraiser_unit_appraiser_chair_and_the_engine(demo_server, browser, scr
     # The chair finalises.
     chair.goto(f"{demo_server.url}/appraisal/{assessment.pk}/finalise/")
     chair.screenshot(path=str(screenshot_dir / "appraisal-finalise.png"), full_page=False)
+    chair.check("#finalise-confirm")  # finalising makes the values read-only: a tick first
     chair.locator("[data-finalise]").click()
     wait_until(
         lambda: Assessment.objects.get(pk=assessment.pk).status == AssessmentStatus.APPRAISED

@@ -139,6 +139,7 @@ def test_staff_scores_each_method_attaches_evidence_and_submits(
     page.screenshot(path=str(screenshot_dir / "self-assessment-desktop.png"), full_page=False)
 
     page.click("a:has-text('Xem lại và nộp')")
+    page.check("#submit-confirm")  # submitting cannot be undone: the tick is required
     page.click("button:has-text('Nộp kết quả tự đánh giá')")
     page.wait_for_url(f"**/assessments/{assessment.pk}/")
     assessment.refresh_from_db()

@@ -1,3 +1,4 @@
 """Fixtures the report tests share with the scoring tests."""
 
 from tests.scoring.conftest import period_with_scores  # noqa: F401  (a fixture, by name)
+from tests.scoring.publication_fixtures import moved_period, survey_period  # noqa: F401

@@ -81,15 +81,19 @@ def group_label(group) -> str:
 def check_sheets(workbook, data):
     """Everything the engine computed is in the workbook, in the engine's order."""
     groups = [group for group in data.results.groups if group.rows]
+    noted = bool(data.publication and data.publication.exceptions) or any(
+        row.never_submitted for row in data.results.rows
+    )
     assert workbook.sheetnames == [
         *(group_label(group) for group in groups),
         _("Index by area"),
         _("By sub-criterion"),
+        *([_("Notes")] if noted else []),
     ]
     for group in groups:
         sheet = workbook[group_label(group)]
         assert sheet.freeze_panes == "E3"
-        assert sheet.auto_filter.ref == f"A2:N{2 + len(group.rows)}"
+        assert sheet.auto_filter.ref == f"A2:O{2 + len(group.rows)}"
         assert sheet["A2"].value == _("Rank") and sheet["A2"].font.b
         longest = max(len(row.unit_name) for row in group.rows)
         assert sheet.column_dimensions["D"].width >= min(longest, 60)
@@ -111,6 +115,7 @@ def check_sheets(workbook, data):
             assert (line[11].value or "") == result.band
             assert number(line[12]) == row.change.rank_change
             assert number(line[13]) == index(row.change.index_change)
+            assert line[14].value == ("x" if row.never_submitted else None)
         average = sheet[4 + len(group.rows)]
         assert average[3].value == _("Group average")
         assert number(average[10]) == index(group.average_index)

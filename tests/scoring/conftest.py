@@ -7,6 +7,7 @@ import pytest
 from scoring.models import Score
 from scoring.workflow import AssessmentStatus
 from tests.factories import AssessmentFactory, IndexSetFactory, PeriodFactory, small_tree
+from tests.scoring.publication_fixtures import moved_period, survey_period  # noqa: F401
 
 D = Decimal
 

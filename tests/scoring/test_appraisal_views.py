@@ -370,7 +370,7 @@ def test_return_finalise_and_reopen_through_the_views(client, s):
     assert score(s, "1.1.5").return_note == ""
 
     client.force_login(s["chair"])
-    response = client.post(url("appraisal_finalise", a.pk))
+    response = client.post(url("appraisal_finalise", a.pk), {"confirm": "1"})
     assert response.status_code == 302
     assert response["Location"] == url("council_progress", s["period"].pk)
     a.refresh_from_db()
@@ -488,7 +488,7 @@ def test_home_affairs_moves_the_period_and_round_2_is_appraised(client, s):
     client.force_login(s["chair"])
     refused = client.post(advance, {"target": "finalising", "confirm": "1"})
     assert refused.status_code == 403
-    assert client.post(url("appraisal_finalise", a.pk)).status_code == 302
+    assert client.post(url("appraisal_finalise", a.pk), {"confirm": "1"}).status_code == 302
     a.refresh_from_db()
     assert a.status == S.APPRAISED
 
@@ -543,7 +543,7 @@ def _request(client, s, view):
     if view == "finalise_get":
         return client.get(url("appraisal_finalise", a.pk))
     if view == "finalise_post":
-        return client.post(url("appraisal_finalise", a.pk))
+        return client.post(url("appraisal_finalise", a.pk), {"confirm": "1"})
     if view == "reopen":
         return client.get(url("appraisal_reopen", a.pk))
     if view == "council":

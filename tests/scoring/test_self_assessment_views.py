@@ -285,7 +285,9 @@ def test_review_lists_what_is_missing_and_refuses_to_submit(client, s):
     review = client.get(url("self_assessment_submit", s["assessment_a"].pk)).content.decode()
     for code in ("1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5"):
         assert f"<strong>{code}</strong>" in review
-    response = client.post(url("self_assessment_submit", s["assessment_a"].pk), follow=True)
+    response = client.post(
+        url("self_assessment_submit", s["assessment_a"].pk), {"confirm": "1"}, follow=True
+    )
     assert "5" in response.content.decode()
     s["assessment_a"].refresh_from_db()
     assert s["assessment_a"].status == AssessmentStatus.DRAFT
@@ -294,7 +296,9 @@ def test_review_lists_what_is_missing_and_refuses_to_submit(client, s):
 def test_submitting_makes_the_form_read_only(client, s):
     client.force_login(s["staff_a"])
     fill_everything(client, s)
-    response = client.post(url("self_assessment_submit", s["assessment_a"].pk), follow=True)
+    response = client.post(
+        url("self_assessment_submit", s["assessment_a"].pk), {"confirm": "1"}, follow=True
+    )
     s["assessment_a"].refresh_from_db()
     assert s["assessment_a"].status == AssessmentStatus.SUBMITTED
     html = response.content.decode()
@@ -404,6 +408,7 @@ def test_permission_matrix(client, s, view, method, role, status):
         "save": {"version": 0, "points": "1"},
         "evidence_add": {"items": [item.pk]},  # nothing to attach: refused as bad input
         "evidence_link": {"items": [item.pk], "action": "detach"},
+        "submit": {"confirm": "1"},
     }.get(view, {})
     if role != "anonymous":
         client.force_login(s[role])

@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scoring.exceptions import Refused
-from scoring.services.publication import period_publish
+from scoring.selectors.inputs import MissingInput, period_inputs
+from scoring.services.publication import InputException, exceptions_check, period_publish
 
 from ._period import period_argument
 
@@ -14,7 +15,8 @@ from ._period import period_argument
 class Command(BaseCommand):
     help = (
         "Publish a period's results, as the Home Affairs officer's button does: freeze them as "
-        "the next publication version. Every assessment must be appraised."
+        "the next publication version. Every assessment must be appraised, and every survey "
+        "or data item entered or named with --except."
     )
 
     def add_arguments(self, parser):
@@ -22,12 +24,42 @@ class Command(BaseCommand):
         parser.add_argument("--organiser", help="Organiser code (needed when there are several).")
         parser.add_argument("--reason", default="", help="Required when publishing again.")
         parser.add_argument(
+            "--except",
+            dest="exceptions",
+            action="append",
+            default=[],
+            metavar="UNIT/ITEM=REASON",
+            help=(
+                "Publish a missing survey or data item without its input, saying why (printed "
+                "in the published reports' notes). ITEM * names every missing item of the unit. "
+                "Repeat for each."
+            ),
+        )
+        parser.add_argument(
             "--date",
             help="Date of the publishing decision, dd/mm/yyyy (for past years; default: now).",
         )
 
-    def handle(self, *args, year, organiser=None, reason="", date=None, **options):
+    def handle(self, *args, year, organiser=None, reason="", date=None, exceptions=(), **options):
         period = period_argument(year, organiser)
+        missing = period_inputs(period=period).missing
+        named = _exceptions(exceptions, missing)
+        # The service refuses these too; listed here in full, with what to type.
+        covered, _problems = exceptions_check(missing, named)
+        uncovered = [gap for gap in missing if gap not in {g for g, _reason in covered}]
+        if uncovered:
+            lines = [
+                _(
+                    "%(count)s survey or data items are missing. Enter them, or name each with "
+                    '--except UNIT/ITEM="reason" (ITEM * for all of a unit\'s):'
+                )
+                % {"count": len(uncovered)},
+                *(
+                    f"  {gap.unit_code}/{gap.item_code}  {gap.unit_name} — {gap.item_name}"
+                    for gap in uncovered
+                ),
+            ]
+            raise CommandError("\n".join(lines))
         published_at = None
         if date:
             try:
@@ -37,7 +69,11 @@ class Command(BaseCommand):
             published_at = timezone.make_aware(day.replace(hour=12))
         try:
             publication = period_publish(
-                period=period, by=None, reason=reason, published_at=published_at
+                period=period,
+                by=None,
+                reason=reason,
+                published_at=published_at,
+                exceptions=named,
             )
         except (ValidationError, Refused) as exc:
             raise CommandError("\n".join(exc.messages)) from exc
@@ -51,3 +87,30 @@ class Command(BaseCommand):
                 }
             )
         )
+
+
+def _exceptions(arguments: list[str], missing: list[MissingInput]) -> list[InputException]:
+    """--except UNIT/ITEM=REASON as the service's exceptions; a unit or item that is not
+    missing is refused, so that a typo never excuses nothing silently."""
+    named = []
+    for argument in arguments:
+        target, equals, reason = argument.partition("=")
+        unit_code, slash, item_code = target.strip().partition("/")
+        if not equals or not slash or not unit_code or not item_code:
+            raise CommandError(
+                _('--except must be written UNIT/ITEM="reason", not “%(value)s”.')
+                % {"value": argument}
+            )
+        gaps = [
+            gap
+            for gap in missing
+            if gap.unit_code.casefold() == unit_code.casefold()
+            and (item_code == "*" or gap.item_code == item_code)
+        ]
+        if not gaps:
+            raise CommandError(
+                _("%(target)s is not a missing survey or data item of this period.")
+                % {"target": target.strip()}
+            )
+        named += [InputException(gap.key, reason) for gap in gaps]
+    return named
