@@ -98,7 +98,7 @@ def test_a_missing_figure_does_not_block_submission(client, s):
         assert client.post(save, {"version": 0, **data}, **JSON).status_code == 200
     review = client.get(url("self_assessment_submit", s["assessment_a"].pk)).content.decode()
     assert "<strong>1.1.9</strong>" not in review
-    client.post(url("self_assessment_submit", s["assessment_a"].pk))
+    client.post(url("self_assessment_submit", s["assessment_a"].pk), {"confirm": "1"})
     s["assessment_a"].refresh_from_db()
     assert s["assessment_a"].status == "submitted"
 
