@@ -80,7 +80,7 @@ def survey_upload_view(request, pk: int):
                     request, data, {"period": period.pk, "filename": upload.name}, key=SURVEY_KEY
                 )
                 return _survey_preview_page(request, period, preview, token, upload.name)
-    status = 400 if context["problems"] else 200
+    status = 400 if context["problems"] or form.errors else 200
     return render(request, "scoring/uploads/survey_upload.html", context, status=status)
 
 
