@@ -214,7 +214,7 @@ def test_each_upload_is_one_data_set_atomic_and_audited(fed, monkeypatch):
     assert not DataSet.objects.exists() and not DataFigure.objects.exists()
     monkeypatch.undo()
 
-    first, _preview_ = data_import(**arguments)
+    first, _ = data_import(**arguments)
     assert (first.source, first.as_of, first.file_name, first.uploaded_by) == (
         "Cổng Dịch vụ công quốc gia",
         AS_OF,
