@@ -118,9 +118,10 @@ def _survey_confirm(request, period):
     data, meta = stashed
     filename = meta["filename"]
     try:
-        preview = survey_preview(period=period, data=data, filename=filename)
-        form = UploadConfirmForm(request.POST, label=_survey_label(preview))
-        if not form.is_valid():
+        form = UploadConfirmForm(request.POST)
+        if not form.is_valid():  # the preview again, with the reason (parsed only then)
+            preview = survey_preview(period=period, data=data, filename=filename)
+            form.fields["confirm"].label = _survey_label(preview)
             return _survey_preview_page(request, period, preview, token, filename, form, 400)
         summary = survey_import(period=period, data=data, filename=filename, by=request.user)
     except ImportFailed as failure:
@@ -242,9 +243,10 @@ def _data_confirm(request, period):
         "item_codes": meta["items"],
     }
     try:
-        preview = data_preview(**arguments)
-        form = UploadConfirmForm(request.POST, label=_data_label(preview, meta))
-        if not form.is_valid():
+        form = UploadConfirmForm(request.POST)
+        if not form.is_valid():  # the preview again, with the reason (parsed only then)
+            preview = data_preview(**arguments)
+            form.fields["confirm"].label = _data_label(preview, meta)
             return _data_preview_page(request, period, preview, token, meta, form, 400)
         data_set, preview = data_import(
             **arguments,
