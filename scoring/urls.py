@@ -14,6 +14,7 @@ from .views import (
     setup_index_sets,
     setup_periods,
     setup_units,
+    survey_data,
 )
 
 app_name = "scoring"
@@ -258,5 +259,18 @@ urlpatterns = [
         "setup/periods/<int:pk>/groups/",
         setup_units.period_groups_view,
         name="setup_period_groups",
+    ),
+    # ------------------------------------------------------------ survey and data uploads
+    path("periods/<int:pk>/survey/", survey_data.survey_upload_view, name="survey_upload"),
+    path(
+        "periods/<int:pk>/survey/template.xlsx",
+        survey_data.survey_template_view,
+        name="survey_template",
+    ),
+    path("periods/<int:pk>/data/", survey_data.data_upload_view, name="data_upload"),
+    path(
+        "periods/<int:pk>/data/template.xlsx",
+        survey_data.data_template_view,
+        name="data_template",
     ),
 ]

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -24,13 +23,12 @@ from scoring.models import (
     AssessmentPeriod,
     IndexItem,
     Score,
-    SurveyResult,
 )
 from scoring.workflow import AssessmentStatus
 
-from . import audit
-from .audit import audit_snapshot, audit_value
+from .import_rows import ImportTargets, published_assessments_reopen, rows_upsert
 from .periods import period_open_assessments
+from .survey_import import survey_import
 from .transitions import SYSTEM, assessments_move
 
 REQUIRED_COLUMNS = ["unit", "item", "points"]
@@ -75,6 +73,18 @@ def scores_import(
     *, period: AssessmentPeriod, stage: str, data: bytes, filename: str, by=None
 ) -> ScoreImportSummary:
     stage = ImportStage(stage)
+    if stage == ImportStage.SURVEY:
+        # The survey has its own columns (answers, rate, points, N/A): the upload page's reader.
+        with transaction.atomic():
+            period_open_assessments(period=period, by=by)  # units of a kind take its index set
+            survey = survey_import(period=period, data=data, filename=filename, by=by)
+        return ScoreImportSummary(
+            survey.rows,
+            survey.created,
+            survey.updated,
+            survey.appraised,
+            survey.not_applicable_outside_rule,
+        )
     table = read_table(data, filename)
     require_columns(table, REQUIRED_COLUMNS)
     with transaction.atomic():
@@ -83,10 +93,7 @@ def scores_import(
         if problems:
             transaction.set_rollback(True)
             raise ImportFailed(problems)
-        if stage == ImportStage.SURVEY:
-            created, updated = _write_survey(parsed, by, filename)
-        else:
-            created, updated = _write_scores(parsed, stage, by, filename)
+        created, updated = _write_scores(parsed, stage, by, filename)
         appraised = _settle_statuses(parsed, stage, by, filename)
     outside = sorted(
         {
@@ -99,50 +106,15 @@ def scores_import(
 
 
 def _parse(table, period, stage) -> tuple[list[ParsedRow], list[ImportProblem]]:
-    assessments = {
-        a.unit.code.casefold(): a
-        for a in Assessment.objects.taking_part()
-        .filter(period=period)
-        .select_related("unit__kind", "period")
-    }
-    withdrawn = set(
-        Assessment.objects.filter(period=period, status=AssessmentStatus.WITHDRAWN).values_list(
-            "unit__code", flat=True
-        )
-    )
-    withdrawn = {code.casefold() for code in withdrawn}
-    units_without = {
-        code.casefold(): kind
-        for code, kind in period.organiser.units.exclude(
-            pk__in=[a.unit_id for a in assessments.values()]
-        ).values_list("code", "kind__name")
-    }
-    items: dict[int, dict[str, IndexItem]] = {}
-    for item in IndexItem.objects.filter(
-        index_set_id__in={a.index_set_id for a in assessments.values()}
-    ):
-        items.setdefault(item.index_set_id, {})[item.code] = item
+    targets = ImportTargets(period)
     parsed, problems, seen = [], [], {}
     for row, values in table:
         unit_code, item_code = cell_text(values.get("unit")), cell_text(values.get("item"))
-        assessment = assessments.get(unit_code.casefold())
+        assessment = targets.assessment(unit_code)
         if assessment is None:
-            if unit_code.casefold() in withdrawn:
-                message = _(
-                    "Unit “%(unit)s” was withdrawn from %(year)s by a reorganisation: enter its "
-                    "scores on the unit that replaced it."
-                ) % {"unit": unit_code, "year": period.year}
-            elif unit_code.casefold() in units_without:
-                message = _("Unit “%(unit)s” has no index set in %(year)s (kind “%(kind)s”).") % {
-                    "unit": unit_code,
-                    "year": period.year,
-                    "kind": units_without[unit_code.casefold()],
-                }
-            else:
-                message = _("Unknown unit “%(unit)s”.") % {"unit": unit_code}
-            problems.append(ImportProblem(row, message))
+            problems.append(targets.unit_problem(row, unit_code))
             continue
-        item = items.get(assessment.index_set_id, {}).get(item_code)
+        item = targets.item(assessment, item_code)
         if item is None or item.level not in SCORED_LEVELS:
             problems.append(
                 ImportProblem(
@@ -152,16 +124,7 @@ def _parse(table, period, stage) -> tuple[list[ParsedRow], list[ImportProblem]]:
                 )
             )
             continue
-        if stage == ImportStage.SURVEY and not item.is_survey:
-            problems.append(
-                ImportProblem(
-                    row,
-                    _("“%(item)s” is not a survey item: survey points cannot go there.")
-                    % {"item": item_code},
-                )
-            )
-            continue
-        if stage != ImportStage.SURVEY and item.is_survey:
+        if item.is_survey:
             problems.append(
                 ImportProblem(
                     row,
@@ -216,57 +179,6 @@ def _parse(table, period, stage) -> tuple[list[ParsedRow], list[ImportProblem]]:
     return parsed, problems
 
 
-def _upsert(model, parsed, fields, apply, *, by, reason) -> tuple[int, int]:
-    """Create or update one row per parsed entry, then audit every field that changed."""
-    existing = {
-        (row.assessment_id, row.item_id): row
-        for row in model.objects.filter(
-            assessment_id__in={p.assessment.pk for p in parsed},
-            item_id__in={p.item.pk for p in parsed},
-        )
-    }
-    new, changed, before = [], [], {}
-    for entry in parsed:
-        row = existing.get((entry.assessment.pk, entry.item.pk))
-        if row is None:
-            row = model(assessment=entry.assessment, item=entry.item)
-            new.append(row)
-            before[id(row)] = {}
-        else:
-            changed.append(row)
-            before[id(row)] = audit_snapshot(row, fields)
-        row.assessment, row.item = entry.assessment, entry.item
-        apply(row, entry)
-    model.objects.bulk_create(new, batch_size=2000)
-    extra = []
-    if hasattr(model, "version"):
-        for row in changed:
-            row.version += 1  # an open form holding the old version must not overwrite this
-        extra = ["version"]
-    model.objects.bulk_update(changed, [*fields, *extra], batch_size=2000)
-    content_type = ContentType.objects.get_for_model(model)
-    entries = []
-    for row in [*new, *changed]:
-        old = before[id(row)]
-        for name in fields:
-            new_value, old_value = audit_value(getattr(row, name)), old.get(name, "")
-            if new_value != old_value:
-                entries.append(
-                    audit.imported_field(
-                        actor=by,
-                        obj=row,
-                        field=name,
-                        old=old_value,
-                        new=new_value,
-                        reason=reason,
-                        object_repr=f"{row.assessment.unit} — {row.item.code}",
-                        content_type=content_type,
-                    )
-                )
-    audit.record(entries)
-    return len(new), len(changed)
-
-
 def _write_scores(parsed, stage, by, filename) -> tuple[int, int]:
     points_field, note_field, ratio_field = STAGE_FIELDS[stage]
 
@@ -289,47 +201,21 @@ def _write_scores(parsed, stage, by, filename) -> tuple[int, int]:
         ImportStage.FINAL: "final_not_applicable",
     }[stage]
     fields = [points_field, note_field, ratio_field, not_applicable_field, "not_applicable_reason"]
-    return _upsert(
+    return rows_upsert(
         Score, parsed, fields, apply, by=by, reason=_("Imported from %(file)s") % {"file": filename}
-    )
-
-
-def _write_survey(parsed, by, filename) -> tuple[int, int]:
-    def apply(result, entry):
-        # The points imported are the result: a rate or answers recorded before would
-        # otherwise still decide the points.
-        result.points, result.not_applicable, result.note = (
-            entry.points,
-            entry.not_applicable,
-            entry.note,
-        )
-        result.ratio, result.answer_counts = None, {}
-
-    fields = ["points", "not_applicable", "note", "ratio", "answer_counts"]
-    return _upsert(
-        SurveyResult,
-        parsed,
-        fields,
-        apply,
-        by=by,
-        reason=_("Imported from %(file)s") % {"file": filename},
     )
 
 
 def _settle_statuses(parsed, stage, by, filename) -> int:
     """Final points settle the appraisal: those assessments become appraised. Any other stage
-    imported into a published assessment changes its results: it goes back to appraised, so
-    that the change is seen and published again. The moves are the system's own (the import
-    is a command an administrator runs), through the one door, each audited."""
+    imported into a published assessment changes its results: it goes back to appraised
+    (`published_assessments_reopen`). The moves are the system's own (the import is a command
+    an administrator runs), through the one door, each audited."""
     assessments = {p.assessment.pk: p.assessment for p in parsed}
-    if stage == ImportStage.FINAL:
-        to_mark = [a for a in assessments.values() if a.status != AssessmentStatus.APPRAISED]
-        reason = _("Final scores imported from %(file)s") % {"file": filename}
-    else:
-        to_mark = [a for a in assessments.values() if a.status == AssessmentStatus.PUBLISHED]
-        reason = _("Scores imported from %(file)s after publication: to be published again.") % {
-            "file": filename
-        }
+    if stage != ImportStage.FINAL:
+        return published_assessments_reopen(assessments.values(), filename=filename)
+    to_mark = [a for a in assessments.values() if a.status != AssessmentStatus.APPRAISED]
+    reason = _("Final scores imported from %(file)s") % {"file": filename}
     assessments_move(
         assessments=to_mark, target=AssessmentStatus.APPRAISED, by=SYSTEM, reason=reason
     )

@@ -90,6 +90,7 @@ def period_dashboard(request, pk: int):
             "may_publish": _may(request.user, period, Permission.PUBLISH_RESULTS),
             "may_manage": _may(request.user, period, Permission.MANAGE_PERIOD),
             "may_build_reports": _may(request.user, period, Permission.BUILD_REPORTS),
+            "may_enter_survey": _may(request.user, period, Permission.ENTER_SURVEY),
             "previous_publication": results.previous_publication,
             "round_moves": period_round_moves(period),
             **_completeness(request, period),

@@ -2,13 +2,7 @@
 confirm), preparing a draft of the set in use, and replacing the set mid-period (the diff, the
 mapping of removed items, the scores to redo, apply)."""
 
-import hashlib
-import secrets
-import time
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -43,10 +37,10 @@ from ..services.index_set_replace import (
 from ..services.index_sets import index_set_problems
 from ..workflow import PeriodStatus
 from .common import REFUSALS
+from .upload_stash import forget, stash, unstash
 
 UNITS_PER_PAGE = 20
 UPLOADS_KEY = "index_set_uploads"
-UPLOAD_LIFETIME = 2 * 60 * 60  # seconds a previewed file waits for its confirmation
 
 
 # ---------------------------------------------------------------- forms
@@ -97,49 +91,16 @@ class ConfirmForm(forms.Form):
 # ---------------------------------------------------------------- the uploaded bytes
 
 
-def _upload_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "setup-uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _stash(request, data: bytes, meta: dict) -> str:
-    """Keep the previewed file server-side until it is confirmed: the bytes in a private file
-    named by a random token, the token and the file's hash in the user's session. Nothing the
-    browser sends back but the token is trusted."""
-    now = time.time()
-    for old in _upload_dir().glob("*.upload"):
-        if now - old.stat().st_mtime > UPLOAD_LIFETIME:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(24)
-    (_upload_dir() / f"{token}.upload").write_bytes(data)
-    uploads = request.session.get(UPLOADS_KEY, {})
-    uploads[token] = {**meta, "sha256": hashlib.sha256(data).hexdigest(), "at": now}
-    request.session[UPLOADS_KEY] = uploads
-    return token
+    return stash(request, data, meta, key=UPLOADS_KEY)
 
 
 def _unstash(request, token: str, period_pk: int) -> tuple[bytes, dict] | None:
-    meta = request.session.get(UPLOADS_KEY, {}).get(token)
-    path = _upload_dir() / f"{token}.upload"
-    if (
-        not meta
-        or meta.get("period") != period_pk
-        or time.time() - meta["at"] > UPLOAD_LIFETIME
-        or not path.is_file()
-    ):
-        return None
-    data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != meta["sha256"]:
-        return None
-    return data, meta
+    return unstash(request, token, period_pk, key=UPLOADS_KEY)
 
 
 def _forget(request, token: str) -> None:
-    uploads = request.session.get(UPLOADS_KEY, {})
-    uploads.pop(token, None)
-    request.session[UPLOADS_KEY] = uploads
-    (_upload_dir() / f"{token}.upload").unlink(missing_ok=True)
+    forget(request, token, key=UPLOADS_KEY)
 
 
 # ---------------------------------------------------------------- uploading a set
