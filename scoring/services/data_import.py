@@ -18,7 +18,7 @@ from parindex.parsing import ParseError, parse_decimal
 from parindex.tabular import ImportFailed, ImportProblem, SheetSpec, xlsx_bytes
 from scoring.display import code_key, format_number
 from scoring.engine.model import PERCENT_METHODS
-from scoring.engine.policy import POINTS_PLACES, NotACount, figure_points, item_def
+from scoring.engine.policy import POINTS_PLACES, figure_points, item_def
 from scoring.entries import ratio_message
 from scoring.models import (
     SCORED_LEVELS,
@@ -226,12 +226,7 @@ def _figure_problem(item: IndexItem, figure: Decimal | None) -> str:
         return _("%(figure)s is too large for a figure.") % {"figure": format_number(figure, None)}
     if figure != figure.quantize(POINTS_PLACES):
         return _("use at most 4 decimal places.")
-    try:
-        message = ratio_message(item, figure)
-    except NotACount:
-        return _("%(figure)s is not a whole number of cases.") % {
-            "figure": format_number(figure, None)
-        }
+    message = ratio_message(item, figure)
     if message:
         return message
     if item.method in PERCENT_METHODS and figure > Decimal(1000):

@@ -250,7 +250,7 @@ def test_a_per_case_count_must_be_whole(fed):
     fed["online"].method_params = {"rate": "0.5", "cap": "1"}
     fed["online"].save()
     preview = _preview(fed, [["A", "1,5"]], codes=("1.1.4",))
-    assert "không phải số trường hợp nguyên" in str(preview.problems[0])
+    assert "Số trường hợp phải là số nguyên" in str(preview.problems[0])
     assert _preview(fed, [["A", "3"]], codes=("1.1.4",)).rows[0].new_points == D("1")
 
 
