@@ -121,6 +121,19 @@ def data_preview(
         (figure.assessment_id, figure.item_id): figure
         for figure in DataFigure.objects.filter(assessment__period=period)
     }
+
+    def not_uploadable(item: IndexItem) -> str:
+        if item_codes and item.code not in item_codes:
+            return _("“%(item)s” is not among the items picked for this upload (%(picked)s).") % {
+                "item": item.code,
+                "picked": ", ".join(item_codes),
+            }
+        if not item.is_data_fed:
+            return _("“%(item)s” is not scored from data: its figures cannot be uploaded.") % {
+                "item": item.code
+            }
+        return ""
+
     rows, problems, seen = [], [], {}
     for row, values in table:
         try:
@@ -132,49 +145,18 @@ def data_preview(
                 checked_cell(values, "figure", row, _(FIGURE), problems)
         except ParseError:
             continue
-        assessment = targets.assessment(unit_code)
-        if assessment is None:
-            problems.append(targets.unit_problem(row, unit_code))
+        target = targets.row_target(
+            row,
+            unit_code,
+            item_code,
+            seen=seen,
+            kind_problem=not_uploadable,
+        )
+        if isinstance(target, ImportProblem):
+            problems.append(target)
             continue
-        if item_codes and item_code not in item_codes:
-            problems.append(
-                ImportProblem(
-                    row,
-                    _("“%(item)s” is not among the items picked for this upload (%(picked)s).")
-                    % {"item": item_code, "picked": ", ".join(item_codes)},
-                )
-            )
-            continue
-        item = targets.item(assessment, item_code)
-        if item is None or item.level not in SCORED_LEVELS:
-            problems.append(
-                ImportProblem(
-                    row,
-                    _("Unknown sub-criterion “%(item)s” in the index set of “%(unit)s”.")
-                    % {"item": item_code, "unit": unit_code},
-                )
-            )
-            continue
-        if not item.is_data_fed:
-            problems.append(
-                ImportProblem(
-                    row,
-                    _("“%(item)s” is not scored from data: its figures cannot be uploaded.")
-                    % {"item": item_code},
-                )
-            )
-            continue
+        assessment, item = target
         key = (assessment.pk, item.pk)
-        if key in seen:
-            problems.append(
-                ImportProblem(
-                    row,
-                    _("“%(unit)s”/“%(item)s” is already on row %(first)s.")
-                    % {"unit": unit_code, "item": item_code, "first": seen[key]},
-                )
-            )
-            continue
-        seen[key] = row
         value = values.get("figure")
         try:
             figure = parse_decimal(

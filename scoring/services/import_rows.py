@@ -16,7 +16,7 @@ from parindex.tabular import (
     normalize_header,
     read_table,
 )
-from scoring.models import Assessment, AssessmentPeriod, IndexItem
+from scoring.models import SCORED_LEVELS, Assessment, AssessmentPeriod, IndexItem
 from scoring.workflow import AssessmentStatus, PeriodStatus
 
 from . import audit
@@ -159,6 +159,35 @@ class ImportTargets:
 
     def item(self, assessment: Assessment, item_code: str) -> IndexItem | None:
         return self.items.get(assessment.index_set_id, {}).get(item_code)
+
+    def row_target(
+        self, row: int, unit_code: str, item_code: str, *, seen: dict, kind_problem
+    ) -> tuple[Assessment, IndexItem] | ImportProblem:
+        """The assessment and scored item a row is for, or why it cannot be: an unknown unit or
+        item, an item this file may not write (`kind_problem(item)` words it, empty when it
+        may), or a unit and item already on an earlier row (`seen` remembers them)."""
+        assessment = self.assessment(unit_code)
+        if assessment is None:
+            return self.unit_problem(row, unit_code)
+        item = self.item(assessment, item_code)
+        if item is None or item.level not in SCORED_LEVELS:
+            return ImportProblem(
+                row,
+                _("Unknown sub-criterion “%(item)s” in the index set of “%(unit)s”.")
+                % {"item": item_code, "unit": unit_code},
+            )
+        message = kind_problem(item)
+        if message:
+            return ImportProblem(row, message)
+        key = (assessment.pk, item.pk)
+        if key in seen:
+            return ImportProblem(
+                row,
+                _("“%(unit)s”/“%(item)s” is already on row %(first)s.")
+                % {"unit": unit_code, "item": item_code, "first": seen[key]},
+            )
+        seen[key] = row
+        return assessment, item
 
 
 def text_problem(row: int, label: str, text: str) -> ImportProblem | None:

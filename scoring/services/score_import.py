@@ -18,7 +18,6 @@ from parindex.tabular import (
 )
 from scoring.display import format_number
 from scoring.models import (
-    SCORED_LEVELS,
     Assessment,
     AssessmentPeriod,
     IndexItem,
@@ -105,45 +104,31 @@ def scores_import(
     return ScoreImportSummary(len(parsed), created, updated, appraised, outside)
 
 
+def _not_self_scored(item: IndexItem) -> str:
+    """Scores go on the items units and the council score; Home Affairs enters the others."""
+    if item.is_survey:
+        return _("“%(item)s” is a survey item: import it with --stage survey.") % {
+            "item": item.code
+        }
+    if item.is_data_fed:
+        return _(
+            "“%(item)s” is scored from data: upload its figures on the period's data page."
+        ) % {"item": item.code}
+    return ""
+
+
 def _parse(table, period, stage) -> tuple[list[ParsedRow], list[ImportProblem]]:
     targets = ImportTargets(period)
     parsed, problems, seen = [], [], {}
     for row, values in table:
         unit_code, item_code = cell_text(values.get("unit")), cell_text(values.get("item"))
-        assessment = targets.assessment(unit_code)
-        if assessment is None:
-            problems.append(targets.unit_problem(row, unit_code))
+        target = targets.row_target(
+            row, unit_code, item_code, seen=seen, kind_problem=_not_self_scored
+        )
+        if isinstance(target, ImportProblem):
+            problems.append(target)
             continue
-        item = targets.item(assessment, item_code)
-        if item is None or item.level not in SCORED_LEVELS:
-            problems.append(
-                ImportProblem(
-                    row,
-                    _("Unknown sub-criterion “%(item)s” in the index set of “%(unit)s”.")
-                    % {"item": item_code, "unit": unit_code},
-                )
-            )
-            continue
-        if item.is_survey:
-            problems.append(
-                ImportProblem(
-                    row,
-                    _("“%(item)s” is a survey item: import it with --stage survey.")
-                    % {"item": item_code},
-                )
-            )
-            continue
-        key = (assessment.pk, item.pk)
-        if key in seen:
-            problems.append(
-                ImportProblem(
-                    row,
-                    _("“%(unit)s”/“%(item)s” is already on row %(first)s.")
-                    % {"unit": unit_code, "item": item_code, "first": seen[key]},
-                )
-            )
-            continue
-        seen[key] = row
+        assessment, item = target
         try:
             not_applicable = bool(
                 parse_yes_no(values.get("not_applicable"), label="not_applicable", default=False)

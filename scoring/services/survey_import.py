@@ -185,40 +185,23 @@ def survey_preview(*, period: AssessmentPeriod, data: bytes, filename: str) -> S
                     checked_cell(values, key, row, _(READ_COLUMNS[key][0]), problems)
         except ParseError:
             continue
-        assessment = targets.assessment(unit_code)
-        if assessment is None:
-            problems.append(targets.unit_problem(row, unit_code))
+        target = targets.row_target(
+            row,
+            unit_code,
+            item_code,
+            seen=seen,
+            kind_problem=lambda item: (
+                ""
+                if item.method == ScoringMethod.SURVEY
+                else _("“%(item)s” is not a survey item: survey points cannot go there.")
+                % {"item": item.code}
+            ),
+        )
+        if isinstance(target, ImportProblem):
+            problems.append(target)
             continue
-        item = targets.item(assessment, item_code)
-        if item is None or item.level not in SCORED_LEVELS:
-            problems.append(
-                ImportProblem(
-                    row,
-                    _("Unknown sub-criterion “%(item)s” in the index set of “%(unit)s”.")
-                    % {"item": item_code, "unit": unit_code},
-                )
-            )
-            continue
-        if item.method != ScoringMethod.SURVEY:
-            problems.append(
-                ImportProblem(
-                    row,
-                    _("“%(item)s” is not a survey item: survey points cannot go there.")
-                    % {"item": item_code},
-                )
-            )
-            continue
+        assessment, item = target
         key = (assessment.pk, item.pk)
-        if key in seen:
-            problems.append(
-                ImportProblem(
-                    row,
-                    _("“%(unit)s”/“%(item)s” is already on row %(first)s.")
-                    % {"unit": unit_code, "item": item_code, "first": seen[key]},
-                )
-            )
-            continue
-        seen[key] = row
         before = len(problems)
         parsed = _values(values, row, item, options, problems)
         if len(problems) > before:

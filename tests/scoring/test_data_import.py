@@ -286,3 +286,18 @@ def test_the_template_round_trips(fed):
     )
     assert preview.problems == []
     assert [r.status for r in preview.rows] == [RowStatus.UNCHANGED] + [RowStatus.NEW] * 3
+
+
+def test_the_score_import_refuses_points_on_a_data_fed_item(fed):
+    """A past year's scores imported from a file never land on a data item: the engine would
+    ignore them, so the file is refused with where the figures go instead."""
+    from scoring.models import Score
+    from scoring.services.score_import import scores_import
+
+    data = csv_text([["unit", "item", "points"], ["A", "1.1.1", "1"], ["A", "1.1.3", "2"]])
+    with pytest.raises(ImportFailed) as excinfo:
+        scores_import(period=fed["period"], stage="self", data=data, filename="diem.csv")
+    assert [str(p) for p in excinfo.value.problems] == [
+        "Dòng 3: “1.1.3” được chấm từ số liệu: hãy tải số liệu lên ở trang số liệu của kỳ đánh giá."
+    ]
+    assert not Score.objects.exists()
