@@ -26,12 +26,14 @@ pytestmark = [pytest.mark.browser]
 UNIT = "Xã Tân Hòa"
 RATIOS = ["87,3", "100", "120", "0", "99,9999", "abc", "1000,5", "12,34567", "55,5", "0,10000"]
 PROPORTIONAL = ["33,3333", "66,6667", "87,3", "150", "0,0001", "12,5", "-3", "100"]
+COUNTS = ["2", "1,5", "7", "0", "abc", "3", "-1"]
 POINTS = ["1,25", "0,3", "999", "-1", "0,12345", "MAX", "0", "0,75", "2,5", "1.5", "0,50000"]
 
 
 def plan(view) -> list[tuple]:
     """(row, what to do, value) for every self-scored item, cycling through tricky inputs."""
     ratios, proportional, points, choice = cycle(RATIOS), cycle(PROPORTIONAL), cycle(POINTS), 0
+    counts = cycle(COUNTS)
     steps, not_applicable = [], 0
     for row in view.rows:
         item = row.item
@@ -49,6 +51,8 @@ def plan(view) -> list[tuple]:
             choice += 1
         elif item.method == ScoringMethod.PROPORTIONAL:
             steps.append((row, "ratio", next(proportional)))
+        elif item.method == ScoringMethod.PER_CASE:
+            steps.append((row, "ratio", next(counts)))  # the count goes where a ratio would
         elif row.choices:
             steps.append((row, "choice", choice % len(row.choices)))
             choice += 1
