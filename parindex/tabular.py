@@ -7,6 +7,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -138,24 +139,43 @@ def _read_xlsx(data: bytes, *, sheet: str | None, required: bool) -> Table | Non
             [ImportProblem(None, _("The file cannot be opened as an Excel workbook (.xlsx)."))]
         ) from exc
     try:
-        worksheet = None
-        if sheet:
-            for candidate in workbook.worksheets:
-                if candidate.title.strip().casefold() == sheet.casefold():
-                    worksheet = candidate
-            if worksheet is None and not required:
-                return None
-        if worksheet is None:
-            worksheet = workbook.worksheets[0]
-        # Writers other than Excel often leave the sheet's <dimension> at A1; read-only mode
-        # trusts it unless told to measure again.
-        worksheet.reset_dimensions()
-        rows = enumerate(
-            ([_shown_value(cell) for cell in row] for row in worksheet.iter_rows()), start=1
-        )
-        return _table_from_rows(worksheet.title, rows)
+        return _read_worksheet(workbook, sheet=sheet, required=required)
+    except (
+        SyntaxError,
+        zipfile.BadZipFile,
+        zlib.error,
+        IndexError,
+        KeyError,
+        OSError,
+        ValueError,
+    ) as exc:
+        # The sheet's XML is read only now: cut off, or holding a character XML forbids
+        # (xml.etree's and lxml's parse errors are SyntaxErrors).
+        raise ImportFailed(
+            [ImportProblem(None, _("The file cannot be opened as an Excel workbook (.xlsx)."))]
+        ) from exc
     finally:
         workbook.close()
+
+
+def _read_worksheet(workbook, *, sheet: str | None, required: bool) -> Table | None:
+    """The sheet named `sheet` (else the first) as a Table; None when it is optional and absent."""
+    worksheet = None
+    if sheet:
+        for candidate in workbook.worksheets:
+            if candidate.title.strip().casefold() == sheet.casefold():
+                worksheet = candidate
+        if worksheet is None and not required:
+            return None
+    if worksheet is None:
+        worksheet = workbook.worksheets[0]
+    # Writers other than Excel often leave the sheet's <dimension> at A1; read-only mode
+    # trusts it unless told to measure again.
+    worksheet.reset_dimensions()
+    rows = enumerate(
+        ([_shown_value(cell) for cell in row] for row in worksheet.iter_rows()), start=1
+    )
+    return _table_from_rows(worksheet.title, rows)
 
 
 def _shown_value(cell):
@@ -258,6 +278,7 @@ class SheetSpec:
 def xlsx_bytes(sheets: list[SheetSpec]) -> bytes:
     """A workbook with a bold frozen header row, filters and widths that fit Vietnamese text."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -276,7 +297,9 @@ def xlsx_bytes(sheets: list[SheetSpec]) -> bytes:
             row = []
             for index, value in enumerate(values):
                 if isinstance(value, str):
-                    value = escape_formula(value)
+                    # Control characters stored before they were refused would stop the
+                    # whole workbook (openpyxl's IllegalCharacterError): left out.
+                    value = escape_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
                     widths[index] = max(widths[index], min(len(value), 80))
                 row.append(value)
             sheet.append(row)

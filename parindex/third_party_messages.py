@@ -8,6 +8,8 @@ DJANGO_ADMIN_MESSAGES = (
     gettext_noop("Show counts"),
     gettext_noop("Hide counts"),
     gettext_noop("Error:"),
+    # Every CharField's ProhibitNullCharactersValidator (a NUL pasted into any form).
+    gettext_noop("Null characters are not allowed."),
 )
 
 IMPORT_EXPORT_MESSAGES = (

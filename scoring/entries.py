@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from parindex.parsing import ParseError, parse_decimal
+from parindex.text import has_control_character
 
 from .display import format_number
 from .engine.model import CHOICE_METHODS, FIGURE_METHODS, Stage
@@ -178,6 +179,11 @@ def self_entry_clean(
     errors: dict[str, str] = {}
     if len(note) > MAX_TEXT or len(reason) > MAX_TEXT:
         errors["note" if len(note) > MAX_TEXT else "reason"] = too_long_message()
+    for name, text, label in (("note", note, _("Note")), ("reason", reason, _("Reason"))):
+        if has_control_character(text):  # pasted from another program; never storable
+            errors[name] = _("%(label)s contains a character that is not allowed.") % {
+                "label": label
+            }
     try:
         value = value_clean(
             item, points=points, ratio=ratio, not_applicable=not_applicable, step=step

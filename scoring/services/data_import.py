@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 
 from parindex.parsing import ParseError, parse_decimal
 from parindex.tabular import ImportFailed, ImportProblem, SheetSpec, xlsx_bytes
+from parindex.text import has_control_character, normalize_text
 from scoring.display import code_key, format_number
 from scoring.engine.model import PERCENT_METHODS
 from scoring.engine.policy import POINTS_PLACES, figure_points, item_def
@@ -35,6 +36,7 @@ from .import_rows import (
     checked_cell,
     published_assessments_reopen,
     read_upload,
+    reopening_seen_check,
     require_keys,
     rows_upsert,
 )
@@ -221,9 +223,9 @@ def _figure_problem(item: IndexItem, figure: Decimal | None) -> str:
 def data_upload_check(*, source: str, as_of: date | None) -> None:
     """The upload's own fields: the source named, the day the figures describe not ahead."""
     errors = {}
-    if not source.strip():
+    if not normalize_text(source):
         errors["source"] = _("Name the source of the figures.")
-    elif "\x00" in source:
+    elif has_control_character(source):
         errors["source"] = _("%(label)s contains a character that is not allowed.") % {
             "label": _(SOURCE)
         }
@@ -244,17 +246,20 @@ def data_import(
     source: str,
     as_of: date,
     by=None,
+    previewed_reopened: int | None = None,
 ) -> tuple[DataSet, DataPreview]:
     """Check the file again, create the upload's DataSet and write every figure, all or none.
-    An unchanged figure moves to the new DataSet too: the latest upload holds it."""
+    An unchanged figure moves to the new DataSet too: the latest upload holds it. With
+    `previewed_reopened`, as survey_import."""
     data_upload_check(source=source, as_of=as_of)
     with transaction.atomic():
         preview = data_preview(period=period, data=data, filename=filename, item_codes=item_codes)
         if preview.problems:
             raise ImportFailed(preview.problems)
+        reopening_seen_check(preview.reopened, previewed_reopened)
         data_set = DataSet.objects.create(
             period=period,
-            source=source.strip(),
+            source=normalize_text(source),
             as_of=as_of,
             file_name=filename[:255],
             uploaded_by=by,

@@ -5,6 +5,7 @@ assessments back to appraised when their values change."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from parindex.parsing import ParseError
 from parindex.tabular import (
@@ -16,6 +17,7 @@ from parindex.tabular import (
     normalize_header,
     read_table,
 )
+from parindex.text import has_control_character
 from scoring.models import SCORED_LEVELS, Assessment, AssessmentPeriod, IndexItem
 from scoring.workflow import AssessmentStatus, PeriodStatus
 
@@ -191,9 +193,10 @@ class ImportTargets:
 
 
 def text_problem(row: int, label: str, text: str) -> ImportProblem | None:
-    """A NUL character (never typed, and PostgreSQL cannot store it) or text that a
-    spreadsheet would run as a formula (not the apostrophe-escaped text the portal writes)."""
-    if "\x00" in text:
+    """A control character such as NUL (never typed; PostgreSQL cannot store NUL and a
+    workbook none of them) or text that a spreadsheet would run as a formula (not the
+    apostrophe-escaped text the portal writes)."""
+    if has_control_character(text):
         return ImportProblem(
             row, _("%(label)s contains a character that is not allowed.") % {"label": label}
         )
@@ -270,6 +273,30 @@ def rows_upsert(model, parsed, fields, apply, *, by, reason) -> tuple[int, int]:
                 )
     audit.record(entries)
     return len(new), len(changed)
+
+
+def reopening_seen_check(reopened: int, previewed: int | None) -> None:
+    """Refuse a confirmation that would send back more published assessments than its preview
+    showed (the period was published meanwhile): the officer ticked a box that did not say so.
+    `previewed` None: no preview (the command line)."""
+    if previewed is not None and reopened > previewed:
+        raise ImportFailed(
+            [
+                ImportProblem(
+                    None,
+                    ngettext(
+                        "Results were published after the preview: %(n)s published assessment "
+                        "would go back to “appraised” and be published again. Upload the file "
+                        "again to see it in the preview.",
+                        "Results were published after the preview: %(n)s published "
+                        "assessments would go back to “appraised” and be published again. "
+                        "Upload the file again to see them in the preview.",
+                        reopened,
+                    )
+                    % {"n": reopened},
+                )
+            ]
+        )
 
 
 def published_assessments_reopen(assessments, *, filename: str) -> int:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from parindex.text import normalize_text
+from parindex.text import has_control_character, normalize_text
 from scoring.engine.model import Stage, UnitResult
 from scoring.exceptions import TransitionRefused
 from scoring.models import (
@@ -54,9 +54,12 @@ def _listed(names: list[str]) -> str:
 
 
 def _exception_reason(reason: str) -> str:
-    """The reason as stored: NFC, trimmed; a NUL or an over-long text is refused."""
+    """The reason as stored: NFC, trimmed; a NUL or another control character, or an
+    over-long text, is refused."""
     if "\x00" in (reason or ""):
         raise ValidationError(_("A reason cannot contain a NUL character."))
+    if has_control_character(reason):
+        raise ValidationError(_("A reason contains a character that is not allowed."))
     reason = normalize_text(reason)
     if len(reason) > EXCEPTION_REASON_MAX:
         raise ValidationError(

@@ -45,12 +45,16 @@ from .import_rows import (
     checked_cell,
     published_assessments_reopen,
     read_upload,
+    reopening_seen_check,
     require_keys,
     rows_upsert,
 )
 
 HUNDRED = Decimal(100)
 OPTIONS = ("A", "B", "C", "D", "E")
+# More answers than a province has people is a slip (a pasted ID, 1e20 from a formula), and the
+# respondents must fit the database's integer.
+MAX_RESPONDENTS = 10_000_000
 
 # Column titles: English msgids, translated when the template is written; a file may use the
 # translated title, the English one or the command's short key (`unit, item, points, …`).
@@ -338,6 +342,15 @@ def _values(values: dict, row: int, item: IndexItem, options, problems) -> dict 
             )
             return None
         answered = {option: n for option, n in counts.items() if n > 0}
+        if sum(answered.values()) > MAX_RESPONDENTS:
+            problems.append(
+                ImportProblem(
+                    row,
+                    _("%(item)s: the answers add up to more than %(max)s: check the figures.")
+                    % {"item": code, "max": format_number(Decimal(MAX_RESPONDENTS), None)},
+                )
+            )
+            return None
         if not answered:
             problems.append(
                 ImportProblem(
@@ -413,13 +426,21 @@ def given_text(entry: SurveyEntry | None) -> str:
 
 
 def survey_import(
-    *, period: AssessmentPeriod, data: bytes, filename: str, by=None
+    *,
+    period: AssessmentPeriod,
+    data: bytes,
+    filename: str,
+    by=None,
+    previewed_reopened: int | None = None,
 ) -> SurveyImportSummary:
-    """Check the whole file again and write every changed row, all or none."""
+    """Check the whole file again and write every changed row, all or none. With
+    `previewed_reopened` (the preview's count), published assessments the preview did not
+    show going back are refused."""
     with transaction.atomic():
         preview = survey_preview(period=period, data=data, filename=filename)
         if preview.problems:
             raise ImportFailed(preview.problems)
+        reopening_seen_check(preview.reopened, previewed_reopened)
         changes = preview.changes
 
         def apply(result, line):

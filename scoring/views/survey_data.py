@@ -76,9 +76,8 @@ def survey_upload_view(request, pk: int):
             if preview.problems:
                 context.update(problems=preview.problems, preview=preview)
             else:
-                token = stash(
-                    request, data, {"period": period.pk, "filename": upload.name}, key=SURVEY_KEY
-                )
+                meta = {"period": period.pk, "filename": upload.name, "reopened": preview.reopened}
+                token = stash(request, data, meta, key=SURVEY_KEY)
                 return _survey_preview_page(request, period, preview, token, upload.name)
     status = 400 if context["problems"] or form.errors else 200
     return render(request, "scoring/uploads/survey_upload.html", context, status=status)
@@ -123,7 +122,13 @@ def _survey_confirm(request, period):
             preview = survey_preview(period=period, data=data, filename=filename)
             form.fields["confirm"].label = _survey_label(preview)
             return _survey_preview_page(request, period, preview, token, filename, form, 400)
-        summary = survey_import(period=period, data=data, filename=filename, by=request.user)
+        summary = survey_import(
+            period=period,
+            data=data,
+            filename=filename,
+            by=request.user,
+            previewed_reopened=meta.get("reopened"),
+        )
     except ImportFailed as failure:
         forget(request, token, key=SURVEY_KEY)
         return render(
@@ -192,6 +197,7 @@ def data_upload_view(request, pk: int):
                     "items": values["items"],
                     "source": values["source"],
                     "as_of": values["as_of"].isoformat(),
+                    "reopened": preview.reopened,
                 }
                 token = stash(request, data, meta, key=DATA_KEY)
                 return _data_preview_page(request, period, preview, token, meta)
@@ -253,6 +259,7 @@ def _data_confirm(request, period):
             source=meta["source"],
             as_of=date.fromisoformat(meta["as_of"]),
             by=request.user,
+            previewed_reopened=meta.get("reopened"),
         )
     except (ImportFailed, ValidationError) as failure:
         forget(request, token, key=DATA_KEY)
