@@ -278,7 +278,7 @@ class SheetSpec:
 def xlsx_bytes(sheets: list[SheetSpec]) -> bytes:
     """A workbook with a bold frozen header row, filters and widths that fit Vietnamese text."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -302,13 +302,18 @@ def xlsx_bytes(sheets: list[SheetSpec]) -> bytes:
                     value = escape_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
                     widths[index] = max(widths[index], min(len(value), 80))
                 row.append(value)
-            sheet.append(row)
-            for index, cell in enumerate(sheet[sheet.max_row]):
-                if isinstance(cell.value, str):
+            cells = []
+            for index, value in enumerate(row):
+                # Cells made here, not read back with sheet[sheet.max_row]: max_row scans every
+                # cell of the sheet, which made a 20 000-row template take minutes.
+                cell = Cell(sheet, value=value)
+                if isinstance(value, str):
                     cell.data_type = "s"  # never a formula, whatever the text
-                elif index in spec.number_formats and cell.value is not None:
+                elif index in spec.number_formats and value is not None:
                     cell.number_format = spec.number_formats[index]
                     widths[index] = max(widths[index], 10)
+                cells.append(cell)
+            sheet.append(cells)
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = max(8, min(width + 2, 70))
         sheet.freeze_panes = "A2"
