@@ -47,10 +47,23 @@ def _workbook(content: bytes, name: str) -> HttpResponse:
     return response
 
 
-def _split(rows) -> tuple[list, list]:
+# A province's file has some 20 000 rows: the page lists the first of each kind and counts the
+# rest, or it would weigh megabytes.
+ROWS_SHOWN = 500
+
+
+def _split(rows) -> dict:
     """Rows that change something first; unchanged and empty rows apart (folded)."""
-    changes = [r for r in rows if r.status in (RowStatus.NEW, RowStatus.CHANGED)]
-    return changes, [r for r in rows if r not in changes]
+    changing = (RowStatus.NEW, RowStatus.CHANGED)
+    changes = [r for r in rows if r.status in changing]
+    others = [r for r in rows if r.status not in changing]
+    return {
+        "changes": changes[:ROWS_SHOWN],
+        "changes_count": len(changes),
+        "others": others[:ROWS_SHOWN],
+        "others_count": len(others),
+        "rows_shown": ROWS_SHOWN,
+    }
 
 
 # ---------------------------------------------------------------- survey
@@ -91,15 +104,13 @@ def _survey_label(preview) -> str:
 
 
 def _survey_preview_page(request, period, preview, token, filename, form=None, status=200):
-    changes, others = _split(preview.rows)
     return render(
         request,
         "scoring/uploads/survey_preview.html",
         {
             "period": period,
             "preview": preview,
-            "changes": changes,
-            "others": others,
+            **_split(preview.rows),
             "token": token,
             "filename": filename,
             "confirm_form": form or UploadConfirmForm(label=_survey_label(preview)),
@@ -217,15 +228,13 @@ def _data_label(preview, meta) -> str:
 
 
 def _data_preview_page(request, period, preview, token, meta, form=None, status=200):
-    changes, others = _split(preview.rows)
     return render(
         request,
         "scoring/uploads/data_preview.html",
         {
             "period": period,
             "preview": preview,
-            "changes": changes,
-            "others": others,
+            **_split(preview.rows),
             "token": token,
             "meta": meta,
             "as_of": date.fromisoformat(meta["as_of"]),

@@ -265,3 +265,24 @@ def test_data_upload_checks_the_source_the_date_and_the_file(client, personas, p
     response = _data_post(client, period, csv_text([["unit", "figure"], ["A", "-5"]]))
     assert response.status_code == 400 and "không được âm" in response.content.decode()
     assert _nothing_changed()
+
+
+def test_a_provinces_preview_lists_the_first_rows_and_counts_the_rest(client, personas, period):
+    """A province's file has some 20 000 rows: the page shows the first 500 of those that change
+    and says how many there are, and confirming enters every one."""
+    from scoring.views.survey_data import ROWS_SHOWN
+    from tests.factories import AssessmentFactory, UnitFactory
+
+    index_set = period.assessments.first().index_set
+    for number in range(ROWS_SHOWN + 5):
+        unit = UnitFactory(
+            code=f"X{number:03}", kind=personas["kind"], organiser=personas["organiser"]
+        )
+        AssessmentFactory(period=period, unit=unit, index_set=index_set)
+    rows = [[f"X{n:03}", "2.1.1", "", "", "", "", "1"] for n in range(ROWS_SHOWN + 5)]
+    data = csv_text([["unit", "item", "A", "B", "C", "D", "points"], *rows])
+    client.force_login(personas["home_affairs"])
+    page = _survey_post(client, period, data=data).content.decode()
+    assert f"({ROWS_SHOWN + 5})" in page
+    assert f"Hiển thị {ROWS_SHOWN} dòng đầu trong số {ROWS_SHOWN + 5} dòng" in page
+    assert page.count("<tr") < ROWS_SHOWN + 20
