@@ -31,6 +31,19 @@ os.environ["DEBUG"] = "0"
 SIZES = {"department": 30, "district": 27, "commune": 600}
 
 
+def timed_step(label, action):
+    """Run `action` once, print its time and SQL queries under `label`; (result, seconds)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        result = action()
+        elapsed = time.perf_counter() - started
+    print(f"{label}: {elapsed:.2f} s, {len(queries)} SQL queries")
+    return result, elapsed
+
+
 def recreate_database():
     url = os.environ["DATABASE_URL"]
     if url.startswith("sqlite"):

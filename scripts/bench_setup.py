@@ -38,16 +38,7 @@ bench_scoring = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench_scoring)
 
 
-def timed(label, action):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        result = action()
-        elapsed = time.perf_counter() - started
-    print(f"{label}: {elapsed:.2f} s, {len(queries)} SQL queries")
-    return result, elapsed
+timed = bench_scoring.timed_step
 
 
 def main():
