@@ -36,6 +36,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication, so the refusal page shows the signed-in header like any other.
+    "parindex.middleware.RefuseControlCharactersInQuery",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
