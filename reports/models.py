@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from scoring.models import AssessmentPeriod
+from scoring.models import AssessmentPeriod, Publication
 
 
 class ReportKind(models.TextChoices):
@@ -46,6 +46,16 @@ class Report(models.Model):
         blank=True,
         related_name="reports",
         verbose_name=_("assessment period"),
+    )
+    # A document of a publication: rendered once when the version is published, kept with it
+    # and served to the public; never rebuilt once ready (a republication renders its own).
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("publication"),
     )
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     status = models.CharField(

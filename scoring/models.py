@@ -982,6 +982,15 @@ class Publication(AppendOnlyModel):
     # [{"unit_code", "unit_name", "item_code", "item_name", "kind", "reason"}], shown in the
     # published report's notes.
     exceptions = models.JSONField(_("exceptions"), default=list, blank=True)
+    # The official document's elements (Nghị định 30/2020), fixed with the version: the report's
+    # number ("Số: 12/BC-SNV" — the organiser's document code follows the number), the
+    # publishing decision, the signer and "Nơi nhận". Defaults come from the organiser.
+    document_number = models.CharField(_("document number"), max_length=20, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=100, blank=True)
+    recipients = models.TextField(_("recipients"), blank=True)
 
     class Meta:
         ordering = ["period", "-version"]

@@ -16,6 +16,10 @@ code_validator = RegexValidator(
     r"^[0-9A-Za-z][0-9A-Za-z._-]*$",
     _("A code may contain only letters without diacritics, digits, '.', '_' and '-'."),
 )
+document_code_validator = RegexValidator(
+    r"^[A-Z0-9Đ]+(-[A-Z0-9Đ]+)*$",
+    _("A document code is capital letters and digits, parts joined by '-', e.g. 'SNV'."),
+)
 year_validators = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 
@@ -83,6 +87,29 @@ class Organiser(NormalizedTextMixin, models.Model):
         max_length=100,
         blank=True,
         help_text=_("Used in the dateline, e.g. 'Hòa Bình, ngày 15 tháng 01 năm 2027'."),
+    )
+    # Nghị định 30/2020: the issuer's part of a document's "Số: 12/BC-SNV" is the body's own
+    # registered abbreviation, never derived from its name.
+    document_code = models.CharField(
+        _("document code"),
+        max_length=20,
+        blank=True,
+        validators=[document_code_validator],
+        help_text=_("The issuer's abbreviation in document numbers, e.g. 'SNV' in '12/BC-SNV'."),
+    )
+    signer_title = models.CharField(
+        _("signer's title"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Printed above the signature, one line each, e.g. 'KT. GIÁM ĐỐC' and 'PHÓ GIÁM ĐỐC'."
+        ),
+    )
+    signer_name = models.CharField(_("signer's name"), max_length=100, blank=True)
+    recipients = models.TextField(
+        _("recipients"),
+        blank=True,
+        help_text=_("The “Nơi nhận” of published reports, one recipient per line."),
     )
 
     class Meta:
