@@ -23,3 +23,23 @@ _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 def has_control_character(value: str | None) -> bool:
     """Whether text holds a character that cannot be stored or written to a workbook."""
     return bool(value) and bool(_CONTROL_CHARACTERS.search(str(value)))
+
+
+# Vietnamese alphabetical order: a ă â b c d đ e ê … o ô ơ … u ư …, then the tones in dictionary
+# order (ngang, huyền, hỏi, ngã, sắc, nặng). Unicode code-point order would put "Đ" after "Z".
+_LETTER_MARKS = {"\u0306": 1, "\u0302": 2, "\u031b": 3}  # breve, circumflex, horn
+_TONE_MARKS = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def vietnamese_sort_key(value: str) -> tuple:
+    """A key that sorts Vietnamese names as a Vietnamese dictionary does."""
+    letters, tones = [], []
+    for char in normalize_text(value).casefold():
+        if char == "đ":
+            letters.append(("d", 1))
+            tones.append(0)
+            continue
+        base, *marks = unicodedata.normalize("NFD", char)
+        letters.append((base, max((_LETTER_MARKS.get(m, 0) for m in marks), default=0)))
+        tones.append(max((_TONE_MARKS.get(m, 0) for m in marks), default=0))
+    return (tuple(letters), tuple(tones))

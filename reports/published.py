@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Max
 
+from parindex.text import vietnamese_sort_key
 from scoring.display import code_key, rank_label
 from scoring.engine.results import index_of
 from scoring.models import AssessmentPeriod, Publication, PublishedUnitResult
@@ -168,7 +169,9 @@ def sorted_lines(ranking: GroupRanking, sort: str = "rank") -> list[RankingLine]
     key = sort.lstrip("-")
     lines = list(ranking.lines)  # already in rank order
     if key == "name":
-        return sorted(lines, key=lambda line: line.unit_name.casefold(), reverse=descending)
+        return sorted(
+            lines, key=lambda line: vietnamese_sort_key(line.unit_name), reverse=descending
+        )
     if key == "rank":
         return lines[::-1] if descending else lines
     getters = {

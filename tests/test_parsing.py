@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from parindex.parsing import ParseError, parse_decimal, parse_id, parse_yes_no, yes_no_word
+from parindex.text import vietnamese_sort_key
 
 D = Decimal
 
@@ -88,3 +89,20 @@ def test_the_edges_read_as_the_forms_script_reads_them(typed, read):
     else:
         number = parse_decimal(typed, label="Điểm")
         assert number == read and str(number) == str(read)
+
+
+def test_vietnamese_names_sort_as_in_a_dictionary():
+    names = ["Xã Mới", "Xã Đông", "Xã Dương", "Xã Ân", "Xã An", "Xã Ẩn", "Xã Ăn", "Xã Ơn", "Xã Ô"]
+    assert sorted(names, key=vietnamese_sort_key) == [
+        "Xã An",
+        "Xã Ăn",
+        "Xã Ân",
+        "Xã Ẩn",
+        "Xã Dương",
+        "Xã Đông",
+        "Xã Mới",
+        "Xã Ô",
+        "Xã Ơn",
+    ]
+    # Tones order after the letters: a, à, ả, ã, á, ạ.
+    assert sorted(["á", "ạ", "a", "ã", "à", "ả"], key=vietnamese_sort_key) == list("aàảãáạ")
