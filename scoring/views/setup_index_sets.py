@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from parindex.middleware import handles_control_characters
 from parindex.parsing import parse_id
 
 from ..access import get_index_set_for_user
@@ -96,6 +97,7 @@ def index_set_editor_view(request, pk: int):
     )
 
 
+@handles_control_characters  # a pasted control character is one of the rule's errors
 @login_required
 @require_GET
 def index_set_rule_preview_view(request, pk: int):
