@@ -51,6 +51,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("reports/", include("reports.urls")),
+    # The open-data API (/api/v1/…) and the page that describes it (/api/).
+    path("api/", include("reports.api")),
     path("", include("scoring.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "import_export",
+    "ninja",  # the open-data API's docs page: its Swagger UI files served from here, not a CDN
     "units",
     "scoring",
     "reports",
@@ -120,6 +121,9 @@ PARINDEX_EVIDENCE_MAX_MB = env_int("PARINDEX_EVIDENCE_MAX_MB", 20)
 PARINDEX_IMPORT_MAX_MB = env_int("PARINDEX_IMPORT_MAX_MB", 10)
 # The portal's address as users reach it: links in notification e-mails start with it.
 PARINDEX_SITE_URL = env_str("PARINDEX_SITE_URL", "http://127.0.0.1:8000")
+# How long browsers and shared caches may keep a public answer (the open-data API, the public
+# pages) before asking again with its ETag (reports.http_cache).
+PARINDEX_PUBLIC_MAX_AGE = env_int("PARINDEX_PUBLIC_MAX_AGE", 300)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # an index set page posts ~100 items × several fields
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
