@@ -95,6 +95,11 @@ ERRORS = {
     404: ErrorOut,
     422: ErrorOut,
 }
+# The groups of the interactive docs.
+PERIODS = gettext_lazy("Published periods")
+RANKINGS = gettext_lazy("Rankings")
+UNITS = gettext_lazy("Units")
+
 Limit = Annotated[
     int,
     Query(ge=1, le=MAX_PAGE_SIZE, description=gettext_lazy("How many results per page (1–1000).")),
@@ -237,6 +242,7 @@ def _public_period(period_id: int):
     "/periods",
     response={200: PeriodPage, **ERRORS},
     url_name="periods",
+    tags=[PERIODS],
     summary=gettext_lazy("Published periods"),
     description=gettext_lazy("Every published period, newest year first, at its latest version."),
     openapi_extra=CSV_CONTENT,
@@ -262,6 +268,7 @@ def periods(request, limit: Limit = PAGE_SIZE, offset: Offset = 0, fmt: Format =
     "/periods/{period_id}",
     response={200: PeriodDetailOut, **ERRORS},
     url_name="period",
+    tags=[PERIODS],
     summary=gettext_lazy("One published period"),
     description=gettext_lazy(
         "The period at its latest version, every published version, and its ranking groups."
@@ -291,6 +298,7 @@ def period(request, period_id: PeriodId):
     "/periods/{period_id}/groups/{group_code}/ranking",
     response={200: RankingPage, **ERRORS},
     url_name="ranking",
+    tags=[RANKINGS],
     summary=gettext_lazy("A ranking group's ranking"),
     description=gettext_lazy(
         "The group's units in rank order, with the index, band, change against last year and "
@@ -331,6 +339,7 @@ def ranking(
     "/periods/{period_id}/units",
     response={200: UnitResultPage, **ERRORS},
     url_name="units",
+    tags=[UNITS],
     summary=gettext_lazy("Every unit's result"),
     description=gettext_lazy(
         "Every assessed unit of the period, ranked or not, in the publication's order: its "
@@ -367,6 +376,7 @@ def units(
     "/periods/{period_id}/units/{unit_code}",
     response={200: UnitDetailOut, **ERRORS},
     url_name="unit",
+    tags=[UNITS],
     summary=gettext_lazy("One unit's result"),
     description=gettext_lazy(
         "The unit's published result: totals, index, rank, band, every area against the "
@@ -395,6 +405,7 @@ def unit(
     "/units/{unit_code}/history",
     response={200: HistoryPage, **ERRORS},
     url_name="history",
+    tags=[UNITS],
     summary=gettext_lazy("A unit's index and rank over the years"),
     description=gettext_lazy(
         "Every published year of the organiser, oldest first. Across mergers: the unit's own "
