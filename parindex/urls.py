@@ -51,6 +51,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("reports/", include("reports.urls")),
+    path("ket-qua/", include("reports.public_urls")),
     path("", include("scoring.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
