@@ -334,21 +334,28 @@ def area_chart(
 ) -> SafeString:
     """Per area, its name above three bars: the unit (solid), the group's average (hatched)
     and the group's best (outlined), each with its value at its end; a legend on top shows
-    the three fills with `series`' names (unit, average, best)."""
+    the three fills with `series`' names (unit, average, best). A series without any value
+    (a unit outside every group has no average) is left out, legend included."""
     chart_id = chart_id or _chart_id("areas", title, description)
     hatch = f"{chart_id}-hatch"
     left, right = 16, width - 64
     span = right - left
-    label_height, bar, gap = 16, 9, 9
-    block = label_height + 3 * (bar + 2) + gap
     fills = (
         f'fill="{SOLID}"',
         f'fill="url(#{hatch})" stroke="{INK}" stroke-width="0.8"',
         f'fill="#ffffff" stroke="{INK}" stroke-width="1.2"',
     )
+    values_of = [
+        [area.value for area in areas],
+        [area.average for area in areas],
+        [area.best for area in areas],
+    ]
+    shown = [n for n in range(3) if n == 0 or any(v is not None for v in values_of[n])]
+    label_height, bar, gap = 16, 9, 9
+    block = label_height + len(shown) * (bar + 2) + gap
     # The legend's entries side by side, on as many lines as the width needs.
     legend, x, line = [], left, 0
-    for name, fill in zip(series, fills, strict=True):
+    for name, fill in ((series[n], fills[n]) for n in shown):
         name = _cut(name, 40)
         entry = 30 + 7 * len(name)
         if x > left and x + entry > width:
@@ -363,10 +370,9 @@ def area_chart(
     for position, area in enumerate(areas):
         y = top + block * position
         rows.append(f'<text x="{left}" y="{y + 12}">{escape(_cut(area.label, label_chars))}</text>')
-        for number, (value, fill) in enumerate(
-            zip((area.value, area.average, area.best), fills, strict=True)
-        ):
-            bar_top = y + label_height + number * (bar + 2)
+        for slot, number in enumerate(shown):
+            value, fill = values_of[number][position], fills[number]
+            bar_top = y + label_height + slot * (bar + 2)
             if value is None:
                 rows.append(f'<text x="{left + 4}" y="{bar_top + bar - 1}">—</text>')
                 continue

@@ -1,4 +1,5 @@
 """Fixtures the report tests share with the scoring tests."""
 
+from tests.reports.portal_fixtures import portal_province  # noqa: F401
 from tests.scoring.conftest import period_with_scores  # noqa: F401  (a fixture, by name)
 from tests.scoring.publication_fixtures import moved_period, survey_period  # noqa: F401

@@ -164,11 +164,12 @@ def _period(organiser, year, groups, members, finals, *, by, status=None, name="
 
 
 @pytest.fixture
-def portal_province(personas):
+def portal_province(personas, settings, tmp_path):
     """2024 and 2025 published (2025 twice: a correction), 2026 appraised but not published,
     2027 in self-assessment. Departments A, B, C rank in "so"; communes X1 and X2 (2024)
     merged into X3 (2025) rank in "xa"; V is assessed, never ranked. C never submitted its
     2025 self-assessment."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # ids repeat between tests; file names must not
     organiser, kind = personas["organiser"], personas["kind"]
     commune = UnitKindFactory(code="commune", name="UBND cấp xã")
     units = {"A": personas["unit_a"], "B": personas["unit_b"]}
@@ -284,11 +285,9 @@ def build_documents(publication: Publication, unit_codes=(), kinds=None) -> list
     (the documents engineer's publication wiring renders the same rows at publication); a
     document this run already rendered for the same province is stored again as it was."""
     period = publication.period
-    wanted = [
-        (kind, {})
-        for kind in kinds
-        or (ReportKind.RANKING_PDF, ReportKind.BREAKDOWN_PDF, ReportKind.RESULTS_WORKBOOK)
-    ]
+    if kinds is None:
+        kinds = (ReportKind.RANKING_PDF, ReportKind.BREAKDOWN_PDF, ReportKind.RESULTS_WORKBOOK)
+    wanted = [(kind, {}) for kind in kinds]
     wanted += [
         (ReportKind.SCORECARD_PDF, {"unit_id": result.unit_id, "unit_code": result.unit_code})
         for result in publication.unit_results.filter(unit_code__in=unit_codes)

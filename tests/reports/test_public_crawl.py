@@ -22,7 +22,6 @@ from tests.reports.portal_fixtures import (
     UNPUBLISHED_PERIOD_NAME,
     UNPUBLISHED_UNIT_NAME,
     build_documents,
-    portal_province,  # noqa: F401  (a fixture, by name)
 )
 
 UNIT_PAGE = re.compile(r"^/ket-qua/(\d+)/don-vi/([^/]+)/$")
@@ -37,7 +36,7 @@ ROW = re.compile(
 
 
 @pytest.fixture
-def crawled(client, portal_province):  # noqa: F811
+def crawled(client, portal_province):
     p = portal_province
     for key, codes in (((2024, 1), ("X1",)), ((2025, 1), ("A",)), ((2025, 2), ("A", "X3"))):
         build_documents(p.publications[key], unit_codes=codes)
