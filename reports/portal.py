@@ -168,7 +168,7 @@ def sort_key(ranking: GroupRanking, sort: str | None) -> str:
     """The order asked for if the ranking knows it ("-index", "area:2"), else "rank"."""
     sort = (sort or "").strip()
     key = sort.removeprefix("-")
-    if key in published.SORT_KEYS:
+    if key in published.SORT_KEYS and not key.startswith("-"):
         return sort
     if key.startswith("area:") and key[5:] in {area.code for area in ranking.areas}:
         return sort
