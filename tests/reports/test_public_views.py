@@ -283,3 +283,14 @@ def test_documents_not_of_a_publication_are_not_public(client, portal_province):
     )
     for report in (internal, queued):
         assert client.get(reverse("public:document", args=[report.pk])).status_code == 404
+
+
+def test_a_long_ranking_is_paged_and_the_pages_keep_the_order(client, portal_province, monkeypatch):
+    monkeypatch.setattr("reports.portal.PER_PAGE", 2)
+    url = ranking_url(portal_province, 2025, "so")
+    html = html_of(client, url, sort="-index")
+    assert codes(html) == ["A", "B"] and "Trang 1/2" in html
+    assert "Đơn vị thứ 1–2 trong tổng số 3." in html
+    next_page = re.search(r'href="(\?[^"]*page=2)"', html)[1]
+    assert next_page == "?sort=-index&page=2"
+    assert codes(html_of(client, url + next_page)) == ["C"]
