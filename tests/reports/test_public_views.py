@@ -192,7 +192,10 @@ def test_unknown_or_unpublished_addresses_answer_404(client, portal_province):
         unit_url(p, 2025, "KHONG-CO"),
         reverse("public:document", args=[10**30]),
         "/ket-qua/abc/",
-        "/ket-qua/2025/nhom/so/<script>/",
+        f"/ket-qua/{p.periods[2025].pk}/nhom/so%00/",
+        f"/ket-qua/{p.periods[2025].pk}/don-vi/A%00B/",
+        f"/ket-qua/{p.periods[2025].pk}/don-vi/%3Cscript%3E/",
+        f"/ket-qua/{p.periods[2025].pk}/don-vi/{'A' * 500}/",
     ):
         response = client.get(url)
         assert response.status_code == 404, url
