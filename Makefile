@@ -16,6 +16,9 @@ PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" var/pip-tools/bin/pip-compile 
 
 .PHONY: install run test messages lint lock clean system-runtime system-messages system-test
 
+# The browser tests' npm tools (axe-core, pinned in package-lock.json) in node_modules/.
+NODE_STAMP := node_modules/.installed-stamp
+
 # The test lock holds the runtime pins too: one install serves `make run` and `make test`.
 $(STAMP): pyproject.toml requirements/runtime.txt $(LOCK) scripts/bootstrap_venv.sh
 	@scripts/bootstrap_venv.sh "$(PYTHON)" "$(VENV)"
@@ -36,7 +39,11 @@ run: system-runtime install
 	@echo "Portal: http://127.0.0.1:8000  (demo accounts: see README, password parindex-demo)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: system-test install
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+test: system-test install $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 messages: system-messages install
@@ -57,4 +64,4 @@ lock:
 	  --output-file $(LOCK) pyproject.toml
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache node_modules

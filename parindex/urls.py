@@ -53,6 +53,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     # The open-data API (/api/v1/…) and the page that describes it (/api/).
     path("api/", include("reports.api")),
+    # The public results portal: published periods only, no login.
+    path("ket-qua/", include("reports.public_urls")),
     path("", include("scoring.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

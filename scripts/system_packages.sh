@@ -23,6 +23,8 @@ messages=(
 test_only=(
   poppler-utils # pdftoppm: report pages as PNG images to look at (var/screenshots/)
   chromium      # the browser tests (Playwright drives Debian's Chromium)
+  nodejs        # npm ci installs axe-core for the browser tests' accessibility checks
+  npm
 )
 
 usage() {
@@ -69,6 +71,8 @@ has_tool() {
     gettext) command -v xgettext >/dev/null && command -v msgfmt >/dev/null ;;
     poppler-utils) command -v pdftoppm >/dev/null ;;
     chromium) [ -x "$chromium" ] ;;
+    nodejs) command -v node >/dev/null ;;
+    npm) command -v npm >/dev/null ;;
     *) return 1 ;;
   esac
 }
@@ -97,9 +101,14 @@ fi
 
 # ---------------------------------------------------------------- Debian
 
+# An installed package that provides another counts as it: a Node.js build that ships npm
+# "Provides: npm" (and conflicts with Debian's own npm package, which must not replace it).
+provided=$(dpkg-query -W -f='${db:Status-Status} ${Provides}\n' 2>/dev/null |
+  sed -n 's/^installed //p' | tr ',' '\n' | sed 's/([^)]*)//; s/^ *//; s/ *$//')
 missing=()
 for package in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null | grep -qx installed; then
+  if ! dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null | grep -qx installed &&
+    ! grep -qx "$package" <<<"$provided"; then
     missing+=("$package")
   fi
 done

@@ -42,8 +42,9 @@ def test_wrong_password_is_explained_in_vietnamese(client, db):
     assert "mật khẩu chính xác" in response.content.decode()
 
 
-def test_home_requires_login_then_shows_roles_and_periods(client, demo):
-    assert client.get(reverse("home")).status_code == 302
+def test_home_sends_a_visitor_to_the_public_results_then_shows_roles_and_periods(client, demo):
+    response = client.get(reverse("home"))
+    assert (response.status_code, response["Location"]) == (302, reverse("public:landing"))
     client.login(username="thamdinh.tuphap", password="parindex-demo")
     html = client.get(reverse("home")).content.decode()
     assert "Thành viên Hội đồng thẩm định" in html

@@ -12,13 +12,13 @@ from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from reports.charts import Bar, bar_charts
+from reports.charts import AreaValues, Bar
 from reports.pdf import document_header, html_to_pdf, render_html
+from reports.published import unit_history
+from reports.result_charts import areas_chart, group_charts, history_chart
 from reports.selectors import ReportData, ReportError, period_report_data
 from scoring.display import code_key, rank_label
 from scoring.engine.model import IndexSetDef, ItemResult, LevelResult
-from scoring.engine.results import index_of
-from scoring.models import Publication, PublishedUnitResult
 from scoring.selectors.results import GroupResults, UnitRow
 
 LOST_ITEMS_SHOWN = 10
@@ -140,7 +140,7 @@ def ranking_group_views(data: ReportData) -> list[RankingGroupView]:
             if indexed:
                 view.highest = max(indexed, key=lambda row: row.index)
                 view.lowest = min(indexed, key=lambda row: row.index)
-            view.charts = bar_charts(
+            view.charts = group_charts(
                 [
                     Bar(
                         f"{rank_label(row.rank, row.rank_of, official=True)}  {row.unit_name}",
@@ -148,8 +148,8 @@ def ranking_group_views(data: ReportData) -> list[RankingGroupView]:
                     )
                     for row in rows
                 ],
-                reference=view.average["index"],
-                reference_label=_("Group average"),
+                group_name=group.name,
+                average=view.average["index"],
             )
         views.append(view)
     return views
@@ -277,6 +277,8 @@ class HistoryLine:
     index: Decimal | None
     band: str
     is_draft: bool = False
+    stands_for: tuple[str, ...] = ()  # the predecessors whose result the year shows
+    combined: bool = False  # several predecessors added up (no rank)
 
 
 @dataclass
@@ -292,40 +294,26 @@ class ItemLine:
 
 
 def rank_history(data: ReportData, row: UnitRow) -> list[HistoryLine]:
-    """The unit's published results of the organiser's periods up to this one (the latest
-    version of each), then this period's own line — draft or published."""
+    """The unit's published results of the organiser's earlier periods (the latest version of
+    each, across mergers by the predecessor rule: reports.published.unit_history), then this
+    period's own line — draft or published — as this report shows it."""
     period = data.period
-    latest: dict[int, tuple[int, int, int]] = {}  # period id → (version, publication id, year)
-    for pub_id, period_id, version, year in Publication.objects.filter(
-        period__organiser_id=period.organiser_id, period__year__lt=period.year
-    ).values_list("id", "period_id", "version", "period__year"):
-        if period_id not in latest or version > latest[period_id][0]:
-            latest[period_id] = (version, pub_id, year)
-    years = {pub_id: year for _version, pub_id, year in latest.values()}
     lines = [
         HistoryLine(
-            year=years[pub_id],
-            group_name=group_name,
-            rank=rank,
-            rank_of=rank_of,
-            index=index_of(total, maximum),
-            band=band,
+            year=point.year,
+            group_name=point.group_name,
+            rank=point.rank,
+            rank_of=point.rank_of,
+            index=point.index,
+            band=point.band,
+            stands_for=point.stands_for,
+            combined=point.combined,
         )
-        for pub_id, group_name, rank, rank_of, total, maximum, band in (
-            PublishedUnitResult.objects.filter(
-                publication_id__in=years, unit_id=row.unit_id
-            ).values_list(
-                "publication_id",
-                "group_name",
-                "rank",
-                "rank_of",
-                "total_points",
-                "max_points",
-                "band",
-            )
+        for point in unit_history(
+            row.unit_id, organiser_id=period.organiser_id, up_to_year=period.year
         )
+        if point.year < period.year
     ]
-    lines.sort(key=lambda line: line.year)
     lines.append(
         HistoryLine(
             year=period.year,
@@ -420,6 +408,7 @@ def render_scorecard_pdf(report, progress) -> tuple[str, bytes]:
         }
         for area in row.result.areas
     ]
+    history = rank_history(data, row)
     progress(25)
     context = {
         **_document(
@@ -431,7 +420,23 @@ def render_scorecard_pdf(report, progress) -> tuple[str, bytes]:
         "row": row,
         "group": group,
         "areas": areas,
-        "history": rank_history(data, row),
+        "history": history,
+        "history_chart": history_chart(history, unit_name=row.unit_name),
+        "areas_chart": areas_chart(
+            [
+                AreaValues(
+                    f"{line['area'].code}. {line['area'].name}",
+                    line["area"].index,
+                    line["average"],
+                    line["best"],
+                )
+                for line in areas
+            ],
+            unit_name=row.unit_name,
+        ),
+        # A document kept with a publication is public: it shows the points counted, never
+        # the self-assessed points or the council's reasons (reports.published).
+        "public": report.publication_id is not None,
         "lost_items": lost_items(row),
         "blocks": item_blocks(row, data.results.index_sets.get(row.index_set_id)),
     }

@@ -73,7 +73,10 @@ class Column:
 def render_results_workbook(report, progress) -> tuple[str, bytes]:
     data = period_report_data(report)
     progress(10)
-    return workbook_filename(data), results_workbook(data, progress)
+    # A workbook kept with a publication is public (reports.published): it gives the points
+    # counted, never the self-assessed points, the rounds or the council's reasons.
+    public = report.publication_id is not None
+    return workbook_filename(data), results_workbook(data, progress, public=public)
 
 
 def workbook_filename(data: ReportData) -> str:
@@ -81,8 +84,9 @@ def workbook_filename(data: ReportData) -> str:
     return f"ket-qua-cchc-{data.period.year}{suffix}.xlsx"
 
 
-def results_workbook(data: ReportData, progress=None) -> bytes:
-    """The workbook's bytes; progress(percent) goes from 10 to 95 as sheets are written."""
+def results_workbook(data: ReportData, progress=None, *, public: bool = False) -> bytes:
+    """The workbook's bytes; progress(percent) goes from 10 to 95 as sheets are written.
+    `public`: the sub-criteria with their points counted only (a published document)."""
     results = data.results
     groups = [group for group in results.groups if group.rows]
     areas = _area_columns(results.rows)
@@ -124,9 +128,9 @@ def results_workbook(data: ReportData, progress=None) -> bytes:
             workbook,
             title=names.unique(_("By sub-criterion")),
             caption=_caption(data, _("Points by sub-criterion")),
-            columns=_item_columns(),
+            columns=_item_columns(public=public),
             rows=[
-                _item_row(group, row, item)
+                _item_row(group, row, item, public=public)
                 for group in groups
                 for row in group.rows
                 for item in row.result.items
@@ -220,7 +224,18 @@ def _note_rows(data: ReportData) -> list[list]:
     return rows
 
 
-def _item_columns() -> list[Column]:
+def _item_columns(*, public: bool = False) -> list[Column]:
+    if public:
+        return [
+            Column(_("Ranking group"), max_width=30),
+            Column(_("Unit code"), max_width=16),
+            Column(_("Unit name")),
+            Column(_("Code"), max_width=12),
+            Column(_("Sub-criterion")),
+            Column(_("Max points"), POINTS),
+            Column(_("Points counted"), POINTS),
+            Column(_("Not applicable"), max_width=12),
+        ]
     return [
         Column(_("Ranking group"), max_width=30),
         Column(_("Unit code"), max_width=16),
@@ -319,7 +334,18 @@ def _areas_average_row(group, areas: dict[str, str]) -> list:
     ]
 
 
-def _item_row(group, row, item) -> list:
+def _item_row(group, row, item, *, public: bool = False) -> list:
+    if public:
+        return [
+            _group_name(group),
+            row.unit_code,
+            row.unit_name,
+            item.code,
+            item.name,
+            item.max_points,
+            item.points,
+            "x" if item.not_applicable else None,
+        ]
     return [
         _group_name(group),
         row.unit_code,

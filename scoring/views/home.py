@@ -1,16 +1,17 @@
 """The landing page after login: the user's roles, the periods they work in, and their own
-unit's assessments."""
+unit's assessments. An anonymous visitor is sent to the public results instead (reports'
+portal, by its URL name: scoring never imports reports)."""
 
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from units.selectors import role_lines
 
 from ..selectors import own_unit_assessments, periods_for_user
 
 
-@login_required
 def home(request):
+    if not request.user.is_authenticated:
+        return redirect("public:landing")
     return render(
         request,
         "home.html",

@@ -12,7 +12,10 @@ def test_staff_member_logs_in_and_sees_their_role(
 ):
     page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
     page.goto(f"{demo_server.url}/")
-    assert page.url.endswith("/accounts/login/?next=/")
+    # A visitor lands on the published results; the header offers the login.
+    assert page.url.endswith("/ket-qua/")
+    page.click(".site-header a:text-is('Đăng nhập')")
+    assert page.url.endswith("/accounts/login/")
     assert page.locator("h1").inner_text() == "Đăng nhập"
     page.screenshot(path=str(screenshot_dir / f"login-{name}.png"), full_page=True)
 
@@ -28,6 +31,10 @@ def test_staff_member_logs_in_and_sees_their_role(
     assert "Xin chào, Vũ Thị Hồng" in body
     assert "Cán bộ đơn vị" in body and "Sở Tư pháp" in body
     assert "Đang tự đánh giá" in body  # this year's assessment, still a draft
+    # Its published results: 2025 and 2024, each with its group's ranking.
+    own = page.locator("[data-own-results]").inner_text()
+    assert "Kết quả đã công bố của đơn vị" in own and "2025" in own and "2024" in own
+    assert "Xếp hạng nhóm “Sở, ban, ngành”" in own
     # Nothing overflows sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     page.screenshot(path=str(screenshot_dir / f"home-{name}.png"), full_page=True)
