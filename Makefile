@@ -47,7 +47,7 @@ test: system-test install $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 messages: system-messages install
-	$(BIN)/python manage.py makemessages -l vi --ignore=.venv --ignore=var --ignore=tests --no-location --no-obsolete
+	$(BIN)/python manage.py makemessages -l vi --ignore=.venv --ignore=var --ignore=node_modules --ignore=tests --no-location --no-obsolete
 	$(BIN)/python manage.py compilemessages -l vi --ignore=.venv
 
 lint: install
