@@ -48,7 +48,7 @@ test: system-test install $(NODE_STAMP)
 
 messages: system-messages install
 	$(BIN)/python manage.py makemessages -l vi --ignore=.venv --ignore=var --ignore=node_modules --ignore=tests --no-location --no-obsolete
-	$(BIN)/python manage.py compilemessages -l vi --ignore=.venv
+	$(BIN)/python manage.py compilemessages -l vi --ignore=.venv --ignore=node_modules
 
 lint: install
 	$(BIN)/ruff format --check .
