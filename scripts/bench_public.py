@@ -1,14 +1,14 @@
 #!/usr/bin/env python
 """Helpers of scripts/bench_public.sh (not a test: figures to read).
 
-    bench_public.py build        the province of bench_scoring (30 departments, 27 districts,
-                                 600 communes, 100 sub-criteria each) in DATABASE_URL, which
-                                 is dropped and created again; 2025 and 2026 published
-    bench_public.py summary CSV… p50/p95/p99, requests/s and errors of Locust's *_stats.csv
-                                 files; exits 1 if the first misses p95 ≤ TARGET_P95_MS or
-                                 has an error
-    bench_public.py forget URL PREFIX
-                                 delete the run's keys (KEY_PREFIX…) from the Redis at URL
+bench_public.py build        the province of bench_scoring (30 departments, 27 districts,
+                             600 communes, 100 sub-criteria each) in DATABASE_URL, which
+                             is dropped and created again; 2025 and 2026 published
+bench_public.py summary CSV… p50/p95/p99, requests/s and errors of Locust's *_stats.csv
+                             files; exits 1 if the first misses p95 ≤ TARGET_P95_MS or
+                             has an error
+bench_public.py forget URL PREFIX
+                             delete the run's keys (KEY_PREFIX…) from the Redis at URL
 """
 
 import csv
@@ -50,7 +50,9 @@ def build() -> None:
 
 def summary(files: list[str]) -> int:
     target = float(os.environ.get("TARGET_P95_MS", "200"))
-    print(f"{'run':<10} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50':>7} {'p95':>7} {'p99':>7}")
+    print(
+        f"{'run':<10} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50':>7} {'p95':>7} {'p99':>7}"
+    )
     verdict = 0
     for position, name in enumerate(files):
         with open(name, newline="") as handle:
