@@ -76,3 +76,38 @@ def points_change_text(change: Decimal | None) -> str:
 def code_key(code: str) -> tuple:
     """Item codes in reading order: '2' before '10', part by part, numbers as numbers."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in code.split("."))
+
+
+# Words that open or close most official area names and tell a column header nothing: the
+# whole index is about administrative reform. "Cải cách thể chế" → "Thể chế".
+_AREA_PREFIXES = ("công tác ", "cải cách ", "xây dựng và phát triển ")
+_AREA_SUFFIXES = (" cải cách hành chính", " cchc", " hành chính nhà nước")
+AREA_SHORT_LENGTH = 24
+
+
+def area_short_name(name: str, limit: int = AREA_SHORT_LENGTH) -> str:
+    """A column header's form of an area's name (the full name goes beside it, in a title):
+    "Công tác chỉ đạo, điều hành cải cách hành chính" → "Chỉ đạo, điều hành";
+    "Xây dựng và phát triển Chính quyền điện tử, Chính quyền số" → "Chính quyền điện tử"."""
+    short = " ".join(name.split())
+    lowered = short.casefold()
+    prefix = next((p for p in _AREA_PREFIXES if lowered.startswith(p)), "")
+    if prefix and len(short) > len(prefix):
+        short = short[len(prefix) :]
+        # Only after a prefix: "…tác động của cải cách hành chính" must keep its ending.
+        suffix = next((s for s in _AREA_SUFFIXES if short.casefold().endswith(s)), "")
+        if suffix and len(short) > len(suffix):
+            short = short[: -len(suffix)]
+    if len(short) > limit:
+        # The first clause names the area: "Điều tra xã hội học, khảo sát sự hài lòng…".
+        for mark in (",", "(", ";", " - "):
+            head = short.split(mark, 1)[0].strip()
+            if head and len(head) < len(short):
+                short = head
+                break
+    if len(short) > limit:
+        head = short[: limit - 1]
+        if " " in head:
+            head = head.rsplit(" ", 1)[0]
+        short = head.rstrip(" ,;") + "…"
+    return short[:1].upper() + short[1:]

@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import (
     OrganiserFactory,
@@ -34,6 +35,17 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 _skipped_browser_tests: list[str] = []
+
+
+# ---------------------------------------------------------------- the cache
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (the process's memory, parindex.settings.test): a
+    public answer kept by one test must not answer the next one's request."""
+    cache.clear()
+    yield
 
 
 # ---------------------------------------------------------------- personas

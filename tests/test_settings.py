@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
-from parindex.settings.env import database_from_url, env_bool, env_list
+from parindex.settings.env import cache_from_url, database_from_url, env_bool, env_list
 
 ROOT = Path(__file__).resolve().parent.parent
 PROD_ENV = {
@@ -20,6 +20,7 @@ PROD_ENV = {
     "ALLOWED_HOSTS": "cchc.hoaan.gov.vn",
     "DATABASE_URL": "postgres://parindex:secret@db:5432/parindex",
     "CELERY_BROKER_URL": "redis://redis:6379/0",
+    "CACHE_URL": "redis://redis:6379/1",
 }
 
 
@@ -38,6 +39,46 @@ def test_database_urls():
         database_from_url("mysql://x")
 
 
+def test_cache_urls():
+    redis = cache_from_url("redis://:secret@cache.local:6380/2?key_prefix=cchc&timeout=60")
+    assert redis == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://:secret@cache.local:6380/2",
+        "KEY_PREFIX": "cchc",
+        "TIMEOUT": 60,
+    }
+    assert cache_from_url("rediss://cache.local:6379/0")["LOCATION"].startswith("rediss://")
+    memory = cache_from_url("locmem://")
+    assert memory["BACKEND"].endswith("LocMemCache") and memory["KEY_PREFIX"] == "parindex"
+    assert memory["OPTIONS"]["MAX_ENTRIES"] > 300
+    assert cache_from_url("dummy://")["BACKEND"].endswith("DummyCache")
+    for bad in ("memcached://x", "redis://x?timeout=soon"):
+        with pytest.raises(ImproperlyConfigured):
+            cache_from_url(bad)
+
+
+def test_cache_url_and_its_older_name(monkeypatch):
+    """CACHE_URL wins; REDIS_URL still works; neither: the process's memory."""
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    base = {"DJANGO_SETTINGS_MODULE": "parindex.settings.dev"}
+    for env, expected in (
+        ({"REDIS_URL": "redis://r:6379/1"}, "RedisCache"),
+        ({"REDIS_URL": "redis://r:6379/1", "CACHE_URL": "locmem://"}, "LocMemCache"),
+        ({}, "LocMemCache"),
+    ):
+        result = run_manage("shell", "-c", code, env={**base, **env})
+        assert result.stdout.strip().endswith(expected), result.stderr
+
+
+def test_production_refuses_a_cache_in_each_workers_memory():
+    result = run_manage("check", env={**PROD_ENV, "CACHE_URL": "locmem://"})
+    assert result.returncode != 0 and "CACHE_URL must point at Redis" in result.stderr
+    result = run_manage(
+        "check", env={**PROD_ENV, "CACHE_URL": "locmem://", "PARINDEX_PUBLIC_CACHE_SECONDS": "0"}
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def test_env_helpers(monkeypatch):
     monkeypatch.setenv("FLAG", "yes")
     monkeypatch.setenv("HOSTS", "a.gov.vn, b.gov.vn,")
@@ -50,7 +91,13 @@ def test_env_helpers(monkeypatch):
 
 def run_manage(*args, env):
     # Only what a production host would have: not the test run's own switches.
-    leaking = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "CELERY_BROKER_URL"}
+    leaking = {
+        "DATABASE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "CELERY_BROKER_URL",
+        "REDIS_URL",
+        "PARINDEX_PUBLIC_CACHE_SECONDS",
+    }
     clean = {k: v for k, v in os.environ.items() if k not in PROD_ENV and k not in leaking}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -69,7 +116,7 @@ def test_production_passes_the_deployment_checks():
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL"]
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"]
 )
 def test_production_refuses_to_start_without_its_essentials(missing):
     env = {k: v for k, v in PROD_ENV.items() if k != missing}

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import database_from_url, env_bool, env_int, env_list, env_str
+from .env import cache_from_url, database_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("PARINDEX_VAR_DIR", str(BASE_DIR / "var")))
@@ -152,13 +152,14 @@ CELERY_BEAT_SCHEDULE = {
     "open-due-appraisals": {"task": "scoring.tasks.open_due_appraisals", "schedule": 3600.0},
 }
 
-REDIS_URL = env_str("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Django's cache holds the public pages' answers (reports.public_cache). Several processes
+# (gunicorn's workers) must share it, so that a publication reaches all of them: Redis in
+# production. CACHE_URL names it; REDIS_URL, its older name, still works. Without either, the
+# cache lives in the process's memory (`make run`, the tests).
+CACHES = {"default": cache_from_url(env_str("CACHE_URL") or env_str("REDIS_URL") or "locmem://")}
+# How long a public answer is kept at most (seconds); 0 keeps none. A change to public data
+# makes every kept answer stale at once (reports.public_cache), so this only bounds memory.
+PARINDEX_PUBLIC_CACHE_SECONDS = env_int("PARINDEX_PUBLIC_CACHE_SECONDS", 3600)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

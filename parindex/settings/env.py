@@ -1,7 +1,7 @@
 """Read settings from environment variables, the only configuration channel in production."""
 
 import os
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -70,3 +70,36 @@ def database_from_url(url: str) -> dict:
             "OPTIONS": options,
         }
     raise ImproperlyConfigured(f"Unsupported DATABASE_URL scheme: {parts.scheme!r}")
+
+
+CACHE_BACKENDS = {
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "rediss": "django.core.cache.backends.redis.RedisCache",
+    "unix": "django.core.cache.backends.redis.RedisCache",
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "dummy": "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+def cache_from_url(url: str) -> dict:
+    """CACHE_URL as a CACHES entry: redis://host:6379/1 (rediss://, unix:///path.sock?db=1),
+    locmem:// (this process only) or dummy:// (keeps nothing). `?key_prefix=` and `?timeout=`
+    (seconds) set Django's KEY_PREFIX and TIMEOUT; other query options go to Redis."""
+    parts = urlsplit(url)
+    backend = CACHE_BACKENDS.get(parts.scheme)
+    if backend is None:
+        raise ImproperlyConfigured(f"Unsupported CACHE_URL scheme: {parts.scheme!r}")
+    options = dict(parse_qsl(parts.query))
+    entry = {"BACKEND": backend, "KEY_PREFIX": options.pop("key_prefix", "parindex")}
+    if "timeout" in options:
+        try:
+            entry["TIMEOUT"] = int(options.pop("timeout"))
+        except ValueError as exc:
+            raise ImproperlyConfigured("CACHE_URL: timeout must be a number of seconds.") from exc
+    if backend.endswith("RedisCache"):
+        entry["LOCATION"] = parts._replace(query=urlencode(options)).geturl()
+    elif parts.scheme == "locmem":
+        entry["LOCATION"] = parts.netloc or "parindex"
+        # Django's default of 300 entries would cull the province's unit pages at once.
+        entry["OPTIONS"] = {"MAX_ENTRIES": 2000}
+    return entry

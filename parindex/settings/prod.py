@@ -4,7 +4,14 @@ Every value comes from the environment; missing essentials fail loudly at start-
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, DATABASES, MIDDLEWARE, STORAGES
+from .base import (
+    CACHES,
+    CELERY_BROKER_URL,
+    DATABASES,
+    MIDDLEWARE,
+    PARINDEX_PUBLIC_CACHE_SECONDS,
+    STORAGES,
+)
 from .env import env_bool, env_int, env_list, env_str
 
 DEBUG = False
@@ -16,6 +23,13 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
 if not CELERY_BROKER_URL:
     raise ImproperlyConfigured("CELERY_BROKER_URL must point at Redis in production.")
+# A cache in each worker's memory would keep serving last version's results after a
+# publication that another worker handled.
+if PARINDEX_PUBLIC_CACHE_SECONDS > 0 and not CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    raise ImproperlyConfigured(
+        "CACHE_URL must point at Redis in production (gunicorn's workers share the public "
+        "cache), or set PARINDEX_PUBLIC_CACHE_SECONDS=0."
+    )
 
 # gunicorn serves the static files itself (compressed, cache-busting names) via WhiteNoise.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import CELERY_BROKER_URL, DATABASES
-from .env import env_str
+from .env import cache_from_url, env_str
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
@@ -15,6 +15,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", tempfile.mkdtemp(prefix="parindex-test-media-")))
 CELERY_TASK_ALWAYS_EAGER = True
+# Always this process's memory: the suite clears the cache between tests, which on a Redis
+# shared with other runs (or a broker) would wipe theirs.
+CACHES = {"default": cache_from_url("locmem://parindex-tests")}
 PARINDEX_TEST_BROKER_URL = CELERY_BROKER_URL
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

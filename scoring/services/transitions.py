@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from scoring.exceptions import StatusConflict, TransitionRefused
 from scoring.models import Assessment, AssessmentPeriod
+from scoring.signals import period_moved
 from scoring.workflow import (
     AssessmentStatus,
     PeriodStatus,
@@ -241,4 +242,5 @@ def period_move(
         audit.record(
             audit.status_changed(actor=by, obj=period, old=source, new=target, reason=reason)
         )
+        period_moved.send(sender=AssessmentPeriod, period=period, source=source, target=target)
     return period

@@ -70,3 +70,8 @@ def exact(value):
 def as_json(value):
     """JSON for a data- attribute (the template's autoescaping makes it attribute-safe)."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@register.filter
+def area_short(name):
+    return display.area_short_name(name)
