@@ -3,7 +3,6 @@ answer to what the public may read. Nothing here decides that again: every perio
 result and document comes from there; this module only groups, filters, sorts and pages them
 for the pages of reports.public_views."""
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -12,7 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Min
 from django.utils.http import urlencode
 
-from scoring.display import rank_label
+from scoring.display import area_short_name, rank_label
 from scoring.models import AssessmentPeriod, Publication
 from units.access import units_for
 from units.roles import Permission
@@ -25,14 +24,6 @@ from .published import GroupRanking, RankingLine
 # enough for a phone, and the filter finds one commune without paging at all.
 PER_PAGE = 100
 SEARCH_MAX = 100  # characters of a name search that are read; the rest is ignored
-AREA_HEADER_CHARS = 24  # an area's column header; the full name is its <abbr title>
-# The abbreviations official tables use for the words area names repeat.
-ABBREVIATIONS = (
-    ("cải cách hành chính", "CCHC"),
-    ("thủ tục hành chính", "TTHC"),
-    ("hành chính nhà nước", "HCNN"),
-    ("xã hội học", "XHH"),
-)
 
 
 @dataclass(frozen=True)
@@ -191,17 +182,6 @@ def bands_of(ranking: GroupRanking) -> list[str]:
     return sorted(best, key=lambda band: (-best[band], band))
 
 
-def area_abbreviation(name: str, limit: int = AREA_HEADER_CHARS) -> str:
-    """A column header for an area: "Cải cách TTHC", "Cải cách tổ chức bộ máy…"."""
-    text = name
-    for words, short in ABBREVIATIONS:
-        text = re.sub(re.escape(words), short, text, flags=re.IGNORECASE)
-    if len(text) <= limit:
-        return text
-    cut = text[: limit + 1].rsplit(" ", 1)[0].rstrip(",;:-– ")
-    return f"{cut}…"
-
-
 @dataclass(frozen=True)
 class AreaHeader:
     code: str
@@ -237,7 +217,7 @@ class RankingView:
     def areas(self) -> list[AreaHeader]:
         ranking = self.ranking
         return [
-            AreaHeader(column.code, column.name, area_abbreviation(column.name), average, best)
+            AreaHeader(column.code, column.name, area_short_name(column.name), average, best)
             for column, average, best in zip(
                 ranking.areas, ranking.area_averages, ranking.area_best, strict=True
             )
