@@ -41,6 +41,7 @@ from .api_schemas import (
     unit_result_out,
 )
 from .http_cache import mark_public, not_modified, period_key, public_etag, publication_key
+from .public_cache import public_cached
 from .published import (
     group_rankings,
     latest_public_publications,
@@ -527,8 +528,16 @@ def api_index(request):
     return render(request, "reports/api_index.html", context)
 
 
+def _cached(urls):
+    """Every operation's answer is kept whole in the public cache (reports.public_cache)."""
+    patterns, app_name, namespace = urls
+    for pattern in patterns:
+        pattern.callback = public_cached(pattern.callback)
+    return patterns, app_name, namespace
+
+
 urlpatterns = [
-    path("", api_index, name="api_index"),
-    path("v1/", api.urls),
+    path("", public_cached(api_index), name="api_index"),
+    path("v1/", _cached(api.urls)),
     re_path(r"^", api_not_found),
 ]

@@ -3,6 +3,7 @@
 from django.urls import path, register_converter
 
 from . import public_views
+from .public_cache import public_cached
 
 
 class CodeConverter:
@@ -25,9 +26,18 @@ register_converter(CodeConverter, "code")
 app_name = "public"
 
 urlpatterns = [
-    path("", public_views.landing, name="landing"),
-    path("<int:period_id>/", public_views.period, name="period"),
-    path("<int:period_id>/nhom/<code:group_code>/", public_views.ranking, name="ranking"),
-    path("<int:period_id>/don-vi/<code:unit_code>/", public_views.unit, name="unit"),
+    # The pages are kept whole in the public cache; a document is a file, served as it is.
+    path("", public_cached(public_views.landing), name="landing"),
+    path("<int:period_id>/", public_cached(public_views.period), name="period"),
+    path(
+        "<int:period_id>/nhom/<code:group_code>/",
+        public_cached(public_views.ranking),
+        name="ranking",
+    ),
+    path(
+        "<int:period_id>/don-vi/<code:unit_code>/",
+        public_cached(public_views.unit),
+        name="unit",
+    ),
     path("tai-lieu/<int:pk>/", public_views.document, name="document"),
 ]

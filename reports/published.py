@@ -7,8 +7,9 @@ council's notes and reasons; explanations; evidence. The frozen breakdown holds 
 points and the council's reasons for the internal scorecard: they are dropped on the way out
 (`PublicItem` has no field for them)."""
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Max
@@ -17,7 +18,13 @@ from parindex.text import vietnamese_sort_key
 from scoring.display import code_key, rank_label
 from scoring.engine.results import index_of
 from scoring.models import AssessmentPeriod, Publication, PublishedUnitResult
-from scoring.selectors.results import GroupResults, PeriodResults, UnitRow, publication_results
+from scoring.selectors.results import (
+    GroupResults,
+    PeriodResults,
+    UnitRow,
+    publication_results,
+    publication_unit_row,
+)
 from scoring.workflow import PeriodStatus
 from units.models import Unit
 
@@ -59,10 +66,54 @@ def public_publication(period: AssessmentPeriod, version: int | None = None) -> 
     return publications.first()
 
 
+# A publication never changes once written (scoring.models.AppendOnlyModel), so its decoded
+# results are kept in each process: decoding a province's 657 frozen breakdowns costs ~0,4 s,
+# and every ranking and unit page of the period reads them. A few publications at most.
+_RESULTS_KEPT = 4
+_results_memo: OrderedDict[tuple, PeriodResults] = OrderedDict()
+_results_lock = threading.Lock()
+
+
+def forget_results() -> None:
+    """Empty the per-process memo (tests: ids repeat between test databases)."""
+    with _results_lock:
+        _results_memo.clear()
+
+
+def _frozen_results(publication: Publication) -> PeriodResults:
+    key = (publication.pk, publication.period_id, publication.version, publication.published_at)
+    with _results_lock:
+        if key in _results_memo:
+            _results_memo.move_to_end(key)
+            return _results_memo[key]
+    # No unit has id -1: no unit's items are decoded.
+    results = publication_results(publication, items_of=-1)
+    with _results_lock:
+        _results_memo[key] = results
+        while len(_results_memo) > _RESULTS_KEPT:
+            _results_memo.popitem(last=False)
+    return results
+
+
 def public_results(publication: Publication, *, items_of: int | None = None) -> PeriodResults:
-    """The frozen results of a publication (items decoded only for `items_of`, one unit)."""
-    # No unit has id -1: without `items_of`, no unit's items are decoded.
-    return publication_results(publication, items_of=items_of if items_of is not None else -1)
+    """The frozen results of a publication, items decoded only for `items_of` (one unit).
+    Shared within the process: callers read it, never change it."""
+    results = _frozen_results(publication)
+    if items_of is None:
+        return results
+    row = publication_unit_row(publication, items_of)
+    if row is None:
+        return results
+    groups = [
+        GroupResults(
+            code=group.code,
+            name=group.name,
+            rows=[row if r.unit_id == items_of else r for r in group.rows],
+            rank_of=group.rank_of,
+        )
+        for group in results.groups
+    ]
+    return replace(results, groups=groups)
 
 
 # ---------------------------------------------------------------- rankings

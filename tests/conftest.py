@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
+from reports.published import forget_results
 from tests.factories import (
     OrganiserFactory,
     RoleGrantFactory,
@@ -45,6 +46,7 @@ def empty_cache():
     """Each test starts with an empty cache (the process's memory, parindex.settings.test): a
     public answer kept by one test must not answer the next one's request."""
     cache.clear()
+    forget_results()
     yield
 
 

@@ -384,6 +384,18 @@ def publication_results(publication: Publication, *, items_of: int | None = None
     )
 
 
+def publication_unit_row(publication: Publication, unit_id: int) -> UnitRow | None:
+    """One unit's published row with its items, read alone (one row's breakdown decoded)."""
+    published = publication.unit_results.filter(unit_id=unit_id).first()
+    if published is None:
+        return None
+    structure = {
+        entry[0]: entry
+        for entry in publication.structure.get("sets", {}).get(str(published.index_set_id), [])
+    }
+    return _row_from_snapshot(published, structure, with_items=True)
+
+
 def frozen_index_sets(publication: Publication) -> dict[int, IndexSetDef]:
     """The index sets as they were published: the tree (parents included) and the bands. A
     publication made before parents and bands were frozen has neither: its trees are flat

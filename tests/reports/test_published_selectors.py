@@ -4,8 +4,11 @@ history across a merger and a renaming."""
 from decimal import Decimal as D
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from reports.published import (
+    forget_results,
     group_rankings,
     public_period,
     public_periods,
@@ -121,3 +124,19 @@ def test_a_withdrawn_assessment_is_not_public(years):
     Assessment.objects.filter(unit=years["M"]).update(status=AssessmentStatus.WITHDRAWN)
     (ranking,) = group_rankings(public_results(public_publication(years["2025"])))
     assert [line.unit_code for line in ranking.lines] == ["M", "R"]
+
+
+def test_a_publication_is_decoded_once_per_process(years):
+    """Every page of a period reads the same frozen results: the second unit's page does not
+    read the whole publication again, and it still shows its own items."""
+    publication = public_publication(years["2025"])
+    with CaptureQueriesContext(connection) as first:
+        unit_page(publication, "M")
+    with CaptureQueriesContext(connection) as second:
+        page = unit_page(publication, "R")
+    assert len(second) < len(first)
+    assert [i.code for i in page.lost_items] == ["1.1.1"]  # R: 0 of 1 on 1.1.1, 2 of 2 on 1.1.2
+    forget_results()
+    with CaptureQueriesContext(connection) as again:
+        unit_page(publication, "R")
+    assert len(again) == len(first)
