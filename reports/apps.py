@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        # The receivers import the services and so the models, which exist only now; loaded by
+        # name, as Django's own autodiscovery loads each app's admin module.
+        import_module(f"{self.name}.receivers")

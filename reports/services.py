@@ -48,14 +48,65 @@ def build_report(report_id: int) -> str:
 
 
 def report_request(
-    *, kind: ReportKind, requested_by, period=None, params: dict | None = None
+    *,
+    kind: ReportKind,
+    requested_by,
+    period=None,
+    params: dict | None = None,
+    publication=None,
+    build: bool = True,
 ) -> Report:
-    """Create the report row and queue its build once the row is committed."""
+    """Create the report row and queue its build once the row is committed. `publication`:
+    a document kept with that version (see publication_documents_request). `build` False:
+    the row waits, queued, for report_build to be called on it."""
     report = Report.objects.create(
-        kind=kind, period=period, params=params or {}, requested_by=requested_by
+        kind=kind,
+        period=period,
+        params=params or {},
+        requested_by=requested_by,
+        publication=publication,
     )
-    build_report.enqueue(report.pk)
+    if build:
+        build_report.enqueue(report.pk)
     return report
+
+
+# The documents of a publication, period-wide first; then one scorecard per unit.
+PUBLICATION_DOCUMENT_KINDS = (
+    ReportKind.RANKING_PDF,
+    ReportKind.BREAKDOWN_PDF,
+    ReportKind.RESULTS_WORKBOOK,
+)
+
+
+def publication_documents_request(*, publication, build: bool = True) -> list[Report]:
+    """Queue the official documents of a publication version, rendered once and kept with it:
+    the ranking report, its area appendix, the results workbook and every unit's scorecard.
+    Called when the version is published (scoring.signals.results_published), inside its
+    transaction: the rows exist with the version, the builds start once it commits. A version
+    that has its documents already gets no second set. `build` False: the rows are made and
+    left queued, not built (a demo or test builds the few it reads with report_build)."""
+    existing = list(publication.documents.order_by("pk"))
+    if existing:
+        return existing
+    common = {
+        "build": build,
+        "requested_by": publication.published_by,
+        "period": publication.period,
+        "publication": publication,
+    }
+    documents = [report_request(kind=kind, **common) for kind in PUBLICATION_DOCUMENT_KINDS]
+    for unit_id, unit_code in publication.unit_results.order_by("position").values_list(
+        "unit_id", "unit_code"
+    ):
+        documents.append(
+            report_request(
+                kind=ReportKind.SCORECARD_PDF,
+                params={"unit_id": unit_id, "unit_code": unit_code},
+                **common,
+            )
+        )
+    return documents
 
 
 QUEUED_STALE = timedelta(minutes=15)
@@ -78,15 +129,21 @@ def period_report_request(*, period, kind: str, by, unit=None) -> Report:
 
 def report_retry(*, report: Report, by) -> Report:
     """Build a failed report again, as the same row: its link and history stay. A report still
-    queued after QUEUED_STALE is as good as failed (its task was lost) and may be retried too."""
+    queued after QUEUED_STALE is as good as failed (its task was lost) and may be retried too;
+    a document of a publication only once it has failed (the periodic task fails lost ones)."""
     get_report_for_user(by, report.pk)  # 404 for anyone who may not read it now
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         lost = (
             report.status == ReportStatus.QUEUED
             and report.created_at < timezone.now() - QUEUED_STALE
+            and report.publication_id is None
         )
         if report.status != ReportStatus.FAILED and not lost:
+            if report.publication_id is not None:
+                raise ValidationError(
+                    _("A published document is built once; only a failed one is built again.")
+                )
             raise ValidationError(_("Only a failed report is built again."))
         report.status, report.progress, report.error = ReportStatus.QUEUED, 0, ""
         report.started_at = report.finished_at = None
@@ -101,6 +158,14 @@ def report_build(*, report_id: int) -> Report:
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
         if report.status == ReportStatus.DONE:
+            return report
+        if (
+            report.publication_id is not None
+            and report.status == ReportStatus.RUNNING
+            and report.started_at
+            > timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+        ):
+            # Redelivered while another worker still builds it: a document is rendered once.
             return report
         report.status, report.progress, report.error = ReportStatus.RUNNING, 0, ""
         report.started_at = timezone.now()
@@ -127,10 +192,22 @@ def report_build(*, report_id: int) -> Report:
         )
         report.refresh_from_db()
         return report
+    if report.publication_id is not None:
+        _clear_orphan(report, filename)
     report.file.save(filename, ContentFile(content), save=False)
     report.status, report.progress, report.finished_at = ReportStatus.DONE, 100, timezone.now()
     report.save(update_fields=["file", "status", "progress", "finished_at"])
     return report
+
+
+def _clear_orphan(report: Report, filename: str) -> None:
+    """A document's path is its own (publication, kind, unit): a file found there was left by
+    a build stopped before its row was saved. It is replaced, so that the document keeps its
+    readable name; a file any other row holds is never touched."""
+    path = report.file.field.generate_filename(report, filename)
+    storage = report.file.storage
+    if storage.exists(path) and not Report.objects.filter(file=path).exists():
+        storage.delete(path)
 
 
 def reports_fail_stale() -> int:

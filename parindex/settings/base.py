@@ -122,6 +122,9 @@ PARINDEX_IMPORT_MAX_MB = env_int("PARINDEX_IMPORT_MAX_MB", 10)
 PARINDEX_SITE_URL = env_str("PARINDEX_SITE_URL", "http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # an index set page posts ~100 items × several fields
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A publication's official documents are rendered once it commits (reports.receivers). Off: they
+# are recorded, queued, and not rendered (tests on a live server render the few they read).
+REPORTS_RENDER_PUBLISHED_DOCUMENTS = env_bool("REPORTS_RENDER_PUBLISHED_DOCUMENTS", True)
 
 # Celery: with no broker configured, tasks run eagerly in the web process (`make run`, tests).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
