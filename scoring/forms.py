@@ -91,7 +91,7 @@ class PublishForm(forms.Form):
         label=_("“Nơi nhận” (one recipient per line; “Lưu: VT” is added when missing)"),
         max_length=RECIPIENTS_MAX,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 7}),
         error_messages={
             "max_length": _("“Nơi nhận” is at most %(limit_value)s characters long."),
         },
