@@ -9,10 +9,11 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from parindex.processes import run_in_processes
 from parindex.tasks import TransactionAwareTask
 from units.access import acts_for
 from units.roles import Permission
@@ -42,6 +43,10 @@ class BuildTask(TransactionAwareTask):
 # Time limits: CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT.
 @shared_task(base=BuildTask, name="reports.tasks.build_report", acks_late=True)
 def build_report(report_id: int) -> str:
+    return report_build_localised(report_id)
+
+
+def report_build_localised(report_id: int) -> str:
     """Render in Vietnamese, Hanoi time, whatever the worker's locale."""
     with translation.override("vi"), timezone.override("Asia/Ho_Chi_Minh"):
         return report_build(report_id=report_id).status
@@ -95,6 +100,9 @@ def publication_documents_request(*, publication, build: bool = True) -> list[Re
         "period": publication.period,
         "publication": publication,
     }
+    eager_processes = settings.CELERY_TASK_ALWAYS_EAGER and settings.REPORTS_EAGER_PROCESSES > 1
+    if eager_processes:
+        common["build"] = False  # built together below, once committed
     documents = [report_request(kind=kind, **common) for kind in PUBLICATION_DOCUMENT_KINDS]
     for unit_id, unit_code in publication.unit_results.order_by("position").values_list(
         "unit_id", "unit_code"
@@ -106,7 +114,23 @@ def publication_documents_request(*, publication, build: bool = True) -> list[Re
                 **common,
             )
         )
+    if build and eager_processes:
+        ids = [report.pk for report in documents]
+        transaction.on_commit(lambda: reports_build_eagerly(ids))
     return documents
+
+
+def reports_build_eagerly(report_ids: list[int]) -> None:
+    """Without a broker (`make run`), build these reports now in REPORTS_EAGER_PROCESSES
+    processes, as a worker pool would, and return when all are finished. Each process builds
+    through report_build, one report at a time. Inside a transaction (a test's), or with one
+    process, they are built here one after another."""
+    processes = min(settings.REPORTS_EAGER_PROCESSES, len(report_ids))
+    if processes <= 1 or connection.in_atomic_block:
+        for report_id in report_ids:
+            report_build_localised(report_id)
+        return
+    run_in_processes(report_build_localised, report_ids, processes=processes)
 
 
 QUEUED_STALE = timedelta(minutes=15)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from parindex.processes import run_in_processes
 from reports import services
 from reports.models import DocumentKept, Report, ReportKind, ReportStatus
 from reports.services import period_report_request, report_build, report_retry
@@ -322,6 +323,30 @@ def test_the_published_scorecard_and_workbook_hold_final_points_only(
         )
     internal.refresh_from_db()
     assert {COUNCIL_REASON, _("Self-assessed points")} <= workbook_cells(internal)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_the_documents_are_rendered_by_several_processes(
+    personas, period, settings, monkeypatch
+):
+    """`make run`: no worker, so the version's documents are shared between processes (spawned,
+    on this database and media folder) and the publication returns once all are built."""
+    settings.REPORTS_EAGER_PROCESSES = 2
+    shared = []
+
+    def spy(function, items, *, processes):
+        shared.append((len(items), processes))
+        return run_in_processes(function, items, processes=processes)
+
+    monkeypatch.setattr(services, "run_in_processes", spy)
+    publication = period_publish(period=period, by=personas["home_affairs"], document=ELEMENTS)
+    kept = documents(publication)
+    assert {r.status for r in kept.values()} == {ReportStatus.DONE}, [
+        r.error for r in kept.values()
+    ]
+    assert "Số: 12/BC-SNV" in pdf_pages(content_of(kept[ReportKind.RANKING_PDF]))[0]
+    assert "Sở Y tế" in text_of(kept["B"])
+    assert shared == [(5, 2)]  # built by the two processes, not here
 
 
 # ---------------------------------------------------------------- a real worker
