@@ -236,7 +236,8 @@ def _note_rows(data: ReportData) -> list[list]:
     return rows
 
 
-def _item_columns() -> list[Column]:
+def _item_key_columns() -> list[Column]:
+    """Which unit and which item a line of the sub-criterion sheet is about, and its maximum."""
     return [
         Column(_("Ranking group"), max_width=30),
         Column(_("Unit code"), max_width=16),
@@ -244,6 +245,12 @@ def _item_columns() -> list[Column]:
         Column(_("Code"), max_width=12),
         Column(_("Sub-criterion")),
         Column(_("Max points"), POINTS),
+    ]
+
+
+def _item_columns() -> list[Column]:
+    return [
+        *_item_key_columns(),
         Column(_("Self-assessed points"), POINTS),
         Column(_("Appraised points"), POINTS),
         Column(_("Final points"), POINTS),
@@ -256,12 +263,7 @@ def _item_columns() -> list[Column]:
 
 def _published_item_columns() -> list[Column]:
     return [
-        Column(_("Ranking group"), max_width=30),
-        Column(_("Unit code"), max_width=16),
-        Column(_("Unit name")),
-        Column(_("Code"), max_width=12),
-        Column(_("Sub-criterion")),
-        Column(_("Max points"), POINTS),
+        *_item_key_columns(),
         Column(_("Points counted"), POINTS),
         Column(_("Not applicable"), max_width=12),
     ]
