@@ -289,7 +289,8 @@ def test_the_published_scorecard_and_workbook_hold_final_points_only(
     # No reason, no column of the self-assessed ("Điểm tự chấm") or appraised points.
     for secret in (COUNCIL_REASON, FINAL_REASON, "chấm", _("Appraised value (round 1)")):
         assert secret not in published
-    assert "Ban hành kế hoạch" in published and _("Points counted") in published
+    # Every sub-criterion with its final points over its maximum: A's 1.1.2 at 1,50 of 2,00.
+    assert "1.1.1. Ban hành kế hoạch" in published and "1,50/2,00" in published
     # The internal scorecard, built on demand, keeps them: the check above can fail.
     with django_capture_on_commit_callbacks(execute=True):
         internal = period_report_request(
