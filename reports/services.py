@@ -130,7 +130,18 @@ def reports_build_eagerly(report_ids: list[int]) -> None:
         for report_id in report_ids:
             report_build_localised(report_id)
         return
-    run_in_processes(report_build_localised, report_ids, processes=processes)
+    try:
+        run_in_processes(report_build_localised, report_ids, processes=processes)
+    except Exception:
+        # A process died (memory, a signal): what it left half-built fails, to be retried.
+        logger.exception("The report processes stopped")
+        Report.objects.filter(pk__in=report_ids).exclude(
+            status__in=(ReportStatus.DONE, ReportStatus.FAILED)
+        ).update(
+            status=ReportStatus.FAILED,
+            finished_at=timezone.now(),
+            error=_("The report service stopped while building it. Try again."),
+        )
 
 
 QUEUED_STALE = timedelta(minutes=15)

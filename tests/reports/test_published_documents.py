@@ -6,6 +6,7 @@ built again in place, from its own version. Their PDFs carry the elements of a N
 
 import io
 import time
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from decimal import Decimal
 
@@ -348,6 +349,30 @@ def test_without_a_broker_the_documents_are_rendered_by_several_processes(
     assert "Số: 12/BC-SNV" in pdf_pages(content_of(kept[ReportKind.RANKING_PDF]))[0]
     assert "Sở Y tế" in text_of(kept["B"])
     assert shared == [(5, 2)]  # built by the two processes, not here
+
+
+@pytest.mark.django_db(transaction=True)
+def test_if_the_processes_stop_what_they_left_fails_and_can_be_retried(
+    personas, period, settings, monkeypatch
+):
+    settings.REPORTS_EAGER_PROCESSES = 2
+
+    def stopped(function, items, *, processes):
+        function(items[0])  # one built, then the pool breaks
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+
+    monkeypatch.setattr(services, "run_in_processes", stopped)
+    publication = period_publish(period=period, by=personas["home_affairs"], document=ELEMENTS)
+    kept = documents(publication)
+    assert kept[ReportKind.RANKING_PDF].status == ReportStatus.DONE
+    failed = [r for r in kept.values() if r.status == ReportStatus.FAILED]
+    assert len(failed) == 4
+    assert {r.error for r in failed} == {
+        "Dịch vụ tạo báo cáo bị dừng khi đang tạo. Vui lòng thử lại."
+    }
+    report_retry(report=failed[0], by=personas["home_affairs"])  # eager: built again here
+    failed[0].refresh_from_db()
+    assert failed[0].status == ReportStatus.DONE
 
 
 # ---------------------------------------------------------------- a real worker
