@@ -90,7 +90,7 @@ def publication_documents_request(*, publication, build: bool = True) -> list[Re
     Called when the version is published (scoring.signals.results_published), inside its
     transaction: the rows exist with the version, the builds start once it commits. A version
     that has its documents already gets no second set. `build` False: the rows are made and
-    left queued, not built (a demo or test builds the few it reads with report_build)."""
+    left queued, not built (tests on a live server build the few they read)."""
     existing = list(publication.documents.order_by("pk"))
     if existing:
         return existing
@@ -100,7 +100,10 @@ def publication_documents_request(*, publication, build: bool = True) -> list[Re
         "period": publication.period,
         "publication": publication,
     }
-    eager_processes = settings.CELERY_TASK_ALWAYS_EAGER and settings.REPORTS_EAGER_PROCESSES > 1
+    # No worker to share them (tasks run here): processes share them instead.
+    eager_processes = (
+        build_report.app.conf.task_always_eager and settings.REPORTS_EAGER_PROCESSES > 1
+    )
     if eager_processes:
         common["build"] = False  # built together below, once committed
     documents = [report_request(kind=kind, **common) for kind in PUBLICATION_DOCUMENT_KINDS]
