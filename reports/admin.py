@@ -41,17 +41,19 @@ class ReportAdmin(admin.ModelAdmin):
         "__str__",
         "kind",
         "period",
+        "publication",
         "status",
         "progress",
         "requested_by",
         "created_at",
         "download",
     )
-    list_filter = ("kind", "status")
+    list_filter = ("kind", "status", ("publication", admin.EmptyFieldListFilter))
     exclude = ("file",)
     readonly_fields = (
         "kind",
         "period",
+        "publication",
         "params",
         "status",
         "progress",
@@ -78,3 +80,19 @@ class ReportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A document of a publication is kept with it (reports.models.DocumentKept).
+        if obj is not None and obj.publication_id is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        kept = queryset.filter(publication__isnull=False)
+        if kept.exists():
+            self.message_user(
+                request,
+                _("Documents of a publication are kept with it and were not deleted."),
+                messages.WARNING,
+            )
+        queryset.filter(publication__isnull=True).delete()

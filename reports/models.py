@@ -34,7 +34,33 @@ class ReportStatus(models.TextChoices):
 
 
 def report_upload_to(instance, filename):
+    publication = instance.publication
+    if publication is not None:
+        # Kept with the version, under a name a person can read: no id in front.
+        period = publication.period
+        return f"publications/{period.year}/{period.pk}/v{publication.version}/{filename}"
     return f"reports/{instance.created_at:%Y/%m}/{instance.pk}-{filename}"
+
+
+class DocumentKept(PermissionError):
+    """A ready document of a publication is kept as it was published: never rebuilt, replaced
+    or deleted."""
+
+
+class ReportQuerySet(models.QuerySet):
+    def kept(self):
+        """The ready documents of publications: immutable."""
+        return self.filter(publication__isnull=False, status=ReportStatus.DONE)
+
+    def update(self, **kwargs):
+        if self.kept().exists():
+            raise DocumentKept("A ready document of a publication cannot be changed.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.kept().exists():
+            raise DocumentKept("A ready document of a publication cannot be deleted.")
+        return super().delete()
 
 
 class Report(models.Model):
@@ -76,6 +102,8 @@ class Report(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
+    objects = ReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("report")
@@ -89,6 +117,30 @@ class Report(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
 
+    def save(self, *args, **kwargs):
+        if self.is_kept:
+            raise DocumentKept("A ready document of a publication cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_kept:
+            raise DocumentKept("A ready document of a publication cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
     @property
     def is_finished(self) -> bool:
         return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+    @property
+    def is_kept(self) -> bool:
+        """A ready document of a publication, as stored, whatever this copy says (see
+        DocumentKept)."""
+        return self.pk is not None and type(self).objects.filter(pk=self.pk).kept().exists()
+
+    @property
+    def file_name(self) -> str:
+        """The name to download the file as: "bao-cao-xep-hang-2025-v1.pdf"."""
+        name = self.file.name.rsplit("/", 1)[-1] if self.file else ""
+        if self.publication_id is None:
+            name = name.split("-", 1)[-1]  # on-demand reports: "<id>-" in front
+        return name

@@ -1,5 +1,6 @@
 """HTML to PDF with WeasyPrint, from local files only, and the parts every official document
-shares: the header of Nghị định 30/2020/NĐ-CP (issuing body, national motto, number, dateline).
+shares (Nghị định 30/2020/NĐ-CP): the header (issuing body, national motto, number, dateline)
+and the foot ("Nơi nhận", the signer's title and name).
 
 WeasyPrint fetches stylesheets, images and fonts through a URL fetcher; ours reads files under
 the project's static and template folders and refuses everything else, so building a report
@@ -8,7 +9,6 @@ never touches the network, whatever a unit typed into a name or a reason."""
 import functools
 import mimetypes
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -94,34 +94,78 @@ def place_name(organiser_name: str) -> str:
     return organiser_name[match.end() :].strip() if match else ""
 
 
-def body_symbol(organiser_name: str) -> str:
-    """The issuer's part of a document symbol: "Sở Nội vụ" → "SNV", "Phòng Nội vụ" → "PNV"."""
-    words = body_name(organiser_name).replace("Đ", "D").replace("đ", "d").split()
-    initials = "".join(word[0] for word in words if word[0].isalnum())
-    ascii_initials = unicodedata.normalize("NFD", initials).encode("ascii", "ignore").decode()
-    return ascii_initials.upper()
+# What is left for a person to fill in by hand: the number of a document not numbered yet
+# (the office's register gives it), and the issuer's code when the organiser has none.
+NUMBER_BLANK = "\u2003\u2003\u2002"
+CODE_BLANK = "……"
+# Nghị định 30/2020: "Nơi nhận" always ends with the copy kept by the office (Văn thư).
+KEPT_COPY = "Lưu: VT"
 
 
 @dataclass
 class DocumentHeader:
     issuing_body: str  # "UBND TỈNH HÒA AN", may be empty
     issuer: str  # "SỞ NỘI VỤ"
-    symbol: str  # "BC-SNV"; empty: no number line
+    number: str  # "12/BC-SNV", blanks where the number or the code is missing; empty: none
     place: str
     day: str
     month: str
     year: int
 
 
-def document_header(organiser, *, issued: date | None, kind: str = "BC") -> DocumentHeader:
-    """`kind`: the document type's abbreviation (BC: báo cáo); empty for no number line."""
+def document_number_text(*, number: str, kind: str, code: str) -> str:
+    """ "12/BC-SNV": the document's number, its type and the issuer's own code (a field of the
+    organiser, Organiser.document_code, never derived from its name)."""
+    return f"{number.strip() or NUMBER_BLANK}/{kind}-{code.strip() or CODE_BLANK}"
+
+
+def document_header(
+    organiser, *, issued: date | None, kind: str = "BC", number: str = ""
+) -> DocumentHeader:
+    """`kind`: the document type's abbreviation (BC: báo cáo); empty for no number line.
+    `number`: the document's number ("12"), blank to fill in by hand when empty."""
     issuing_body = organiser.issuing_body.strip()
     # Under a superior body the organiser names itself without the place; alone it keeps it.
     issuer = body_name(organiser.name) if issuing_body else organiser.name
     return DocumentHeader(
         issuing_body=issuing_body.upper(),
         issuer=issuer.upper(),
-        symbol=f"{kind}-{body_symbol(organiser.name)}" if kind else "",
+        number=document_number_text(number=number, kind=kind, code=organiser.document_code)
+        if kind
+        else "",
         place=organiser.place_name.strip() or place_name(organiser.name),
         **dateline_parts(issued),
+    )
+
+
+@dataclass
+class Signature:
+    """The foot of an official document: "Nơi nhận" bottom left, the signer bottom right."""
+
+    recipients: list[str]  # "- UBND tỉnh;" … "- Lưu: VT, CCHC."
+    title: list[str]  # "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"
+    name: str
+
+
+def recipient_lines(text: str) -> list[str]:
+    """One recipient a line, as Nghị định 30 prints them: each after a dash and closed by a
+    semicolon, the last by a full stop, ending with the office's copy ("- Lưu: VT, …."), added
+    when the list has none."""
+    lines = [
+        line.strip().lstrip("-–+•").strip().rstrip(";.,").strip() for line in text.splitlines()
+    ]
+    lines = [line for line in lines if line]
+    kept = [line for line in lines if line.casefold().startswith("lưu")]
+    lines = [line for line in lines if line not in kept] + (kept or [KEPT_COPY])
+    return [
+        f"- {line}{'.' if position == len(lines) else ';'}"
+        for position, line in enumerate(lines, 1)
+    ]
+
+
+def signature(*, recipients: str, signer_title: str, signer_name: str) -> Signature:
+    return Signature(
+        recipients=recipient_lines(recipients),
+        title=[line.strip().upper() for line in signer_title.splitlines() if line.strip()],
+        name=signer_name.strip(),
     )

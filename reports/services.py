@@ -9,10 +9,11 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from parindex.processes import run_in_processes
 from parindex.tasks import TransactionAwareTask
 from units.access import acts_for
 from units.roles import Permission
@@ -42,20 +43,108 @@ class BuildTask(TransactionAwareTask):
 # Time limits: CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT.
 @shared_task(base=BuildTask, name="reports.tasks.build_report", acks_late=True)
 def build_report(report_id: int) -> str:
+    return report_build_localised(report_id)
+
+
+def report_build_localised(report_id: int) -> str:
     """Render in Vietnamese, Hanoi time, whatever the worker's locale."""
     with translation.override("vi"), timezone.override("Asia/Ho_Chi_Minh"):
         return report_build(report_id=report_id).status
 
 
 def report_request(
-    *, kind: ReportKind, requested_by, period=None, params: dict | None = None
+    *,
+    kind: ReportKind,
+    requested_by,
+    period=None,
+    params: dict | None = None,
+    publication=None,
+    build: bool = True,
 ) -> Report:
-    """Create the report row and queue its build once the row is committed."""
+    """Create the report row and queue its build once the row is committed. `publication`:
+    a document kept with that version (see publication_documents_request). `build` False:
+    the row waits, queued, for report_build to be called on it."""
     report = Report.objects.create(
-        kind=kind, period=period, params=params or {}, requested_by=requested_by
+        kind=kind,
+        period=period,
+        params=params or {},
+        requested_by=requested_by,
+        publication=publication,
     )
-    build_report.enqueue(report.pk)
+    if build:
+        build_report.enqueue(report.pk)
     return report
+
+
+# The documents of a publication, period-wide first; then one scorecard per unit.
+PUBLICATION_DOCUMENT_KINDS = (
+    ReportKind.RANKING_PDF,
+    ReportKind.BREAKDOWN_PDF,
+    ReportKind.RESULTS_WORKBOOK,
+)
+
+
+def publication_documents_request(*, publication, build: bool = True) -> list[Report]:
+    """Queue the official documents of a publication version, rendered once and kept with it:
+    the ranking report, its area appendix, the results workbook and every unit's scorecard.
+    Called when the version is published (scoring.signals.results_published), inside its
+    transaction: the rows exist with the version, the builds start once it commits. A version
+    that has its documents already gets no second set. `build` False: the rows are made and
+    left queued, not built (tests on a live server build the few they read)."""
+    existing = list(publication.documents.order_by("pk"))
+    if existing:
+        return existing
+    common = {
+        "build": build,
+        "requested_by": publication.published_by,
+        "period": publication.period,
+        "publication": publication,
+    }
+    # No worker to share them (tasks run here): processes share them instead.
+    eager_processes = (
+        build_report.app.conf.task_always_eager and settings.REPORTS_EAGER_PROCESSES > 1
+    )
+    if eager_processes:
+        common["build"] = False  # built together below, once committed
+    documents = [report_request(kind=kind, **common) for kind in PUBLICATION_DOCUMENT_KINDS]
+    for unit_id, unit_code in publication.unit_results.order_by("position").values_list(
+        "unit_id", "unit_code"
+    ):
+        documents.append(
+            report_request(
+                kind=ReportKind.SCORECARD_PDF,
+                params={"unit_id": unit_id, "unit_code": unit_code},
+                **common,
+            )
+        )
+    if build and eager_processes:
+        ids = [report.pk for report in documents]
+        transaction.on_commit(lambda: reports_build_eagerly(ids))
+    return documents
+
+
+def reports_build_eagerly(report_ids: list[int]) -> None:
+    """Without a broker (`make run`), build these reports now in REPORTS_EAGER_PROCESSES
+    processes, as a worker pool would, and return when all are finished. Each process builds
+    through report_build, one report at a time. Inside a transaction (a test's), or with one
+    process, they are built here one after another."""
+    processes = min(settings.REPORTS_EAGER_PROCESSES, len(report_ids))
+    if processes <= 1 or connection.in_atomic_block:
+        for report_id in report_ids:
+            report_build_localised(report_id)
+        return
+    try:
+        run_in_processes(report_build_localised, report_ids, processes=processes)
+    except Exception:
+        # A process died (memory, a signal): what it left half-built fails, to be retried.
+        logger.exception("The report processes stopped")
+        Report.objects.filter(pk__in=report_ids).exclude(
+            status__in=(ReportStatus.DONE, ReportStatus.FAILED)
+        ).update(
+            status=ReportStatus.FAILED,
+            finished_at=timezone.now(),
+            error=_("The report service stopped while building it. Try again."),
+        )
 
 
 QUEUED_STALE = timedelta(minutes=15)
@@ -78,15 +167,21 @@ def period_report_request(*, period, kind: str, by, unit=None) -> Report:
 
 def report_retry(*, report: Report, by) -> Report:
     """Build a failed report again, as the same row: its link and history stay. A report still
-    queued after QUEUED_STALE is as good as failed (its task was lost) and may be retried too."""
+    queued after QUEUED_STALE is as good as failed (its task was lost) and may be retried too;
+    a document of a publication only once it has failed (the periodic task fails lost ones)."""
     get_report_for_user(by, report.pk)  # 404 for anyone who may not read it now
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         lost = (
             report.status == ReportStatus.QUEUED
             and report.created_at < timezone.now() - QUEUED_STALE
+            and report.publication_id is None
         )
         if report.status != ReportStatus.FAILED and not lost:
+            if report.publication_id is not None:
+                raise ValidationError(
+                    _("A published document is built once; only a failed one is built again.")
+                )
             raise ValidationError(_("Only a failed report is built again."))
         report.status, report.progress, report.error = ReportStatus.QUEUED, 0, ""
         report.started_at = report.finished_at = None
@@ -101,6 +196,14 @@ def report_build(*, report_id: int) -> Report:
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
         if report.status == ReportStatus.DONE:
+            return report
+        if (
+            report.publication_id is not None
+            and report.status == ReportStatus.RUNNING
+            and report.started_at
+            > timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+        ):
+            # Redelivered while another worker still builds it: a document is rendered once.
             return report
         report.status, report.progress, report.error = ReportStatus.RUNNING, 0, ""
         report.started_at = timezone.now()
@@ -127,10 +230,22 @@ def report_build(*, report_id: int) -> Report:
         )
         report.refresh_from_db()
         return report
+    if report.publication_id is not None:
+        _clear_orphan(report, filename)
     report.file.save(filename, ContentFile(content), save=False)
     report.status, report.progress, report.finished_at = ReportStatus.DONE, 100, timezone.now()
     report.save(update_fields=["file", "status", "progress", "finished_at"])
     return report
+
+
+def _clear_orphan(report: Report, filename: str) -> None:
+    """A document's path is its own (publication, kind, unit): a file found there was left by
+    a build stopped before its row was saved. It is replaced, so that the document keeps its
+    readable name; a file any other row holds is never touched."""
+    path = report.file.field.generate_filename(report, filename)
+    storage = report.file.storage
+    if storage.exists(path) and not Report.objects.filter(file=path).exists():
+        storage.delete(path)
 
 
 def reports_fail_stale() -> int:

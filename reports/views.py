@@ -19,6 +19,7 @@ from units.roles import Permission
 
 from .access import get_report_for_user
 from .models import PERIOD_REPORT_KINDS, Report, ReportKind, ReportStatus
+from .selectors import period_published_documents
 from .services import period_report_request, report_retry
 
 
@@ -43,8 +44,7 @@ def report_download(request, pk: int):
     report = get_report_for_user(request.user, pk)
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404
-    name = report.file.name.rsplit("/", 1)[-1].split("-", 1)[-1]
-    return FileResponse(report.file.open("rb"), as_attachment=True, filename=name)
+    return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.file_name)
 
 
 # ---------------------------------------------------------------- a period's reports
@@ -55,7 +55,8 @@ PER_PAGE = 20
 @login_required
 @require_http_methods(["GET", "POST"])
 def period_reports(request, pk: int):
-    """Home Affairs asks for the period's reports and follows them being built."""
+    """Home Affairs asks for the period's reports and follows them being built, and follows
+    the official documents of each published version."""
     period = get_period_for_user(request.user, pk, Permission.BUILD_REPORTS)
     if request.method == "POST":
         unit = None
@@ -77,7 +78,7 @@ def period_reports(request, pk: int):
             )
             return redirect(f"{reverse('reports:period', args=[period.pk])}#report-{report.pk}")
     reports = (
-        Report.objects.filter(period=period, kind__in=PERIOD_REPORT_KINDS)
+        Report.objects.filter(period=period, kind__in=PERIOD_REPORT_KINDS, publication__isnull=True)
         .select_related("requested_by")
         .order_by("-created_at")
     )
@@ -97,6 +98,7 @@ def period_reports(request, pk: int):
             "kinds": [(kind.value, kind.label) for kind in PERIOD_REPORT_KINDS],
             "scorecard": ReportKind.SCORECARD_PDF.value,
             "published": latest_publication(period) is not None,
+            "versions": period_published_documents(period),
         },
     )
 

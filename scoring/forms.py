@@ -1,9 +1,29 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from parindex.admin_imports import ImportFileForm
 from parindex.text import normalize_text
-from scoring.services.publication import EXCEPTION_REASON_MAX, InputException
+from scoring.services.publication import (
+    DECISION_NUMBER_MAX,
+    DOCUMENT_NUMBER_DIGITS,
+    EXCEPTION_REASON_MAX,
+    RECIPIENTS_MAX,
+    SIGNER_NAME_MAX,
+    SIGNER_TITLE_MAX,
+    DocumentElements,
+    InputException,
+    document_elements_check,
+)
+
+DOCUMENT_FIELDS = (
+    "document_number",
+    "decision_number",
+    "decision_date",
+    "signer_title",
+    "signer_name",
+    "recipients",
+)
 
 
 class PublishForm(forms.Form):
@@ -22,11 +42,74 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+    # The official document's elements (Nghị định 30/2020), printed on every published PDF;
+    # the organiser's signer and recipients are the defaults. The service checks them
+    # (document_elements_check): its messages are shown beside the fields.
+    document_number = forms.CharField(
+        label=_("Number of the ranking report"),
+        max_length=DOCUMENT_NUMBER_DIGITS,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6, "placeholder": "12"}),
+        error_messages={
+            "max_length": _("The document number has at most %(limit_value)s digits."),
+        },
+    )
+    decision_number = forms.CharField(
+        label=_("Number of the publishing decision"),
+        max_length=DECISION_NUMBER_MAX,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "1520/QĐ-UBND"}),
+        error_messages={
+            "max_length": _("The decision number is at most %(limit_value)s characters long."),
+        },
+    )
+    decision_date = forms.DateField(
+        label=_("Date of the publishing decision (dd/mm/yyyy)"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+        error_messages={"invalid": _("Write the date as dd/mm/yyyy, e.g. 30/11/2026.")},
+    )
+    signer_title = forms.CharField(
+        label=_("Signer's title (one line each, e.g. KT. GIÁM ĐỐC, then PHÓ GIÁM ĐỐC)"),
+        max_length=SIGNER_TITLE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "max_length": _("The signer's title is at most %(limit_value)s characters long."),
+        },
+    )
+    signer_name = forms.CharField(
+        label=_("Signer's name"),
+        max_length=SIGNER_NAME_MAX,
+        required=False,
+        error_messages={
+            "max_length": _("The signer's name is at most %(limit_value)s characters long."),
+        },
+    )
+    recipients = forms.CharField(
+        label=_("“Nơi nhận” (one recipient per line; “Lưu: VT” is added when missing)"),
+        max_length=RECIPIENTS_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 7}),
+        error_messages={
+            "max_length": _("“Nơi nhận” is at most %(limit_value)s characters long."),
+        },
+    )
 
-    def __init__(self, *args, republishing: bool = False, missing=(), **kwargs):
+    def __init__(self, *args, republishing: bool = False, missing=(), organiser=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.republishing = republishing
         self.missing = list(missing)
+        self.organiser = organiser
+        if organiser is not None:
+            for name in ("signer_title", "signer_name", "recipients"):
+                self.fields[name].initial = getattr(organiser, name)
+        for name in DOCUMENT_FIELDS:
+            # Django's own message for a NUL is English; the service's words instead.
+            self.fields[name].error_messages["null_characters_not_allowed"] = _(
+                "This field cannot contain a NUL character."
+            )
         if not republishing:
             del self.fields["reason"]
         for unit in self.missing:
@@ -66,7 +149,22 @@ class PublishForm(forms.Form):
                 )
             elif not normalize_text(cleaned.get(reason_field)):
                 self.add_error(reason_field, _("Say why the unit is published without them."))
+        if self.organiser is not None and not any(name in self.errors for name in DOCUMENT_FIELDS):
+            try:
+                document_elements_check(self.document(), self.organiser)
+            except ValidationError as exc:
+                for name, messages in exc.message_dict.items():
+                    self.add_error(name if name in self.fields else None, messages)
         return cleaned
+
+    def document_fields(self):
+        """The document's fields after its number, which the page lays out on its own."""
+        return [self[name] for name in DOCUMENT_FIELDS[1:]]
+
+    def document(self) -> DocumentElements:
+        """The document's elements as typed (a field left empty prints empty: the officer saw
+        the organiser's values and removed them)."""
+        return DocumentElements(**{name: self.cleaned_data.get(name) for name in DOCUMENT_FIELDS})
 
     def exception_units(self):
         """(unit's missing inputs, its tick, its reason) for the page."""

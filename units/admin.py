@@ -26,8 +26,26 @@ class UnitKindAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
 
 @admin.register(Organiser)
 class OrganiserAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "issuing_body", "place_name")
+    list_display = ("code", "name", "issuing_body", "place_name", "document_code", "signer_name")
     search_fields = ("code", "name")
+    fieldsets = (
+        (None, {"fields": ("code", "name", "issuing_body", "place_name")}),
+        (
+            gettext_lazy("Published documents (Nghị định 30/2020)"),
+            {
+                "fields": ("document_code", "signer_title", "signer_name", "recipients"),
+                "description": gettext_lazy(
+                    "The defaults of the publish page: printed on the ranking report, its "
+                    "appendix and the scorecards of every publication."
+                ),
+            },
+        ),
+    )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "signer_title":  # one line per printed line
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 40})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(RankingGroup)

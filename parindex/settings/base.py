@@ -126,6 +126,12 @@ PARINDEX_SITE_URL = env_str("PARINDEX_SITE_URL", "http://127.0.0.1:8000")
 PARINDEX_PUBLIC_MAX_AGE = env_int("PARINDEX_PUBLIC_MAX_AGE", 300)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # an index set page posts ~100 items × several fields
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A publication's official documents are rendered once it commits (reports.receivers). Off: they
+# are recorded, queued, and not rendered (tests on a live server render the few they read).
+REPORTS_RENDER_PUBLISHED_DOCUMENTS = env_bool("REPORTS_RENDER_PUBLISHED_DOCUMENTS", True)
+# With tasks run eagerly (no broker), a publication's documents are rendered by this many
+# processes at once (reports.services.reports_build_eagerly); a worker pool does it otherwise.
+REPORTS_EAGER_PROCESSES = env_int("REPORTS_EAGER_PROCESSES", 1)
 
 # Celery: with no broker configured, tasks run eagerly in the web process (`make run`, tests).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")

@@ -1,7 +1,11 @@
 """The three PDF reports of a period: the ranking report, its appendix by area, and one unit's
 scorecard. Each reads the period's results through reports.selectors.report_data (the frozen
 publication, or a draft computed now), shapes them here, and prints an HTML template with
-WeasyPrint (reports.pdf)."""
+WeasyPrint (reports.pdf).
+
+Kept with a publication (Report.publication), they are its official documents: they read
+that version, carry its number, decision, signer and "Nơi nhận", and are public — the
+scorecard then prints final points only (reports.documents)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -13,8 +17,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from reports.charts import AreaValues, Bar
-from reports.pdf import document_header, html_to_pdf, render_html
-from reports.published import unit_history
+from reports.documents import published_file_name, published_history, published_items
+from reports.pdf import document_header, html_to_pdf, render_html, signature
+from reports.published import PublicItem, unit_history
+from reports.published import lost_items as published_lost
 from reports.result_charts import areas_chart, group_charts, history_chart
 from reports.selectors import ReportData, ReportError, period_report_data
 from scoring.display import code_key, rank_label
@@ -30,23 +36,42 @@ def _mean(values) -> Decimal | None:
     return sum(present, Decimal(0)) / len(present) if present else None
 
 
-def _file_name(stem: str, data: ReportData) -> str:
+def _file_name(stem: str, data: ReportData, *, published_stem: str) -> str:
+    """ "xep-hang-cchc-2025.pdf" asked for; "bao-cao-xep-hang-2025-v1.pdf" kept with version 1."""
+    if data.kept_with is not None:
+        return published_file_name(published_stem, data.kept_with, "pdf")
     draft = "-du-thao" if data.is_draft else ""
     return f"{slugify(stem)}-{data.period.year}{draft}.pdf"
 
 
-def _document(data: ReportData, *, title: str, kind: str = "BC") -> dict:
-    """What every template reads: the header, the title, whether this is a draft."""
+def _document(data: ReportData, *, title: str) -> dict:
+    """What every template reads: the header and the foot of the official document, the
+    title, whether this is a draft. A publication's own elements (number, decision, signer,
+    "Nơi nhận"); a draft has no number nor decision and shows the organiser's signer."""
     publication = data.publication
+    organiser = data.period.organiser
     issued = timezone.localtime(publication.published_at).date() if publication else None
+    elements = publication if publication is not None else organiser
     return {
         "title": title,
         "period": data.period,
         "year": data.period.year,
         "publication": publication,
         "is_draft": data.is_draft,
+        "is_public": data.is_public,
         "computed_at": timezone.localtime(),
-        "header": document_header(data.period.organiser, issued=issued, kind=kind),
+        "header": document_header(
+            organiser,
+            issued=issued,
+            number=publication.document_number if publication else "",
+        ),
+        "decision_number": publication.decision_number if publication else "",
+        "decision_date": publication.decision_date if publication else None,
+        "signature": signature(
+            recipients=elements.recipients,
+            signer_title=elements.signer_title,
+            signer_name=elements.signer_name,
+        ),
     }
 
 
@@ -178,7 +203,8 @@ def render_ranking_pdf(report, progress) -> tuple[str, bytes]:
         "overview": [view for view in groups if view.ranked],
         **publication_notes(data),
     }
-    return _file_name("xep-hang-cchc", data), _print("reports/pdf/ranking.html", context, progress)
+    name = _file_name("xep-hang-cchc", data, published_stem="bao-cao-xep-hang")
+    return name, _print("reports/pdf/ranking.html", context, progress)
 
 
 # ---------------------------------------------------------------- area breakdown
@@ -260,9 +286,8 @@ def render_breakdown_pdf(report, progress) -> tuple[str, bytes]:
         ),
         "matrices": matrices,
     }
-    return _file_name("phu-luc-linh-vuc", data), _print(
-        "reports/pdf/breakdown.html", context, progress
-    )
+    name = _file_name("phu-luc-linh-vuc", data, published_stem="phu-luc-linh-vuc")
+    return name, _print("reports/pdf/breakdown.html", context, progress)
 
 
 # ---------------------------------------------------------------- unit scorecard
@@ -277,13 +302,15 @@ class HistoryLine:
     index: Decimal | None
     band: str
     is_draft: bool = False
-    stands_for: tuple[str, ...] = ()  # the predecessors whose result the year shows
+    stands_for: tuple[str, ...] = ()  # the units whose result the year shows
     combined: bool = False  # several predecessors added up (no rank)
 
 
 @dataclass
 class ItemLine:
-    """A line of the scorecard's full table: an area or criterion heading, or a scored item."""
+    """A line of the scorecard's full table: an area or criterion heading, or a scored item.
+    `item` (every stage's points and the council's reasons) only on the internal scorecard;
+    the published one has the final points and `not_applicable`."""
 
     kind: str  # "area", "criterion", "item"
     code: str
@@ -291,6 +318,7 @@ class ItemLine:
     max_points: Decimal
     points: Decimal
     item: ItemResult | None = None
+    not_applicable: bool = False
 
 
 def rank_history(data: ReportData, row: UnitRow) -> list[HistoryLine]:
@@ -380,6 +408,55 @@ def item_blocks(row: UnitRow, tree: IndexSetDef | None) -> list[list[ItemLine]]:
     return blocks
 
 
+def published_item_blocks(row: UnitRow, tree: IndexSetDef | None) -> list[list[ItemLine]]:
+    """The blocks of item_blocks as the published scorecard prints them: each sub-criterion's
+    public figures (reports.documents.published_items: final points, not applicable), no
+    stage's points, no reason. Bonus and penalty lines are left to the totals above."""
+    published = {line.item.code: line for line in published_items(row)}
+    blocks = []
+    for block in item_blocks(row, tree):
+        lines = []
+        for line in block:
+            if line.item is None:
+                lines.append(line)  # a heading: code, name, maximum, points
+            elif line.code in published and line.item.level == "sub_criterion":
+                public = published[line.code]
+                lines.append(
+                    ItemLine(
+                        "item",
+                        public.item.code,
+                        public.item.name,
+                        public.item.max_points,
+                        public.item.points,
+                        not_applicable=public.not_applicable,
+                    )
+                )
+        if any(line.kind == "item" for line in lines):
+            blocks.append(lines)
+    return blocks
+
+
+def published_lost_items(row: UnitRow) -> list[PublicItem]:
+    """Where the unit lost most points, as the public reads it (reports.published)."""
+    return published_lost(row, limit=LOST_ITEMS_SHOWN)
+
+
+def published_rank_history(data: ReportData, row: UnitRow) -> list[HistoryLine]:
+    return [
+        HistoryLine(
+            year=point.year,
+            group_name=point.group_name,
+            rank=point.rank,
+            rank_of=point.rank_of,
+            index=point.index,
+            band=point.band,
+            stands_for=point.stands_for,
+            combined=point.combined,
+        )
+        for point in published_history(data.kept_with, row)
+    ]
+
+
 def lost_items(row: UnitRow) -> list[ItemResult]:
     return sorted(
         (item for item in row.result.items if item.level == "sub_criterion" and item.lost > 0),
@@ -408,38 +485,48 @@ def render_scorecard_pdf(report, progress) -> tuple[str, bytes]:
         }
         for area in row.result.areas
     ]
-    history = rank_history(data, row)
     progress(25)
+    tree = data.results.index_sets.get(row.index_set_id)
     context = {
         **_document(
             data,
             title=_("Public Administration Reform Index %(year)s: %(unit)s")
             % {"year": data.period.year, "unit": row.unit_name},
-            kind="",
         ),
         "row": row,
         "group": group,
         "areas": areas,
-        "history": history,
-        "history_chart": history_chart(history, unit_name=row.unit_name),
-        "areas_chart": areas_chart(
-            [
-                AreaValues(
-                    f"{line['area'].code}. {line['area'].name}",
-                    line["area"].index,
-                    line["average"],
-                    line["best"],
-                )
-                for line in areas
-            ],
-            unit_name=row.unit_name,
-        ),
-        # A document kept with a publication is public: it shows the points counted, never
-        # the self-assessed points or the council's reasons (reports.published).
-        "public": report.publication_id is not None,
-        "lost_items": lost_items(row),
-        "blocks": item_blocks(row, data.results.index_sets.get(row.index_set_id)),
     }
-    return _file_name(f"phieu-ket-qua-{row.unit_code}", data), _print(
-        "reports/pdf/scorecard.html", context, progress
+    # A document kept with a publication is public: the points counted only, never the
+    # self-assessed points or the council's reasons (reports.published).
+    if data.is_public:
+        context |= {
+            "history": published_rank_history(data, row),
+            "lost_items": published_lost_items(row),
+            "blocks": published_item_blocks(row, tree),
+        }
+    else:
+        context |= {
+            "history": rank_history(data, row),
+            "lost_items": lost_items(row),
+            "blocks": item_blocks(row, tree),
+        }
+    context["history_chart"] = history_chart(context["history"], unit_name=row.unit_name)
+    context["areas_chart"] = areas_chart(
+        [
+            AreaValues(
+                f"{line['area'].code}. {line['area'].name}",
+                line["area"].index,
+                line["average"],
+                line["best"],
+            )
+            for line in areas
+        ],
+        unit_name=row.unit_name,
     )
+    name = _file_name(
+        f"phieu-ket-qua-{row.unit_code}",
+        data,
+        published_stem=f"phieu-ket-qua-{row.unit_code}",
+    )
+    return name, _print("reports/pdf/scorecard.html", context, progress)

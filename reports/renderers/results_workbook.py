@@ -1,5 +1,6 @@
 """A period's results as an Excel workbook: the ranking of each group, every unit's index by area,
-and every unit × sub-criterion (self-assessed / appraised / final).
+and every unit × sub-criterion (self-assessed / appraised / final). The workbook kept with a
+publication is public: its sub-criterion sheet holds the final points only.
 
 Numbers are number cells holding the engine's exact value (shown with 2 decimals like the pages);
 text never becomes a formula; a period not yet published says DỰ THẢO on every sheet and in the
@@ -28,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from parindex.dates import date_text
 from parindex.tabular import FORMULA_PREFIXES
+from reports.documents import published_file_name, published_items
 from reports.selectors import ReportData, period_report_data
 from scoring.display import rank_label, round_for_display
 
@@ -73,20 +75,18 @@ class Column:
 def render_results_workbook(report, progress) -> tuple[str, bytes]:
     data = period_report_data(report)
     progress(10)
-    # A workbook kept with a publication is public (reports.published): it gives the points
-    # counted, never the self-assessed points, the rounds or the council's reasons.
-    public = report.publication_id is not None
-    return workbook_filename(data), results_workbook(data, progress, public=public)
+    return workbook_filename(data), results_workbook(data, progress)
 
 
 def workbook_filename(data: ReportData) -> str:
+    if data.kept_with is not None:
+        return published_file_name("ket-qua-cchc", data.kept_with, "xlsx")
     suffix = "-du-thao" if data.is_draft else ""
     return f"ket-qua-cchc-{data.period.year}{suffix}.xlsx"
 
 
-def results_workbook(data: ReportData, progress=None, *, public: bool = False) -> bytes:
-    """The workbook's bytes; progress(percent) goes from 10 to 95 as sheets are written.
-    `public`: the sub-criteria with their points counted only (a published document)."""
+def results_workbook(data: ReportData, progress=None) -> bytes:
+    """The workbook's bytes; progress(percent) goes from 10 to 95 as sheets are written."""
     results = data.results
     groups = [group for group in results.groups if group.rows]
     areas = _area_columns(results.rows)
@@ -123,18 +123,30 @@ def results_workbook(data: ReportData, progress=None, *, public: bool = False) -
             extra_rows=[_areas_average_row(group, areas) for group in groups],
         )
     )
+    if data.is_public:
+        # Kept with a publication and public: each sub-criterion's final points only.
+        item_columns = _published_item_columns()
+        item_rows = [
+            _published_item_row(group, row, line)
+            for group in groups
+            for row in group.rows
+            for line in published_items(row)
+        ]
+    else:
+        item_columns = _item_columns()
+        item_rows = [
+            _item_row(group, row, item)
+            for group in groups
+            for row in group.rows
+            for item in row.result.items
+        ]
     sheets.append(
         _start_sheet(
             workbook,
             title=names.unique(_("By sub-criterion")),
             caption=_caption(data, _("Points by sub-criterion")),
-            columns=_item_columns(public=public),
-            rows=[
-                _item_row(group, row, item, public=public)
-                for group in groups
-                for row in group.rows
-                for item in row.result.items
-            ],
+            columns=item_columns,
+            rows=item_rows,
             frozen_columns=3,
             draft=data.is_draft,
         )
@@ -224,18 +236,8 @@ def _note_rows(data: ReportData) -> list[list]:
     return rows
 
 
-def _item_columns(*, public: bool = False) -> list[Column]:
-    if public:
-        return [
-            Column(_("Ranking group"), max_width=30),
-            Column(_("Unit code"), max_width=16),
-            Column(_("Unit name")),
-            Column(_("Code"), max_width=12),
-            Column(_("Sub-criterion")),
-            Column(_("Max points"), POINTS),
-            Column(_("Points counted"), POINTS),
-            Column(_("Not applicable"), max_width=12),
-        ]
+def _item_key_columns() -> list[Column]:
+    """Which unit and which item a line of the sub-criterion sheet is about, and its maximum."""
     return [
         Column(_("Ranking group"), max_width=30),
         Column(_("Unit code"), max_width=16),
@@ -243,6 +245,12 @@ def _item_columns(*, public: bool = False) -> list[Column]:
         Column(_("Code"), max_width=12),
         Column(_("Sub-criterion")),
         Column(_("Max points"), POINTS),
+    ]
+
+
+def _item_columns() -> list[Column]:
+    return [
+        *_item_key_columns(),
         Column(_("Self-assessed points"), POINTS),
         Column(_("Appraised points"), POINTS),
         Column(_("Final points"), POINTS),
@@ -250,6 +258,28 @@ def _item_columns(*, public: bool = False) -> list[Column]:
         Column(_("Not applicable"), max_width=12),
         Column(_("Appraisal reason")),
         Column(_("Final reason")),
+    ]
+
+
+def _published_item_columns() -> list[Column]:
+    return [
+        *_item_key_columns(),
+        Column(_("Points counted"), POINTS),
+        Column(_("Not applicable"), max_width=12),
+    ]
+
+
+def _published_item_row(group, row, line) -> list:
+    item = line.item
+    return [
+        _group_name(group),
+        row.unit_code,
+        row.unit_name,
+        item.code,
+        item.name,
+        item.max_points,
+        item.points,
+        "x" if line.not_applicable else None,
     ]
 
 
@@ -334,18 +364,7 @@ def _areas_average_row(group, areas: dict[str, str]) -> list:
     ]
 
 
-def _item_row(group, row, item, *, public: bool = False) -> list:
-    if public:
-        return [
-            _group_name(group),
-            row.unit_code,
-            row.unit_name,
-            item.code,
-            item.name,
-            item.max_points,
-            item.points,
-            "x" if item.not_applicable else None,
-        ]
+def _item_row(group, row, item) -> list:
     return [
         _group_name(group),
         row.unit_code,

@@ -40,7 +40,7 @@ from scoring.services import audit
 from scoring.services.index_set_import import index_set_import
 from scoring.services.index_sets import index_set_clone
 from scoring.services.periods import period_for_year, period_open_assessments
-from scoring.services.publication import period_publish
+from scoring.services.publication import DocumentElements, period_publish
 from scoring.services.transitions import SYSTEM, assessments_move, period_move
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from units.kinds import ensure_standard_kinds
@@ -251,6 +251,24 @@ DECISIONS = {
     2026: ("312/QĐ-UBND", date(2026, 2, 20)),
 }
 
+# The decision of UBND tỉnh that published each past year's results (number, date), and the
+# number Sở Nội vụ gave its ranking report ("35/BC-SNV").
+PUBLISHING = {
+    2024: ("268/QĐ-UBND", date(2025, 2, 28), "35"),
+    2025: ("301/QĐ-UBND", date(2026, 2, 27), "42"),
+}
+RECIPIENTS = "\n".join(
+    [
+        "Bộ Nội vụ (để báo cáo)",
+        "Thường trực Tỉnh ủy, HĐND tỉnh (để báo cáo)",
+        "Chủ tịch, các Phó Chủ tịch UBND tỉnh",
+        "Các sở, ban, ngành tỉnh",
+        "UBND các xã, phường",
+        "Cổng thông tin điện tử tỉnh",
+        "Lưu: VT, CCHC",
+    ]
+)
+
 BANDS = {
     "department": [("Xuất sắc", 90), ("Tốt", 80), ("Khá", 65), ("Trung bình", 50), ("Yếu", 0)],
     "district": [("Xuất sắc", 90), ("Tốt", 80), ("Khá", 65), ("Trung bình", 50), ("Yếu", 0)],
@@ -305,6 +323,10 @@ def load_demo_province(*, seed: int = 2026) -> DemoProvince:
             name="Sở Nội vụ tỉnh Hòa An",
             issuing_body="UBND TỈNH HÒA AN",
             place_name="Hòa An",
+            document_code="SNV",
+            signer_title="KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC",
+            signer_name="Trần Quang Huy",
+            recipients=RECIPIENTS,
         )
         kinds = ensure_standard_kinds(UnitKind)
         province_kind, _ = UnitKind.objects.get_or_create(
@@ -803,10 +825,18 @@ def _score_published_year(period, rng, quality) -> None:
     )
     # The year happened in the past: its moves carry the dates they would have had.
     Assessment.objects.filter(period=period).update(submitted_at=submitted, finalised_at=finalised)
+    decision_number, decision_date, document_number = PUBLISHING[period.year]
+    # The organiser's signer and recipients; the version's documents are rendered once the
+    # demo is committed (eagerly under `make run`).
     period_publish(
         period=period,
         by=uploader,
         published_at=datetime(period.year + 1, 3, 2, 9, 0, tzinfo=HANOI),
+        document=DocumentElements(
+            document_number=document_number,
+            decision_number=decision_number,
+            decision_date=decision_date,
+        ),
     )
 
 

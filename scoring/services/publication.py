@@ -3,10 +3,16 @@
 Publishing is refused while a survey or data item is missing (scoring.selectors.inputs), unless
 the officer names each missing one as an exception with a reason; the exceptions are frozen
 with the publication (Publication.exceptions), audited, and printed in the published reports'
-notes. Units that never submitted are marked in the frozen results."""
+notes. Units that never submitted are marked in the frozen results.
 
+A version also fixes its official document's elements (Nghị định 30/2020/NĐ-CP): the report's
+number, the publishing decision, the signer and "Nơi nhận" (`DocumentElements`). Once it is
+saved, `results_published` tells the apps above (reports renders the version's documents)."""
+
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +32,7 @@ from scoring.models import (
 )
 from scoring.selectors.inputs import MissingInput, period_inputs
 from scoring.selectors.results import PeriodResults, latest_publication, period_results
+from scoring.signals import results_published
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from units.access import acts_for
 from units.roles import Permission
@@ -37,6 +44,16 @@ EXACT = Decimal("1e-8")  # the places a publication keeps; see published_points_
 READY = (AssessmentStatus.APPRAISED, AssessmentStatus.PUBLISHED)
 EXCEPTION_REASON_MAX = 500
 NAMES_LISTED = 10
+# The official document's elements: limits of what a person types (the model's lengths, and a
+# number that is a number).
+DOCUMENT_NUMBER_DIGITS = 6
+DECISION_NUMBER_MAX = 50
+SIGNER_TITLE_MAX = 200
+SIGNER_NAME_MAX = 100
+RECIPIENTS_MAX = 2000
+RECIPIENT_LINES_MAX = 30
+# "1520/QĐ-UBND", "15/2024/QĐ-UBND": a number, maybe a year, then the type and the issuer.
+DECISION_NUMBER = re.compile(r"^[0-9]{1,6}(/[0-9]{4})?/[0-9A-ZĐ]+(-[0-9A-ZĐ]+)*$")
 
 
 @dataclass(frozen=True)
@@ -46,6 +63,132 @@ class InputException:
 
     key: str
     reason: str
+
+
+@dataclass(frozen=True)
+class DocumentElements:
+    """What the published documents print besides the results (Nghị định 30/2020): the
+    report's number ("12" in "Số: 12/BC-SNV"), the decision that publishes the results, the
+    signer (title lines, e.g. "KT. GIÁM ĐỐC" / "PHÓ GIÁM ĐỐC", and name) and "Nơi nhận" (one
+    recipient per line). None: the organiser's own value."""
+
+    document_number: str = ""
+    decision_number: str = ""
+    decision_date: date | None = None
+    signer_title: str | None = None
+    signer_name: str | None = None
+    recipients: str | None = None
+
+
+def _plain_text(value: str | None, *, label: str, limit: int, lines: bool = False) -> str:
+    """Typed text as stored: NFC and trimmed, line by line when `lines` (blank lines dropped);
+    a NUL or another control character, or text over `limit`, is refused."""
+    value = value or ""
+    if has_control_character(value) or (not lines and ("\n" in value or "\r" in value)):
+        raise ValidationError(
+            _("%(field)s contains a character that is not allowed.") % {"field": label}
+        )
+    if lines:
+        value = "\n".join(line for line in map(normalize_text, value.splitlines()) if line)
+    else:
+        value = normalize_text(value)
+    if len(value) > limit:
+        raise ValidationError(
+            _("%(field)s is at most %(limit)s characters long.") % {"field": label, "limit": limit}
+        )
+    return value
+
+
+def document_elements_check(elements: DocumentElements | None, organiser) -> dict:
+    """The elements as Publication keeps them, the organiser's values filling what is None.
+    Raises ValidationError (messages by field) for a number that is not one, a decision
+    without its date or dated in the future, or text that cannot be printed."""
+    elements = elements or DocumentElements()
+    errors: dict[str, list[str]] = {}
+
+    def check(name, function):
+        try:
+            return function()
+        except ValidationError as exc:
+            errors.setdefault(name, []).extend(exc.messages)
+            return None
+
+    def number():
+        value = normalize_text(elements.document_number)
+        if value and not (value.isascii() and value.isdigit()):
+            raise ValidationError(_("The document number is digits only, e.g. 12."))
+        if len(value) > DOCUMENT_NUMBER_DIGITS:
+            raise ValidationError(
+                _("The document number has at most %(limit)s digits.")
+                % {"limit": DOCUMENT_NUMBER_DIGITS}
+            )
+        return value
+
+    def decision_number():
+        value = _plain_text(
+            elements.decision_number, label=_("The decision number"), limit=DECISION_NUMBER_MAX
+        ).upper()
+        if value and not DECISION_NUMBER.match(value):
+            raise ValidationError(
+                _("Write the decision number as on the decision, e.g. 1520/QĐ-UBND.")
+            )
+        return value
+
+    def decision_date():
+        day = elements.decision_date
+        if day is not None and day > timezone.localdate():
+            raise ValidationError(_("The decision date cannot be in the future."))
+        if day is not None and day.year < 2000:
+            raise ValidationError(_("The decision date is too far in the past."))
+        return day
+
+    def default(value, fallback):
+        return fallback if value is None else value
+
+    def recipients():
+        text = _plain_text(
+            default(elements.recipients, organiser.recipients),
+            label=_("“Nơi nhận”"),
+            limit=RECIPIENTS_MAX,
+            lines=True,
+        )
+        if len(text.splitlines()) > RECIPIENT_LINES_MAX:
+            raise ValidationError(
+                _("“Nơi nhận” lists at most %(limit)s recipients.") % {"limit": RECIPIENT_LINES_MAX}
+            )
+        return text
+
+    values = {
+        "document_number": check("document_number", number),
+        "decision_number": check("decision_number", decision_number),
+        "decision_date": check("decision_date", decision_date),
+        "signer_title": check(
+            "signer_title",
+            lambda: _plain_text(
+                default(elements.signer_title, organiser.signer_title),
+                label=_("The signer's title"),
+                limit=SIGNER_TITLE_MAX,
+                lines=True,
+            ),
+        ),
+        "signer_name": check(
+            "signer_name",
+            lambda: _plain_text(
+                default(elements.signer_name, organiser.signer_name),
+                label=_("The signer's name"),
+                limit=SIGNER_NAME_MAX,
+            ),
+        ),
+        "recipients": check("recipients", recipients),
+    }
+    if not errors:
+        if values["decision_number"] and values["decision_date"] is None:
+            errors["decision_date"] = [_("Give the date of the publishing decision.")]
+        elif values["decision_date"] is not None and not values["decision_number"]:
+            errors["decision_number"] = [_("Give the number of the publishing decision.")]
+    if errors:
+        raise ValidationError(errors)
+    return values
 
 
 def _listed(names: list[str]) -> str:
@@ -157,14 +300,19 @@ def period_publish(
     reason: str = "",
     published_at=None,
     exceptions: Iterable[InputException] = (),
+    document: DocumentElements | None = None,
 ) -> Publication:
     """Freeze the period's final results as the next publication version. `by=None` is the
     system itself (the `publish` command run by an administrator); `published_at` records the
     date of the decision when a past year is migrated (default: now). Every survey or data item
-    still missing must be named in `exceptions` with a reason."""
+    still missing must be named in `exceptions` with a reason. `document`: the elements the
+    version's official documents print (default: the organiser's signer and recipients, no
+    number, no decision); reports renders them once the version commits
+    (scoring.signals.results_published)."""
     if by is not None and not acts_for(by, Permission.PUBLISH_RESULTS, period.organiser_id):
         raise PermissionDenied(_("Only Home Affairs officers of this organiser publish results."))
     reason = (reason or "").strip()
+    elements = document_elements_check(document, period.organiser)
     with transaction.atomic():
         period = AssessmentPeriod.objects.select_for_update().get(pk=period.pk)
         # Held until the snapshot is written: a unit reopened and changed meanwhile would
@@ -190,6 +338,7 @@ def period_publish(
             tie_breaker=period.tie_breaker,
             structure=_structure(results),
             exceptions=[_stored_exception(gap, why) for gap, why in covered],
+            **elements,
         )
         PublishedUnitResult.objects.bulk_create(_unit_rows(publication, results), batch_size=500)
         assessments_move(
@@ -226,6 +375,8 @@ def period_publish(
                 for gap, exception_reason in covered
             ],
         )
+        # Inside the transaction: the documents' rows are saved with the version or not at all.
+        results_published.send(sender=Publication, publication=publication)
     return publication
 
 

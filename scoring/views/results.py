@@ -153,6 +153,7 @@ def period_publish_view(request, pk: int):
         request.POST if request.method == "POST" else None,
         republishing=previous is not None,
         missing=checks.missing,
+        organiser=period.organiser,
     )
     problems = publish_problems(period)
     blocked = bool(problems)  # what the officer cannot settle on this page
@@ -163,6 +164,7 @@ def period_publish_view(request, pk: int):
                 by=request.user,
                 reason=form.cleaned_data.get("reason", ""),
                 exceptions=form.exceptions(),
+                document=form.document(),
             )
         except REFUSALS as exc:
             problems = exc.messages

@@ -7,7 +7,11 @@ from django.core.management import call_command
 
 
 @pytest.fixture
-def demo_server(live_server, transactional_db):
+def demo_server(live_server, transactional_db, settings):
+    # Publications' documents are recorded, not rendered: the demo's ~190 take minutes, and a
+    # publication in a test would wait for its own. A test that opens one builds it
+    # (reports.services.report_build).
+    settings.REPORTS_RENDER_PUBLISHED_DOCUMENTS = False
     call_command("load_demo", stdout=io.StringIO())
     return live_server
 

@@ -493,8 +493,10 @@ def test_document_header_parts():
 
     assert pdf.body_name("Sở Nội vụ tỉnh Hòa An") == "Sở Nội vụ"
     assert pdf.place_name("Sở Nội vụ tỉnh Hòa An") == "Hòa An"
-    assert pdf.body_symbol("Sở Nội vụ tỉnh Hòa An") == "SNV"
-    assert pdf.body_symbol("Phòng Nội vụ huyện Đồng Xuân") == "PNV"
+    # The issuer's code is the organiser's own field, never derived from its name.
+    assert not hasattr(pdf, "body_symbol")
+    assert pdf.document_number_text(number="12", kind="BC", code="SNV") == "12/BC-SNV"
+    assert pdf.document_number_text(number="", kind="BC", code="") == "\u2003\u2003\u2002/BC-……"
     assert pdf.dateline_parts(date(2026, 2, 5))["day"] == "05"
     assert pdf.dateline_parts(date(2026, 2, 5))["month"] == "02"
     assert pdf.dateline_parts(date(2026, 3, 15))["month"] == "3"  # only January and February

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
+from reports.models import Report, ReportKind, ReportStatus
 from scoring.display import index_change_text, rank_change_text
 from scoring.engine.model import Stage
 from scoring.entries import earned, stored_value
@@ -235,3 +236,36 @@ def test_loading_twice_is_refused_unless_asked_to_skip(demo):
         call_command("load_demo")
     call_command("load_demo", "--if-empty", stdout=io.StringIO())
     assert AssessmentPeriod.objects.count() == 3
+
+
+def test_the_published_years_keep_their_official_documents(db, django_capture_on_commit_callbacks):
+    """The demo organiser signs with its own code; each published year records its documents
+    (ranking, appendix, workbook, a scorecard per unit), built once the demo commits."""
+    with django_capture_on_commit_callbacks() as callbacks:
+        call_command("load_demo", stdout=io.StringIO())
+    organiser = Unit.objects.get(code="STP").organiser
+    assert organiser.document_code == "SNV"
+    assert organiser.signer_title.splitlines() == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+    assert organiser.signer_name and organiser.recipients.splitlines()[-1] == "Lưu: VT, CCHC"
+    for year, number in ((2024, "35"), (2025, "42")):
+        publication = Publication.objects.get(period__year=year)
+        assert publication.document_number == number and publication.decision_number
+        assert publication.decision_date < publication.published_at.date()
+        documents = Report.objects.filter(publication=publication)
+        units = publication.unit_results.count()
+        assert documents.filter(kind=ReportKind.SCORECARD_PDF).count() == units
+        assert documents.exclude(kind=ReportKind.SCORECARD_PDF).count() == 3
+        assert set(documents.values_list("status", flat=True)) == {ReportStatus.QUEUED}
+    recorded = Report.objects.filter(publication__isnull=False).count()
+    assert recorded == 130 + 3 + 52 + 3
+    assert len(callbacks) >= recorded  # one build each, run after the commit
+
+
+def test_with_rendering_off_the_demo_records_its_documents_only(
+    db, django_capture_on_commit_callbacks, settings
+):
+    settings.REPORTS_RENDER_PUBLISHED_DOCUMENTS = False  # what the browser tests do
+    with django_capture_on_commit_callbacks() as callbacks:
+        call_command("load_demo", stdout=io.StringIO())
+    assert Report.objects.filter(publication__isnull=False).count() == 130 + 3 + 52 + 3
+    assert len(callbacks) < 20  # no build queued

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,10 @@ class Command(BaseCommand):
                 self.stdout.write(_("The demo province is already loaded."))
                 return
             raise CommandError(_("The demo province is already loaded."))
+        if settings.REPORTS_RENDER_PUBLISHED_DOCUMENTS:
+            self.stdout.write(
+                _("Building the demo province; its published documents are rendered after it.")
+            )
         province = load_demo_province()
         self.stdout.write(self.style.SUCCESS(_("Demo province loaded.")))
         for year in province.years:

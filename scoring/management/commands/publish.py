@@ -7,7 +7,12 @@ from django.utils.translation import gettext as _
 
 from scoring.exceptions import Refused
 from scoring.selectors.inputs import MissingInput, period_inputs
-from scoring.services.publication import InputException, exceptions_check, period_publish
+from scoring.services.publication import (
+    DocumentElements,
+    InputException,
+    exceptions_check,
+    period_publish,
+)
 
 from ._period import period_argument
 
@@ -39,9 +44,49 @@ class Command(BaseCommand):
             "--date",
             help="Date of the publishing decision, dd/mm/yyyy (for past years; default: now).",
         )
+        document = parser.add_argument_group(
+            "the official document (Nghị định 30/2020), printed on the published PDFs"
+        )
+        document.add_argument(
+            "--document-number", default="", help="The ranking report's number: 12 in 12/BC-SNV."
+        )
+        document.add_argument(
+            "--decision-number", default="", help="The publishing decision, e.g. 1520/QĐ-UBND."
+        )
+        document.add_argument(
+            "--decision-date",
+            help="The publishing decision's date, dd/mm/yyyy (default, with --decision-number: "
+            "--date).",
+        )
+        document.add_argument(
+            "--signer-title",
+            action="append",
+            metavar="LINE",
+            help="The signer's title, one line each: --signer-title 'KT. GIÁM ĐỐC' "
+            "--signer-title 'PHÓ GIÁM ĐỐC' (default: the organiser's).",
+        )
+        document.add_argument("--signer-name", help="The signer's name (default: the organiser's).")
+        document.add_argument(
+            "--recipient",
+            dest="recipients",
+            action="append",
+            metavar="RECIPIENT",
+            help="A line of “Nơi nhận”; repeat for each (default: the organiser's).",
+        )
 
     def handle(self, *args, year, organiser=None, reason="", date=None, exceptions=(), **options):
         period = period_argument(year, organiser)
+        decision_day = _day(options.get("decision_date"), "--decision-date")
+        if decision_day is None and options.get("decision_number"):
+            decision_day = _day(date, "--date")  # --date is the decision's date
+        document = DocumentElements(
+            document_number=options.get("document_number") or "",
+            decision_number=options.get("decision_number") or "",
+            decision_date=decision_day.date() if decision_day else None,
+            signer_title=_lines(options.get("signer_title")),
+            signer_name=options.get("signer_name"),
+            recipients=_lines(options.get("recipients")),
+        )
         missing = period_inputs(period=period).missing
         named = _exceptions(exceptions, missing)
         # The service refuses these too; listed here in full, with what to type.
@@ -60,13 +105,8 @@ class Command(BaseCommand):
                 ),
             ]
             raise CommandError("\n".join(lines))
-        published_at = None
-        if date:
-            try:
-                day = datetime.strptime(date, "%d/%m/%Y")
-            except ValueError as exc:
-                raise CommandError(_("--date must be written dd/mm/yyyy.")) from exc
-            published_at = timezone.make_aware(day.replace(hour=12))
+        day = _day(date, "--date")
+        published_at = timezone.make_aware(day.replace(hour=12)) if day else None
         try:
             publication = period_publish(
                 period=period,
@@ -74,6 +114,7 @@ class Command(BaseCommand):
                 reason=reason,
                 published_at=published_at,
                 exceptions=named,
+                document=document,
             )
         except (ValidationError, Refused) as exc:
             raise CommandError("\n".join(exc.messages)) from exc
@@ -87,6 +128,22 @@ class Command(BaseCommand):
                 }
             )
         )
+
+
+def _day(text: str | None, option: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.strptime(text.strip(), "%d/%m/%Y")
+    except ValueError as exc:
+        raise CommandError(
+            _("%(option)s must be written dd/mm/yyyy.") % {"option": option}
+        ) from exc
+
+
+def _lines(values: list[str] | None) -> str | None:
+    """Repeated options as the lines of one text; None (not given): the organiser's."""
+    return None if values is None else "\n".join(values)
 
 
 def _exceptions(arguments: list[str], missing: list[MissingInput]) -> list[InputException]:

@@ -1,0 +1,17 @@
+"""What reports does when scoring says something happened (scoring never imports reports)."""
+
+from django.conf import settings
+from django.dispatch import receiver
+
+from scoring.signals import results_published
+
+from .services import publication_documents_request
+
+
+@receiver(results_published, dispatch_uid="reports.publication_documents")
+def render_publication_documents(sender, *, publication, **kwargs) -> None:
+    """A version was published: record its official documents, kept with it, and queue their
+    builds (unless REPORTS_RENDER_PUBLISHED_DOCUMENTS is off)."""
+    publication_documents_request(
+        publication=publication, build=settings.REPORTS_RENDER_PUBLISHED_DOCUMENTS
+    )
