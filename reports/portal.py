@@ -126,20 +126,6 @@ def documents_by_version(
     return versions
 
 
-def document_file_name(document: Report) -> str:
-    """The name a download is saved under: the stored name without the row's id, marked with
-    its version after the first ("xep-hang-cchc-2025-v2.pdf")."""
-    name = document.file.name.rsplit("/", 1)[-1]
-    name = name.removeprefix(f"{document.pk}-")
-    version = document.publication.version if document.publication_id else 1
-    stem, dot, extension = name.rpartition(".")
-    if not dot:
-        stem, extension = name, ""
-    if version > 1 and not stem.endswith(f"-v{version}"):
-        stem = f"{stem}-v{version}"
-    return f"{stem}.{extension}" if extension else stem
-
-
 # ---------------------------------------------------------------- a group's ranking
 
 

@@ -129,8 +129,6 @@ def document(request, pk: int):
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=portal.document_file_name(document)
-    )
+    response = FileResponse(handle, as_attachment=True, filename=document.file_name)
     response["Cache-Control"] = f"public, max-age={DOCUMENT_MAX_AGE}"
     return response

@@ -266,7 +266,10 @@ def test_document_download(client, portal_province):
     p = portal_province
     (v1,) = build_documents(p.publications[2025, 1], kinds=[ReportKind.RANKING_PDF])
     (v2,) = build_documents(p.publications[2025, 2], kinds=[ReportKind.RANKING_PDF])
-    for document, name in ((v1, "xep-hang-cchc-2025.pdf"), (v2, "xep-hang-cchc-2025-v2.pdf")):
+    for document, name in (
+        (v1, "bao-cao-xep-hang-2025-v1.pdf"),
+        (v2, "bao-cao-xep-hang-2025-v2.pdf"),
+    ):
         response = client.get(reverse("public:document", args=[document.pk]))
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"

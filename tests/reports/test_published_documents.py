@@ -134,9 +134,9 @@ def test_with_rendering_off_the_documents_are_recorded_and_wait(
 ):
     """Tests on a live server render only what they read: the rows exist, nothing is built."""
     settings.REPORTS_RENDER_PUBLISHED_DOCUMENTS = False
-    with django_capture_on_commit_callbacks(execute=True) as queued:
+    with django_capture_on_commit_callbacks(execute=True):
         publication = period_publish(period=period, by=personas["home_affairs"])
-    assert queued == []
+    # Whatever ran on commit (the public cache's generation moves on), nothing was built.
     assert {r.status for r in documents(publication).values()} == {ReportStatus.QUEUED}
     report = report_build(report_id=documents(publication)["A"].pk)
     assert report.status == ReportStatus.DONE and "phieu-ket-qua-A-2025-v1" in report.file.name
