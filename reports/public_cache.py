@@ -57,6 +57,7 @@ KEPT_HEADERS = (
 # Vary on these changes nothing here: one language, and the body is stored uncompressed.
 HARMLESS_VARY = {"accept-language", "accept-encoding"}
 # Statuses of a Report row; the models cannot be imported here (see the module's docstring).
+REPORT_PENDING = ("queued", "running")  # reports.models.ReportStatus, by value
 REPORT_READY = "done"
 
 
@@ -116,7 +117,18 @@ def _period_moved(sender, **kwargs):
 
 
 def _document_saved(sender, instance, **kwargs):
-    if instance.publication_id and instance.status == REPORT_READY:
+    """A publication renders one scorecard per unit: hundreds of documents become ready one by
+    one. The public pages learn of a period-wide document at once, of the scorecards when the
+    last one is done — not once per scorecard, which would empty the cache hundreds of times."""
+    if not instance.publication_id or instance.status != REPORT_READY:
+        return
+    if "unit_id" not in (instance.params or {}):
+        public_data_changed()
+        return
+    pending = sender.objects.filter(
+        publication_id=instance.publication_id, status__in=REPORT_PENDING, params__has_key="unit_id"
+    ).exclude(pk=instance.pk)
+    if not pending.exists():
         public_data_changed()
 
 

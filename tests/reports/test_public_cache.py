@@ -289,3 +289,30 @@ def test_a_generation_lost_with_the_cache_never_comes_back_to_an_old_number():
     first = public_generation()
     cache.clear()
     assert public_generation() > first
+
+
+def test_scorecards_move_the_generation_on_once_the_last_is_ready(
+    personas, period_with_scores, settings, django_capture_on_commit_callbacks
+):
+    """Hundreds of scorecards rendered after a publication empty the cache once, not once
+    each; a period-wide document is public at once."""
+    settings.REPORTS_RENDER_PUBLISHED_DOCUMENTS = False
+    with django_capture_on_commit_callbacks(execute=True):
+        publication = period_publish(period=period_with_scores)
+    scorecards = list(Report.objects.filter(publication=publication, kind=ReportKind.SCORECARD_PDF))
+    ranking = Report.objects.get(publication=publication, kind=ReportKind.RANKING_PDF)
+    assert len(scorecards) == 2
+
+    def ready(report):
+        with django_capture_on_commit_callbacks(execute=True):
+            report.status = ReportStatus.DONE
+            report.save(update_fields=["status"])
+
+    before = public_generation()
+    ready(scorecards[0])
+    assert public_generation() == before  # another scorecard is still waiting
+    ready(ranking)
+    after_ranking = public_generation()
+    assert after_ranking > before
+    ready(scorecards[1])
+    assert public_generation() > after_ranking
