@@ -110,7 +110,7 @@ def test_a_visitor_finds_a_units_rank_chart_and_scorecard(
 
     with page.expect_download() as download:
         page.click("a:has-text('Phiếu kết quả')")
-    assert download.value.suggested_filename == "phieu-ket-qua-stp-2025.pdf"
+    assert download.value.suggested_filename == "phieu-ket-qua-STP-2025-v1.pdf"
     with open(download.value.path(), "rb") as handle:
         assert handle.read(5) == b"%PDF-"
 
@@ -167,4 +167,4 @@ def test_a_republication_keeps_both_versions_downloadable(published_demo, page):
         with page.expect_download() as download:
             link.click()
         names.append(download.value.suggested_filename)
-    assert sorted(names) == ["xep-hang-cchc-2025-v2.pdf", "xep-hang-cchc-2025.pdf"]
+    assert sorted(names) == ["bao-cao-xep-hang-2025-v1.pdf", "bao-cao-xep-hang-2025-v2.pdf"]
