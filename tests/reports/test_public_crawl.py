@@ -40,7 +40,13 @@ def crawled(client, portal_province):
     p = portal_province
     for key, codes in (((2024, 1), ("X1",)), ((2025, 1), ("A",)), ((2025, 2), ("A", "X3"))):
         build_documents(p.publications[key], unit_codes=codes)
-    visits = crawl(client, [reverse("public:landing"), "/"])
+    # From the landing page and from the open-data API: every link either gives, followed.
+    # The OpenAPI document's paths are templates ("/periods/{period_id}"), not links.
+    visits = crawl(
+        client,
+        [reverse("public:landing"), "/", "/api/", "/api/v1/periods"],
+        skip=[r"\{"],
+    )
     return p, visits
 
 
