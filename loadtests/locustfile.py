@@ -36,7 +36,9 @@ from urllib.parse import urljoin, urlsplit
 
 from locust import FastHttpUser, between, constant, events, task
 
-START = [p.strip() for p in os.environ.get("PUBLIC_START", "/,/api/v1/").split(",") if p.strip()]
+START = [
+    p.strip() for p in os.environ.get("PUBLIC_START", "/,/api/v1/periods").split(",") if p.strip()
+]
 # How many URLs of each kind the readers read at most ("page,variant,api").
 CRAWL_LIMIT = dict(
     zip(

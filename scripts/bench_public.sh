@@ -17,7 +17,7 @@
 # 5. stops gunicorn, deletes this run's cache keys and the database ($KEEP_DB=1 keeps it;
 #    BUILD=0 then reuses it).
 #
-# PUBLIC_START (default "/,/api/v1/") names where the readers begin reading links.
+# PUBLIC_START (default "/,/api/v1/periods": the API has no root document) names where the readers begin reading links.
 #
 # Needs PostgreSQL and Redis on 127.0.0.1 (as CI starts them). Output in $OUT (var/bench-public).
 set -euo pipefail
