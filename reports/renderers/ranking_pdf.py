@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from reports.charts import AreaValues, Bar
-from reports.documents import published_file_name, published_history, published_items
+from reports.documents import published_file_name, published_items
 from reports.pdf import document_header, html_to_pdf, render_html, signature
 from reports.published import PublicItem, unit_history
 from reports.published import lost_items as published_lost
@@ -441,22 +441,6 @@ def published_lost_items(row: UnitRow) -> list[PublicItem]:
     return published_lost(row, limit=LOST_ITEMS_SHOWN)
 
 
-def published_rank_history(data: ReportData, row: UnitRow) -> list[HistoryLine]:
-    return [
-        HistoryLine(
-            year=point.year,
-            group_name=point.group_name,
-            rank=point.rank,
-            rank_of=point.rank_of,
-            index=point.index,
-            band=point.band,
-            stands_for=point.stands_for,
-            combined=point.combined,
-        )
-        for point in published_history(data.kept_with, row)
-    ]
-
-
 def lost_items(row: UnitRow) -> list[ItemResult]:
     return sorted(
         (item for item in row.result.items if item.level == "sub_criterion" and item.lost > 0),
@@ -501,16 +485,16 @@ def render_scorecard_pdf(report, progress) -> tuple[str, bytes]:
     # self-assessed points or the council's reasons (reports.published).
     if data.is_public:
         context |= {
-            "history": published_rank_history(data, row),
             "lost_items": published_lost_items(row),
             "blocks": published_item_blocks(row, tree),
         }
     else:
         context |= {
-            "history": rank_history(data, row),
             "lost_items": lost_items(row),
             "blocks": item_blocks(row, tree),
         }
+    # Earlier years as published, then this report's own year (its version, or the draft).
+    context["history"] = rank_history(data, row)
     context["history_chart"] = history_chart(context["history"], unit_name=row.unit_name)
     context["areas_chart"] = areas_chart(
         [
