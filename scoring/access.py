@@ -8,7 +8,17 @@ from units.access import acts_for, has_permission, organisers_for, units_for
 from units.models import Unit
 from units.roles import Permission
 
-from .models import Assessment, AssessmentPeriod, Evidence, IndexSet
+from .models import (
+    Assessment,
+    AssessmentPeriod,
+    Evidence,
+    ImprovementFile,
+    IndexSet,
+    Inspection,
+    PlanStatus,
+    RemediationPlan,
+    RemediationTask,
+)
 from .workflow import PeriodStatus
 
 
@@ -137,3 +147,136 @@ def get_setup_organisers_for_user(user) -> list:
     if not organisers:
         raise PermissionDenied
     return organisers
+
+
+# ---------------------------------------------------------------- improvement after publication
+#
+# Who sees what: Home Affairs of the organiser (and the system admin, who reads everything)
+# see every plan, task and inspection. A unit's staff see their own unit's plan, the tasks
+# their unit owns, and the findings about their unit — and the province's plan once Home
+# Affairs has issued it (it is an official document sent to every unit). The council sees
+# issued plans, as it sees the tasks beside the scores it appraises.
+
+
+def manages_improvement(user, organiser_id: int) -> bool:
+    return acts_for(user, Permission.MANAGE_IMPROVEMENT, organiser_id)
+
+
+def _council_or_reader(user, organiser_id: int) -> bool:
+    """The council (appraisers, the chair) and those who read every result (the system admin)."""
+    return acts_for(user, Permission.APPRAISE, organiser_id) or acts_for(
+        user, Permission.VIEW_RESULTS, organiser_id
+    )
+
+
+def plan_visible_to(user, plan: RemediationPlan) -> bool:
+    organiser_id = plan.period.organiser_id
+    if manages_improvement(user, organiser_id):
+        return True
+    if plan.status == PlanStatus.ISSUED and _council_or_reader(user, organiser_id):
+        return True
+    if plan.unit_id is not None:  # a unit's own plan: its staff, draft or issued
+        return has_permission(user, Permission.DRAFT_UNIT_PLAN, unit=plan.unit)
+    if plan.status != PlanStatus.ISSUED:
+        return False
+    return units_for(user, Permission.VIEW_ASSESSMENT).filter(organiser_id=organiser_id).exists()
+
+
+def plan_editable_by(user, plan: RemediationPlan) -> bool:
+    """Drafts only: the province's by Home Affairs, a unit's by its staff or Home Affairs."""
+    if plan.status != PlanStatus.DRAFT:
+        return False
+    if manages_improvement(user, plan.period.organiser_id):
+        return True
+    return plan.unit_id is not None and has_permission(
+        user, Permission.DRAFT_UNIT_PLAN, unit=plan.unit
+    )
+
+
+def get_plan_for_user(user, pk: int, *, edit: bool = False) -> RemediationPlan:
+    """A plan the user may read (404 otherwise); with `edit`, 403 unless they may change it."""
+    plan = (
+        RemediationPlan.objects.select_related("period__organiser", "unit", "publication")
+        .filter(pk=pk)
+        .first()
+    )
+    if plan is None or not plan_visible_to(user, plan):
+        raise Http404
+    if edit and not plan_editable_by(user, plan):
+        raise PermissionDenied
+    return plan
+
+
+def task_visible_to(user, task: RemediationTask) -> bool:
+    if plan_visible_to(user, task.plan):
+        return True
+    # The owner of a task in an issued plan sees it, whoever drafted the plan.
+    return task.plan.status == PlanStatus.ISSUED and has_permission(
+        user, Permission.VIEW_ASSESSMENT, unit=task.owner_unit
+    )
+
+
+def progress_reportable_by(user, task: RemediationTask) -> bool:
+    """Progress is reported by the owner unit's staff, on tasks of issued plans."""
+    return task.plan.status == PlanStatus.ISSUED and has_permission(
+        user, Permission.REPORT_TASK_PROGRESS, unit=task.owner_unit
+    )
+
+
+def get_task_for_user(user, pk: int, *, report: bool = False) -> RemediationTask:
+    """A task the user may read (404 otherwise); with `report`, 403 unless they may report its
+    progress."""
+    task = (
+        RemediationTask.objects.select_related(
+            "plan__period__organiser", "plan__unit", "plan__publication", "owner_unit"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if task is None or not task_visible_to(user, task):
+        raise Http404
+    if report and not progress_reportable_by(user, task):
+        raise PermissionDenied
+    return task
+
+
+def inspection_visible_to(user, inspection: Inspection) -> bool:
+    """Home Affairs and the council see an inspection; a unit's staff only one that visited
+    their unit (and only their own unit's findings: scoring.selectors.inspections)."""
+    organiser_id = inspection.period.organiser_id
+    if manages_improvement(user, organiser_id) or _council_or_reader(user, organiser_id):
+        return True
+    return any(
+        has_permission(user, Permission.VIEW_ASSESSMENT, unit=unit)
+        for unit in inspection.units.all()
+    )
+
+
+def get_inspection_for_user(user, pk: int, *, edit: bool = False) -> Inspection:
+    inspection = Inspection.objects.select_related("period__organiser").filter(pk=pk).first()
+    if inspection is None or not inspection_visible_to(user, inspection):
+        raise Http404
+    if edit and not manages_improvement(user, inspection.period.organiser_id):
+        raise PermissionDenied
+    return inspection
+
+
+def get_improvement_file_for_user(user, pk: int) -> ImprovementFile:
+    """A progress report's file for those who see its task; an inspection's document for
+    those who see the inspection. 404 for anyone else."""
+    upload = (
+        ImprovementFile.objects.select_related(
+            "progress__task__plan__period", "progress__task__owner_unit", "inspection__period"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if upload is None:
+        raise Http404
+    if upload.progress_id is not None:
+        visible = task_visible_to(user, upload.progress.task)
+    else:
+        visible = inspection_visible_to(user, upload.inspection)
+    if not visible:
+        raise Http404
+    return upload

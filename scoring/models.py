@@ -893,6 +893,9 @@ class AuditAction(models.TextChoices):
     GROUP_CHANGE = "group_change", _("Ranking group changed")
     ACCOUNT = "account", _("Account")
     LOAD_DEMO = "load_demo", _("Demo data loaded")
+    PLAN = "plan", _("Remediation plan")
+    TASK_PROGRESS = "task_progress", _("Remediation progress reported")
+    INSPECTION = "inspection", _("Inspection")
 
 
 class AuditEntry(AppendOnlyModel):
@@ -1075,6 +1078,8 @@ class NotificationKind(models.TextChoices):
     DEADLINE_CHANGED = "deadline_changed", _("Deadline changed")
     INDEX_SET_REPLACED = "index_set_replaced", _("Index set replaced")
     UNIT_REORGANISED = "unit_reorganised", _("Unit reorganised")
+    TASK_ASSIGNED = "task_assigned", _("Remediation task assigned")
+    TASK_DEADLINE_NEAR = "task_deadline_near", _("Remediation task due soon")
 
 
 class Notification(models.Model):
@@ -1167,3 +1172,294 @@ class ScoreRedo(models.Model):
 
     def __str__(self):
         return f"{self.assessment} — {self.old_code} ({self.get_kind_display()})"
+
+
+# ---------------------------------------------------------------- improvement (after publication)
+
+
+class PlanKind(models.TextChoices):
+    CONCLUSION = "conclusion", _("Notice of conclusions")
+    REMEDIATION = "remediation", _("Remediation plan")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued")
+
+
+class RemediationPlan(NormalizedTextMixin, models.Model):
+    """What a published ranking leads to: for the province (drafted by Home Affairs, `unit`
+    empty) or for one unit (drafted by its own staff), tasks assigned unit by unit. Issued once
+    as an official document (Nghị định 30 layout); after that only progress changes."""
+
+    period = models.ForeignKey(
+        AssessmentPeriod,
+        on_delete=models.PROTECT,
+        related_name="remediation_plans",
+        verbose_name=_("assessment period"),
+    )
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.PROTECT,
+        related_name="remediation_plans",
+        verbose_name=_("publication"),
+        help_text=_("The published results the plan draws its lost points from."),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="remediation_plans",
+        verbose_name=_("unit"),
+        help_text=_("Empty for the province's plan, drafted by Home Affairs."),
+    )
+    kind = models.CharField(
+        _("document"), max_length=20, choices=PlanKind.choices, default=PlanKind.REMEDIATION
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    title = models.CharField(_("title"), max_length=300)
+    conclusion = models.TextField(
+        _("conclusions"),
+        blank=True,
+        help_text=_("The assessment of the results: weak areas, causes, what must change."),
+    )
+    target_rank = models.PositiveIntegerField(_("target rank"), null=True, blank=True)
+    # The official document's elements (Nghị định 30/2020), fixed when the plan is issued.
+    document_number = models.CharField(_("document number"), max_length=30, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=100, blank=True)
+    recipients = models.TextField(_("recipients"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("drafted by"),
+    )
+    created_at = models.DateTimeField(_("drafted at"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["period", "unit__code", "pk"]
+        verbose_name = _("remediation plan")
+        verbose_name_plural = _("remediation plans")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="plan_one_per_unit"),
+            models.UniqueConstraint(
+                fields=["period"], condition=Q(unit=None), name="plan_one_per_province"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == PlanStatus.ISSUED
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
+class InspectionFinding(NormalizedTextMixin, models.Model):
+    """A shortcoming an inspection team found at one unit, linked to the index items it
+    concerns; it may become a remediation task."""
+
+    inspection = models.ForeignKey(
+        "Inspection",
+        on_delete=models.CASCADE,
+        related_name="findings",
+        verbose_name=_("inspection"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="inspection_findings", verbose_name=_("unit")
+    )
+    text = models.TextField(_("finding"))
+    remedy = models.TextField(_("what must be remedied"), blank=True)
+    items = models.ManyToManyField(
+        IndexItem, blank=True, related_name="inspection_findings", verbose_name=_("index items")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["inspection", "unit__code", "position", "pk"]
+        verbose_name = _("inspection finding")
+        verbose_name_plural = _("inspection findings")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Inspection(NormalizedTextMixin, models.Model):
+    """An inspection visit (kiểm tra công tác CCHC) by Home Affairs: team, date, units."""
+
+    period = models.ForeignKey(
+        AssessmentPeriod,
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        verbose_name=_("assessment period"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    visited_on = models.DateField(_("date of the visit"))
+    team = models.TextField(_("inspection team"), help_text=_("One member per line."))
+    units = models.ManyToManyField(
+        Unit, related_name="inspections", verbose_name=_("units visited")
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["period", "-visited_on", "pk"]
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+
+    def __str__(self):
+        return self.title
+
+
+class RemediationTask(NormalizedTextMixin, models.Model):
+    """One task of a plan: an owner unit (and optionally a person), a deadline, the index items
+    it addresses and a measurable target. Its status moves by progress reports only."""
+
+    plan = models.ForeignKey(
+        RemediationPlan, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("plan")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.TextField(_("task"))
+    owner_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="remediation_tasks",
+        verbose_name=_("responsible unit"),
+    )
+    owner_person = models.CharField(_("person in charge"), max_length=200, blank=True)
+    deadline = models.DateField(_("deadline"))
+    items = models.ManyToManyField(
+        IndexItem, blank=True, related_name="remediation_tasks", verbose_name=_("index items")
+    )
+    measurable_target = models.CharField(_("measurable target"), max_length=300)
+    lost_points = models.DecimalField(
+        _("points lost"),
+        max_digits=15,
+        decimal_places=8,
+        null=True,
+        blank=True,
+        help_text=_("Points the unit lost on these items in the published results."),
+    )
+    finding = models.ForeignKey(
+        InspectionFinding,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("inspection finding"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "position", "pk"]
+        verbose_name = _("remediation task")
+        verbose_name_plural = _("remediation tasks")
+        indexes = [models.Index(fields=["owner_unit", "status"])]
+
+    def __str__(self):
+        return self.title[:80]
+
+
+class TaskProgress(NormalizedTextMixin, AppendOnlyModel):
+    """A progress report by the owner unit: the status it reaches, what was done, files."""
+
+    task = models.ForeignKey(
+        RemediationTask,
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
+        verbose_name=_("task"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices)
+    note = models.TextField(_("what was done"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+    reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["task", "reported_at", "pk"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+
+    def __str__(self):
+        return f"{self.task} — {self.get_status_display()}"
+
+
+class ImprovementFile(models.Model):
+    """A file of the improvement work — evidence of progress or an inspection's document —
+    checked and stored as evidence files are (scoring.services.evidence)."""
+
+    progress = models.ForeignKey(
+        TaskProgress,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("progress report"),
+    )
+    inspection = models.ForeignKey(
+        Inspection,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("inspection"),
+    )
+    file = models.FileField(_("file"), upload_to="improvement/", max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("improvement file")
+        verbose_name_plural = _("improvement files")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__isnull=False) | Q(inspection__isnull=False),
+                name="improvement_file_belongs_somewhere",
+            )
+        ]
+
+    def __str__(self):
+        return self.original_name

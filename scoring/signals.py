@@ -12,3 +12,7 @@ period_moved = Signal()
 # the publishing transaction, so a receiver's rows are saved with the version or not at all; a
 # receiver that queues work must queue it on commit (parindex.tasks.TransactionAwareTask).
 results_published = Signal()
+
+# A remediation plan was issued: `plan` (scoring.models.RemediationPlan). Sent inside the
+# issuing transaction; reports renders its official documents once it commits.
+plan_issued = Signal()

@@ -30,13 +30,26 @@ class Permission(StrEnum):
     PUBLISH_RESULTS = "publish_results"
     BUILD_REPORTS = "build_reports"
     VIEW_AUDIT = "view_audit"
+    # Improvement after publication: Home Affairs drafts and issues the province's plan and
+    # records inspections; a unit's staff draft their own unit's plan and report progress on
+    # the tasks their unit owns.
+    MANAGE_IMPROVEMENT = "manage_improvement"
+    DRAFT_UNIT_PLAN = "draft_unit_plan"
+    REPORT_TASK_PROGRESS = "report_task_progress"
 
 
 P = Permission
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.UNIT_STAFF: frozenset(
-        {P.VIEW_ASSESSMENT, P.EDIT_SELF_ASSESSMENT, P.SUBMIT_SELF_ASSESSMENT, P.ANSWER_EXPLANATION}
+        {
+            P.VIEW_ASSESSMENT,
+            P.EDIT_SELF_ASSESSMENT,
+            P.SUBMIT_SELF_ASSESSMENT,
+            P.ANSWER_EXPLANATION,
+            P.DRAFT_UNIT_PLAN,
+            P.REPORT_TASK_PROGRESS,
+        }
     ),
     Role.APPRAISER: frozenset({P.VIEW_ASSESSMENT, P.APPRAISE, P.VIEW_AUDIT}),
     Role.COUNCIL_CHAIR: frozenset(
@@ -59,6 +72,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.PUBLISH_RESULTS,
             P.BUILD_REPORTS,
             P.VIEW_AUDIT,
+            P.MANAGE_IMPROVEMENT,
         }
     ),
     # The system admin runs the system; scores belong to accountable officials, so the admin

@@ -448,3 +448,37 @@ def score_let_go(
         old=json.dumps(snapshot, ensure_ascii=False, sort_keys=True),
         reason=reason,
     )
+
+
+# Improvement after publication: plans and their tasks, progress reports, inspections.
+IMPROVEMENT_EVENTS = frozenset(
+    {AuditAction.PLAN, AuditAction.TASK_PROGRESS, AuditAction.INSPECTION}
+)
+
+
+def improvement_event(
+    *,
+    action: AuditAction,
+    actor,
+    obj: models.Model,
+    period: AssessmentPeriod,
+    field: str = "",
+    old="",
+    new="",
+    reason: str = "",
+) -> AuditEntry:
+    """A plan drafted, changed or issued, a task added or changed, progress reported, an
+    inspection or a finding recorded — filed under the period the work follows from."""
+    action = AuditAction(action)
+    if action not in IMPROVEMENT_EVENTS:
+        raise ValueError(f"{action} is not an improvement event")
+    return _entry(
+        action=action,
+        actor=actor,
+        obj=obj,
+        field=field,
+        old=old,
+        new=new,
+        reason=reason,
+        period=period,
+    )

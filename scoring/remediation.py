@@ -1,0 +1,32 @@
+"""The rules of improvement work after publication, in one place: when a task is overdue, when
+owners are reminded, which deadline a proposed task gets, and the dashboard's order."""
+
+from datetime import date, timedelta
+
+from .models import TaskStatus
+
+# Owners are reminded this many days before a task's deadline (and once it has passed).
+TASK_REMINDER_DAYS = 7
+
+
+def task_is_overdue(task, today: date) -> bool:
+    """Past its deadline and not done. A task done late is not overdue: it is done."""
+    return task.status != TaskStatus.DONE and task.deadline < today
+
+
+def task_is_due_soon(task, today: date) -> bool:
+    return task.status != TaskStatus.DONE and today <= task.deadline <= today + timedelta(
+        days=TASK_REMINDER_DAYS
+    )
+
+
+def default_task_deadline(period_year: int) -> date:
+    """Year N's results are published in N+1; what they teach must be done before N+1 is
+    assessed, so a proposed task is due by the end of November of N+1."""
+    return date(period_year + 1, 11, 30)
+
+
+def dashboard_order(task, today: date) -> tuple:
+    """Overdue first (the longest overdue first), then by deadline; done tasks last."""
+    done = task.status == TaskStatus.DONE
+    return (done, not task_is_overdue(task, today), task.deadline, task.pk or 0)
