@@ -22,12 +22,18 @@ from .models import (
     AuditEntry,
     Band,
     Evidence,
+    ImprovementFile,
     IndexItem,
     IndexSet,
+    Inspection,
+    InspectionFinding,
     ItemLevel,
     Notification,
+    RemediationPlan,
+    RemediationTask,
     Score,
     SurveyResult,
+    TaskProgress,
 )
 from .resources import IndexItemResource
 from .services import audit
@@ -459,3 +465,53 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, SpreadsheetExportMixin, admin.ModelAdm
     search_fields = ("object_repr", "field", "reason", "actor__username")
     date_hierarchy = "created_at"
     list_select_related = ("actor",)
+
+
+# Improvement after publication: plans, tasks, progress and inspections are the officials' own
+# work, changed only through the portal's pages (each change audited); the admin reads them.
+
+
+@admin.register(RemediationPlan)
+class RemediationPlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "period", "unit", "kind", "status", "issued_at")
+    list_filter = ("status", "kind", "period__year")
+    search_fields = ("title", "unit__name", "document_number")
+    list_select_related = ("period", "unit")
+
+
+@admin.register(RemediationTask)
+class RemediationTaskAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("__str__", "plan", "owner_unit", "deadline", "status")
+    list_filter = ("status", "plan__period__year")
+    search_fields = ("title", "owner_unit__name", "owner_person")
+    list_select_related = ("plan", "owner_unit")
+
+
+@admin.register(TaskProgress)
+class TaskProgressAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("reported_at", "task", "status", "reported_by")
+    list_filter = ("status",)
+    list_select_related = ("task", "reported_by")
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "period", "visited_on", "created_by")
+    list_filter = ("period__year",)
+    search_fields = ("title", "team")
+    list_select_related = ("period", "created_by")
+
+
+@admin.register(InspectionFinding)
+class InspectionFindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("__str__", "inspection", "unit")
+    search_fields = ("text", "unit__name")
+    list_select_related = ("inspection", "unit")
+
+
+@admin.register(ImprovementFile)
+class ImprovementFileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("original_name", "progress", "inspection", "size", "uploaded_by", "uploaded_at")
+    search_fields = ("original_name", "sha256")
+    exclude = ("file",)  # opened through the portal's permission-checked views
+    list_select_related = ("progress", "inspection", "uploaded_by")
