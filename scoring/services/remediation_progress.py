@@ -5,7 +5,6 @@ deadlines. When a task is overdue or due soon is decided in scoring.remediation.
 from datetime import date
 from pathlib import PurePath
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -26,15 +25,14 @@ from scoring.models import (
 )
 from scoring.remediation import TASK_REMINDER_DAYS, task_is_due_soon, task_is_overdue
 from units.access import has_permission
-from units.roles import Permission, Role
+from units.roles import Permission
 
 from . import audit
 from .evidence import evidence_file_check, file_sha256, storage_name
-from .notifications import notify
+from .notifications import notify, staff_of_unit
 
 NOTE_MAX = 5000  # characters of "what was done"
 FILES_MAX = 10  # files in one report
-User = get_user_model()
 
 
 # ---------------------------------------------------------------- reporting progress
@@ -160,14 +158,6 @@ def task_progress_report(
 # ---------------------------------------------------------------- reminders
 
 
-def _owner_staff(task: RemediationTask):
-    return User.objects.filter(
-        is_active=True,
-        role_grants__role=Role.UNIT_STAFF,
-        role_grants__unit_id=task.owner_unit_id,
-    ).distinct()
-
-
 def _task_reminder(task: RemediationTask, *, overdue: bool) -> int:
     words = {
         "unit": task.owner_unit.name,
@@ -191,7 +181,7 @@ def _task_reminder(task: RemediationTask, *, overdue: bool) -> int:
     code = "overdue" if overdue else "soon"
     return len(
         notify(
-            recipients=_owner_staff(task),
+            recipients=staff_of_unit(task.owner_unit_id),
             kind=NotificationKind.TASK_DEADLINE_NEAR,
             subject=subject,
             body=body % words,

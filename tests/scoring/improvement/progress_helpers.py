@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from scoring.models import RemediationTask
+from scoring.models import PlanStatus, RemediationPlan, RemediationTask
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -27,3 +27,15 @@ def pdf(name="bao-cao.pdf", content=PDF):
 
 def png(name="anh.png"):
     return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+def make_draft_plan(improvement_year, unit, by):
+    """A unit's own plan for 2025, still a draft."""
+    return RemediationPlan.objects.create(
+        period=improvement_year["period"],
+        publication=improvement_year["publication"],
+        unit=unit,
+        title=f"Kế hoạch khắc phục của {unit.name} (dự thảo)",
+        status=PlanStatus.DRAFT,
+        created_by=by,
+    )

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from scoring.models import PlanStatus, RemediationPlan, RemediationTask, TaskStatus
+from scoring.models import PlanStatus, RemediationTask, TaskStatus
 from scoring.remediation import dashboard_order, task_is_overdue
 from scoring.selectors.remediation_progress import (
     OVERDUE,
@@ -14,7 +14,7 @@ from scoring.selectors.remediation_progress import (
     unit_tasks,
 )
 from tests.factories import OrganiserFactory
-from tests.scoring.improvement.progress_helpers import make_task
+from tests.scoring.improvement.progress_helpers import make_draft_plan, make_task
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 6, 15)
@@ -40,14 +40,7 @@ def tasks(issued_province_plan, improvement_year):
         for code, offset, status in specs
     ]
     # A draft unit plan's task never shows on the dashboard.
-    draft = RemediationPlan.objects.create(
-        period=improvement_year["period"],
-        publication=improvement_year["publication"],
-        unit=units["B"],
-        title="Kế hoạch của Sở Y tế (dự thảo)",
-        status=PlanStatus.DRAFT,
-        created_by=issued_province_plan.created_by,
-    )
+    draft = make_draft_plan(improvement_year, units["B"], issued_province_plan.created_by)
     make_task(draft, units["B"], TODAY - timedelta(days=100))
     return made
 

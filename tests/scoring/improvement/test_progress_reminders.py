@@ -10,11 +10,11 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from scoring import tasks as periodic
-from scoring.models import Notification, NotificationKind, PlanStatus, RemediationPlan, TaskStatus
+from scoring.models import Notification, NotificationKind, TaskStatus
 from scoring.remediation import TASK_REMINDER_DAYS
 from scoring.services.remediation_progress import task_deadline_reminders
 from tests.factories import RoleGrantFactory
-from tests.scoring.improvement.progress_helpers import make_task
+from tests.scoring.improvement.progress_helpers import make_draft_plan, make_task
 from units.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -77,14 +77,7 @@ def test_no_reminder_for_a_done_task_a_far_deadline_or_a_draft_plan(
     make_task(plan, personas["unit_b"], TODAY - timedelta(days=3), status=TaskStatus.DONE)
     make_task(plan, personas["unit_b"], TODAY + timedelta(days=1), status=TaskStatus.DONE)
     make_task(plan, personas["unit_b"], TODAY + timedelta(days=30))
-    draft = RemediationPlan.objects.create(
-        period=improvement_year["period"],
-        publication=improvement_year["publication"],
-        unit=personas["unit_b"],
-        title="Dự thảo",
-        status=PlanStatus.DRAFT,
-        created_by=personas["staff_b"],
-    )
+    draft = make_draft_plan(improvement_year, personas["unit_b"], personas["staff_b"])
     make_task(draft, personas["unit_b"], TODAY + timedelta(days=1))
     make_task(draft, personas["unit_b"], TODAY - timedelta(days=1))
     assert task_deadline_reminders(today=TODAY) == 0

@@ -24,7 +24,7 @@ from scoring.models import (
 )
 from scoring.services import remediation_progress
 from scoring.services.remediation_progress import NOTE_MAX, task_progress_report
-from tests.scoring.improvement.progress_helpers import PDF, make_task, pdf, png
+from tests.scoring.improvement.progress_helpers import PDF, make_draft_plan, make_task, pdf, png
 
 pytestmark = pytest.mark.django_db
 
@@ -206,14 +206,7 @@ def test_another_units_staff_and_home_affairs_cannot_report(task, personas, impr
 
 
 def test_a_task_of_a_draft_plan_takes_no_report(improvement_year, personas):
-    draft = RemediationPlan.objects.create(
-        period=improvement_year["period"],
-        publication=improvement_year["publication"],
-        unit=personas["unit_b"],
-        title="Kế hoạch khắc phục của Sở Y tế",
-        status=PlanStatus.DRAFT,
-        created_by=personas["staff_b"],
-    )
+    draft = make_draft_plan(improvement_year, personas["unit_b"], personas["staff_b"])
     task = make_task(draft, personas["unit_b"], date(2026, 11, 30))
     before = _stored_files()
     with pytest.raises(Refused) as refused:

@@ -11,15 +11,13 @@ from django.utils import timezone
 from scoring.models import (
     AuditEntry,
     ImprovementFile,
-    PlanStatus,
-    RemediationPlan,
     RemediationTask,
     TaskProgress,
     TaskStatus,
 )
 from scoring.services.remediation_progress import task_progress_report
 from tests.factories import OrganiserFactory, RoleGrantFactory
-from tests.scoring.improvement.progress_helpers import PDF, make_task, pdf
+from tests.scoring.improvement.progress_helpers import PDF, make_draft_plan, make_task, pdf
 from units.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -48,14 +46,7 @@ def world(issued_province_plan, improvement_year, personas):
         note="Đã dự thảo kế hoạch",
         files=[pdf("Dự thảo kế hoạch.pdf")],
     )
-    draft = RemediationPlan.objects.create(
-        period=improvement_year["period"],
-        publication=improvement_year["publication"],
-        unit=units["B"],
-        title="Kế hoạch của Sở Y tế (dự thảo)",
-        status=PlanStatus.DRAFT,
-        created_by=personas["staff_b"],
-    )
+    draft = make_draft_plan(improvement_year, units["B"], personas["staff_b"])
     other = OrganiserFactory(code="org-other", name="Sở Nội vụ tỉnh khác")
     return {
         "task": task,
