@@ -1,8 +1,10 @@
-"""What every page's navigation shows: the unread notifications and the council's queue."""
+"""What every page's navigation shows: the unread notifications, the council's queue, set-up
+and the remediation tasks."""
 
 from units.access import holds_anywhere
 from units.roles import Permission
 
+from .selectors.remediation_progress import has_unit_tasks
 from .services.notifications import unread_count
 
 
@@ -14,4 +16,15 @@ def navigation(request):
         "unread_notifications": unread_count(user),
         "may_appraise_somewhere": holds_anywhere(user, Permission.APPRAISE),
         "may_set_up_somewhere": holds_anywhere(user, Permission.MANAGE_PERIOD),
+        "improvement_nav": _improvement_nav(user),
     }
+
+
+def _improvement_nav(user) -> str:
+    """Where "Nhiệm vụ khắc phục" leads: Home Affairs' dashboard, or the unit's own tasks
+    (only for staff whose unit owns a task of an issued plan); empty for everyone else."""
+    if holds_anywhere(user, Permission.MANAGE_IMPROVEMENT):
+        return "scoring:improvement_dashboard"
+    if holds_anywhere(user, Permission.REPORT_TASK_PROGRESS) and has_unit_tasks(user):
+        return "scoring:task_list"
+    return ""

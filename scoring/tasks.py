@@ -7,6 +7,7 @@ from django.utils import translation
 from .services.accounts import send_password_link
 from .services.appraisal import periods_open_appraisal_due
 from .services.notifications import deadline_reminders, send_notification_email
+from .services.remediation_progress import task_deadline_reminders
 
 __all__ = [
     "open_due_appraisals",
@@ -18,7 +19,8 @@ __all__ = [
 
 @shared_task
 def send_deadline_reminders() -> int:
-    return deadline_reminders()
+    """One job for every deadline reminder: self-assessment, explanation, remediation tasks."""
+    return deadline_reminders() + task_deadline_reminders()
 
 
 @shared_task

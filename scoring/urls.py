@@ -6,6 +6,7 @@ from .views import (
     council,
     explanation,
     inbox,
+    remediation_progress,
     results,
     self_assessment,
     setup,
@@ -272,5 +273,14 @@ urlpatterns = [
         "periods/<int:pk>/data/template.xlsx",
         survey_data.data_template_view,
         name="data_template",
+    ),
+    # ------------------------------------------------------------ remediation progress
+    path("improvement/tasks/", remediation_progress.task_list, name="task_list"),
+    path("improvement/tasks/<int:pk>/", remediation_progress.task_detail, name="task_detail"),
+    path("improvement/files/<int:pk>/", remediation_progress.task_file, name="task_file"),
+    path(
+        "improvement/dashboard/",
+        remediation_progress.improvement_dashboard,
+        name="improvement_dashboard",
     ),
 ]

@@ -94,12 +94,19 @@ def evidence_file_check(upload: UploadedFile) -> FileType:
     return file_type
 
 
-def _sha256(upload: UploadedFile) -> str:
+def file_sha256(upload: UploadedFile) -> str:
+    """The file's SHA-256, read in chunks; the file is rewound for storing."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
     return digest.hexdigest()
+
+
+def storage_name(name: str) -> str:
+    """A random name to store an uploaded file under: users' names can be longer than the disk
+    allows, and the original name is kept for display and download."""
+    return f"{uuid.uuid4().hex}{PurePath(name).suffix.lower()}"
 
 
 def _check_items(assessment: Assessment, items: list[IndexItem]) -> None:
@@ -146,7 +153,7 @@ def evidence_upload(
     stored twice: the existing evidence is attached instead."""
     _check_open(assessment, by, stage, items)
     file_type = evidence_file_check(upload)
-    sha256 = _sha256(upload)
+    sha256 = file_sha256(upload)
     with transaction.atomic():
         _check_open_locked(assessment, by, stage, items)
         evidence = Evidence.objects.filter(
@@ -163,10 +170,7 @@ def evidence_upload(
                 description=(description or "").strip(),
                 uploaded_by=by,
             )
-            # Stored under a random name: users' names can be longer than the disk allows,
-            # and the original name is kept for display and download.
-            suffix = PurePath(upload.name).suffix.lower()
-            evidence.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+            evidence.file.save(storage_name(upload.name), upload, save=False)
             stored = evidence.file.name
             try:
                 evidence.save()

@@ -32,10 +32,15 @@ User = get_user_model()
 
 
 def unit_staff(assessment: Assessment):
+    return staff_of_unit(assessment.unit_id)
+
+
+def staff_of_unit(unit_id: int):
+    """The active staff accounts of one unit (a remediation task's owner, an assessment's)."""
     return User.objects.filter(
         is_active=True,
         role_grants__role=Role.UNIT_STAFF,
-        role_grants__unit_id=assessment.unit_id,
+        role_grants__unit_id=unit_id,
     ).distinct()
 
 

@@ -2,8 +2,10 @@
 shown (an input error beside its field, a business refusal as a message)."""
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 
 from ..exceptions import EntryClosed, Refused, RoundClosed, ScoreConflict, StatusConflict
+from ..services.evidence import file_type_of
 
 # What a service may refuse with: wrong input (per field) or the rules (scoring.exceptions).
 REFUSALS = (ValidationError, Refused)
@@ -41,3 +43,24 @@ def add_errors(form, exc: Exception) -> None:
     """A service's refusal shown on the form: next to its field when it names one."""
     for name, message in field_errors(exc).items():
         form.add_error(name if name in form.fields else None, message)
+
+
+def private_file_response(field_file, original_name: str) -> FileResponse:
+    """Stream a checked upload (evidence, a progress report's file) after the caller's
+    permission check: there is no public media URL. PDFs and images open in the browser,
+    anything else downloads, under the name it was uploaded with."""
+    if not field_file:
+        raise Http404
+    file_type = file_type_of(original_name or field_file.name)
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=not (file_type and file_type.inline),
+        filename=original_name or None,
+        content_type=file_type.content_type if file_type else "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,7 +34,6 @@ from ..services.evidence import (
     evidence_delete,
     evidence_detach,
     evidence_upload,
-    file_type_of,
 )
 from ..services.self_assessment import (
     assessment_reopen,
@@ -48,7 +47,15 @@ from ..services.self_assessment_workbook import (
     workbook_filename,
 )
 from ..workflow import self_assessment_closed_reason
-from .common import REFUSALS, add_errors, field_errors, is_closed, refusal_status, wants_json
+from .common import (
+    REFUSALS,
+    add_errors,
+    field_errors,
+    is_closed,
+    private_file_response,
+    refusal_status,
+    wants_json,
+)
 
 
 def _form_url(assessment, item_id=None) -> str:
@@ -390,21 +397,7 @@ def evidence_delete_view(request, pk: int, evidence_pk: int):
 def evidence_file_view(request, pk: int):
     """Stream an evidence file after the permission check: there is no public media URL."""
     evidence = get_evidence_for_user(request.user, pk)
-    if not evidence.file:
-        raise Http404
-    file_type = file_type_of(evidence.original_name or evidence.file.name)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=not (file_type and file_type.inline),
-        filename=evidence.original_name or None,
-        content_type=file_type.content_type if file_type else "application/octet-stream",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(evidence.file, evidence.original_name)
 
 
 # ---------------------------------------------------------------- review and submit

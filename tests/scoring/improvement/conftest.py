@@ -8,7 +8,14 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from scoring.models import Assessment, IndexItem, ItemLevel, Score, ScoringMethod
+from scoring.models import (
+    IndexItem,
+    ItemLevel,
+    PlanStatus,
+    RemediationPlan,
+    Score,
+    ScoringMethod,
+)
 from scoring.services.publication import period_publish
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from tests.factories import (
@@ -128,3 +135,17 @@ def improvement_year(personas):
         "units": units,
         "staff_c": RoleGrantFactory(role=Role.UNIT_STAFF, unit=units["C"]).user,
     }
+
+
+@pytest.fixture
+def issued_province_plan(improvement_year, personas):
+    """The province's plan for 2025, issued by Home Affairs (no tasks: each test adds its own)."""
+    return RemediationPlan.objects.create(
+        period=improvement_year["period"],
+        publication=improvement_year["publication"],
+        title="Kế hoạch khắc phục hạn chế, nâng cao Chỉ số CCHC năm 2026",
+        status=PlanStatus.ISSUED,
+        issued_by=personas["home_affairs"],
+        issued_at=timezone.now(),
+        created_by=personas["home_affairs"],
+    )

@@ -1,0 +1,214 @@
+"""Progress on remediation tasks after publication: the owner unit's staff report what was done
+(a status, a note, files checked as evidence files are), and the daily job reminds them of
+deadlines. When a task is overdue or due soon is decided in scoring.remediation."""
+
+from datetime import date
+from pathlib import PurePath
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from parindex.dates import date_text
+from parindex.text import has_control_character, normalize_text
+from scoring.exceptions import Refused
+from scoring.models import (
+    AuditAction,
+    ImprovementFile,
+    NotificationKind,
+    PlanStatus,
+    RemediationTask,
+    TaskProgress,
+    TaskStatus,
+)
+from scoring.remediation import TASK_REMINDER_DAYS, task_is_due_soon, task_is_overdue
+from units.access import has_permission
+from units.roles import Permission
+
+from . import audit
+from .evidence import evidence_file_check, file_sha256, storage_name
+from .notifications import notify, staff_of_unit
+
+NOTE_MAX = 5000  # characters of "what was done"
+FILES_MAX = 10  # files in one report
+
+
+# ---------------------------------------------------------------- reporting progress
+
+
+def _reportable_check(task: RemediationTask, by) -> None:
+    """Only on a task of an issued plan, and only by the owner unit's staff (what
+    scoring.access.progress_reportable_by answers the pages; checked again here, on the
+    locked row, because the service is the door)."""
+    if not has_permission(by, Permission.REPORT_TASK_PROGRESS, unit=task.owner_unit):
+        raise PermissionDenied
+    if task.plan.status != PlanStatus.ISSUED:
+        raise Refused(_("Progress is reported only on tasks of an issued plan."))
+
+
+def _note_clean(note: str) -> str:
+    note = normalize_text(note)
+    if not note:
+        raise ValidationError(_("Say what was done."))
+    if len(note) > NOTE_MAX:
+        raise ValidationError(
+            _("What was done is at most %(max)s characters long (%(n)s given).")
+            % {"max": NOTE_MAX, "n": len(note)}
+        )
+    if has_control_character(note):
+        raise ValidationError(_("What was done cannot contain control characters (such as NUL)."))
+    return note
+
+
+def _files_check(files) -> list[tuple]:
+    """Every file checked before any is stored: one bad file refuses the whole report."""
+    if len(files) > FILES_MAX:
+        raise ValidationError(_("Attach at most %(max)s files to one report.") % {"max": FILES_MAX})
+    checked, problems = [], []
+    for upload in files:
+        try:
+            file_type = evidence_file_check(upload)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+            continue
+        checked.append((upload, file_type, file_sha256(upload)))
+    if problems:
+        raise ValidationError(problems)
+    return checked
+
+
+def task_progress_report(
+    *, task: RemediationTask, by, status: str, note: str, files=()
+) -> TaskProgress:
+    """Record a progress report on `task` and move the task to `status`: the latest note
+    becomes its outcome, `completed_on` is the day it became done (cleared when reopened).
+    One transaction with the task row locked; one audit entry. Refused with nothing stored —
+    no report, no file — when any input or any file is wrong."""
+    _reportable_check(task, by)
+    errors: dict[str, list[str]] = {}
+    if status not in TaskStatus.values:
+        errors["status"] = [_("Choose the task's status.")]
+    try:
+        note = _note_clean(note)
+    except ValidationError as exc:
+        errors["note"] = exc.messages
+    files = [upload for upload in files if upload]
+    checked = []
+    try:
+        checked = _files_check(files)
+    except ValidationError as exc:
+        errors["files"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+    stored: list[tuple] = []  # (storage, name) of the files written, removed if anything fails
+    try:
+        with transaction.atomic():
+            locked = (
+                RemediationTask.objects.select_for_update(of=("self",))
+                .select_related("plan__period", "owner_unit")
+                .get(pk=task.pk)
+            )
+            _reportable_check(locked, by)
+            old_status = locked.status
+            progress = TaskProgress.objects.create(
+                task=locked, status=status, note=note, reported_by=by
+            )
+            for upload, file_type, sha256 in checked:
+                row = ImprovementFile(
+                    progress=progress,
+                    original_name=PurePath(upload.name).name[:255],
+                    content_type=file_type.content_type,
+                    size=upload.size,
+                    sha256=sha256,
+                    uploaded_by=by,
+                )
+                row.file.save(storage_name(upload.name), upload, save=False)
+                stored.append((row.file.storage, row.file.name))
+                row.save()
+            if status != TaskStatus.DONE:
+                locked.completed_on = None
+            elif old_status != TaskStatus.DONE or locked.completed_on is None:
+                locked.completed_on = timezone.localdate()
+            locked.status = status
+            locked.outcome = note
+            locked.save(update_fields=["status", "outcome", "completed_on"])
+            audit.record(
+                audit.improvement_event(
+                    action=AuditAction.TASK_PROGRESS,
+                    actor=by,
+                    obj=locked,
+                    period=locked.plan.period,
+                    field="status",
+                    old=old_status,
+                    new=status,
+                    reason=note,
+                )
+            )
+    except BaseException:
+        for storage, name in stored:
+            storage.delete(name)
+        raise
+    task.status, task.outcome, task.completed_on = status, note, locked.completed_on
+    return progress
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def _task_reminder(task: RemediationTask, *, overdue: bool) -> int:
+    words = {
+        "unit": task.owner_unit.name,
+        "task": task.title if len(task.title) <= 120 else task.title[:119] + "…",
+        "when": date_text(task.deadline),
+        "target": task.measurable_target,
+        "plan": task.plan.title,
+    }
+    if overdue:
+        subject = _("%(unit)s: the remediation task “%(task)s” is overdue (due %(when)s)") % words
+        body = _(
+            "The task “%(task)s” of “%(plan)s” was due on %(when)s and is not reported done. "
+            "Target: %(target)s. Report its progress in the portal."
+        )
+    else:
+        subject = _("%(unit)s: the remediation task “%(task)s” is due on %(when)s") % words
+        body = _(
+            "The task “%(task)s” of “%(plan)s” is due on %(when)s. Target: %(target)s. "
+            "Report its progress in the portal once it is done."
+        )
+    code = "overdue" if overdue else "soon"
+    return len(
+        notify(
+            recipients=staff_of_unit(task.owner_unit_id),
+            kind=NotificationKind.TASK_DEADLINE_NEAR,
+            subject=subject,
+            body=body % words,
+            link=reverse("scoring:task_detail", args=[task.pk]),
+            dedupe_key=f"task:{code}:{task.pk}:{task.deadline.isoformat()}",
+        )
+    )
+
+
+def task_deadline_reminders(*, today: date | None = None) -> int:
+    """Tell the owner unit's staff of each task of an issued plan, not done, once when its
+    deadline is TASK_REMINDER_DAYS days away or less and once when it has passed — once per
+    user, task and deadline (a moved deadline is told again). Run by the daily reminder job
+    (scoring.tasks.send_deadline_reminders, the `send_reminders` command)."""
+    today = today or timezone.localdate()
+    horizon = date.fromordinal(today.toordinal() + TASK_REMINDER_DAYS)
+    tasks = (
+        RemediationTask.objects.filter(plan__status=PlanStatus.ISSUED, deadline__lte=horizon)
+        .exclude(status=TaskStatus.DONE)
+        .select_related("plan", "owner_unit")
+        .order_by("deadline", "pk")
+    )
+    sent = 0
+    with translation.override("vi"):
+        for task in tasks:
+            if task_is_overdue(task, today):
+                sent += _task_reminder(task, overdue=True)
+            elif task_is_due_soon(task, today):
+                sent += _task_reminder(task, overdue=False)
+    return sent
