@@ -208,11 +208,21 @@ def get_plan_for_user(user, pk: int, *, edit: bool = False) -> RemediationPlan:
 
 
 def task_visible_to(user, task: RemediationTask) -> bool:
-    if plan_visible_to(user, task.plan):
+    """A task's page, with its progress reports and files: Home Affairs, the council once the
+    plan is issued, the staff of the unit whose own plan it is, and the owner unit's staff once
+    issued. Other units read the issued province plan's tasks in the plan itself, not each
+    other's reports."""
+    organiser_id = task.plan.period.organiser_id
+    if manages_improvement(user, organiser_id):
         return True
-    # The owner of a task in an issued plan sees it, whoever drafted the plan.
+    if task.plan.status == PlanStatus.ISSUED and _council_or_reader(user, organiser_id):
+        return True
+    if task.plan.unit_id is not None and has_permission(
+        user, Permission.DRAFT_UNIT_PLAN, unit=task.plan.unit
+    ):
+        return True
     return task.plan.status == PlanStatus.ISSUED and has_permission(
-        user, Permission.VIEW_ASSESSMENT, unit=task.owner_unit
+        user, Permission.REPORT_TASK_PROGRESS, unit=task.owner_unit
     )
 
 

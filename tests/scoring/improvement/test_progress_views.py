@@ -81,8 +81,9 @@ def _report(**extra):
 GET_MATRIX = {
     # view: expected status per role, in ROLES order
     "task_list": (302, 200, 200, 403, 403, 302, 403, 302),
-    "task_detail": (302, 200, 200, 200, 200, 200, 200, 404),
-    "task_file": (302, 200, 200, 200, 200, 200, 200, 404),
+    # another unit's staff read the issued plan, not the owner's reports and files
+    "task_detail": (302, 200, 404, 200, 200, 200, 200, 404),
+    "task_file": (302, 200, 404, 200, 200, 200, 200, 404),
     "improvement_dashboard": (302, 403, 403, 403, 403, 200, 403, 200),
     "draft_task_detail": (302, 200, 404, 404, 404, 200, 404, 404),
 }
@@ -109,7 +110,7 @@ def test_get_matrix(client, world, view, role):
 
 
 POST_MATRIX = {
-    "task_detail": (302, 302, 403, 403, 403, 403, 403, 404),
+    "task_detail": (302, 302, 404, 403, 403, 403, 403, 404),
     "draft_task_detail": (302, 403, 404, 404, 404, 403, 404, 404),
     # GET-only pages refuse a post outright
     "task_list": (302, 405, 405, 405, 405, 405, 405, 405),
