@@ -94,7 +94,7 @@ def evidence_file_check(upload: UploadedFile) -> FileType:
     return file_type
 
 
-def _sha256(upload: UploadedFile) -> str:
+def file_sha256(upload: UploadedFile) -> str:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -146,7 +146,7 @@ def evidence_upload(
     stored twice: the existing evidence is attached instead."""
     _check_open(assessment, by, stage, items)
     file_type = evidence_file_check(upload)
-    sha256 = _sha256(upload)
+    sha256 = file_sha256(upload)
     with transaction.atomic():
         _check_open_locked(assessment, by, stage, items)
         evidence = Evidence.objects.filter(
