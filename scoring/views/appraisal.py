@@ -39,8 +39,8 @@ from ..selectors.appraisal import (
     queue_rows,
     stage_value_text,
 )
-from ..selectors.index_sets import index_set_tree
 from ..selectors.improvement_notes import lessons_by_code
+from ..selectors.index_sets import index_set_tree
 from ..selectors.score_redos import council_redos_open
 from ..services.appraisal import (
     appraisal_accept,
