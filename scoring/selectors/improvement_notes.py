@@ -106,8 +106,12 @@ def lessons_by_code(assessment: Assessment, *, today: date | None = None) -> dic
             "remediationtask__pk",
         )
     )
+    seen: set[tuple] = set()  # a task or a finding once per code, whatever index sets it spans
     for row in task_rows:
         task = row.remediationtask
+        if ("task", task.pk, row.indexitem.code) in seen:
+            continue
+        seen.add(("task", task.pk, row.indexitem.code))
         tasks[row.indexitem.code].append(
             TaskLesson(
                 year=task.plan.period.year,
@@ -158,6 +162,9 @@ def lessons_by_code(assessment: Assessment, *, today: date | None = None) -> dic
     )
     for row in finding_rows:
         finding = row.inspectionfinding
+        if ("finding", finding.pk, row.indexitem.code) in seen:
+            continue
+        seen.add(("finding", finding.pk, row.indexitem.code))
         findings[row.indexitem.code].append(
             FindingLesson(
                 year=finding.inspection.period.year,
