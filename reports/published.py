@@ -26,7 +26,7 @@ from scoring.selectors.results import (
     publication_unit_row,
 )
 from scoring.workflow import PeriodStatus
-from units.models import Unit
+from units.reorganisation import unit_lineage
 
 from .models import Report, ReportStatus
 
@@ -366,19 +366,6 @@ def unit_page(publication: Publication, unit_code: str) -> UnitPage | None:
 # ---------------------------------------------------------------- history across mergers
 
 
-def _lineage(unit_id: int) -> set[int]:
-    """The unit and every unit it stands for, however many mergers and renamings back."""
-    through = Unit.predecessors.through
-    known, frontier = {unit_id}, {unit_id}
-    while frontier:
-        found = set(
-            through.objects.filter(from_unit__in=frontier).values_list("to_unit_id", flat=True)
-        )
-        frontier = found - known
-        known |= frontier
-    return known
-
-
 def latest_public_publications(organiser_id: int, *, up_to_year: int) -> list[Publication]:
     """The latest version of each published period of the organiser, oldest year first."""
     latest: dict[int, Publication] = {}
@@ -399,7 +386,7 @@ def unit_history(unit_id: int, *, organiser_id: int, up_to_year: int) -> list[Hi
     """The unit's index and rank over the organiser's published years, by the predecessor
     rule (scoring.engine.comparison): its own result where it has one; else its one
     predecessor's (renamed or re-coded); else the units it replaced added up, with no rank."""
-    lineage = _lineage(unit_id)
+    lineage = unit_lineage(unit_id)
     publications = latest_public_publications(organiser_id, up_to_year=up_to_year)
     by_publication: dict[int, list[PublishedUnitResult]] = defaultdict(list)
     for result in PublishedUnitResult.objects.filter(

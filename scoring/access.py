@@ -290,3 +290,33 @@ def get_improvement_file_for_user(user, pk: int) -> ImprovementFile:
     if not visible:
         raise Http404
     return upload
+
+
+def finding_units_for(user, inspection: Inspection) -> set[int] | None:
+    """The units whose findings of `inspection` the user reads: None for every unit (Home
+    Affairs, the council, the readers of every result); else the visited units whose staff
+    they are — a unit never reads another unit's findings."""
+    organiser_id = inspection.period.organiser_id
+    if manages_improvement(user, organiser_id) or _council_or_reader(user, organiser_id):
+        return None
+    return {
+        unit.pk
+        for unit in inspection.units.all()
+        if has_permission(user, Permission.VIEW_ASSESSMENT, unit=unit)
+    }
+
+
+def get_inspection_file_for_user(user, pk: int) -> ImprovementFile:
+    """An inspection's document (not a progress report's), for those who see the inspection."""
+    upload = get_improvement_file_for_user(user, pk)
+    if upload.inspection_id is None:
+        raise Http404
+    return upload
+
+
+def get_finding_for_user(user, inspection: Inspection, pk: int):
+    """A finding of `inspection` that Home Affairs changes (the caller has checked `edit`)."""
+    finding = inspection.findings.select_related("unit").filter(pk=pk).first()
+    if finding is None:
+        raise Http404
+    return finding

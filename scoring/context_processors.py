@@ -1,9 +1,10 @@
-"""What every page's navigation shows: the unread notifications, the council's queue, set-up
-and the remediation tasks."""
+"""What every page's navigation shows: the unread notifications, the council's queue, set-up,
+the remediation tasks and the inspections (Home Affairs, units visited)."""
 
 from units.access import holds_anywhere
 from units.roles import Permission
 
+from .selectors.inspections import shows_inspections_link
 from .selectors.remediation_progress import has_unit_tasks
 from .services.notifications import unread_count
 
@@ -17,6 +18,7 @@ def navigation(request):
         "may_appraise_somewhere": holds_anywhere(user, Permission.APPRAISE),
         "may_set_up_somewhere": holds_anywhere(user, Permission.MANAGE_PERIOD),
         "improvement_nav": _improvement_nav(user),
+        "shows_inspections": shows_inspections_link(user),
     }
 
 

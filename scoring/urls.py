@@ -6,6 +6,7 @@ from .views import (
     council,
     explanation,
     inbox,
+    inspections,
     remediation_progress,
     results,
     self_assessment,
@@ -283,4 +284,25 @@ urlpatterns = [
         remediation_progress.improvement_dashboard,
         name="improvement_dashboard",
     ),
+    # ------------------------------------------------------------ inspections (issue 15)
+    path("inspections/", inspections.inspection_list, name="inspection_list"),
+    path("inspections/new/", inspections.inspection_create_view, name="inspection_create"),
+    path("inspections/<int:pk>/", inspections.inspection_detail_view, name="inspection_detail"),
+    path("inspections/<int:pk>/edit/", inspections.inspection_edit_view, name="inspection_edit"),
+    path(
+        "inspections/<int:pk>/findings/new/",
+        inspections.finding_form_view,
+        name="inspection_finding_add",
+    ),
+    path(
+        "inspections/<int:pk>/findings/<int:finding_pk>/",
+        inspections.finding_form_view,
+        name="inspection_finding_edit",
+    ),
+    path(
+        "inspections/<int:pk>/findings/<int:finding_pk>/task/",
+        inspections.finding_task_view,
+        name="inspection_finding_task",
+    ),
+    path("inspections/files/<int:pk>/", inspections.inspection_file_view, name="inspection_file"),
 ]

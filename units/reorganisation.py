@@ -40,6 +40,20 @@ class Decision:
     note: str = ""
 
 
+def unit_lineage(unit_id: int) -> set[int]:
+    """The unit and every unit it stands for, however many mergers, splits and renamings back:
+    one query per generation of predecessors."""
+    through = Unit.predecessors.through
+    known, frontier = {unit_id}, {unit_id}
+    while frontier:
+        found = set(
+            through.objects.filter(from_unit__in=frontier).values_list("to_unit_id", flat=True)
+        )
+        frontier = found - known
+        known |= frontier
+    return known
+
+
 def _existing(unit: Unit, year: int) -> None:
     if not unit.exists_in(year):
         raise ValidationError(

@@ -3,7 +3,6 @@
 deadlines. When a task is overdue or due soon is decided in scoring.remediation."""
 
 from datetime import date
-from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,7 +15,6 @@ from parindex.text import has_control_character, normalize_text
 from scoring.exceptions import Refused
 from scoring.models import (
     AuditAction,
-    ImprovementFile,
     NotificationKind,
     PlanStatus,
     RemediationTask,
@@ -28,11 +26,14 @@ from units.access import has_permission
 from units.roles import Permission
 
 from . import audit
-from .evidence import evidence_file_check, file_sha256, storage_name
+from .improvement_files import (
+    files_removed_on_failure,
+    improvement_file_store,
+    improvement_files_check,
+)
 from .notifications import notify, staff_of_unit
 
 NOTE_MAX = 5000  # characters of "what was done"
-FILES_MAX = 10  # files in one report
 
 
 # ---------------------------------------------------------------- reporting progress
@@ -62,23 +63,6 @@ def _note_clean(note: str) -> str:
     return note
 
 
-def _files_check(files) -> list[tuple]:
-    """Every file checked before any is stored: one bad file refuses the whole report."""
-    if len(files) > FILES_MAX:
-        raise ValidationError(_("Attach at most %(max)s files to one report.") % {"max": FILES_MAX})
-    checked, problems = [], []
-    for upload in files:
-        try:
-            file_type = evidence_file_check(upload)
-        except ValidationError as exc:
-            problems.extend(exc.messages)
-            continue
-        checked.append((upload, file_type, file_sha256(upload)))
-    if problems:
-        raise ValidationError(problems)
-    return checked
-
-
 def task_progress_report(
     *, task: RemediationTask, by, status: str, note: str, files=()
 ) -> TaskProgress:
@@ -97,60 +81,44 @@ def task_progress_report(
     files = [upload for upload in files if upload]
     checked = []
     try:
-        checked = _files_check(files)
+        checked = improvement_files_check(files)
     except ValidationError as exc:
         errors["files"] = exc.messages
     if errors:
         raise ValidationError(errors)
 
-    stored: list[tuple] = []  # (storage, name) of the files written, removed if anything fails
-    try:
-        with transaction.atomic():
-            locked = (
-                RemediationTask.objects.select_for_update(of=("self",))
-                .select_related("plan__period", "owner_unit")
-                .get(pk=task.pk)
+    with files_removed_on_failure() as written, transaction.atomic():
+        locked = (
+            RemediationTask.objects.select_for_update(of=("self",))
+            .select_related("plan__period", "owner_unit")
+            .get(pk=task.pk)
+        )
+        _reportable_check(locked, by)
+        old_status = locked.status
+        progress = TaskProgress.objects.create(
+            task=locked, status=status, note=note, reported_by=by
+        )
+        for upload in checked:
+            improvement_file_store(upload, by=by, written=written, progress=progress)
+        if status != TaskStatus.DONE:
+            locked.completed_on = None
+        elif old_status != TaskStatus.DONE or locked.completed_on is None:
+            locked.completed_on = timezone.localdate()
+        locked.status = status
+        locked.outcome = note
+        locked.save(update_fields=["status", "outcome", "completed_on"])
+        audit.record(
+            audit.improvement_event(
+                action=AuditAction.TASK_PROGRESS,
+                actor=by,
+                obj=locked,
+                period=locked.plan.period,
+                field="status",
+                old=old_status,
+                new=status,
+                reason=note,
             )
-            _reportable_check(locked, by)
-            old_status = locked.status
-            progress = TaskProgress.objects.create(
-                task=locked, status=status, note=note, reported_by=by
-            )
-            for upload, file_type, sha256 in checked:
-                row = ImprovementFile(
-                    progress=progress,
-                    original_name=PurePath(upload.name).name[:255],
-                    content_type=file_type.content_type,
-                    size=upload.size,
-                    sha256=sha256,
-                    uploaded_by=by,
-                )
-                row.file.save(storage_name(upload.name), upload, save=False)
-                stored.append((row.file.storage, row.file.name))
-                row.save()
-            if status != TaskStatus.DONE:
-                locked.completed_on = None
-            elif old_status != TaskStatus.DONE or locked.completed_on is None:
-                locked.completed_on = timezone.localdate()
-            locked.status = status
-            locked.outcome = note
-            locked.save(update_fields=["status", "outcome", "completed_on"])
-            audit.record(
-                audit.improvement_event(
-                    action=AuditAction.TASK_PROGRESS,
-                    actor=by,
-                    obj=locked,
-                    period=locked.plan.period,
-                    field="status",
-                    old=old_status,
-                    new=status,
-                    reason=note,
-                )
-            )
-    except BaseException:
-        for storage, name in stored:
-            storage.delete(name)
-        raise
+        )
     task.status, task.outcome, task.completed_on = status, note, locked.completed_on
     return progress
 

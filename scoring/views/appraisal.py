@@ -39,6 +39,7 @@ from ..selectors.appraisal import (
     queue_rows,
     stage_value_text,
 )
+from ..selectors.improvement_notes import lessons_by_code
 from ..selectors.index_sets import index_set_tree
 from ..selectors.score_redos import council_redos_open
 from ..services.appraisal import (
@@ -148,6 +149,7 @@ def _review_context(request, assessment, review: AppraisalReview) -> dict:
         "may_view_history": has_permission(request.user, Permission.VIEW_AUDIT, unit=unit),
         "request_choices": ReviewRequest.choices,
         "council_redos": council_redos_open(assessment),
+        "lessons": lessons_by_code(assessment),
     }
 
 

@@ -25,6 +25,7 @@ from ..entries import self_entry_clean
 from ..exceptions import ScoreConflict
 from ..forms import DeadlineForm, EvidenceCiteForm, ReopenForm, WorkbookUploadForm
 from ..models import Evidence, IndexItem, Score
+from ..selectors.improvement_notes import lessons_by_code
 from ..selectors.score_redos import score_redos_open
 from ..selectors.self_assessment import SelfAssessment, self_assessment
 from ..services.evidence import (
@@ -91,6 +92,7 @@ def self_assessment_form(request, pk: int):
             "max_upload_mb": settings.PARINDEX_EVIDENCE_MAX_MB,
             "accept": ",".join(sorted(ALLOWED_FILE_TYPES)),
             "redos": score_redos_open(assessment),
+            "lessons": lessons_by_code(assessment),
         },
     )
 
