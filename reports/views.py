@@ -114,6 +114,10 @@ def report_retry_view(request, pk: int):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The report is being built again."))
+    if report.plan_id:
+        return redirect(
+            f"{reverse('reports:plan_documents', args=[report.plan_id])}#plan-documents"
+        )
     if report.period_id:
         return redirect(f"{reverse('reports:period', args=[report.period_id])}#report-{report.pk}")
     return redirect("home")

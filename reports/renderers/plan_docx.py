@@ -25,7 +25,8 @@ MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 TEXT_MM = PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]  # 165
 HEADER_COLUMNS_MM = (66, TEXT_MM - 66)
 # STT, task, related criteria, target, person in charge, deadline (as the PDF's CSS).
-TASK_COLUMNS_MM = (10, 55, 22, 32, 25, 21)
+TASK_COLUMNS_MM = (11, 54, 24, 28, 25, 23)
+CELL_PADDING_MM = 1.2  # left and right: Word's 1,9 mm would wrap a date
 FOOT_COLUMNS_MM = (TEXT_MM / 2, TEXT_MM / 2)
 
 
@@ -107,10 +108,24 @@ def _table(document, rows: int, widths_mm, *, style: str | None = None):
         table.style = document.styles[style]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    # Word reads the cells' widths, LibreOffice the table's grid: both are set.
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, widths_mm, strict=True):
             cell.width = Mm(width)
     return table
+
+
+def _narrow_padding(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(round(CELL_PADDING_MM * 56.7)))  # twentieths of a point
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    tbl_pr.append(margins)
 
 
 def _repeat_as_header(row) -> None:
@@ -119,6 +134,12 @@ def _repeat_as_header(row) -> None:
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     tr_pr.append(header)
+
+
+def _keep_on_one_page(row) -> None:
+    """A task, or the signature block, is never split between two pages."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
 
 
 def _page_numbers(section) -> None:
@@ -167,7 +188,7 @@ def _header(document, content: PlanDocument) -> None:
     _rule(issuer, length_mm=22, width_mm=HEADER_COLUMNS_MM[0])
     if header.number_line:
         _paragraph(issuer, header.number_line, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _first_paragraph(motto, header.nation, size=13, bold=True)
+    _first_paragraph(motto, header.nation, size=12.5, bold=True)
     _paragraph(motto, header.motto, size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after_pt=0)
     _rule(motto, length_mm=58, width_mm=HEADER_COLUMNS_MM[1], after_pt=6)
     _paragraph(motto, header.dateline, size=14, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -187,13 +208,16 @@ def _title(document, content: PlanDocument) -> None:
 
 
 def _tasks(document, content: PlanDocument, unit) -> None:
-    _paragraph(document, f"{unit.number}. {unit.unit_name}", bold=True, before_pt=6)
+    heading = _paragraph(document, f"{unit.number}. {unit.unit_name}", bold=True, before_pt=6)
+    heading.paragraph_format.keep_with_next = True
     table = _table(document, 1 + len(unit.tasks), TASK_COLUMNS_MM, style="Table Grid")
-    heading = table.rows[0]
-    _repeat_as_header(heading)
-    for cell, column in zip(heading.cells, content.columns, strict=True):
+    _narrow_padding(table)
+    columns = table.rows[0]
+    _repeat_as_header(columns)
+    for cell, column in zip(columns.cells, content.columns, strict=True):
         _first_paragraph(cell, column, size=TABLE_PT, bold=True)
     for row, task in zip(table.rows[1:], unit.tasks, strict=True):
+        _keep_on_one_page(row)
         values = (str(task.number), task.title, task.items, task.target, task.person, task.deadline)
         for position, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             centred = position in (0, 5)
@@ -209,6 +233,7 @@ def _foot(document, content: PlanDocument) -> None:
     signature = content.signature
     _paragraph(document, after_pt=6)
     table = _table(document, 1, FOOT_COLUMNS_MM)
+    _keep_on_one_page(table.rows[0])
     recipients, signer = table.rows[0].cells
     _first_paragraph(
         recipients, signature.label, size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT
@@ -237,7 +262,8 @@ def plan_docx(content: PlanDocument) -> bytes:
     for line in content.basis:
         _paragraph(document, line, indent_mm=10)
     for part in content.parts:
-        _paragraph(document, part.heading, bold=True, before_pt=6)
+        heading = _paragraph(document, part.heading, bold=True, before_pt=6)
+        heading.paragraph_format.keep_with_next = True
         for text in part.paragraphs:
             _paragraph(document, text, indent_mm=10)
         for unit in part.units:

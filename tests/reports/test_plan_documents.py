@@ -441,7 +441,7 @@ def test_the_word_copy_is_a4_times_new_roman_with_decree_30_margins(province_pla
     }
     assert sizes and sizes <= {13, 14}
     assert all(run.font.name == "Times New Roman" for p in document.paragraphs for run in p.runs)
-    assert round(document.tables[1].rows[0].cells[1].width.mm) == 55
+    assert round(document.tables[1].rows[0].cells[1].width.mm) == 54
 
 
 # ---------------------------------------------------------------- a failed render
@@ -491,6 +491,15 @@ def test_a_failed_render_is_marked_failed_and_home_affairs_builds_it_again(
     with pytest.raises(PermissionDenied):
         report_retry(report=pdf, by=personas["staff_a"])
 
+    # The generic retry of a report leads back to the plan's documents; still broken, it
+    # fails again and stays retryable.
+    client.force_login(personas["home_affairs"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:retry", args=[pdf.pk]))
+    assert response["Location"] == page + "#plan-documents"
+    pdf.refresh_from_db()
+    assert pdf.status == ReportStatus.FAILED
+
     monkeypatch.undo()  # the renderer works again
     client.force_login(personas["home_affairs"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -500,7 +509,9 @@ def test_a_failed_render_is_marked_failed_and_home_affairs_builds_it_again(
     assert pdf.status == ReportStatus.DONE and pdf.error == ""
     assert pdf.file.name.endswith("/ke-hoach-khac-phuc-cchc-2025.pdf")  # the same row and name
     assert PROVINCE_TITLE in squeeze(pdf_text(pdf))
-    entry = AuditEntry.objects.get(action=AuditAction.PLAN, field="document:plan_pdf")
+    entries = AuditEntry.objects.filter(action=AuditAction.PLAN, field="document:plan_pdf")
+    assert entries.count() == 2  # each retry, by whom, from which state
+    entry = entries.latest("pk")
     assert entry.actor == personas["home_affairs"] and (entry.old_value, entry.new_value) == (
         "failed",
         "queued",
