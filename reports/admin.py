@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from scoring.admin import IndexSetAdmin
 from scoring.models import IndexSet
 
-from .models import Report, ReportKind, ReportStatus
+from .models import IS_DOCUMENT, Report, ReportKind, ReportStatus
 from .services import report_request
 
 # The index-set admin belongs to scoring, which must not depend on reports: reports extends it
@@ -54,6 +54,7 @@ class ReportAdmin(admin.ModelAdmin):
         "kind",
         "period",
         "publication",
+        "plan",
         "params",
         "status",
         "progress",
@@ -82,17 +83,17 @@ class ReportAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        # A document of a publication is kept with it (reports.models.DocumentKept).
-        if obj is not None and obj.publication_id is not None:
+        # An official document is kept (reports.models.DocumentKept).
+        if obj is not None and obj.is_document:
             return False
         return super().has_delete_permission(request, obj)
 
     def delete_queryset(self, request, queryset):
-        kept = queryset.filter(publication__isnull=False)
+        kept = queryset.filter(IS_DOCUMENT)
         if kept.exists():
             self.message_user(
                 request,
-                _("Documents of a publication are kept with it and were not deleted."),
+                _("Official documents (of a publication or a plan) are kept and were not deleted."),
                 messages.WARNING,
             )
-        queryset.filter(publication__isnull=True).delete()
+        queryset.exclude(IS_DOCUMENT).delete()

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from scoring.models import AssessmentPeriod, Publication
+from scoring.models import AssessmentPeriod, Publication, RemediationPlan
 
 
 class ReportKind(models.TextChoices):
@@ -15,6 +15,8 @@ class ReportKind(models.TextChoices):
     BREAKDOWN_PDF = "breakdown", _("Area breakdown (PDF appendix)")
     SCORECARD_PDF = "scorecard", _("Unit scorecard (PDF)")
     RESULTS_WORKBOOK = "workbook", _("Results workbook (Excel)")
+    PLAN_PDF = "plan_pdf", _("Plan document (PDF)")
+    PLAN_DOCX = "plan_docx", _("Plan document (Word)")
 
 
 # The reports of a period's results, in the order the page offers them.
@@ -25,6 +27,10 @@ PERIOD_REPORT_KINDS = (
     ReportKind.RESULTS_WORKBOOK,
 )
 
+# The official document of an issued remediation plan, in both formats: the PDF to print and
+# sign, the Word copy to edit.
+PLAN_DOCUMENT_KINDS = (ReportKind.PLAN_PDF, ReportKind.PLAN_DOCX)
+
 
 class ReportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
@@ -34,6 +40,10 @@ class ReportStatus(models.TextChoices):
 
 
 def report_upload_to(instance, filename):
+    plan = instance.plan
+    if plan is not None:
+        period = plan.period
+        return f"plans/{period.year}/{period.pk}/{plan.pk}/{filename}"
     publication = instance.publication
     if publication is not None:
         # Kept with the version, under a name a person can read: no id in front.
@@ -43,23 +53,27 @@ def report_upload_to(instance, filename):
 
 
 class DocumentKept(PermissionError):
-    """A ready document of a publication is kept as it was published: never rebuilt, replaced
-    or deleted."""
+    """A ready official document — of a publication, or of an issued plan — is kept as it was
+    issued: never rebuilt, replaced or deleted."""
+
+
+# An official document, not a report asked for: kept with a publication or an issued plan.
+IS_DOCUMENT = models.Q(publication__isnull=False) | models.Q(plan__isnull=False)
 
 
 class ReportQuerySet(models.QuerySet):
     def kept(self):
-        """The ready documents of publications: immutable."""
-        return self.filter(publication__isnull=False, status=ReportStatus.DONE)
+        """The ready official documents: immutable."""
+        return self.filter(IS_DOCUMENT, status=ReportStatus.DONE)
 
     def update(self, **kwargs):
         if self.kept().exists():
-            raise DocumentKept("A ready document of a publication cannot be changed.")
+            raise DocumentKept("A ready official document cannot be changed.")
         return super().update(**kwargs)
 
     def delete(self):
         if self.kept().exists():
-            raise DocumentKept("A ready document of a publication cannot be deleted.")
+            raise DocumentKept("A ready official document cannot be deleted.")
         return super().delete()
 
 
@@ -82,6 +96,16 @@ class Report(models.Model):
         blank=True,
         related_name="documents",
         verbose_name=_("publication"),
+    )
+    # The official document of an issued remediation plan (PLAN_DOCUMENT_KINDS): rendered once
+    # when the plan is issued and kept with it, like a publication's.
+    plan = models.ForeignKey(
+        RemediationPlan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("remediation plan"),
     )
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     status = models.CharField(
@@ -112,6 +136,10 @@ class Report(models.Model):
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100), name="report_progress_at_most_100"
             ),
+            models.CheckConstraint(
+                condition=models.Q(publication__isnull=True) | models.Q(plan__isnull=True),
+                name="report_document_of_one",
+            ),
         ]
 
     def __str__(self):
@@ -119,17 +147,22 @@ class Report(models.Model):
 
     def save(self, *args, **kwargs):
         if self.is_kept:
-            raise DocumentKept("A ready document of a publication cannot be changed.")
+            raise DocumentKept("A ready official document cannot be changed.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if self.is_kept:
-            raise DocumentKept("A ready document of a publication cannot be deleted.")
+            raise DocumentKept("A ready official document cannot be deleted.")
         return super().delete(*args, **kwargs)
 
     @property
     def is_finished(self) -> bool:
         return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+    @property
+    def is_document(self) -> bool:
+        """An official document (of a publication or a plan), built once and kept."""
+        return self.publication_id is not None or self.plan_id is not None
 
     @property
     def is_kept(self) -> bool:
@@ -141,6 +174,6 @@ class Report(models.Model):
     def file_name(self) -> str:
         """The name to download the file as: "bao-cao-xep-hang-2025-v1.pdf"."""
         name = self.file.name.rsplit("/", 1)[-1] if self.file else ""
-        if self.publication_id is None:
+        if not self.is_document:
             name = name.split("-", 1)[-1]  # on-demand reports: "<id>-" in front
         return name

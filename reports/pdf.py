@@ -102,8 +102,18 @@ CODE_BLANK = "……"
 KEPT_COPY = "Lưu: VT"
 
 
+# The fixed wording of an official document's header and foot (Nghị định 30/2020): the
+# administration's own words, printed as they are in every language.
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+RECIPIENTS_LABEL = "Nơi nhận:"
+
+
 @dataclass
 class DocumentHeader:
+    """The header every official document shares (templates/reports/pdf/_header.html prints
+    it in the PDFs, reports.renderers.plan_docx in Word)."""
+
     issuing_body: str  # "UBND TỈNH HÒA AN", may be empty
     issuer: str  # "SỞ NỘI VỤ"
     number: str  # "12/BC-SNV", blanks where the number or the code is missing; empty: none
@@ -111,6 +121,17 @@ class DocumentHeader:
     day: str
     month: str
     year: int
+    nation: str = NATION
+    motto: str = MOTTO
+
+    @property
+    def number_line(self) -> str:
+        return f"Số: {self.number}" if self.number else ""
+
+    @property
+    def dateline(self) -> str:
+        """ "Hòa An, ngày 05 tháng 3 năm 2026"."""
+        return f"{self.place}, ngày {self.day} tháng {self.month} năm {self.year}"
 
 
 def document_number_text(*, number: str, kind: str, code: str) -> str:
@@ -145,6 +166,7 @@ class Signature:
     recipients: list[str]  # "- UBND tỉnh;" … "- Lưu: VT, CCHC."
     title: list[str]  # "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"
     name: str
+    label: str = RECIPIENTS_LABEL
 
 
 def recipient_lines(text: str) -> list[str]:

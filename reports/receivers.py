@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.dispatch import receiver
 
-from scoring.signals import results_published
+from scoring.signals import plan_issued, results_published
 
-from .services import publication_documents_request
+from .services import plan_documents_request, publication_documents_request
 
 
 @receiver(results_published, dispatch_uid="reports.publication_documents")
@@ -15,3 +15,10 @@ def render_publication_documents(sender, *, publication, **kwargs) -> None:
     publication_documents_request(
         publication=publication, build=settings.REPORTS_RENDER_PUBLISHED_DOCUMENTS
     )
+
+
+@receiver(plan_issued, dispatch_uid="reports.plan_documents")
+def render_plan_documents(sender, *, plan, **kwargs) -> None:
+    """A remediation plan was issued: record its official document (PDF and Word), kept with
+    it, and queue their builds for once the issue commits."""
+    plan_documents_request(plan=plan)

@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 
 from parindex.processes import run_in_processes
 from parindex.tasks import TransactionAwareTask
+from scoring.models import AuditAction
+from scoring.services import audit
 from units.access import acts_for
 from units.roles import Permission
 
-from .access import get_report_for_user
-from .models import PERIOD_REPORT_KINDS, Report, ReportKind, ReportStatus
+from .access import get_report_for_user, plan_documents_retryable_by
+from .models import PERIOD_REPORT_KINDS, PLAN_DOCUMENT_KINDS, Report, ReportKind, ReportStatus
 from .renderers import RENDERERS
 from .selectors import ReportError
 
@@ -59,17 +61,20 @@ def report_request(
     period=None,
     params: dict | None = None,
     publication=None,
+    plan=None,
     build: bool = True,
 ) -> Report:
     """Create the report row and queue its build once the row is committed. `publication`:
-    a document kept with that version (see publication_documents_request). `build` False:
-    the row waits, queued, for report_build to be called on it."""
+    a document kept with that version (see publication_documents_request); `plan`: an issued
+    plan's document (plan_documents_request). `build` False: the row waits, queued, for
+    report_build to be called on it."""
     report = Report.objects.create(
         kind=kind,
         period=period,
         params=params or {},
         requested_by=requested_by,
         publication=publication,
+        plan=plan,
     )
     if build:
         build_report.enqueue(report.pk)
@@ -147,6 +152,26 @@ def reports_build_eagerly(report_ids: list[int]) -> None:
         )
 
 
+def plan_documents_request(*, plan) -> list[Report]:
+    """Queue the official document of an issued remediation plan, in PDF and Word, rendered
+    once and kept with it. Called when the plan is issued (scoring.signals.plan_issued), inside
+    its transaction: the rows exist with the issued plan, the builds start once it commits. A
+    plan that has its documents already gets no second set."""
+    existing = list(plan.documents.order_by("pk"))
+    if existing:
+        return existing
+    return [
+        report_request(
+            kind=kind,
+            requested_by=plan.issued_by or plan.created_by,
+            period=plan.period,
+            params={"plan_id": plan.pk},
+            plan=plan,
+        )
+        for kind in PLAN_DOCUMENT_KINDS
+    ]
+
+
 QUEUED_STALE = timedelta(minutes=15)
 
 
@@ -168,26 +193,57 @@ def period_report_request(*, period, kind: str, by, unit=None) -> Report:
 def report_retry(*, report: Report, by) -> Report:
     """Build a failed report again, as the same row: its link and history stay. A report still
     queued after QUEUED_STALE is as good as failed (its task was lost) and may be retried too;
-    a document of a publication only once it has failed (the periodic task fails lost ones)."""
-    get_report_for_user(by, report.pk)  # 404 for anyone who may not read it now
+    an official document only once it has failed (the periodic task fails lost ones). A plan's
+    document is built again by Home Affairs only."""
+    report = get_report_for_user(by, report.pk)  # 404 for anyone who may not read it now
+    if report.plan_id is not None and not plan_documents_retryable_by(by, report.plan):
+        raise PermissionDenied(_("Only Home Affairs builds a plan's documents again."))
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         lost = (
             report.status == ReportStatus.QUEUED
             and report.created_at < timezone.now() - QUEUED_STALE
-            and report.publication_id is None
+            and not report.is_document
         )
         if report.status != ReportStatus.FAILED and not lost:
-            if report.publication_id is not None:
+            if report.plan_id is not None:
+                raise ValidationError(
+                    _("A plan's document is built once; only a failed one is built again.")
+                )
+            if report.is_document:
                 raise ValidationError(
                     _("A published document is built once; only a failed one is built again.")
                 )
             raise ValidationError(_("Only a failed report is built again."))
+        if report.plan_id is not None:
+            # An official document of the plan: who asked for it again is on the plan's record.
+            audit.record(
+                audit.improvement_event(
+                    action=AuditAction.PLAN,
+                    actor=by,
+                    obj=report.plan,
+                    period=report.plan.period,
+                    field=f"document:{report.kind}",
+                    old=report.status,
+                    new=ReportStatus.QUEUED,
+                    reason=report.error,
+                )
+            )
         report.status, report.progress, report.error = ReportStatus.QUEUED, 0, ""
         report.started_at = report.finished_at = None
         report.save(update_fields=["status", "progress", "error", "started_at", "finished_at"])
         build_report.enqueue(report.pk)
     return report
+
+
+def plan_documents_retry(*, plan, by) -> list[Report]:
+    """Build again every failed document of an issued plan (Home Affairs only, through
+    report_retry). Refused when none has failed."""
+    failed = list(plan.documents.filter(status=ReportStatus.FAILED).order_by("pk"))
+    if not failed:
+        raise ValidationError(_("None of the plan's documents failed: nothing to build again."))
+    with transaction.atomic():
+        return [report_retry(report=report, by=by) for report in failed]
 
 
 def report_build(*, report_id: int) -> Report:
@@ -198,7 +254,7 @@ def report_build(*, report_id: int) -> Report:
         if report.status == ReportStatus.DONE:
             return report
         if (
-            report.publication_id is not None
+            report.is_document
             and report.status == ReportStatus.RUNNING
             and report.started_at
             > timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
@@ -230,7 +286,7 @@ def report_build(*, report_id: int) -> Report:
         )
         report.refresh_from_db()
         return report
-    if report.publication_id is not None:
+    if report.is_document:
         _clear_orphan(report, filename)
     report.file.save(filename, ContentFile(content), save=False)
     report.status, report.progress, report.finished_at = ReportStatus.DONE, 100, timezone.now()
@@ -239,9 +295,9 @@ def report_build(*, report_id: int) -> Report:
 
 
 def _clear_orphan(report: Report, filename: str) -> None:
-    """A document's path is its own (publication, kind, unit): a file found there was left by
-    a build stopped before its row was saved. It is replaced, so that the document keeps its
-    readable name; a file any other row holds is never touched."""
+    """A document's path is its own (publication, kind, unit; or plan, kind): a file found
+    there was left by a build stopped before its row was saved. It is replaced, so that the
+    document keeps its readable name; a file any other row holds is never touched."""
     path = report.file.field.generate_filename(report, filename)
     storage = report.file.storage
     if storage.exists(path) and not Report.objects.filter(file=path).exists():
