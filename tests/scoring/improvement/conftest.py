@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from scoring.models import Assessment, IndexItem, ItemLevel, Score, ScoringMethod
+from scoring.models import IndexItem, ItemLevel, Score, ScoringMethod
 from scoring.services.publication import period_publish
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from tests.factories import (
