@@ -2,6 +2,7 @@
 when they may read it but not do what they ask."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from units.access import acts_for, has_permission, organisers_for, units_for
@@ -182,15 +183,19 @@ def plan_visible_to(user, plan: RemediationPlan) -> bool:
     return units_for(user, Permission.VIEW_ASSESSMENT).filter(organiser_id=organiser_id).exists()
 
 
-def plan_editable_by(user, plan: RemediationPlan) -> bool:
-    """Drafts only: the province's by Home Affairs, a unit's by its staff or Home Affairs."""
-    if plan.status != PlanStatus.DRAFT:
-        return False
+def plan_author(user, plan: RemediationPlan) -> bool:
+    """Who writes the plan while it is a draft: the province's Home Affairs, a unit's its staff
+    or Home Affairs (told "already issued" rather than refused once it is)."""
     if manages_improvement(user, plan.period.organiser_id):
         return True
     return plan.unit_id is not None and has_permission(
         user, Permission.DRAFT_UNIT_PLAN, unit=plan.unit
     )
+
+
+def plan_editable_by(user, plan: RemediationPlan) -> bool:
+    """Drafts only: the province's by Home Affairs, a unit's by its staff or Home Affairs."""
+    return plan.status == PlanStatus.DRAFT and plan_author(user, plan)
 
 
 def get_plan_for_user(user, pk: int, *, edit: bool = False) -> RemediationPlan:
@@ -320,3 +325,26 @@ def get_finding_for_user(user, inspection: Inspection, pk: int):
     if finding is None:
         raise Http404
     return finding
+
+
+def plans_visible_to(user):
+    """The query form of `plan_visible_to`, for lists: every plan the user may read."""
+    if not getattr(user, "is_authenticated", False):
+        return RemediationPlan.objects.none()
+    issued = Q(status=PlanStatus.ISSUED)
+    visible = (
+        Q(period__organiser__in=organisers_for(user, Permission.MANAGE_IMPROVEMENT))
+        | (issued & Q(period__organiser__in=organisers_for(user, Permission.APPRAISE)))
+        | (issued & Q(period__organiser__in=organisers_for(user, Permission.VIEW_RESULTS)))
+        | Q(unit__in=units_for(user, Permission.DRAFT_UNIT_PLAN))
+        | (
+            issued
+            & Q(unit=None)
+            & Q(
+                period__organiser__in=units_for(user, Permission.VIEW_ASSESSMENT).values(
+                    "organiser_id"
+                )
+            )
+        )
+    )
+    return RemediationPlan.objects.filter(visible)

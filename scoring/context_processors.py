@@ -1,9 +1,10 @@
 """What every page's navigation shows: the unread notifications, the council's queue, set-up,
-the remediation tasks and the inspections (Home Affairs, units visited)."""
+the remediation plans and tasks, and the inspections (Home Affairs, units visited)."""
 
 from units.access import holds_anywhere
 from units.roles import Permission
 
+from .access import plans_visible_to
 from .selectors.inspections import shows_inspections_link
 from .selectors.remediation_progress import has_unit_tasks
 from .services.notifications import unread_count
@@ -19,6 +20,7 @@ def navigation(request):
         "may_set_up_somewhere": holds_anywhere(user, Permission.MANAGE_PERIOD),
         "improvement_nav": _improvement_nav(user),
         "shows_inspections": shows_inspections_link(user),
+        "may_see_plans": _may_see_plans(user),
     }
 
 
@@ -30,3 +32,13 @@ def _improvement_nav(user) -> str:
     if holds_anywhere(user, Permission.REPORT_TASK_PROGRESS) and has_unit_tasks(user):
         return "scoring:task_list"
     return ""
+
+
+def _may_see_plans(user) -> bool:
+    """Those who draft plans (Home Affairs, units' staff), and those who see an issued one
+    (the council, the system admin): one query for the latter only."""
+    if holds_anywhere(user, Permission.MANAGE_IMPROVEMENT) or holds_anywhere(
+        user, Permission.DRAFT_UNIT_PLAN
+    ):
+        return True
+    return plans_visible_to(user).exists()

@@ -1183,7 +1183,8 @@ class PlanKind(models.TextChoices):
 
 
 class PlanStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    # Not the assessment's "Draft" (Đang tự đánh giá): a plan being drafted is a dự thảo.
+    DRAFT = "draft", _("Being drafted")
     ISSUED = "issued", _("Issued")
 
 

@@ -7,6 +7,7 @@ from .views import (
     explanation,
     inbox,
     inspections,
+    remediation_plans,
     remediation_progress,
     results,
     self_assessment,
@@ -305,4 +306,31 @@ urlpatterns = [
         name="inspection_finding_task",
     ),
     path("inspections/files/<int:pk>/", inspections.inspection_file_view, name="inspection_file"),
+    # ------------------------------------------------------------ improvement: targets and plans
+    path(
+        "periods/<int:pk>/units/<int:unit_pk>/target/",
+        remediation_plans.unit_target_view,
+        name="unit_target",
+    ),
+    path("plans/", remediation_plans.plan_list, name="plan_list"),
+    path("periods/<int:pk>/plans/draft/", remediation_plans.plan_draft_view, name="plan_draft"),
+    path("plans/<int:pk>/", remediation_plans.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", remediation_plans.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/issue/", remediation_plans.plan_issue_view, name="plan_issue"),
+    path("plans/<int:pk>/tasks/add/", remediation_plans.plan_task_add_view, name="plan_task_add"),
+    path(
+        "plans/<int:pk>/tasks/<int:task_pk>/",
+        remediation_plans.plan_task_edit_view,
+        name="plan_task_edit",
+    ),
+    path(
+        "plans/<int:pk>/tasks/<int:task_pk>/remove/",
+        remediation_plans.plan_task_remove_view,
+        name="plan_task_remove",
+    ),
+    path(
+        "plans/<int:pk>/tasks/<int:task_pk>/move/",
+        remediation_plans.plan_task_move_view,
+        name="plan_task_move",
+    ),
 ]

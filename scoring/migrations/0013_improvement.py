@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('conclusion', 'Notice of conclusions'), ('remediation', 'Remediation plan')], default='remediation', max_length=20, verbose_name='document')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('issued', 'Issued')], default='draft', max_length=20, verbose_name='status')),
+                ('status', models.CharField(choices=[('draft', 'Being drafted'), ('issued', 'Issued')], default='draft', max_length=20, verbose_name='status')),
                 ('title', models.CharField(max_length=300, verbose_name='title')),
                 ('conclusion', models.TextField(blank=True, help_text='The assessment of the results: weak areas, causes, what must change.', verbose_name='conclusions')),
                 ('target_rank', models.PositiveIntegerField(blank=True, null=True, verbose_name='target rank')),

@@ -14,13 +14,14 @@ from units.access import acts_for
 from units.models import UnitKind
 from units.roles import Permission
 
-from ..access import get_period_for_user, get_unit_for_user
+from ..access import get_period_for_user, get_unit_for_user, plan_visible_to
 from ..display import code_key
 from ..forms import PublishForm
 from ..models import Assessment, AssessmentPeriod
 from ..selectors.appraisal import period_round_moves
 from ..selectors.completeness import period_completeness
 from ..selectors.publication import publication_checks
+from ..selectors.remediation_plans import plan_for
 from ..selectors.results import (
     latest_publication,
     period_results,
@@ -28,6 +29,7 @@ from ..selectors.results import (
     published_never_submitted,
 )
 from ..services.publication import period_publish, publish_problems
+from ..services.remediation_plans import plan_may_draft
 from ..workflow import AssessmentStatus
 from .common import REFUSALS
 
@@ -218,6 +220,7 @@ def unit_result(request, pk: int, unit_pk: int):
         (item for item in row.result.items if item.level == "sub_criterion" and item.lost > 0),
         key=lambda item: (-item.lost, item.code),
     )[:LOST_POINTS_SHOWN]
+    plan = plan_for(period, unit)
     return render(
         request,
         "scoring/unit_result.html",
@@ -229,5 +232,8 @@ def unit_result(request, pk: int, unit_pk: int):
             "group": group,
             "areas": areas,
             "lost_items": lost,
+            # Improvement after publication: the target page and the unit's plan.
+            "plan": plan if plan is not None and plan_visible_to(request.user, plan) else None,
+            "may_draft_plan": plan is None and plan_may_draft(request.user, period, unit),
         },
     )
