@@ -7,6 +7,8 @@ from .models import TaskStatus
 
 # Owners are reminded this many days before a task's deadline (and once it has passed).
 TASK_REMINDER_DAYS = 7
+# A plan drafted too late for the usual deadline gives its tasks this many days.
+LATE_PLAN_DAYS = 90
 
 
 def task_is_overdue(task, today: date) -> bool:
@@ -20,10 +22,11 @@ def task_is_due_soon(task, today: date) -> bool:
     )
 
 
-def default_task_deadline(period_year: int) -> date:
+def default_task_deadline(period_year: int, today: date) -> date:
     """Year N's results are published in N+1; what they teach must be done before N+1 is
-    assessed, so a proposed task is due by the end of November of N+1."""
-    return date(period_year + 1, 11, 30)
+    assessed, so a proposed task is due by the end of November of N+1 — or, for a plan drafted
+    late (after September of N+1), three months from the day it is drafted."""
+    return max(date(period_year + 1, 11, 30), today + timedelta(days=LATE_PLAN_DAYS))
 
 
 def dashboard_order(task, today: date) -> tuple:

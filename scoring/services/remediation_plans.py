@@ -138,7 +138,7 @@ def plan_draft(*, period: AssessmentPeriod, unit: Unit | None = None, by) -> tup
     else:
         proposals = province_plan_proposals(publication)
     organiser = period.organiser
-    deadline = default_task_deadline(period.year)
+    deadline = default_task_deadline(period.year, timezone.localdate())
     try:
         with transaction.atomic():
             plan = RemediationPlan.objects.create(

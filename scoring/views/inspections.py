@@ -293,10 +293,8 @@ def finding_form_view(request, pk: int, finding_pk: int | None = None):
 
 
 def _proposed_deadline(year: int):
-    """The rule's deadline for a proposed task, unless it has passed (a late inspection):
-    then the officer types one."""
-    deadline = default_task_deadline(year)
-    return deadline if deadline >= timezone.localdate() else None
+    """The rule's deadline for a task made from a finding (never already past)."""
+    return default_task_deadline(year, timezone.localdate())
 
 
 @login_required

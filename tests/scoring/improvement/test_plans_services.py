@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from parindex.dates import date_text
 from scoring.exceptions import Refused
 from scoring.models import (
     AuditAction,
@@ -20,6 +21,7 @@ from scoring.models import (
     RemediationPlan,
     RemediationTask,
 )
+from scoring.remediation import default_task_deadline
 from scoring.services.remediation_plans import (
     PlanHeader,
     TaskInput,
@@ -95,7 +97,8 @@ def test_a_unit_plan_proposes_one_task_per_sub_criterion_lost_largest_first(
     first = plan.tasks.get(position=1)
     assert [item.code for item in first.items.all()] == ["2.1.1"]
     assert first.items.get().index_set_id == improvement_year["items"]["2.1.1"].index_set_id
-    assert {task.deadline for task in plan.tasks.all()} == {date(2026, 11, 30)}
+    proposed = default_task_deadline(2025, timezone.localdate())
+    assert {task.deadline for task in plan.tasks.all()} == {proposed}
     [entry] = _plan_audit()
     assert (entry.field, entry.new_value, entry.actor) == ("status", "draft", personas["staff_b"])
     assert "3 nhiệm vụ" in entry.reason
@@ -405,7 +408,8 @@ def test_issuing_fixes_the_plan_audits_signals_and_tells_the_owners(
     to_b = notices.get(recipient=personas["staff_b"])
     assert to_b.subject.startswith("Sở Y tế được giao 2 nhiệm vụ khắc phục")
     assert to_b.link == f"/plans/{plan.pk}/#unit-{improvement_year['units']['B'].pk}"
-    assert "thời hạn 30/11/2026" in to_b.body
+    proposed = default_task_deadline(2025, timezone.localdate())
+    assert f"thời hạn {date_text(proposed)}" in to_b.body
 
 
 def test_an_issued_plan_refuses_every_edit(improvement_year, personas):
