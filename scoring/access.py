@@ -277,8 +277,8 @@ def get_inspection_for_user(user, pk: int, *, edit: bool = False) -> Inspection:
 
 
 def get_improvement_file_for_user(user, pk: int) -> ImprovementFile:
-    """A progress report's file for those who see its task; an inspection's document for
-    those who see the inspection. 404 for anyone else."""
+    """A progress report's file for those who see its task; an inspection's document for Home
+    Affairs and the council. 404 for anyone else."""
     upload = (
         ImprovementFile.objects.select_related(
             "progress__task__plan__period", "progress__task__owner_unit", "inspection__period"
@@ -291,7 +291,12 @@ def get_improvement_file_for_user(user, pk: int) -> ImprovementFile:
     if upload.progress_id is not None:
         visible = task_visible_to(user, upload.progress.task)
     else:
-        visible = inspection_visible_to(user, upload.inspection)
+        # An inspection's minutes cover every unit visited: Home Affairs and the council only
+        # (a unit reads its own findings on the inspection's page).
+        organiser_id = upload.inspection.period.organiser_id
+        visible = manages_improvement(user, organiser_id) or _council_or_reader(
+            user, organiser_id
+        )
     if not visible:
         raise Http404
     return upload

@@ -51,7 +51,8 @@ class InspectionDetail:
     inspection: Inspection
     units: list[Unit]  # every unit visited
     team: list[str]
-    files: list[ImprovementFile]
+    files: list[ImprovementFile]  # empty for a unit's staff: see inspection_documents_visible_to
+    documents_shown: bool
     by_unit: list[UnitFindings]  # the units whose findings the viewer reads, in code order
 
     @property
@@ -83,7 +84,9 @@ def inspection_detail(inspection: Inspection, *, unit_ids: set[int] | None) -> I
         inspection=inspection,
         units=units,
         team=[line for line in inspection.team.splitlines() if line.strip()],
-        files=list(inspection.files.order_by("uploaded_at", "pk")),
+        # The minutes cover every unit visited: a unit reads its own findings, not them.
+        files=list(inspection.files.order_by("uploaded_at", "pk")) if unit_ids is None else [],
+        documents_shown=unit_ids is None,
         by_unit=list(groups.values()),
     )
 

@@ -140,7 +140,8 @@ EXPECTED_GET = {
     "finding_add": WRITE,
     "finding_edit": WRITE,
     "finding_task": WRITE,
-    "file": READ,
+    # the minutes cover every unit visited: Home Affairs and the council, not a unit's staff
+    "file": {**READ, "staff_a": 404},
 }
 
 
@@ -323,3 +324,13 @@ def test_without_a_draft_plan_the_page_says_what_to_do(client, y):
         url, {"plan": "1", "title": "x", "measurable_target": "y", "deadline": "30/06/2027"}
     )
     assert response.status_code == 400 and _state(y) == before
+
+
+def test_a_visited_unit_reads_its_findings_but_not_the_minutes_of_every_unit(client, y):
+    upload = _with_file(y)
+    url = reverse("scoring:inspection_detail", args=[upload.inspection_id])
+    client.force_login(y["staff_a"])
+    page = client.get(url).content.decode()
+    assert "data-documents-withheld" in page and upload.original_name not in page
+    client.force_login(y["home_affairs"])
+    assert upload.original_name in client.get(url).content.decode()
