@@ -35,6 +35,7 @@ from scoring.models import (
     Score,
     ScoringMethod,
     SurveyResult,
+    TaskStatus,
 )
 from scoring.services import audit
 from scoring.services.index_set_import import index_set_import
@@ -370,6 +371,7 @@ def load_demo_province(*, seed: int = 2026) -> DemoProvince:
         period_move(period=current, target=PeriodStatus.SELF_ASSESSMENT, by=SYSTEM)
         period_open_assessments(period=current)
         _start_current_year(current, rng, quality)
+        _improve_after(merger, units)
         audit.record(audit.demo_loaded(period=current))
     return DemoProvince(
         accounts=accounts, years=[_year_summary(p) for p in (first, merger, current)]
@@ -939,3 +941,82 @@ def _feed_open_year(period, assessments, quality) -> None:
         index = min(100.0, max(50.0, rng.gauss(quality[assessment.unit_id] * 100, 5)))
         figures.append((assessment, item, Decimal(str(round(index, 1)))))
     _feed(period, figures, User.objects.get(username="noivu"))
+
+
+def _improve_after(period, units) -> None:
+    """What 2025's ranking led to (issue 15), through the same services as the pages: Home
+    Affairs' province plan drafted from the lost points and issued (its PDF and Word copy
+    rendered), Sở Tư pháp reporting one task done with a file, and a PAR inspection of Sở Tư
+    pháp and Sở Y tế with findings — so 2026's form shows the lessons beside the items."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from scoring.services.inspections import (
+        FindingInput,
+        VisitInput,
+        finding_add,
+        inspection_create,
+    )
+    from scoring.services.remediation_plans import PlanHeader, plan_draft, plan_issue
+    from scoring.services.remediation_progress import task_progress_report
+
+    period.refresh_from_db()  # published since it was built: its status moved in the database
+    officer = User.objects.get(username="noivu")
+    plan, _created = plan_draft(period=period, unit=None, by=officer)
+    plan_issue(
+        plan=plan,
+        header=PlanHeader(title=plan.title, document_number="15"),
+        by=officer,
+    )
+    justice = units["STP"]
+    task = plan.tasks.filter(owner_unit=justice).order_by("position").first()
+    if task is not None:
+        task_progress_report(
+            task=task,
+            by=User.objects.get(username="sotuphap"),
+            status=TaskStatus.DONE,
+            note="Đã ban hành Kế hoạch CCHC năm 2026 đúng hạn và kiểm tra việc thực hiện hằng "
+            "quý; báo cáo kết quả gửi Sở Nội vụ.",
+            files=[SimpleUploadedFile("Bao-cao-khac-phuc-STP.pdf", DEMO_PDF, "application/pdf")],
+        )
+    visited = [justice, units["SYT"]]
+    inspection = inspection_create(
+        period=period,
+        by=officer,
+        data=VisitInput(
+            title="Kiểm tra công tác cải cách hành chính năm 2025",
+            visited_on=date(2025, 10, 14),
+            team="Nguyễn Thị Mai — Sở Nội vụ, trưởng đoàn\nLê Văn Bình — Sở Tư pháp\n"
+            "Phạm Thu Trang — Văn phòng UBND tỉnh",
+            units=visited,
+            summary="Đoàn kiểm tra làm việc tại 2 sở, kiểm tra hồ sơ kế hoạch CCHC, kiểm soát "
+            "TTHC và việc tiếp nhận, giải quyết hồ sơ tại bộ phận một cửa.",
+        ),
+    )
+    for unit, text, remedy, codes in (
+        (
+            justice,
+            "Báo cáo CCHC quý III gửi chậm 12 ngày so với quy định.",
+            "Gửi báo cáo định kỳ đúng thời hạn; phân công đầu mối theo dõi.",
+            "1.2.1",
+        ),
+        (
+            units["SYT"],
+            "Còn 37 hồ sơ TTHC giải quyết quá hạn nhưng chưa có văn bản xin lỗi người dân.",
+            "Rà soát, gửi văn bản xin lỗi và công khai kết quả xử lý hồ sơ quá hạn.",
+            "3.3.1",
+        ),
+    ):
+        finding_add(
+            inspection=inspection,
+            by=officer,
+            data=FindingInput(unit=unit, text=text, remedy=remedy, item_codes=codes),
+        )
+
+
+# A one-page PDF: the demo's progress evidence.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)

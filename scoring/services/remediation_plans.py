@@ -542,6 +542,7 @@ def plan_issue(*, plan: RemediationPlan, header, by) -> RemediationPlan:
     staff told of their tasks. Irreversible."""
     _check_draft(plan, by)
     elements = plan_document_check(plan, header)
+    caller = plan
     with transaction.atomic():
         plan = _locked(plan)
         _check_draft(plan, by)
@@ -570,6 +571,9 @@ def plan_issue(*, plan: RemediationPlan, header, by) -> RemediationPlan:
         audit.record(entries)
         plan_issued.send(sender=RemediationPlan, plan=plan)
         _tell_owners(plan)
+    # The caller's object (and the tasks it hands out) says "issued" too, not the draft it was.
+    for name in (*DOCUMENT_FIELDS, "status", "issued_by", "issued_at"):
+        setattr(caller, name, getattr(plan, name))
     return plan
 
 

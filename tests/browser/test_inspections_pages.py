@@ -10,26 +10,20 @@ from scoring.models import (
     AssessmentPeriod,
     IndexItem,
     PlanStatus,
-    Publication,
     RemediationPlan,
     RemediationTask,
     TaskStatus,
 )
 from tests.browser.conftest import log_in
-from units.models import Unit, User
+from units.models import Unit
 
 pytestmark = [pytest.mark.browser]
 
 
 def _issued_task(unit):
+    """A task of the demo's issued 2025 province plan, done, on 1.1.1."""
     period = AssessmentPeriod.objects.get(year=2025)
-    plan = RemediationPlan.objects.create(
-        period=period,
-        publication=Publication.objects.filter(period=period).latest("version"),
-        title="Kế hoạch khắc phục tồn tại, hạn chế Chỉ số CCHC năm 2025",
-        status=PlanStatus.ISSUED,
-        created_by=User.objects.get(username="noivu"),
-    )
+    plan = RemediationPlan.objects.get(period=period, unit=None, status=PlanStatus.ISSUED)
     task = RemediationTask.objects.create(
         plan=plan,
         title="Ban hành kế hoạch CCHC năm 2026 trước 15/12/2025",
@@ -87,7 +81,7 @@ def test_inspection_walk_and_lessons(demo_server, page, screenshot_dir):
     text = lessons.inner_text()
     assert "Năm 2025: Nhiệm vụ khắc phục – Hoàn thành (12/10/2026)" in text
     # The task names 1.1.1 of both 2025 sets (departments, communes): shown once.
-    assert text.count("Năm 2025: Nhiệm vụ khắc phục") == 1
+    assert text.count("Ban hành kế hoạch CCHC năm 2026 trước 15/12/2025") == 1
     assert "Năm 2026: Kiểm tra CCHC ngày 12/05/2026" in text
     lessons.scroll_into_view_if_needed()
     item = page.locator("article.sa-item", has=lessons)

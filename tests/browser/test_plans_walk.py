@@ -1,6 +1,6 @@
-"""Targets and remediation plans in Chromium, on the demo's 2025: a department's staff read
-their target and draft their plan; Home Affairs drafts the province's and opens the issuing
-confirmation. Screens at 1366 and 390 px go to var/screenshots/plans/."""
+"""Targets and remediation plans in Chromium, on the demo: a department's staff read their 2025
+target and draft their plan; Home Affairs drafts the province's 2024 plan (2025's is issued in
+the demo) and opens the issuing confirmation. Screens at 1366 and 390 px go to var/screenshots/plans/."""
 
 import pytest
 
@@ -47,8 +47,10 @@ def test_a_unit_and_home_affairs_draft_their_plans(page, demo_server, screenshot
     log_in(page, demo_server, "noivu")
     page.click("[data-nav-plans]")
     _shoot(page, directory, "list")
+    # The demo's 2025 province plan is issued already: Home Affairs drafts 2024's.
+    older = AssessmentPeriod.objects.get(year=2024)
     page.click(
-        f"form[action='/periods/{period.pk}/plans/draft/']:not(:has(input[name=unit])) button"
+        f"form[action='/periods/{older.pk}/plans/draft/']:not(:has(input[name=unit])) button"
     )
     assert "Dự thảo kế hoạch đã sẵn sàng" in page.inner_text(".messages")
     _shoot(page, directory, "province-plan")

@@ -21,7 +21,7 @@ def plan_server(demo_server):
     noivu = get_user_model().objects.get(username="noivu")
     publication = (
         RemediationPlan._meta.get_field("publication")
-        .related_model.objects.filter(period__year=2025)
+        .related_model.objects.filter(period__year=2024)  # 2025's plan is the demo's own
         .latest("version")
     )
     plan = RemediationPlan.objects.create(
