@@ -294,9 +294,7 @@ def get_improvement_file_for_user(user, pk: int) -> ImprovementFile:
         # An inspection's minutes cover every unit visited: Home Affairs and the council only
         # (a unit reads its own findings on the inspection's page).
         organiser_id = upload.inspection.period.organiser_id
-        visible = manages_improvement(user, organiser_id) or _council_or_reader(
-            user, organiser_id
-        )
+        visible = manages_improvement(user, organiser_id) or _council_or_reader(user, organiser_id)
     if not visible:
         raise Http404
     return upload

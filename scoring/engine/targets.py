@@ -29,15 +29,43 @@ class Contender:
     direct_points: Decimal
     raw_points: Decimal
 
+    # The published row's columns a contender is made of (PublishedUnitResult).
+    PUBLISHED_FIELDS = (
+        "unit_id",
+        "max_points",
+        "total_points",
+        "direct_points",
+        "survey_points",
+        "bonus_points",
+        "penalty_points",
+    )
+
     @classmethod
     def of(cls, key, result: UnitResult) -> "Contender":
-        raw = (
-            result.direct_points
-            + result.survey_points
-            + result.bonus_points
-            - result.penalty_points
+        return cls.of_points(
+            key,
+            max_points=result.max_points,
+            total_points=result.total_points,
+            direct_points=result.direct_points,
+            survey_points=result.survey_points,
+            bonus_points=result.bonus_points,
+            penalty_points=result.penalty_points,
         )
-        return cls(key, result.max_points, result.total_points, result.direct_points, raw)
+
+    @classmethod
+    def of_published(cls, columns: dict) -> "Contender":
+        """From a published row's PUBLISHED_FIELDS (a `values()` dict), keyed by its unit."""
+        return cls.of_points(columns["unit_id"], **{
+            name: columns[name] for name in cls.PUBLISHED_FIELDS if name != "unit_id"
+        })  # fmt: skip
+
+    @classmethod
+    def of_points(
+        cls, key, *, max_points, total_points, direct_points, survey_points, bonus_points,
+        penalty_points,
+    ) -> "Contender":  # fmt: skip
+        raw = direct_points + survey_points + bonus_points - penalty_points
+        return cls(key, max_points, total_points, direct_points, raw)
 
     def gaining(self, points: Decimal) -> Rankable:
         total = max(ZERO, min(self.raw_points + points, self.max_points))
@@ -91,6 +119,11 @@ def rank_gaining(
     return competition_ranks(entries, tie_breaker).get(_SELF)
 
 
+def _reaches(unit, others, points, target_rank, tie_breaker) -> bool:
+    rank = rank_gaining(unit, others, points, tie_breaker)
+    return rank is not None and rank <= target_rank
+
+
 def points_to_reach(
     unit: Contender,
     others: list[Contender],
@@ -124,9 +157,12 @@ def points_to_reach(
     threshold = indices[target_rank - 1]
     exact = threshold * unit.max_points / 100 - unit.raw_points
     needed = max(exact, ZERO).quantize(POINTS_STEP, rounding=ROUND_CEILING)
+    # The solved threshold carries the division's last digit (318/27 × 27/100 is 3,1800…01):
+    # a hundredth less may already reach the rank, so step back while it does.
+    while needed > ZERO and _reaches(unit, others, needed - POINTS_STEP, target_rank, tie_breaker):
+        needed -= POINTS_STEP
     while needed <= recoverable:
-        rank = rank_gaining(unit, others, needed, tie_breaker)
-        if rank is not None and rank <= target_rank:
+        if _reaches(unit, others, needed, target_rank, tie_breaker):
             return gap(needed)
         needed += POINTS_STEP
     if best is not None and best <= target_rank:

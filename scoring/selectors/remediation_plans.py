@@ -22,9 +22,9 @@ from scoring.models import (
 )
 from scoring.remediation import task_is_overdue
 from scoring.selectors.results import (
-    GroupResults,
     UnitRow,
     publication_results,
+    publication_unit_row,
 )
 from units.access import organisers_for, units_for
 from units.roles import Permission
@@ -42,18 +42,17 @@ class UnitTarget:
     """A published unit and, when it is ranked, what a target rank asks of it."""
 
     row: UnitRow
-    group: GroupResults | None  # None: assessed but not ranked
     recoverable: Decimal  # every point lost on sub-criteria it can still earn
     items: list[ItemResult]  # those sub-criteria, most points lost first
     gap: TargetGap | None = None  # None without a target (or when not ranked)
 
     @property
     def ranked(self) -> bool:
-        return self.group is not None and self.row.rank is not None
+        return bool(self.row.group_code) and self.row.rank is not None
 
     @property
     def rank_of(self) -> int:
-        return self.group.rank_of if self.group else 0
+        return self.row.rank_of or 0 if self.ranked else 0
 
     @property
     def text(self) -> str:
@@ -102,17 +101,24 @@ def unit_target(
     group against the others' published results (ties broken as the publication broke them).
     None when the unit is not in the publication; ValidationError for a rank outside the
     group."""
-    results = publication_results(publication, items_of=unit_id)
-    row = results.row_for(unit_id)
+    row = publication_unit_row(publication, unit_id)
     if row is None:
         return None
     items = recoverable_items(row.result)
     recoverable = sum((item.lost for item in items), ZERO)
-    group = results.group_of(unit_id) if row.group_code else None
-    target = UnitTarget(row=row, group=group, recoverable=recoverable, items=items)
+    target = UnitTarget(row=row, recoverable=recoverable, items=items)
     if target_rank is None or not target.ranked:
         return target
-    others = [Contender.of(other.unit_id, other.result) for other in group.rows if other is not row]
+    # The others as published: their totals only, read as columns (a commune's group is
+    # 600 units; decoding their breakdowns would cost 30 times more than the answer).
+    others = [
+        Contender.of_published(columns)
+        for columns in PublishedUnitResult.objects.filter(
+            publication=publication, group_code=row.group_code
+        )
+        .exclude(unit_id=unit_id)
+        .values(*Contender.PUBLISHED_FIELDS)
+    ]
     me = Contender.of(row.unit_id, row.result)
     try:
         target.gap = points_to_reach(

@@ -119,3 +119,12 @@ def test_the_needed_points_are_the_fewest_that_reach_the_target(
         assert rank_gaining(me, others, gap.needed, tie_breaker) <= target
         shorter = gap.needed - D("0.01")
         assert rank_gaining(me, others, shorter, tie_breaker) > target
+
+
+def test_a_threshold_the_division_cannot_hold_exactly_still_gives_the_fewest_points():
+    # Found by the property below: 3,18/27 as an index is 11,777…; solved back it is
+    # 3,1800…01, which rounded up would ask 3,19 where 3,18 already ties for 1st.
+    others = [unit("x", "0", "1"), unit("y", "3.18", "27")]
+    me = unit("me", "0", "27")
+    gap = points_to_reach(me, others, 1, tie_breaker=TieBreaker.NONE, recoverable=D("27"))
+    assert gap.needed == D("3.18")
