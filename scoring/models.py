@@ -1251,7 +1251,8 @@ class RemediationPlan(NormalizedTextMixin, models.Model):
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["period", "unit__code", "pk"]
+        # The province's plan (no unit) first, on every database: PostgreSQL sorts NULL last.
+        ordering = ["period", models.F("unit__code").asc(nulls_first=True), "pk"]
         verbose_name = _("remediation plan")
         verbose_name_plural = _("remediation plans")
         constraints = [

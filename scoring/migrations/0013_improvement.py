@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'remediation plan',
                 'verbose_name_plural': 'remediation plans',
-                'ordering': ['period', 'unit__code', 'pk'],
+                'ordering': ['period', models.F('unit__code').asc(nulls_first=True), 'pk'],
             },
             bases=(units.models.NormalizedTextMixin, models.Model),
         ),

@@ -9,7 +9,7 @@ tests/scoring/improvement/test_progress_order.py holds the two to the same answe
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from scoring.models import (
     ImprovementFile,
@@ -126,7 +126,7 @@ def dashboard_choices(*, organisers) -> dict:
             status=PlanStatus.ISSUED, period__organiser__in=organisers
         )
         .select_related("period", "unit")
-        .order_by("-period__year", "unit__code", "pk"),
+        .order_by("-period__year", F("unit__code").asc(nulls_first=True), "pk"),
     }
 
 

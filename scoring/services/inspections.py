@@ -13,7 +13,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -440,7 +440,8 @@ def finding_task_plans(finding: InspectionFinding) -> QuerySet[RemediationPlan]:
             status=PlanStatus.DRAFT,
         )
         .select_related("unit")
-        .order_by("unit__code", "pk")
+        # The province's plan first, on every database (PostgreSQL sorts NULL last).
+        .order_by(F("unit__code").asc(nulls_first=True), "pk")
     )
 
 

@@ -94,7 +94,9 @@ def _check_draft(plan: RemediationPlan, by) -> None:
 def _locked(plan: RemediationPlan) -> RemediationPlan:
     """The plan again, locked for the transaction, so an edit never lands after issuing."""
     return (
-        RemediationPlan.objects.select_for_update()
+        # The plan's row only: PostgreSQL locks no row of an outer join (a province plan has
+        # no unit).
+        RemediationPlan.objects.select_for_update(of=("self",))
         .select_related("period__organiser", "unit", "publication")
         .get(pk=plan.pk)
     )

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -107,7 +108,12 @@ def plan_list(request):
     plans = (
         plans_visible_to(request.user)
         .select_related("period__organiser", "unit")
-        .order_by("-period__year", "period__organiser__code", "unit__code", "pk")
+        .order_by(
+            "-period__year",
+            "period__organiser__code",
+            F("unit__code").asc(nulls_first=True),  # the province's plan first
+            "pk",
+        )
     )
     periods = list(
         AssessmentPeriod.objects.filter(remediation_plans__in=plans)
