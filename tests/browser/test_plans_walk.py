@@ -1,6 +1,7 @@
 """Targets and remediation plans in Chromium, on the demo: a department's staff read their 2025
 target and draft their plan; Home Affairs drafts the province's 2024 plan (2025's is issued in
-the demo) and opens the issuing confirmation. Screens at 1366 and 390 px go to var/screenshots/plans/."""
+the demo) and opens the issuing confirmation. Screens at 1366 and 390 px go to
+var/screenshots/plans/."""
 
 import pytest
 
