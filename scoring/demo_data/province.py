@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from scoring.engine.policy import ratio_points
@@ -40,8 +41,11 @@ from scoring.models import (
 from scoring.services import audit
 from scoring.services.index_set_import import index_set_import
 from scoring.services.index_sets import index_set_clone
+from scoring.services.inspections import FindingInput, VisitInput, finding_add, inspection_create
 from scoring.services.periods import period_for_year, period_open_assessments
 from scoring.services.publication import DocumentElements, period_publish
+from scoring.services.remediation_plans import PlanHeader, plan_draft, plan_issue
+from scoring.services.remediation_progress import task_progress_report
 from scoring.services.transitions import SYSTEM, assessments_move, period_move
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from units.kinds import ensure_standard_kinds
@@ -948,17 +952,6 @@ def _improve_after(period, units) -> None:
     Affairs' province plan drafted from the lost points and issued (its PDF and Word copy
     rendered), Sở Tư pháp reporting one task done with a file, and a PAR inspection of Sở Tư
     pháp and Sở Y tế with findings — so 2026's form shows the lessons beside the items."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from scoring.services.inspections import (
-        FindingInput,
-        VisitInput,
-        finding_add,
-        inspection_create,
-    )
-    from scoring.services.remediation_plans import PlanHeader, plan_draft, plan_issue
-    from scoring.services.remediation_progress import task_progress_report
-
     period.refresh_from_db()  # published since it was built: its status moved in the database
     officer = User.objects.get(username="noivu")
     plan, _created = plan_draft(period=period, unit=None, by=officer)
