@@ -169,18 +169,15 @@ class TaskForm(forms.Form):
     )
 
     def __init__(self, *args, owners, items, task=None, **kwargs):
-        if task is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "title": task.title,
-                    "owner_unit": task.owner_unit_id,
-                    "owner_person": task.owner_person,
-                    "deadline": task.deadline,
-                    "measurable_target": task.measurable_target,
-                    "items": [item.pk for item in task.items.all()],
-                },
-            )
+        if task is not None and not kwargs.get("initial"):
+            kwargs["initial"] = {
+                "title": task.title,
+                "owner_unit": task.owner_unit_id,
+                "owner_person": task.owner_person,
+                "deadline": task.deadline,
+                "measurable_target": task.measurable_target,
+                "items": [item.pk for item in task.items.all()],
+            }
         super().__init__(*args, **kwargs)
         self.fields["owner_unit"].queryset = owners
         # Every sub-criterion of the publication's sets parses; the service refuses one that

@@ -41,11 +41,11 @@ from .improvement_files import (
     improvement_file_store,
     improvement_files_check,
 )
+from .remediation_plans import TaskInput as PlanTaskInput
+from .remediation_plans import task_clean
 
 TITLE_MAX = 300
 TEXT_MAX = 10_000
-TARGET_MAX = 300
-PERSON_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -459,37 +459,27 @@ def finding_to_task(*, finding: InspectionFinding, by, data: TaskInput) -> Remed
     inspection = finding.inspection
     period = inspection.period
     _refuse_unless_manager(by, period)
-    errors: dict[str, str] = {}
-    title = _text(
-        data.title, field="title", label=_("The task"), required=True, limit=TEXT_MAX, errors=errors
-    )
-    target = _text(
-        data.measurable_target,
-        field="measurable_target",
-        label=_("The measurable target"),
-        required=True,
-        limit=TARGET_MAX,
-        errors=errors,
-    )
-    person = _text(
-        data.owner_person,
-        field="owner_person",
-        label=_("The person in charge"),
-        required=False,
-        limit=PERSON_MAX,
-        errors=errors,
-    )
-    if data.deadline is None:
-        errors["deadline"] = _("Give the task's deadline (dd/mm/yyyy).")
-    elif data.deadline < timezone.localdate():
-        errors["deadline"] = _("The deadline cannot be in the past.")
     allowed = set(finding_task_plans(finding).values_list("pk", flat=True))
     if data.plan is None or data.plan.pk not in allowed:
-        errors["plan"] = _(
-            "Choose a draft plan of %(year)s: the province's, or %(unit)s's own."
-        ) % {"year": period.year, "unit": finding.unit.name}
-    if errors:
-        raise ValidationError(errors)
+        raise ValidationError(
+            {
+                "plan": _("Choose a draft plan of %(year)s: the province's, or %(unit)s's own.")
+                % {"year": period.year, "unit": finding.unit.name}
+            }
+        )
+    items = list(finding.items.all())
+    # The plan's own rules for a task (lengths, deadline window, owner, items): one owner.
+    values = task_clean(
+        data.plan,
+        PlanTaskInput(
+            title=data.title,
+            owner_unit=finding.unit,
+            deadline=data.deadline,
+            measurable_target=data.measurable_target,
+            owner_person=data.owner_person,
+            items=tuple(items),
+        ),
+    )
     with transaction.atomic():
         plan = RemediationPlan.objects.select_for_update().get(pk=data.plan.pk)
         if plan.status != PlanStatus.DRAFT:
@@ -499,17 +489,10 @@ def finding_to_task(*, finding: InspectionFinding, by, data: TaskInput) -> Remed
         if plan.tasks.filter(finding=finding).exists():
             raise ValidationError({"plan": _("This finding is already a task of this plan.")})
         position = (plan.tasks.aggregate(top=Max("position"))["top"] or 0) + 1
+        values.pop("items")
         task = RemediationTask.objects.create(
-            plan=plan,
-            position=position,
-            title=title,
-            owner_unit=finding.unit,
-            owner_person=person,
-            deadline=data.deadline,
-            measurable_target=target,
-            finding=finding,
+            plan=plan, position=position, finding=finding, **values
         )
-        items = list(finding.items.all())
         task.items.set(items)
         reason = _("From the finding of the inspection “%(title)s” of %(date)s") % {
             "title": inspection.title,
@@ -522,7 +505,7 @@ def finding_to_task(*, finding: InspectionFinding, by, data: TaskInput) -> Remed
                 obj=task,
                 period=period,
                 field="task",
-                new=title,
+                new=task.title,
                 reason=reason,
             ),
             _event(by, finding, period, field="task", new=str(task.pk), reason=plan.title),

@@ -336,7 +336,9 @@ def task_owner_choices(plan: RemediationPlan):
     ).order_by("kind__position", "name")
 
 
-def _task_clean(plan: RemediationPlan, data: TaskInput, *, old_deadline=None) -> dict:
+def task_clean(plan: RemediationPlan, data: TaskInput, *, old_deadline=None) -> dict:
+    """The rules of a plan's task, wherever it comes from (the plan's form, an inspection's
+    finding): the cleaned values, or a ValidationError naming each field's problem."""
     errors: dict[str, list[str]] = {}
     values = {
         "title": _collect(
@@ -406,7 +408,7 @@ def _task_clean(plan: RemediationPlan, data: TaskInput, *, old_deadline=None) ->
 
 def plan_task_add(*, plan: RemediationPlan, data: TaskInput, by) -> RemediationTask:
     _check_draft(plan, by)
-    values = _task_clean(plan, data)
+    values = task_clean(plan, data)
     items = values.pop("items")
     with transaction.atomic():
         plan = _locked(plan)
@@ -431,7 +433,7 @@ def plan_task_add(*, plan: RemediationPlan, data: TaskInput, by) -> RemediationT
 def plan_task_update(*, task: RemediationTask, data: TaskInput, by) -> RemediationTask:
     plan = task.plan
     _check_draft(plan, by)
-    values = _task_clean(plan, data, old_deadline=task.deadline)
+    values = task_clean(plan, data, old_deadline=task.deadline)
     items = values.pop("items")
     with transaction.atomic():
         plan = _locked(plan)
@@ -538,12 +540,31 @@ def _owner_staff(unit_ids):
     ).select_related("user", "unit")
 
 
+def _unit_signature_check(plan: RemediationPlan, elements: dict) -> None:
+    """A unit's plan is signed by the unit: it has no organiser's signer or "Nơi nhận" to fall
+    back on, and an issued document is never made again."""
+    if plan.unit_id is None:
+        return
+    missing = {
+        name: [message]
+        for name, message in (
+            ("signer_title", _("Give the signer's title: the document is issued signed.")),
+            ("signer_name", _("Give the signer's name: the document is issued signed.")),
+            ("recipients", _("Say to whom the document is sent (“Nơi nhận”).")),
+        )
+        if not (elements.get(name) or "").strip()
+    }
+    if missing:
+        raise ValidationError(missing)
+
+
 def plan_issue(*, plan: RemediationPlan, header, by) -> RemediationPlan:
     """Issue the draft: its document elements fixed (the publication's check), the status
     issued, one audit entry, `plan_issued` inside the transaction, and every owner unit's
     staff told of their tasks. Irreversible."""
     _check_draft(plan, by)
     elements = plan_document_check(plan, header)
+    _unit_signature_check(plan, elements)
     caller = plan
     with transaction.atomic():
         plan = _locked(plan)

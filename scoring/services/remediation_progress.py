@@ -98,7 +98,7 @@ def task_progress_report(
         progress = TaskProgress.objects.create(
             task=locked, status=status, note=note, reported_by=by
         )
-        for upload in checked:
+        for upload in {upload.sha256: upload for upload in checked}.values():  # once each
             improvement_file_store(upload, by=by, written=written, progress=progress)
         if status != TaskStatus.DONE:
             locked.completed_on = None

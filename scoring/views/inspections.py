@@ -145,9 +145,10 @@ def inspection_create_view(request):
     if not holds_anywhere(request.user, Permission.MANAGE_IMPROVEMENT):
         raise PermissionDenied
     periods = list(_managed_periods(request.user))
-    wanted = parse_id(request.POST.get("period") or request.GET.get("period", ""))
+    asked = request.POST.get("period") or request.GET.get("period", "")
+    wanted = parse_id(asked)
     period = next((p for p in periods if p.pk == wanted), None)
-    if wanted is not None and period is None:
+    if asked and period is None:  # not a period id, another organiser's, or one in set-up
         raise Http404  # another organiser's period, or one being set up
     period = period or (periods[0] if periods else None)
     if period is None:

@@ -149,3 +149,11 @@ def issued_province_plan(improvement_year, personas):
         issued_at=timezone.now(),
         created_by=personas["home_affairs"],
     )
+
+
+# A unit's plan is issued signed, with its "Nơi nhận" (scoring.services.remediation_plans).
+SIGNED = {
+    "signer_title": "GIÁM ĐỐC",
+    "signer_name": "Nguyễn Văn An",
+    "recipients": "- Sở Nội vụ;\n- Lưu: VT.",
+}

@@ -327,5 +327,23 @@ def test_a_task_needs_a_target_and_a_deadline_not_past(y):
             ),
         )
     errors = refused.value.message_dict
-    assert "quá khứ" in errors["deadline"][0] and "bắt buộc" in errors["measurable_target"][0]
+    assert "quá khứ" in errors["deadline"][0] and "để trống" in errors["measurable_target"][0]
     assert not RemediationTask.objects.exists()
+
+
+def test_a_task_from_a_finding_keeps_the_plans_own_task_rules(y):
+    inspection = record_inspection(y, y["home_affairs"], "B")
+    finding = record_finding(inspection, y["home_affairs"], y["units"]["B"])
+    province = plan(y, y["home_affairs"])
+    for data, message in (
+        (dict(deadline=date(9999, 12, 31), title="Công khai TTHC"), "muộn nhất"),
+        (dict(deadline=date(2027, 6, 30), title="x" * 5000), "1000"),
+        (dict(deadline=date(2027, 6, 30), title="Công khai TTHC", owner_person="Ông A\nBà B"), ""),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            finding_to_task(
+                finding=finding,
+                by=y["home_affairs"],
+                data=TaskInput(plan=province, measurable_target="100% TTHC công khai", **data),
+            )
+    assert RemediationTask.objects.count() == 0

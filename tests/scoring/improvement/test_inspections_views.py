@@ -334,3 +334,14 @@ def test_a_visited_unit_reads_its_findings_but_not_the_minutes_of_every_unit(cli
     assert "data-documents-withheld" in page and upload.original_name not in page
     client.force_login(y["home_affairs"])
     assert upload.original_name in client.get(url).content.decode()
+
+
+def test_a_visit_posted_for_a_period_that_is_not_an_id_records_nothing(client, y):
+    client.force_login(y["home_affairs"])
+    before = _state(y)
+    response = client.post(
+        reverse("scoring:inspection_create"),
+        {"period": "abc", "title": "x", "visited_on": "12/05/2026", "team": "x",
+         "units": [y["units"]["A"].pk]},
+    )  # fmt: skip
+    assert response.status_code == 404 and _state(y) == before

@@ -6,6 +6,7 @@ import pytest
 from scoring.access import plan_visible_to, plans_visible_to
 from scoring.services.remediation_plans import PlanHeader, plan_draft, plan_issue
 from tests.factories import OrganiserFactory, RoleGrantFactory
+from tests.scoring.improvement.conftest import SIGNED
 from units.roles import Role
 
 
@@ -14,7 +15,7 @@ def plans(personas, improvement_year):
     period, units = improvement_year["period"], improvement_year["units"]
     unit_b = plan_draft(period=period, unit=units["B"], by=personas["staff_b"])[0]
     unit_c = plan_draft(period=period, unit=units["C"], by=improvement_year["staff_c"])[0]
-    plan_issue(plan=unit_c, header=PlanHeader(title=""), by=improvement_year["staff_c"])
+    plan_issue(plan=unit_c, header=PlanHeader(title="", **SIGNED), by=improvement_year["staff_c"])
     province = plan_draft(period=period, by=personas["home_affairs"])[0]
     return {"unit_b_draft": unit_b, "unit_c_issued": unit_c, "province_draft": province}
 
@@ -33,7 +34,9 @@ def _people(personas, improvement_year):
 def test_the_query_agrees_with_the_rule(personas, improvement_year, plans, province_issued):
     if province_issued:
         plan_issue(
-            plan=plans["province_draft"], header=PlanHeader(title=""), by=personas["home_affairs"]
+            plan=plans["province_draft"],
+            header=PlanHeader(title="", **SIGNED),
+            by=personas["home_affairs"],
         )
     for plan in plans.values():
         plan.refresh_from_db()  # issuing saves the plan it locked, not this copy

@@ -35,6 +35,7 @@ from scoring.services.remediation_plans import (
 )
 from scoring.signals import plan_issued
 from tests.factories import OrganiserFactory, UnitFactory
+from tests.scoring.improvement.conftest import SIGNED
 
 D = Decimal
 
@@ -414,7 +415,7 @@ def test_issuing_fixes_the_plan_audits_signals_and_tells_the_owners(
 
 def test_an_issued_plan_refuses_every_edit(improvement_year, personas):
     plan = _unit_plan(improvement_year, personas)
-    plan_issue(plan=plan, header=_header(plan), by=personas["staff_b"])
+    plan_issue(plan=plan, header=_header(plan, **SIGNED), by=personas["staff_b"])
     task = plan.tasks.first()
     attempts = [
         lambda: plan_update(plan=plan, header=_header(plan, title="X"), by=personas["staff_b"]),
@@ -422,7 +423,7 @@ def test_an_issued_plan_refuses_every_edit(improvement_year, personas):
         lambda: plan_task_update(task=task, data=_task(improvement_year), by=personas["staff_b"]),
         lambda: plan_task_remove(task=task, by=personas["staff_b"]),
         lambda: plan_task_move(task=task, up=False, by=personas["staff_b"]),
-        lambda: plan_issue(plan=plan, header=_header(plan), by=personas["staff_b"]),
+        lambda: plan_issue(plan=plan, header=_header(plan, **SIGNED), by=personas["staff_b"]),
     ]
     entries = AuditEntry.objects.count()
     for attempt in attempts:
@@ -437,14 +438,35 @@ def test_a_plan_without_tasks_or_with_a_bad_number_is_not_issued(
 ):
     plan = _unit_plan(improvement_year, personas)
     with pytest.raises(ValidationError):
-        plan_issue(plan=plan, header=_header(plan, document_number="số 5"), by=personas["staff_b"])
+        plan_issue(
+            plan=plan,
+            header=_header(plan, document_number="số 5", **SIGNED),
+            by=personas["staff_b"],
+        )
     for task in list(plan.tasks.all()):
         plan_task_remove(task=task, by=personas["staff_b"])
     with pytest.raises(Refused) as refused:
-        plan_issue(plan=plan, header=_header(plan), by=personas["staff_b"])
+        plan_issue(plan=plan, header=_header(plan, **SIGNED), by=personas["staff_b"])
     assert refused.value.problems == [
         "Kế hoạch chưa có nhiệm vụ nào: hãy thêm ít nhất một nhiệm vụ trước khi ban hành."
     ]
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT and not issued_signals
     assert not Notification.objects.exists()
+
+
+def test_a_units_plan_is_not_issued_unsigned_or_without_its_recipients(improvement_year, personas):
+    plan, _ = plan_draft(
+        period=improvement_year["period"],
+        unit=improvement_year["units"]["B"],
+        by=personas["staff_b"],
+    )
+    with pytest.raises(ValidationError) as refused:
+        plan_issue(
+            plan=plan,
+            header=PlanHeader(title=plan.title, document_number="7", recipients=""),
+            by=personas["staff_b"],
+        )
+    assert {"signer_title", "signer_name", "recipients"} <= set(refused.value.message_dict)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT

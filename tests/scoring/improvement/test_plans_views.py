@@ -18,6 +18,7 @@ from scoring.models import (
 )
 from scoring.services.remediation_plans import PlanHeader, plan_draft, plan_issue
 from tests.factories import OrganiserFactory, RoleGrantFactory, UnitFactory
+from tests.scoring.improvement.conftest import SIGNED
 from units.roles import Role
 
 PERSONAS = ["anonymous", "staff_a", "staff_b", "appraiser", "chair", "home_affairs", "admin"]
@@ -55,7 +56,7 @@ def _unit_b_plan(year, personas):
 
 
 def _issue(plan, by):
-    plan_issue(plan=plan, header=PlanHeader(title=""), by=by)
+    plan_issue(plan=plan, header=PlanHeader(title="", **SIGNED), by=by)
     plan.refresh_from_db()
     return plan
 
@@ -294,7 +295,7 @@ def _payload(view, year):
         },
         "plan_task_remove": {},
         "plan_task_move": {"direction": "down"},
-        "plan_issue": {"confirm": "on", "document_number": "8"},
+        "plan_issue": {"confirm": "on", "document_number": "8", **SIGNED},
     }[view]
 
 
@@ -443,3 +444,30 @@ def test_issuing_asks_for_the_tick_then_issues(client, people, improvement_year,
     assert Notification.objects.filter(recipient=people["staff_b"]).exists()
     response = client.get(reverse("scoring:plan_edit", args=[plan.pk]), follow=True)
     assert "Kế hoạch đã ban hành, không thể sửa đổi nữa." in response.content.decode()
+
+
+def test_a_task_opens_for_editing_as_stored_and_saving_it_unchanged_keeps_its_items(
+    client, people, improvement_year, personas
+):
+    plan = _unit_b_plan(improvement_year, personas)
+    task = plan.tasks.order_by("position").first()
+    items_before = sorted(task.items.values_list("pk", flat=True))
+    assert items_before
+    client.force_login(personas["staff_b"])
+    url = reverse("scoring:plan_task_edit", args=[plan.pk, task.pk])
+    form = client.get(url).context["form"]
+    assert form.initial["title"] == task.title
+    assert form.initial["measurable_target"] == task.measurable_target
+    assert sorted(form.initial["items"]) == items_before
+    html = client.get(url).content.decode()
+    assert task.measurable_target in html and task.deadline.strftime("%d/%m/%Y") in html
+    posted = {
+        "title": task.title,
+        "owner_unit": task.owner_unit_id,
+        "owner_person": task.owner_person,
+        "deadline": task.deadline.strftime("%d/%m/%Y"),
+        "measurable_target": task.measurable_target,
+        "items": items_before,
+    }
+    assert client.post(url, posted).status_code == 302
+    assert sorted(task.items.values_list("pk", flat=True)) == items_before
