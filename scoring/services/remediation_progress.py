@@ -98,7 +98,10 @@ def task_progress_report(
         progress = TaskProgress.objects.create(
             task=locked, status=status, note=note, reported_by=by
         )
-        for upload in {upload.sha256: upload for upload in checked}.values():  # once each
+        kept: dict[str, object] = {}
+        for upload in checked:
+            kept.setdefault(upload.sha256, upload)  # the same content twice is kept once
+        for upload in kept.values():
             improvement_file_store(upload, by=by, written=written, progress=progress)
         if status != TaskStatus.DONE:
             locked.completed_on = None

@@ -140,7 +140,9 @@ def test_the_owner_reports_through_the_form_with_two_files(client, world):
     client.force_login(world["users"]["staff_b"])
     url = _url("task_detail", world)
     response = client.post(
-        url, _report(files=[pdf("Quyết định.pdf"), pdf("Báo cáo.pdf")]), follow=True
+        url,
+        _report(files=[pdf("Quyết định.pdf"), pdf("Báo cáo.pdf", PDF + b"%2\n")]),
+        follow=True,
     )
     html = response.content.decode()
     assert "Đã lưu báo cáo" in html and "Hoàn thành" in html
@@ -264,3 +266,11 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(
         make_task(issued_province_plan, unit_d, date(2026, 12, 1) + timedelta(days=n))
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+def test_the_same_file_twice_in_one_report_is_kept_once(client, world):
+    client.force_login(world["users"]["staff_b"])
+    before = ImprovementFile.objects.count()
+    client.post(_url("task_detail", world), _report(files=[pdf("a.pdf"), pdf("a (1).pdf")]))
+    assert ImprovementFile.objects.count() == before + 1
+    assert ImprovementFile.objects.latest("pk").original_name == "a.pdf"
