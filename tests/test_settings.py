@@ -115,6 +115,30 @@ def test_production_passes_the_deployment_checks():
     assert "no issues" in result.stdout
 
 
+def test_secrets_can_come_from_files(tmp_path):
+    """Docker/Kubernetes secrets: NAME_FILE names a file whose content (final newline dropped)
+    is the value; setting both, or naming a file that cannot be read, stops the start."""
+    secret = tmp_path / "secret_key"
+    secret.write_text(PROD_ENV["SECRET_KEY"] + "\n", encoding="utf-8")
+    database = tmp_path / "database_url"
+    database.write_text("postgres://parindex:từ-tệp@db:5432/parindex\n", encoding="utf-8")
+    env = {k: v for k, v in PROD_ENV.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    env |= {"SECRET_KEY_FILE": str(secret), "DATABASE_URL_FILE": str(database)}
+    code = (
+        "from django.conf import settings; "
+        f"print(settings.SECRET_KEY == {PROD_ENV['SECRET_KEY']!r}, "
+        "settings.DATABASES['default']['PASSWORD'])"
+    )
+    result = run_manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["True", "từ-tệp"]
+
+    both = run_manage("check", env={**env, "SECRET_KEY": "another"})
+    assert both.returncode != 0 and "Set SECRET_KEY or SECRET_KEY_FILE, not both" in both.stderr
+    gone = run_manage("check", env={**env, "SECRET_KEY_FILE": str(tmp_path / "missing")})
+    assert gone.returncode != 0 and "SECRET_KEY_FILE: cannot read" in gone.stderr
+
+
 @pytest.mark.parametrize(
     "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"]
 )

@@ -1,6 +1,10 @@
-"""Read settings from environment variables, the only configuration channel in production."""
+"""Read settings from environment variables, the only configuration channel in production.
+
+Every variable may instead name a file with `NAME_FILE` (Docker/Kubernetes secrets): the file's
+content, without its final newline, is the value. Setting both is refused."""
 
 import os
+from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -8,8 +12,22 @@ from django.core.exceptions import ImproperlyConfigured
 from parindex.parsing import yes_no_word
 
 
-def env_str(name: str, default: str | None = None, *, required: bool = False) -> str | None:
+def environ_value(name: str) -> str | None:
+    """The variable's value, read from the file `NAME_FILE` names when that is set."""
     value = os.environ.get(name)
+    path = os.environ.get(f"{name}_FILE")
+    if not path:
+        return value
+    if value not in (None, ""):
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+    try:
+        return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    except OSError as exc:
+        raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {exc.strerror}.") from exc
+
+
+def env_str(name: str, default: str | None = None, *, required: bool = False) -> str | None:
+    value = environ_value(name)
     if value is None or value == "":
         if required:
             raise ImproperlyConfigured(f"Environment variable {name} is required.")
@@ -18,7 +36,7 @@ def env_str(name: str, default: str | None = None, *, required: bool = False) ->
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
+    value = environ_value(name)
     if value is None:
         return default
     answer = yes_no_word(value)
@@ -28,7 +46,7 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
+    value = environ_value(name)
     if value is None or value == "":
         return default
     try:
@@ -38,7 +56,7 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
-    value = os.environ.get(name)
+    value = environ_value(name)
     if value is None:
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
