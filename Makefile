@@ -14,7 +14,7 @@ LOCK := requirements/test.txt
 PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" var/pip-tools/bin/pip-compile --quiet \
 	--generate-hashes --strip-extras --no-emit-find-links --no-emit-index-url $(PIP_COMPILE_ARGS)
 
-.PHONY: install run test messages lint lock clean system-runtime system-messages system-test
+.PHONY: install run test messages lint lock audit clean system-runtime system-messages system-test
 
 # The browser tests' npm tools (axe-core, pinned in package-lock.json) in node_modules/.
 NODE_STAMP := node_modules/.installed-stamp
@@ -49,6 +49,10 @@ test: system-test install $(NODE_STAMP)
 messages: system-messages install
 	$(BIN)/python manage.py makemessages -l vi --ignore=.venv --ignore=var --ignore=node_modules --ignore=tests --no-location --no-obsolete
 	$(BIN)/python manage.py compilemessages -l vi --ignore=.venv --ignore=node_modules
+
+# Known vulnerabilities in the pinned dependencies; says loudly when no service could be asked.
+audit: install
+	$(BIN)/python scripts/audit_dependencies.py requirements/test.txt
 
 lint: install
 	$(BIN)/ruff format --check .
