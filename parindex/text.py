@@ -15,14 +15,21 @@ def normalize_text(value: str | None) -> str:
     return _EDGES.sub("", unicodedata.normalize("NFC", str(value)))
 
 
-# C0 control characters other than tab, line feed and carriage return: never typed, pasted
-# from other programs at most; PostgreSQL cannot store NUL and an .xlsx cannot hold any of them.
-_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Control characters other than tab, line feed and carriage return: C0 (NUL above all) and C1
+# (U+0080–U+009F, what a Windows-1252 text read as Latin-1 leaves). Never typed, pasted from
+# other programs at most; PostgreSQL cannot store NUL and an .xlsx cannot hold the C0 ones.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def has_control_character(value: str | None) -> bool:
     """Whether text holds a character that cannot be stored or written to a workbook."""
     return bool(value) and bool(_CONTROL_CHARACTERS.search(str(value)))
+
+
+def without_control_characters(value: str) -> str:
+    """The text with those characters left out (for writing what was stored before they were
+    refused at input)."""
+    return _CONTROL_CHARACTERS.sub("", value)
 
 
 # Vietnamese alphabetical order: a ă â b c d đ e ê … o ô ơ … u ư …, then the tones in dictionary
