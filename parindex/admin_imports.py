@@ -12,9 +12,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ExportActionMixin
-from import_export.formats.base_formats import XLSX
 
-from .tabular import CSVWithBOM, ImportFailed
+from .tabular import CSVWithBOM, ImportFailed, SafeXLSX
 
 ACCEPTED_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
@@ -86,6 +85,8 @@ class FileImportAdminMixin:
 
 
 class SpreadsheetExportMixin(ExportActionMixin):
-    """import-export's export action, offering only what officials open: XLSX and CSV with BOM."""
+    """import-export's export action, offering only what officials open: XLSX and CSV with BOM,
+    each cell through the shared formula guard whatever the model's resource (the audit log has
+    none of its own, and a note "=HYPERLINK(…)" became a formula cell)."""
 
-    formats = [XLSX, CSVWithBOM]
+    formats = [SafeXLSX, CSVWithBOM]

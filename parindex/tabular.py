@@ -14,11 +14,11 @@ from pathlib import Path
 
 import tablib
 from django.utils.translation import gettext as _
-from import_export.formats.base_formats import CSV
+from import_export.formats.base_formats import CSV, XLSX
 
 from .dates import date_text
 from .parsing import excel_decimal
-from .text import normalize_text
+from .text import normalize_text, without_control_characters
 
 ROW_COLUMN = "_row"  # carries the Excel row number through django-import-export
 
@@ -231,37 +231,67 @@ def require_columns(table: Table, columns: list[str]) -> None:
         )
 
 
+def escaped_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
+    """A copy of an export's rows with every cell through escape_formula (and the characters a
+    workbook cannot hold left out): what the admin's export action writes, whatever the
+    resource, so a model exported with import-export's default resource is guarded too."""
+    escaped = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+    for row in dataset:
+        escaped.append([escape_formula(_writable(value)) for value in row])
+    return escaped
+
+
 class CSVWithBOM(CSV):
     """CSV as Vietnamese Excel opens it correctly: UTF-8 with a byte-order mark."""
 
     def export_data(self, dataset, **kwargs):
-        return "\ufeff" + super().export_data(dataset, **kwargs)
+        return "\ufeff" + super().export_data(escaped_dataset(dataset), **kwargs)
+
+
+class SafeXLSX(XLSX):
+    """import-export's XLSX with every text cell escaped: openpyxl (under tablib) would type a
+    text starting with "=" as a formula."""
+
+    def export_data(self, dataset, **kwargs):
+        return super().export_data(escaped_dataset(dataset), **kwargs)
 
 
 def csv_bytes(rows: list[list], headers: list[str]) -> bytes:
     """UTF-8-with-BOM CSV of plain rows (for commands and downloads)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow(headers)
+    writer.writerow([escape_formula(value) for value in headers])
     writer.writerows([escape_formula(value) for value in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet takes for the start of a formula: = + - @ (and their full-width forms, which
+# Excel folds to ASCII on some input methods), tab and carriage return (the start of another
+# cell or line once pasted). Blanks and double quotes before them do not stop Excel or
+# LibreOffice from evaluating " =1+1" or "\"=1+1" in a CSV opened by a double click.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_LEADING_BLANKS = re.compile(r'^[ \u00a0\u200b\u2060\ufeff\u3000\n"]+')
 
-
-_NUMBER_TEXT = re.compile(r"-?\d+(\.\d+)?")
+# A number written as text ("-2.76", "-2,76", "+5"): a value, not a formula.
+_NUMBER_TEXT = re.compile(r"[-+]?\d+([.,]\d+)?")
 
 
 def escape_formula(value):
     """Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV
-    injection advice); numbers — also written as text, like "-2.76" — pass unchanged."""
-    if (
-        isinstance(value, str)
-        and value.startswith(FORMULA_PREFIXES)
-        and not _NUMBER_TEXT.fullmatch(value)
-    ):
+    injection advice); numbers, and numbers written as text like "-2.76", pass unchanged."""
+    if not isinstance(value, str) or not value:
+        return value
+    start = _LEADING_BLANKS.sub("", value)
+    if start.startswith(FORMULA_PREFIXES) and not _NUMBER_TEXT.fullmatch(value):
         return "'" + value
+    return value
+
+
+def _writable(value):
+    """Text without the control characters that stop a workbook from being written at all
+    (openpyxl's IllegalCharacterError); stored before they were refused at input."""
+    if isinstance(value, str):
+        return without_control_characters(value)
     return value
 
 
@@ -278,7 +308,7 @@ class SheetSpec:
 def xlsx_bytes(sheets: list[SheetSpec]) -> bytes:
     """A workbook with a bold frozen header row, filters and widths that fit Vietnamese text."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+    from openpyxl.cell.cell import Cell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -299,7 +329,7 @@ def xlsx_bytes(sheets: list[SheetSpec]) -> bytes:
                 if isinstance(value, str):
                     # Control characters stored before they were refused would stop the
                     # whole workbook (openpyxl's IllegalCharacterError): left out.
-                    value = escape_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
+                    value = escape_formula(_writable(value))
                     widths[index] = max(widths[index], min(len(value), 80))
                 row.append(value)
             cells = []

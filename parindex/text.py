@@ -3,6 +3,9 @@
 import re
 import unicodedata
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 # Blank at either end: whitespace, and the invisible marks pasted from Word or a web page (a
 # zero-width space, a word joiner, a byte-order mark) that would make "​" a text.
 _EDGES = re.compile(r"^[\s\u200b\u2060\ufeff]+|[\s\u200b\u2060\ufeff]+$")
@@ -15,14 +18,65 @@ def normalize_text(value: str | None) -> str:
     return _EDGES.sub("", unicodedata.normalize("NFC", str(value)))
 
 
-# C0 control characters other than tab, line feed and carriage return: never typed, pasted
-# from other programs at most; PostgreSQL cannot store NUL and an .xlsx cannot hold any of them.
-_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Control characters other than tab, line feed and carriage return: C0 (NUL above all) and C1
+# (U+0080–U+009F, what a Windows-1252 text read as Latin-1 leaves). Never typed, pasted from
+# other programs at most; PostgreSQL cannot store NUL and an .xlsx cannot hold the C0 ones.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def has_control_character(value: str | None) -> bool:
     """Whether text holds a character that cannot be stored or written to a workbook."""
     return bool(value) and bool(_CONTROL_CHARACTERS.search(str(value)))
+
+
+def without_control_characters(value: str) -> str:
+    """The text with those characters left out (for writing what was stored before they were
+    refused at input)."""
+    return _CONTROL_CHARACTERS.sub("", value)
+
+
+def typed_text(
+    value: str | None,
+    *,
+    label: str,
+    limit: int,
+    required: bool = False,
+    lines: bool = False,
+    blank_lines: bool = True,
+) -> str:
+    """What a person typed, as stored: NFC and trimmed (each line, when `lines`; blank lines
+    dropped unless `blank_lines`). Raises ValidationError, in one wording for every form,
+    for a control character (or a line break in one-line text), an empty required text, or a
+    text over `limit` characters. `label` names the field: "Tiêu đề", "Người phụ trách"."""
+    value = "" if value is None else str(value)
+    if has_control_character(value) or (not lines and ("\n" in value or "\r" in value)):
+        raise ValidationError(
+            _("%(field)s contains a character that is not allowed.") % {"field": label},
+            code="control_character",
+        )
+    if lines:
+        kept = (line for line in map(normalize_text, value.splitlines()) if blank_lines or line)
+        value = normalize_text("\n".join(kept))
+    else:
+        value = normalize_text(value)
+    if required and not value:
+        raise ValidationError(_("%(field)s cannot be empty.") % {"field": label}, code="required")
+    if len(value) > limit:
+        raise ValidationError(
+            _("%(field)s is at most %(limit)s characters long.") % {"field": label, "limit": limit},
+            code="max_length",
+        )
+    return value
+
+
+def typed_text_into(errors: dict, name: str, value: str | None, **rules) -> str:
+    """typed_text for a form of several fields: a refusal goes to errors[name] (a list, as
+    ValidationError(errors) takes it) and "" comes back, so every field is checked at once."""
+    try:
+        return typed_text(value, **rules)
+    except ValidationError as exc:
+        errors.setdefault(name, []).extend(exc.messages)
+        return ""
 
 
 # Vietnamese alphabetical order: a ă â b c d đ e ê … o ô ơ … u ư …, then the tones in dictionary

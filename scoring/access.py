@@ -20,6 +20,7 @@ from .models import (
     RemediationPlan,
     RemediationTask,
 )
+from .remediation import progress_reportable
 from .workflow import PeriodStatus
 
 
@@ -232,10 +233,9 @@ def task_visible_to(user, task: RemediationTask) -> bool:
 
 
 def progress_reportable_by(user, task: RemediationTask) -> bool:
-    """Progress is reported by the owner unit's staff, on tasks of issued plans."""
-    return task.plan.status == PlanStatus.ISSUED and has_permission(
-        user, Permission.REPORT_TASK_PROGRESS, unit=task.owner_unit
-    )
+    """Progress is reported by the owner unit's staff, on tasks of issued plans (the rule:
+    scoring.remediation.progress_reportable)."""
+    return progress_reportable(user, task)
 
 
 def get_task_for_user(user, pk: int, *, report: bool = False) -> RemediationTask:

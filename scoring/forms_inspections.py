@@ -4,8 +4,8 @@ scoring.services.inspections checks it against the period and says what is wrong
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .remediation import INSPECTION_TITLE_MAX
 from .services.evidence import ALLOWED_FILE_TYPES
-from .services.inspections import TITLE_MAX
 
 DATE_WIDGET = forms.DateInput(
     format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
@@ -41,7 +41,7 @@ class UnitLabelMixin:
 class InspectionForm(UnitLabelMixin, forms.Form):
     title = forms.CharField(
         label=_("Title of the inspection"),
-        max_length=TITLE_MAX,
+        max_length=INSPECTION_TITLE_MAX,
         widget=forms.TextInput(
             attrs={"placeholder": _("e.g. Kiểm tra công tác CCHC năm 2026 tại các sở")}
         ),

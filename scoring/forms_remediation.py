@@ -5,16 +5,15 @@ refusals; the forms only parse what was typed."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from scoring.services.publication import DOCUMENT_NUMBER_DIGITS, RECIPIENTS_MAX
-from scoring.services.remediation_plans import (
+from scoring.remediation import (
     CONCLUSION_MAX,
     MEASURABLE_TARGET_MAX,
     OWNER_PERSON_MAX,
     PLAN_TITLE_MAX,
     TASK_TITLE_MAX,
-    PlanHeader,
-    TaskInput,
 )
+from scoring.services.publication import DOCUMENT_NUMBER_DIGITS, RECIPIENTS_MAX
+from scoring.services.remediation_plans import PlanHeader, TaskInput
 
 NUL_MESSAGE = _("This field cannot contain a NUL character.")
 TOO_LONG = _("At most %(limit_value)s characters.")

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from parindex.parsing import parse_id
 
 from .models import TaskStatus
+from .remediation import PROGRESS_NOTE_MAX
 from .selectors.remediation_progress import OVERDUE
 from .services.evidence import ALLOWED_FILE_TYPES
-from .services.remediation_progress import NOTE_MAX
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -46,7 +46,7 @@ class TaskProgressForm(forms.Form):
     note = forms.CharField(
         label=_("What was done"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=NOTE_MAX,
+        max_length=PROGRESS_NOTE_MAX,
         error_messages={
             "required": _("Say what was done."),
             "max_length": _("What was done is at most %(limit_value)s characters long."),

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parindex.dates import date_text
-from parindex.text import has_control_character, normalize_text
+from parindex.text import normalize_text, typed_text_into
 from scoring.display import code_key
 from scoring.models import (
     AssessmentPeriod,
@@ -30,6 +30,7 @@ from scoring.models import (
     RemediationPlan,
     RemediationTask,
 )
+from scoring.remediation import INSPECTION_TEXT_MAX, INSPECTION_TITLE_MAX
 from scoring.workflow import PeriodStatus
 from units.access import acts_for
 from units.models import Unit
@@ -43,9 +44,6 @@ from .improvement_files import (
 )
 from .remediation_plans import TaskInput as PlanTaskInput
 from .remediation_plans import task_clean
-
-TITLE_MAX = 300
-TEXT_MAX = 10_000
 
 
 @dataclass(frozen=True)
@@ -67,52 +65,34 @@ def _refuse_unless_manager(by, period: AssessmentPeriod) -> None:
         raise ValidationError(_("Only Home Affairs of this organiser records inspections."))
 
 
-def _text(value, *, field: str, label: str, required: bool, limit: int, errors: dict) -> str:
-    text = normalize_text(value or "")
-    if has_control_character(text):
-        errors[field] = _("%(label)s contains characters that cannot be stored.") % {"label": label}
-    elif required and not text:
-        errors[field] = _("%(label)s is required.") % {"label": label}
-    elif len(text) > limit:
-        errors[field] = _("%(label)s has at most %(limit)s characters.") % {
-            "label": label,
-            "limit": limit,
-        }
-    return text
-
-
-def _team_lines(team: str) -> str:
-    """One member per line, blank lines dropped."""
-    return "\n".join(line.strip() for line in team.splitlines() if line.strip())
-
-
 def _clean_visit(period: AssessmentPeriod, data: VisitInput) -> VisitInput:
-    errors: dict[str, str] = {}
-    title = _text(
+    errors: dict = {}
+    title = typed_text_into(
+        errors,
+        "title",
         data.title,
-        field="title",
         label=_("The title"),
         required=True,
-        limit=TITLE_MAX,
-        errors=errors,
+        limit=INSPECTION_TITLE_MAX,
     )
-    team = _team_lines(
-        _text(
-            data.team,
-            field="team",
-            label=_("The team"),
-            required=True,
-            limit=TEXT_MAX,
-            errors=errors,
-        )
+    team = typed_text_into(
+        errors,
+        "team",
+        data.team,
+        label=_("The team"),
+        required=True,
+        limit=INSPECTION_TEXT_MAX,
+        lines=True,
+        blank_lines=False,  # one member per line
     )
-    summary = _text(
+    summary = typed_text_into(
+        errors,
+        "summary",
         data.summary,
-        field="summary",
         label=_("The summary"),
         required=False,
-        limit=TEXT_MAX,
-        errors=errors,
+        limit=INSPECTION_TEXT_MAX,
+        lines=True,
     )
     if data.visited_on is None:
         errors["visited_on"] = _("Give the date of the visit (dd/mm/yyyy).")
@@ -318,30 +298,33 @@ def finding_items(period: AssessmentPeriod, unit: Unit, codes_text: str) -> list
 
 
 def _clean_finding(inspection: Inspection, data: FindingInput) -> tuple[Unit, str, str, list]:
-    errors: dict[str, str] = {}
-    text = _text(
+    errors: dict = {}
+    text = typed_text_into(
+        errors,
+        "text",
         data.text,
-        field="text",
         label=_("The finding"),
         required=True,
-        limit=TEXT_MAX,
-        errors=errors,
+        limit=INSPECTION_TEXT_MAX,
+        lines=True,
     )
-    remedy = _text(
+    remedy = typed_text_into(
+        errors,
+        "remedy",
         data.remedy,
-        field="remedy",
         label=_("What must be remedied"),
         required=False,
-        limit=TEXT_MAX,
-        errors=errors,
+        limit=INSPECTION_TEXT_MAX,
+        lines=True,
     )
-    codes = _text(
+    codes = typed_text_into(
+        errors,
+        "item_codes",
         data.item_codes,
-        field="item_codes",
         label=_("The index items"),
         required=False,
         limit=2000,
-        errors=errors,
+        lines=True,
     )
     unit = data.unit
     if unit is None or not inspection.units.filter(pk=unit.pk).exists():

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from parindex.text import has_control_character, normalize_text
+from parindex.text import has_control_character, normalize_text, typed_text
 from scoring.engine.model import Stage, UnitResult
 from scoring.exceptions import TransitionRefused
 from scoring.models import (
@@ -80,25 +80,6 @@ class DocumentElements:
     recipients: str | None = None
 
 
-def _plain_text(value: str | None, *, label: str, limit: int, lines: bool = False) -> str:
-    """Typed text as stored: NFC and trimmed, line by line when `lines` (blank lines dropped);
-    a NUL or another control character, or text over `limit`, is refused."""
-    value = value or ""
-    if has_control_character(value) or (not lines and ("\n" in value or "\r" in value)):
-        raise ValidationError(
-            _("%(field)s contains a character that is not allowed.") % {"field": label}
-        )
-    if lines:
-        value = "\n".join(line for line in map(normalize_text, value.splitlines()) if line)
-    else:
-        value = normalize_text(value)
-    if len(value) > limit:
-        raise ValidationError(
-            _("%(field)s is at most %(limit)s characters long.") % {"field": label, "limit": limit}
-        )
-    return value
-
-
 def document_elements_check(elements: DocumentElements | None, organiser) -> dict:
     """The elements as Publication keeps them, the organiser's values filling what is None.
     Raises ValidationError (messages by field) for a number that is not one, a decision
@@ -125,7 +106,7 @@ def document_elements_check(elements: DocumentElements | None, organiser) -> dic
         return value
 
     def decision_number():
-        value = _plain_text(
+        value = typed_text(
             elements.decision_number, label=_("The decision number"), limit=DECISION_NUMBER_MAX
         ).upper()
         if value and not DECISION_NUMBER.match(value):
@@ -146,11 +127,12 @@ def document_elements_check(elements: DocumentElements | None, organiser) -> dic
         return fallback if value is None else value
 
     def recipients():
-        text = _plain_text(
+        text = typed_text(
             default(elements.recipients, organiser.recipients),
             label=_("“Nơi nhận”"),
             limit=RECIPIENTS_MAX,
             lines=True,
+            blank_lines=False,
         )
         if len(text.splitlines()) > RECIPIENT_LINES_MAX:
             raise ValidationError(
@@ -164,16 +146,17 @@ def document_elements_check(elements: DocumentElements | None, organiser) -> dic
         "decision_date": check("decision_date", decision_date),
         "signer_title": check(
             "signer_title",
-            lambda: _plain_text(
+            lambda: typed_text(
                 default(elements.signer_title, organiser.signer_title),
                 label=_("The signer's title"),
                 limit=SIGNER_TITLE_MAX,
                 lines=True,
+                blank_lines=False,
             ),
         ),
         "signer_name": check(
             "signer_name",
-            lambda: _plain_text(
+            lambda: typed_text(
                 default(elements.signer_name, organiser.signer_name),
                 label=_("The signer's name"),
                 limit=SIGNER_NAME_MAX,

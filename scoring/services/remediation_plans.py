@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from parindex.dates import date_text
-from parindex.text import has_control_character, normalize_text
+from parindex.text import typed_text_into
 from scoring.exceptions import Refused
 from scoring.models import (
     AssessmentPeriod,
@@ -27,7 +27,14 @@ from scoring.models import (
     RemediationPlan,
     RemediationTask,
 )
-from scoring.remediation import default_task_deadline
+from scoring.remediation import (
+    CONCLUSION_MAX,
+    MEASURABLE_TARGET_MAX,
+    OWNER_PERSON_MAX,
+    PLAN_TITLE_MAX,
+    TASK_TITLE_MAX,
+    default_task_deadline,
+)
 from scoring.selectors.remediation_plans import (
     province_plan_proposals,
     publication_item_choices,
@@ -44,11 +51,6 @@ from . import audit
 from .notifications import notify
 from .publication import DocumentElements, document_elements_check
 
-PLAN_TITLE_MAX = 300
-CONCLUSION_MAX = 20000
-TASK_TITLE_MAX = 1000
-MEASURABLE_TARGET_MAX = 300
-OWNER_PERSON_MAX = 200
 # A plan for year N's results is carried out in N+1 and checked by N+1's assessment; a
 # deadline later than the end of N+2 belongs to another plan.
 DEADLINE_LAST_YEAR_AFTER = 2
@@ -203,23 +205,6 @@ class PlanHeader:
     recipients: str = ""
 
 
-def _text(value, *, label: str, limit: int, required: bool = False, lines: bool = False) -> str:
-    value = value or ""
-    if has_control_character(value) or (not lines and ("\n" in value or "\r" in value)):
-        raise ValidationError(
-            _("%(field)s contains a character that is not allowed.") % {"field": label}
-        )
-    value = "\n".join(map(normalize_text, value.splitlines())).strip() if lines else value
-    value = normalize_text(value)
-    if required and not value:
-        raise ValidationError(_("%(field)s cannot be empty.") % {"field": label})
-    if len(value) > limit:
-        raise ValidationError(
-            _("%(field)s is at most %(limit)s characters long.") % {"field": label, "limit": limit}
-        )
-    return value
-
-
 def _collect(errors: dict, name: str, function):
     try:
         return function()
@@ -282,17 +267,16 @@ def plan_update(*, plan: RemediationPlan, header: PlanHeader, by) -> Remediation
     _check_draft(plan, by)
     errors: dict[str, list[str]] = {}
     values = {
-        "title": _collect(
-            errors,
-            "title",
-            lambda: _text(header.title, label=_("The title"), limit=PLAN_TITLE_MAX, required=True),
+        "title": typed_text_into(
+            errors, "title", header.title, label=_("The title"), limit=PLAN_TITLE_MAX, required=True
         ),
-        "conclusion": _collect(
+        "conclusion": typed_text_into(
             errors,
             "conclusion",
-            lambda: _text(
-                header.conclusion, label=_("The conclusions"), limit=CONCLUSION_MAX, lines=True
-            ),
+            header.conclusion,
+            label=_("The conclusions"),
+            limit=CONCLUSION_MAX,
+            lines=True,
         ),
         "target_rank": _collect(
             errors, "target_rank", lambda: _target_rank_check(plan, header.target_rank)
@@ -341,29 +325,29 @@ def task_clean(plan: RemediationPlan, data: TaskInput, *, old_deadline=None) -> 
     finding): the cleaned values, or a ValidationError naming each field's problem."""
     errors: dict[str, list[str]] = {}
     values = {
-        "title": _collect(
+        "title": typed_text_into(
             errors,
             "title",
-            lambda: _text(
-                data.title, label=_("The task"), limit=TASK_TITLE_MAX, required=True, lines=True
-            ),
+            data.title,
+            label=_("The task"),
+            limit=TASK_TITLE_MAX,
+            required=True,
+            lines=True,
         ),
-        "measurable_target": _collect(
+        "measurable_target": typed_text_into(
             errors,
             "measurable_target",
-            lambda: _text(
-                data.measurable_target,
-                label=_("The measurable target"),
-                limit=MEASURABLE_TARGET_MAX,
-                required=True,
-            ),
+            data.measurable_target,
+            label=_("The measurable target"),
+            limit=MEASURABLE_TARGET_MAX,
+            required=True,
         ),
-        "owner_person": _collect(
+        "owner_person": typed_text_into(
             errors,
             "owner_person",
-            lambda: _text(
-                data.owner_person, label=_("The person in charge"), limit=OWNER_PERSON_MAX
-            ),
+            data.owner_person,
+            label=_("The person in charge"),
+            limit=OWNER_PERSON_MAX,
         ),
     }
     owner = data.owner_unit

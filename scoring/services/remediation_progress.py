@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from parindex.dates import date_text
-from parindex.text import has_control_character, normalize_text
+from parindex.text import typed_text
 from scoring.exceptions import Refused
 from scoring.models import (
     AuditAction,
@@ -21,9 +21,14 @@ from scoring.models import (
     TaskProgress,
     TaskStatus,
 )
-from scoring.remediation import TASK_REMINDER_DAYS, task_is_due_soon, task_is_overdue
-from units.access import has_permission
-from units.roles import Permission
+from scoring.remediation import (
+    PROGRESS_NOTE_MAX,
+    TASK_REMINDER_DAYS,
+    progress_plan_open,
+    progress_reporter,
+    task_is_due_soon,
+    task_is_overdue,
+)
 
 from . import audit
 from .improvement_files import (
@@ -33,9 +38,6 @@ from .improvement_files import (
 )
 from .notifications import notify, staff_of_unit
 
-NOTE_MAX = 5000  # characters of "what was done"
-
-
 # ---------------------------------------------------------------- reporting progress
 
 
@@ -43,24 +45,20 @@ def _reportable_check(task: RemediationTask, by) -> None:
     """Only on a task of an issued plan, and only by the owner unit's staff (what
     scoring.access.progress_reportable_by answers the pages; checked again here, on the
     locked row, because the service is the door)."""
-    if not has_permission(by, Permission.REPORT_TASK_PROGRESS, unit=task.owner_unit):
+    if not progress_reporter(by, task):
         raise PermissionDenied
-    if task.plan.status != PlanStatus.ISSUED:
+    if not progress_plan_open(task):
         raise Refused(_("Progress is reported only on tasks of an issued plan."))
 
 
 def _note_clean(note: str) -> str:
-    note = normalize_text(note)
-    if not note:
-        raise ValidationError(_("Say what was done."))
-    if len(note) > NOTE_MAX:
-        raise ValidationError(
-            _("What was done is at most %(max)s characters long (%(n)s given).")
-            % {"max": NOTE_MAX, "n": len(note)}
-        )
-    if has_control_character(note):
-        raise ValidationError(_("What was done cannot contain control characters (such as NUL)."))
-    return note
+    return typed_text(
+        note,
+        label=_("The account of what was done"),
+        limit=PROGRESS_NOTE_MAX,
+        required=True,
+        lines=True,
+    )
 
 
 def task_progress_report(

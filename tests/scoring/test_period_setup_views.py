@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from parindex.text import has_control_character
 from scoring.models import (
     AssessmentPeriod,
     AuditAction,
@@ -24,6 +25,7 @@ from tests.factories import (
     PeriodFactory,
     small_tree,
 )
+from tests.helpers import assert_control_refused
 
 
 def url(name, *args):
@@ -224,7 +226,10 @@ def test_an_existing_year_is_refused_beside_the_field(client, personas, source, 
 def test_bad_years_are_form_errors(client, personas, source, year):
     client.force_login(personas["home_affairs"])
     response = client.post(url("setup_period_new"), {"source": source.pk, "year": year})
-    assert response.status_code == 200 and 'class="field__error"' in response.content.decode()
+    if has_control_character(year):
+        assert_control_refused(response)
+    else:
+        assert response.status_code == 200 and 'class="field__error"' in response.content.decode()
     assert AssessmentPeriod.objects.count() == 1
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parindex.tabular import read_table
+from parindex.text import has_control_character
 from scoring.models import Assessment, AuditAction, AuditEntry, Score
 from scoring.services.unit_changes import SHEET_COLUMNS
 from scoring.workflow import AssessmentStatus, PeriodStatus
@@ -19,7 +20,7 @@ from tests.factories import (
     RankingGroupFactory,
     small_tree,
 )
-from tests.helpers import csv_text, xlsx
+from tests.helpers import assert_control_refused, csv_text, xlsx
 from units.models import Unit, UnitChange
 
 S = AssessmentStatus
@@ -166,12 +167,15 @@ def test_merge_asks_first_then_withdraws(client, personas, year):
 def test_bad_merge_input_is_refused_and_kept(client, personas, year, form, field):
     client.force_login(personas["home_affairs"])
     response = client.post(reverse("scoring:setup_unit_merge"), {**form, "confirmed": "1"})
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "field__error" in page or "alert--error" in page
-    assert "data-unit-confirm" not in page
-    if field:
-        assert response.context["form"].errors.get(field)
+    if any(has_control_character(value) for value in form.values()):
+        assert_control_refused(response)  # refused before the form, by parindex.middleware
+    else:
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "field__error" in page or "alert--error" in page
+        assert "data-unit-confirm" not in page
+        if field:
+            assert response.context["form"].errors.get(field)
     assert not UnitChange.objects.exists()
     assert not Assessment.objects.filter(status=S.WITHDRAWN).exists()
 

@@ -79,10 +79,10 @@ def test_a_visit_is_recorded_with_its_documents_and_audited(y):
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"title": "  "}, "title", "bắt buộc"),
-        ({"title": "Kiểm tra\x00"}, "title", "không lưu được"),
-        ({"team": "An\x00"}, "team", "không lưu được"),
-        ({"team": ""}, "team", "bắt buộc"),
+        ({"title": "  "}, "title", "không được để trống"),
+        ({"title": "Kiểm tra\x00"}, "title", "ký tự không được phép"),
+        ({"team": "An\x00"}, "team", "ký tự không được phép"),
+        ({"team": ""}, "team", "không được để trống"),
         ({"visited_on": None}, "visited_on", "dd/mm/yyyy"),
         ({"units": []}, "units", "ít nhất một đơn vị"),
     ],
@@ -240,7 +240,7 @@ def test_a_finding_stays_editable_and_each_change_is_audited(y):
         (AuditAction.INSPECTION, "text", "Chưa công khai đủ TTHC", "Chưa công khai 3 TTHC"),
         (AuditAction.INSPECTION, "items", "1.1.2", "2.1.1"),
     ]
-    with pytest.raises(ValidationError, match="không lưu được"):
+    with pytest.raises(ValidationError, match="ký tự không được phép"):
         finding_update(
             finding=finding,
             by=y["home_affairs"],

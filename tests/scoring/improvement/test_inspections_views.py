@@ -12,6 +12,7 @@ from scoring.models import (
     RemediationTask,
 )
 from tests.factories import OrganiserFactory, RoleGrantFactory
+from tests.helpers import CONTROL_REFUSED
 from units.roles import Role
 
 from .inspection_helpers import PDF, pdf, plan, record_finding, record_inspection
@@ -254,7 +255,7 @@ def test_creating_through_the_page(client, y):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"title": "Kiểm tra\x00"}, "Không được chứa ký tự NUL"),
+        ({"title": "Kiểm tra\x00"}, CONTROL_REFUSED),
         ({"visited_on": "31/02/2026"}, "Nhập ngày theo dạng dd/mm/yyyy"),
         ({"units": []}, "Chọn ít nhất một đơn vị được kiểm tra"),
         ({"units": ["999999"]}, "không thuộc các đơn vị của kỳ đánh giá này"),

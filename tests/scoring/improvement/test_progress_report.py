@@ -22,8 +22,9 @@ from scoring.models import (
     TaskProgress,
     TaskStatus,
 )
+from scoring.remediation import PROGRESS_NOTE_MAX as NOTE_MAX
 from scoring.services import remediation_progress
-from scoring.services.remediation_progress import NOTE_MAX, task_progress_report
+from scoring.services.remediation_progress import task_progress_report
 from tests.scoring.improvement.progress_helpers import PDF, make_draft_plan, make_task, pdf, png
 
 pytestmark = pytest.mark.django_db
@@ -163,9 +164,9 @@ def test_an_oversized_file_is_refused(task, personas, settings):
 @pytest.mark.parametrize(
     ("status", "note", "field", "message"),
     [
-        ("done", "", "note", "Hãy cho biết đã làm được gì."),
-        ("done", "   \u200b ", "note", "Hãy cho biết đã làm được gì."),
-        ("done", "Đã\x00 xong", "note", "ký tự điều khiển"),
+        ("done", "", "note", "Nội dung đã làm được không được để trống."),
+        ("done", "   \u200b ", "note", "Nội dung đã làm được không được để trống."),
+        ("done", "Đã\x00 xong", "note", "có ký tự không được phép"),
         ("done", "x" * (NOTE_MAX + 1), "note", "tối đa 5000 ký tự"),
         ("finished", "Xong", "status", "Hãy chọn trạng thái của nhiệm vụ."),
     ],
