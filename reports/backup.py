@@ -25,6 +25,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.files import File
 from django.core.management.color import no_style
@@ -193,16 +194,32 @@ def period_querysets(period: AssessmentPeriod) -> dict[type[models.Model], model
     kind_ids |= set(sets[RankingGroup].exclude(kind=None).values_list("kind_id", flat=True))
     sets[UnitKind] = UnitKind.objects.filter(pk__in=kind_ids)
 
+    sets[User] = User.objects.filter(pk__in=_user_ids(sets, grants))
+    # The organiser's own history, written without a period: accounts, units, reorganisations.
+    about = Q(pk__in=[])
+    for model in (Organiser, RankingGroup, Unit, UnitChange, RoleGrant, User):
+        about |= Q(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=[str(pk) for pk in sets[model].values_list("pk", flat=True)],
+        )
+    sets[AuditEntry] = AuditEntry.objects.filter(
+        Q(period=period) | Q(assessment__in=assessments) | Q(about, period=None)
+    )
+    sets[User] = User.objects.filter(pk__in=_user_ids(sets, grants))
+    sets[Group] = Group.objects.filter(user__in=sets[User]).distinct()
+    return {model: sets[model].order_by("pk") for model in MODELS}
+
+
+def _user_ids(sets: dict, grants: models.QuerySet) -> set[int]:
+    """The accounts that hold a role in the organiser or appear in any row."""
     user_ids = set(grants.values_list("user_id", flat=True))
     for model, queryset in sets.items():
         for fk in model._meta.concrete_fields:
-            if fk.is_relation and fk.related_model is User:
+            if fk.is_relation and fk.related_model is User and model is not User:
                 user_ids |= set(
                     queryset.exclude(**{fk.attname: None}).values_list(fk.attname, flat=True)
                 )
-    sets[User] = User.objects.filter(pk__in=user_ids)
-    sets[Group] = Group.objects.filter(user__in=sets[User]).distinct()
-    return {model: sets[model].order_by("pk") for model in MODELS}
+    return user_ids
 
 
 @dataclass

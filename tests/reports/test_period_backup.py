@@ -229,7 +229,51 @@ def build_period():
             action=action,
             new_value="1",
         )
+    # Without a period: an account's change (in), and last year's entry (out).
+    for entry_period, target in ((None, officer), (last_year, last_year)):
+        AuditEntry.objects.create(
+            period=entry_period,
+            content_type=ContentType.objects.get_for_model(target),
+            object_id=str(target.pk),
+            object_repr=str(target),
+            action=AuditAction.ACCOUNT,
+        )
     return period
+
+
+# What the period holds, counted by hand: the collection must find every row.
+EXPECTED_COUNTS = {
+    "auth.group": 1,
+    "units.user": 3,
+    "units.unitkind": 1,
+    "units.organiser": 1,
+    "units.rankinggroup": 1,
+    "units.unit": 2,
+    "units.rolegrant": 3,
+    "units.unitchange": 1,
+    "scoring.assessmentperiod": 1,
+    "scoring.indexset": 1,
+    "scoring.indexitem": 4,
+    "scoring.band": 1,
+    "scoring.assessment": 1,
+    "scoring.score": 2,
+    "scoring.evidence": 1,
+    "scoring.surveyresult": 1,
+    "scoring.dataset": 1,
+    "scoring.datafigure": 1,
+    "scoring.scoreredo": 1,
+    "scoring.notification": 1,
+    "scoring.publication": 1,
+    "scoring.publishedunitresult": 1,
+    "scoring.remediationplan": 1,
+    "scoring.inspection": 1,
+    "scoring.inspectionfinding": 1,
+    "scoring.remediationtask": 1,
+    "scoring.taskprogress": 1,
+    "scoring.improvementfile": 2,
+    "reports.report": 1,
+    "scoring.auditentry": 3,
+}
 
 
 def snapshot(querysets):
@@ -276,14 +320,14 @@ def archived(tmp_path):
 def test_round_trip_restores_every_row_and_every_file(archived):
     _period, expected, files, path, output = archived
     assert "scoring.score: 2" in output and "units.user: 3" in output
-    assert "Left out: scoring.indexset" in output  # last year's set it was copied from
+    assert "Bỏ qua: scoring.indexset" in output  # last year's set it was copied from
     empty_instance(files)
     assert not Organiser.objects.exists()
 
     out = io.StringIO()
     call_command("restore_period", str(path), stdout=out)
 
-    assert "Period 2026 of HOA-AN restored." in out.getvalue()
+    assert "Đã khôi phục kỳ đánh giá năm 2026 của HOA-AN." in out.getvalue()
     restored = snapshot(everything())
     kinds = {row["pk"] for row in expected["units.unitkind"]}
     restored["units.unitkind"] = [r for r in restored["units.unitkind"] if r["pk"] in kinds]
@@ -292,7 +336,7 @@ def test_round_trip_restores_every_row_and_every_file(archived):
     assert restored.keys() == expected.keys()
     for label, rows in expected.items():
         assert restored[label] == rows, label
-    assert len(restored["scoring.auditentry"]) == 2
+    assert {label: len(rows) for label, rows in restored.items()} == EXPECTED_COUNTS
     assert {name: default_storage.open(name).read() for name in files} == files
     assert authenticate(username="noivu", password="secret-pass-123") is not None
     # Ids go on after the restored ones.
@@ -317,7 +361,7 @@ def test_dry_run_lists_and_writes_nothing(archived):
     empty_instance(files)
     out = io.StringIO()
     call_command("restore_period", str(path), dry_run=True, stdout=out)
-    assert "The archive is intact" in out.getvalue()
+    assert "Tệp sao lưu nguyên vẹn" in out.getvalue()
     assert "scoring.publication: 1" in out.getvalue()
     assert not Organiser.objects.exists() and not User.objects.exists()
 
@@ -328,7 +372,7 @@ def test_damaged_archive_is_refused_before_anything_is_written(archived):
     assert data.count(b"EVIDENCE-CONTENT") == 1
     path.write_bytes(data.replace(b"EVIDENCE-CONTENT", b"EVIDENCE-CONTENX"))
     empty_instance(files)
-    with pytest.raises(CommandError, match="damaged: files/evidence/2026/SO-TP/ke-hoach"):
+    with pytest.raises(CommandError, match="bị hỏng: files/evidence/2026/SO-TP/ke-hoach"):
         call_command("restore_period", str(path))
     assert not Organiser.objects.exists() and not User.objects.exists()
     assert not any(default_storage.exists(name) for name in files)
@@ -347,7 +391,9 @@ def test_truncated_archive_is_refused(archived, tmp_path):
 def test_instance_with_the_organiser_is_refused(archived):
     _period, _expected, _files, path, _output = archived
     before = snapshot(everything())
-    with pytest.raises(CommandError, match="The organiser HOA-AN already exists here"):
+    with pytest.raises(
+        CommandError, match="Cơ quan tổ chức đánh giá HOA-AN đã có trên hệ thống này"
+    ):
         call_command("restore_period", str(path))
     assert snapshot(everything()) == before
 
@@ -356,7 +402,7 @@ def test_instance_with_a_conflicting_account_is_refused(archived):
     _period, _expected, files, path, _output = archived
     empty_instance(files)
     UserFactory(username="noivu")
-    with pytest.raises(CommandError, match="already has rows the archive holds") as refused:
+    with pytest.raises(CommandError, match="đã có dữ liệu trùng với tệp sao lưu") as refused:
         call_command("restore_period", str(path))
     assert "noivu" in str(refused.value)
     assert not Organiser.objects.exists() and User.objects.count() == 1
@@ -412,5 +458,5 @@ def test_archive_from_another_format_is_refused(archived, tmp_path):
                 info.size = len(data)
             target.addfile(info, io.BytesIO(data))
     empty_instance(files)
-    with pytest.raises(BackupRefused, match="format 99"):
+    with pytest.raises(BackupRefused, match="định dạng 99"):
         backup.restore_plan(other)

@@ -34,7 +34,7 @@ class Command(BaseCommand):
             )
             for model, count in plan.counts.items():
                 self.stdout.write(f"  {model}: {count}")
-            self.stdout.write(_("  files: %(count)s") % {"count": len(plan.files)})
+            self.stdout.write("  " + _("files: %(count)s") % {"count": len(plan.files)})
             self.stdout.write(_("Nothing was written (--dry-run)."))
             return
         self.stdout.write(
