@@ -28,6 +28,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.files import File
+from django.core.files.storage import Storage
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -277,6 +278,7 @@ class BackupSummary:
     files: int = 0
     file_bytes: int = 0
     detached: list[Detached] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
 
 
 class _HashingReader(io.RawIOBase):
@@ -304,8 +306,18 @@ def period_backup(
     querysets = period_querysets(period)
     ids = {model: set(qs.values_list("pk", flat=True)) for model, qs in querysets.items()}
     summary = BackupSummary()
-    members: dict[str, dict] = {}
     partial = output.with_name(output.name + ".partial")
+    try:
+        _write_archive(partial, period, querysets, ids, summary, progress)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(output)
+    return summary
+
+
+def _write_archive(partial, period, querysets, ids, summary, progress) -> None:
+    members: dict[str, dict] = {}
     with tarfile.open(partial, "w") as archive:
         file_names: list[tuple[object, str]] = []
         for model, queryset in querysets.items():
@@ -328,7 +340,12 @@ def period_backup(
             progress(f"{label(model)}: {len(rows)}")
         for storage, name in file_names:
             member = FILES_DIR + name
-            if member in members:
+            if member in members or name in summary.missing:
+                continue
+            if not storage.exists(name):
+                # Kept as the row says, so that the restore is the same instance; told loudly.
+                summary.missing.append(name)
+                progress(_("Missing from storage, left out: %(name)s") % {"name": name})
                 continue
             info = tarfile.TarInfo(member)
             info.size = storage.size(name)
@@ -351,14 +368,13 @@ def period_backup(
             "counts": summary.counts,
             "members": members,
             "detached": [vars(d) for d in summary.detached],
+            "missing_files": summary.missing,
         }
         _add_bytes(
             archive,
             MANIFEST,
             json.dumps(manifest, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1).encode(),
         )
-    partial.replace(output)
-    return summary
 
 
 def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -376,7 +392,7 @@ class RestorePlan:
 
     manifest: dict
     counts: dict[str, int]
-    files: list[str]
+    files: dict[str, Storage]  # storage name → the storage of its field
     shared: dict[str, int] = field(default_factory=dict)
 
 
@@ -495,6 +511,7 @@ def restore_plan(path) -> RestorePlan:
         )
     problems = []
     shared = {}
+    files = {}
     with tarfile.open(path, "r") as archive:
         for model in MODELS:
             rows = _rows(archive, model)
@@ -503,14 +520,19 @@ def restore_plan(path) -> RestorePlan:
                 shared[label(model)] = model._base_manager.filter(
                     pk__in=[row["pk"] for row in rows]
                 ).count()
+            for file_field in _file_fields(model):
+                for row in rows:
+                    if name := row["fields"].get(file_field.name):
+                        files[name] = file_field.storage
+    for name in manifest.get("missing_files", []):
+        files.pop(name, None)  # missing when the backup was made
+    if taken := [name for name, storage in files.items() if storage.exists(name)]:
+        problems.append(_("files already in storage: %(names)s") % {"names": ", ".join(taken[:10])})
     if problems:
         raise BackupRefused(
             _("This instance already has rows the archive holds; restore into an empty one."),
             problems,
         )
-    files = sorted(
-        name[len(FILES_DIR) :] for name in manifest["members"] if name.startswith(FILES_DIR)
-    )
     return RestorePlan(manifest=manifest, counts=manifest["counts"], files=files, shared=shared)
 
 
@@ -521,17 +543,12 @@ def period_restore(
     every row in one transaction, write the files through storage; all or nothing.
     `after_rows` is called between the rows and the files (tests inject a failure there)."""
     plan = restore_plan(path)
-    storage_of_name: dict[str, object] = {}
     written: list[tuple[object, str]] = []
     try:
         with transaction.atomic(), tarfile.open(path, "r") as archive:
             with connection.constraint_checks_disabled():
                 for model in MODELS:
                     rows = _rows(archive, model)
-                    for file_field in _file_fields(model):
-                        for row in rows:
-                            if name := row["fields"].get(file_field.name):
-                                storage_of_name[name] = file_field.storage
                     shared = model in SHARED_MODELS
                     for item in serializers.deserialize("python", rows):
                         item.save(force_insert=not (shared and _exists(model, item.object.pk)))
@@ -540,12 +557,7 @@ def period_restore(
             _reset_sequences()
             if after_rows is not None:
                 after_rows()
-            for name in plan.files:
-                storage = storage_of_name[name]
-                if storage.exists(name):
-                    raise BackupRefused(
-                        _("The file %(name)s already exists in storage.") % {"name": name}
-                    )
+            for name, storage in plan.files.items():
                 with tempfile.TemporaryFile() as spool:
                     handle = archive.extractfile(FILES_DIR + name)
                     while chunk := handle.read(CHUNK):

@@ -460,3 +460,48 @@ def test_archive_from_another_format_is_refused(archived, tmp_path):
     empty_instance(files)
     with pytest.raises(BackupRefused, match="định dạng 99"):
         backup.restore_plan(other)
+
+
+def test_a_file_already_in_storage_is_refused_before_rows_are_written(archived):
+    _period, _expected, files, path, _output = archived
+    empty_instance(files)
+    name = next(iter(files))
+    default_storage.save(name, ContentFile(b"someone else's"))
+    with pytest.raises(CommandError, match="đã có dữ liệu trùng với tệp sao lưu") as refused:
+        call_command("restore_period", str(path))
+    assert name in str(refused.value)
+    assert not Organiser.objects.exists()
+    assert default_storage.open(name).read() == b"someone else's"
+
+
+def test_a_file_missing_at_backup_is_told_and_the_rest_restores(tmp_path):
+    period = build_period()
+    evidence = Evidence.objects.get()
+    default_storage.delete(evidence.file.name)
+    files = stored_files_present(period)
+    path = tmp_path / "gap.tar"
+    out = io.StringIO()
+    call_command("backup_period", organiser="HOA-AN", year=2026, output=str(path), stdout=out)
+    assert evidence.file.name in out.getvalue()
+    empty_instance(files)
+    call_command("restore_period", str(path), stdout=io.StringIO())
+    assert Evidence.objects.get().file.name == evidence.file.name
+    assert {name: default_storage.open(name).read() for name in files} == files
+
+
+def stored_files_present(period) -> dict[str, bytes]:
+    names = [e.file.name for e in Evidence.objects.filter(assessment__period=period)]
+    names += [r.file.name for r in Report.objects.filter(period=period)]
+    names += [f.file.name for f in ImprovementFile.objects.all()]
+    return {
+        name: default_storage.open(name).read() for name in names if default_storage.exists(name)
+    }
+
+
+def test_an_archive_that_cannot_be_written_leaves_no_partial_file(tmp_path):
+    build_period()
+    with pytest.raises(CommandError):
+        call_command(
+            "backup_period", year=2026, organiser="HOA-AN", output=str(tmp_path / "no" / "x.tar")
+        )
+    assert not list(tmp_path.rglob("*.partial"))

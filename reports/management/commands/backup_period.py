@@ -25,6 +25,10 @@ class Command(BaseCommand):
             summary = period_backup(period=period, output=output, progress=self.stdout.write)
         except BackupRefused as exc:
             raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            raise CommandError(
+                _("The archive cannot be written: %(error)s") % {"error": exc}
+            ) from exc
         for detached in summary.detached:
             self.stdout.write(
                 _("Left out: %(model)s #%(pk)s %(field)s → #%(target)s (outside the period).")
