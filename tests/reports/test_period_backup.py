@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import boto3
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
@@ -18,6 +19,7 @@ from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.core.management import CommandError, call_command
+from moto import mock_aws
 
 from reports import backup
 from reports.backup import MODELS, BackupRefused, period_querysets, period_restore
@@ -505,3 +507,43 @@ def test_an_archive_that_cannot_be_written_leaves_no_partial_file(tmp_path):
             "backup_period", year=2026, organiser="HOA-AN", output=str(tmp_path / "no" / "x.tar")
         )
     assert not list(tmp_path.rglob("*.partial"))
+
+
+@pytest.fixture
+def s3(settings, monkeypatch):
+    """The default storage on S3 (moto's in-process fake): files go only through the storage
+    API, never a local path."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="parindex-media")
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {"bucket_name": "parindex-media", "file_overwrite": False},
+            },
+        }
+        yield
+
+
+def test_round_trip_through_s3(s3, tmp_path):
+    assert type(storages["default"]).__name__ == "S3Storage"
+    period = build_period()
+    expected = snapshot(period_querysets(period))
+    files = stored_files(period)
+    path = tmp_path / "s3.tar"
+    call_command(
+        "backup_period", organiser="HOA-AN", year=2026, output=str(path), stdout=io.StringIO()
+    )
+    empty_instance(files)
+    assert not any(default_storage.exists(name) for name in files)
+    call_command("restore_period", str(path), stdout=io.StringIO())
+    assert {name: default_storage.open(name).read() for name in files} == files
+    expected["scoring.indexset"][0]["fields"]["cloned_from"] = None  # last year's stays behind
+    restored = Organiser.objects.get().periods.get(year=2026)
+    assert snapshot(period_querysets(restored)) == expected
