@@ -393,7 +393,6 @@ class RestorePlan:
     manifest: dict
     counts: dict[str, int]
     files: dict[str, Storage]  # storage name → the storage of its field
-    shared: dict[str, int] = field(default_factory=dict)
 
 
 def _members(archive: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
@@ -510,16 +509,11 @@ def restore_plan(path) -> RestorePlan:
             % {"code": manifest["organiser"]}
         )
     problems = []
-    shared = {}
     files = {}
     with tarfile.open(path, "r") as archive:
         for model in MODELS:
             rows = _rows(archive, model)
             problems += _conflicts(model, rows)
-            if model in SHARED_MODELS:
-                shared[label(model)] = model._base_manager.filter(
-                    pk__in=[row["pk"] for row in rows]
-                ).count()
             for file_field in _file_fields(model):
                 for row in rows:
                     if name := row["fields"].get(file_field.name):
@@ -533,7 +527,7 @@ def restore_plan(path) -> RestorePlan:
             _("This instance already has rows the archive holds; restore into an empty one."),
             problems,
         )
-    return RestorePlan(manifest=manifest, counts=manifest["counts"], files=files, shared=shared)
+    return RestorePlan(manifest=manifest, counts=manifest["counts"], files=files)
 
 
 def period_restore(
