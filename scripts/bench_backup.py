@@ -7,6 +7,7 @@ PostgreSQL), backup_period again from there, and compares both archives row by r
 field of every row) and file by file (SHA-256). Prints the times and the archive's size.
 
     .venv/bin/python scripts/bench_backup.py
+    BACKUP_SOURCE=sqlite:////tmp/demo.sqlite3 BACKUP_SOURCE_MEDIA=/tmp/media \\
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/parindex_bench_backup \\
         .venv/bin/python scripts/bench_backup.py
 
@@ -27,7 +28,9 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = Path(tempfile.mkdtemp(prefix="parindex-bench-backup-"))
-SOURCE = f"sqlite:///{WORK / 'source.sqlite3'}"
+# BACKUP_SOURCE=sqlite:///… (with BACKUP_SOURCE_MEDIA): a demo already loaded, not rebuilt.
+SOURCE = os.environ.get("BACKUP_SOURCE", f"sqlite:///{WORK / 'source.sqlite3'}")
+SOURCE_MEDIA = Path(os.environ.get("BACKUP_SOURCE_MEDIA", str(WORK / "source-media")))
 TARGET = os.environ.get("DATABASE_URL", f"sqlite:///{WORK / 'target.sqlite3'}")
 ORGANISER = "snv-hoa-an"
 YEARS = (2024, 2025, 2026)
@@ -71,9 +74,10 @@ def contents(path: Path) -> tuple[dict, dict]:
 
 
 def main() -> None:
-    source_media = WORK / "source-media"
-    fresh(SOURCE, source_media)
-    print(f"load_demo: {manage(SOURCE, source_media, 'load_demo'):.1f} s")
+    source_media = SOURCE_MEDIA
+    if "BACKUP_SOURCE" not in os.environ:
+        fresh(SOURCE, source_media)
+        print(f"load_demo: {manage(SOURCE, source_media, 'load_demo'):.1f} s", flush=True)
     target_kind = urlparse(TARGET).scheme
     for year in YEARS:
         first, second = WORK / f"{year}.tar", WORK / f"{year}-again.tar"
@@ -89,7 +93,8 @@ def main() -> None:
             f"{year}: backup {backup:.1f} s, restore into {target_kind} {restore:.1f} s, "
             f"{sum(len(r) for r in rows.values())} rows, {len(files)} files, "
             f"archive {first.stat().st_size / 1e6:.1f} MB; "
-            f"restored = original: {'yes' if same else 'NO'}"
+            f"restored = original: {'yes' if same else 'NO'}",
+            flush=True,
         )
 
 
