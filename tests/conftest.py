@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 
 from parindex.tasks import broker_breaker
 from reports.published import forget_results
@@ -37,6 +38,26 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 _skipped_browser_tests: list[str] = []
+
+
+# ---------------------------------------------------------------- the flush
+
+
+def _flush_allowing_truncate(original):
+    """On PostgreSQL the append-only tables refuse TRUNCATE (scoring migration 0014) unless
+    the transaction says otherwise: the flush that ends a transactional test does, here only."""
+
+    def execute_sql_flush(self, sql_list):
+        return original(self, ["SET LOCAL parindex.allow_truncate = 'on'", *sql_list])
+
+    execute_sql_flush.allows_truncate = True
+    return execute_sql_flush
+
+
+if not getattr(PostgresOperations.execute_sql_flush, "allows_truncate", False):
+    PostgresOperations.execute_sql_flush = _flush_allowing_truncate(
+        PostgresOperations.execute_sql_flush
+    )
 
 
 # ---------------------------------------------------------------- the cache
