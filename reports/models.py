@@ -131,6 +131,9 @@ class Report(models.Model):
     # Builds started since it was requested (or retried): a report that kills its worker each
     # time fails instead of being handed back to the queue for ever.
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When the broker refused its build (Redis down): it waits, queued, for the sweep to queue
+    # it again (reports_fail_stale, every minute).
+    unqueued_at = models.DateTimeField(_("not handed over at"), null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
 

@@ -33,15 +33,10 @@ logger = logging.getLogger(__name__)
 
 class BuildTask(TransactionAwareTask):
     def on_enqueue_failure(self, report_id: int) -> None:
-        """With the broker down the row would wait for ever: it fails at once instead, with a
-        message, and can be retried."""
+        """With the broker down the row waits, queued: the sweep queues it again once the
+        broker answers, and fails it with a retry if it never started after QUEUED_STALE."""
         Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
-            status=ReportStatus.FAILED,
-            finished_at=timezone.now(),
-            error=_(
-                "The report could not be handed to the report service. Try again in a moment; "
-                "if it fails again, tell the administrator."
-            ),
+            unqueued_at=timezone.now()
         )
 
 
@@ -242,7 +237,7 @@ def report_retry(*, report: Report, by) -> Report:
             )
         report.status, report.progress, report.error = ReportStatus.QUEUED, 0, ""
         report.started_at = report.finished_at = None
-        report.worker, report.attempts = "", 0
+        report.worker, report.attempts, report.unqueued_at = "", 0, None
         report.save(
             update_fields=[
                 "status",
@@ -252,6 +247,7 @@ def report_retry(*, report: Report, by) -> Report:
                 "finished_at",
                 "worker",
                 "attempts",
+                "unqueued_at",
             ]
         )
         build_report.enqueue(report.pk)
@@ -288,8 +284,17 @@ def report_build(*, report_id: int, worker: str = "") -> Report:
         report.status, report.progress, report.error = ReportStatus.RUNNING, 0, ""
         report.started_at, report.worker = timezone.now(), worker
         report.attempts += 1
+        report.unqueued_at = None
         report.save(
-            update_fields=["status", "progress", "error", "started_at", "worker", "attempts"]
+            update_fields=[
+                "status",
+                "progress",
+                "error",
+                "started_at",
+                "worker",
+                "attempts",
+                "unqueued_at",
+            ]
         )
     if settings.REPORTS_BUILD_DELAY:
         time.sleep(settings.REPORTS_BUILD_DELAY)  # tests only: a build to kill mid-way
@@ -416,12 +421,28 @@ def reports_fail_stale() -> int:
                 started_at=report.started_at,
                 worker=report.worker,
             ).update(status=ReportStatus.FAILED, finished_at=now, error=worker_lost_error())
-    # Queued long ago and never started: the task was lost (a broker restarted empty).
+    # Queued long ago and never started: the task was lost (a broker restarted empty, or down
+    # all this time).
     lost = Report.objects.filter(
         status=ReportStatus.QUEUED, created_at__lt=now - QUEUED_STALE
     ).update(
         status=ReportStatus.FAILED,
         finished_at=now,
         error=_("The report was never started by the report service. Try again."),
+        unqueued_at=None,
     )
     return stopped + lost
+
+
+def reports_queue_again() -> int:
+    """Queue again the builds the broker refused (BuildTask.on_enqueue_failure); one refused
+    again is marked again. Run by beat every minute, after reports_fail_stale. Returns how
+    many were handed over."""
+    handed = 0
+    for report_id in Report.objects.filter(
+        status=ReportStatus.QUEUED, unqueued_at__isnull=False
+    ).values_list("pk", flat=True):
+        if Report.objects.filter(pk=report_id, unqueued_at__isnull=False).update(unqueued_at=None):
+            build_report.enqueue(report_id)
+            handed += 1
+    return handed

@@ -9,8 +9,10 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -188,3 +190,14 @@ def test_a_killed_worker_leaves_a_failed_report_with_a_retry_that_works(
     report_retry(report=report, by=personas["home_affairs"])
     report = wait_until_finished(report, 90)
     assert report.status == ReportStatus.DONE, (report.status, report.error)
+
+
+@pytest.mark.django_db
+def test_the_sweep_command_says_what_it_did(personas, period):
+    running_report(period, personas, worker=f"celery@{os.uname().nodename} {dead_pid()}")
+    out = StringIO()
+    call_command("sweep_reports", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Đã đánh dấu lỗi 1 báo cáo bị mất.",
+        "Đã xếp hàng lại 0 báo cáo.",
+    ]

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from parindex.celery import app
 from parindex.tasks import broker_breaker
+from reports.models import Report, ReportKind, ReportStatus
 from scoring.models import Notification, NotificationKind, Score
 from scoring.services.notifications import PENDING_EMAIL_GRACE, notification_emails_send_pending
 from scoring.workflow import AssessmentStatus, PeriodStatus
@@ -28,9 +29,10 @@ def closed_port() -> int:
 
 
 def _drop_pool() -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Publish through new connections to the broker now configured (not closing the old
+    pools: the producers of kombu's registry still hold them)."""
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -168,3 +170,16 @@ def test_the_command_sends_what_is_pending_and_says_how_many(s, mailoutbox):
     out = StringIO()
     call_command("send_pending_emails", stdout=out)
     assert "0" in out.getvalue() and len(mailoutbox) == 2
+
+
+def test_a_report_asked_for_with_the_broker_down_waits_queued(
+    client, s, broker_down, django_capture_on_commit_callbacks
+):
+    client.force_login(s["home_affairs"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:period", args=[s["period"].pk]), {"kind": ReportKind.RANKING_PDF}
+        )
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.status == ReportStatus.QUEUED and report.unqueued_at is not None
