@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0004_plan_documents'),
+        ("reports", "0004_plan_documents"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='report',
-            name='attempts',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='attempts'),
+            model_name="report",
+            name="attempts",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="attempts"),
         ),
         migrations.AddField(
-            model_name='report',
-            name='unqueued_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='not handed over at'),
+            model_name="report",
+            name="unqueued_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="not handed over at"),
         ),
         migrations.AddField(
-            model_name='report',
-            name='worker',
-            field=models.CharField(blank=True, max_length=200, verbose_name='built by'),
+            model_name="report",
+            name="worker",
+            field=models.CharField(blank=True, max_length=200, verbose_name="built by"),
         ),
     ]
