@@ -125,6 +125,15 @@ class Report(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Who builds it: the Celery worker's node name and process id ("celery@host 1234"), so that
+    # a build whose worker was killed is known for lost before the time limit ends.
+    worker = models.CharField(_("built by"), max_length=200, blank=True)
+    # Builds started since it was requested (or retried): a report that kills its worker each
+    # time fails instead of being handed back to the queue for ever.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When the broker refused its build (Redis down): it waits, queued, for the sweep to queue
+    # it again (reports_fail_stale, every minute).
+    unqueued_at = models.DateTimeField(_("not handed over at"), null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
 

@@ -2,6 +2,9 @@
 the file (or the web process itself when tasks run eagerly, as in `make run`)."""
 
 import logging
+import os
+import socket
+import time
 from datetime import timedelta
 
 from celery import shared_task
@@ -30,28 +33,30 @@ logger = logging.getLogger(__name__)
 
 class BuildTask(TransactionAwareTask):
     def on_enqueue_failure(self, report_id: int) -> None:
-        """With the broker down the row would wait for ever: it fails at once instead, with a
-        message, and can be retried."""
+        """With the broker down the row waits, queued: the sweep queues it again once the
+        broker answers, and fails it with a retry if it never started after QUEUED_STALE."""
         Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
-            status=ReportStatus.FAILED,
-            finished_at=timezone.now(),
-            error=_(
-                "The report could not be handed to the report service. Try again in a moment; "
-                "if it fails again, tell the administrator."
-            ),
+            unqueued_at=timezone.now()
         )
 
 
-# Time limits: CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT.
-@shared_task(base=BuildTask, name="reports.tasks.build_report", acks_late=True)
-def build_report(report_id: int) -> str:
-    return report_build_localised(report_id)
+# Time limits: CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT. Acknowledged once built
+# (acks late) and handed back to the queue if its worker process is lost
+# (CELERY_TASK_REJECT_ON_WORKER_LOST): report_build is idempotent for that redelivery.
+@shared_task(base=BuildTask, name="reports.tasks.build_report", acks_late=True, bind=True)
+def build_report(self, report_id: int) -> str:
+    return report_build_localised(report_id, worker=this_worker(self.request.hostname))
 
 
-def report_build_localised(report_id: int) -> str:
+def this_worker(hostname: str | None = None) -> str:
+    """How a build names who runs it: the worker's node name (or this machine) and process."""
+    return f"{hostname or socket.gethostname()} {os.getpid()}"
+
+
+def report_build_localised(report_id: int, worker: str = "") -> str:
     """Render in Vietnamese, Hanoi time, whatever the worker's locale."""
     with translation.override("vi"), timezone.override("Asia/Ho_Chi_Minh"):
-        return report_build(report_id=report_id).status
+        return report_build(report_id=report_id, worker=worker or this_worker()).status
 
 
 def report_request(
@@ -148,7 +153,7 @@ def reports_build_eagerly(report_ids: list[int]) -> None:
         ).update(
             status=ReportStatus.FAILED,
             finished_at=timezone.now(),
-            error=_("The report service stopped while building it. Try again."),
+            error=worker_lost_error(),
         )
 
 
@@ -193,8 +198,9 @@ def period_report_request(*, period, kind: str, by, unit=None) -> Report:
 def report_retry(*, report: Report, by) -> Report:
     """Build a failed report again, as the same row: its link and history stay. A report still
     queued after QUEUED_STALE is as good as failed (its task was lost) and may be retried too;
-    an official document only once it has failed (the periodic task fails lost ones). A plan's
-    document is built again by Home Affairs only."""
+    so is one 'being built' whose worker is gone or that outlived the time limit
+    (report_is_lost). An official document only once it has failed or is lost (the periodic
+    task fails lost ones). A plan's document is built again by Home Affairs only."""
     report = get_report_for_user(by, report.pk)  # 404 for anyone who may not read it now
     if report.plan_id is not None and not plan_documents_retryable_by(by, report.plan):
         raise PermissionDenied(_("Only Home Affairs builds a plan's documents again."))
@@ -204,7 +210,7 @@ def report_retry(*, report: Report, by) -> Report:
             report.status == ReportStatus.QUEUED
             and report.created_at < timezone.now() - QUEUED_STALE
             and not report.is_document
-        )
+        ) or report_is_lost(report)
         if report.status != ReportStatus.FAILED and not lost:
             if report.plan_id is not None:
                 raise ValidationError(
@@ -231,7 +237,19 @@ def report_retry(*, report: Report, by) -> Report:
             )
         report.status, report.progress, report.error = ReportStatus.QUEUED, 0, ""
         report.started_at = report.finished_at = None
-        report.save(update_fields=["status", "progress", "error", "started_at", "finished_at"])
+        report.worker, report.attempts, report.unqueued_at = "", 0, None
+        report.save(
+            update_fields=[
+                "status",
+                "progress",
+                "error",
+                "started_at",
+                "finished_at",
+                "worker",
+                "attempts",
+                "unqueued_at",
+            ]
+        )
         build_report.enqueue(report.pk)
     return report
 
@@ -246,24 +264,40 @@ def plan_documents_retry(*, plan, by) -> list[Report]:
         return [report_retry(report=report, by=by) for report in failed]
 
 
-def report_build(*, report_id: int) -> Report:
-    """Build the report's file. Idempotent: a finished report is left as it is, so a redelivered
-    task does no harm."""
+def report_build(*, report_id: int, worker: str = "") -> Report:
+    """Build the report's file. Idempotent: a finished report is left as it is, and one that a
+    live worker is building is left to it, so a redelivered task does no harm; one whose worker
+    is gone (killed mid-build) is taken over, until MAX_BUILD_ATTEMPTS builds in a row never
+    finished."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
         if report.status == ReportStatus.DONE:
             return report
-        if (
-            report.is_document
-            and report.status == ReportStatus.RUNNING
-            and report.started_at
-            > timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-        ):
-            # Redelivered while another worker still builds it: a document is rendered once.
+        if report.status == ReportStatus.RUNNING and _still_building(report, worker):
+            return report
+        if report.attempts >= MAX_BUILD_ATTEMPTS:
+            # Each build so far lost its worker (memory, a crash): stop handing it back.
+            report.status, report.finished_at = ReportStatus.FAILED, timezone.now()
+            report.error = worker_lost_error()
+            report.save(update_fields=["status", "finished_at", "error"])
             return report
         report.status, report.progress, report.error = ReportStatus.RUNNING, 0, ""
-        report.started_at = timezone.now()
-        report.save(update_fields=["status", "progress", "error", "started_at"])
+        report.started_at, report.worker = timezone.now(), worker
+        report.attempts += 1
+        report.unqueued_at = None
+        report.save(
+            update_fields=[
+                "status",
+                "progress",
+                "error",
+                "started_at",
+                "worker",
+                "attempts",
+                "unqueued_at",
+            ]
+        )
+    if settings.REPORTS_BUILD_DELAY:
+        time.sleep(settings.REPORTS_BUILD_DELAY)  # tests only: a build to kill mid-way
 
     def progress(percent: int) -> None:
         Report.objects.filter(pk=report_id).update(progress=max(0, min(int(percent), 99)))
@@ -282,7 +316,7 @@ def report_build(*, report_id: int) -> Report:
                 "fails again, tell the administrator (report #%(id)s)."
             ) % {"id": report_id}
         Report.objects.filter(pk=report_id).update(
-            status=ReportStatus.FAILED, finished_at=timezone.now(), error=error
+            status=ReportStatus.FAILED, finished_at=timezone.now(), error=error, attempts=0
         )
         report.refresh_from_db()
         return report
@@ -290,7 +324,8 @@ def report_build(*, report_id: int) -> Report:
         _clear_orphan(report, filename)
     report.file.save(filename, ContentFile(content), save=False)
     report.status, report.progress, report.finished_at = ReportStatus.DONE, 100, timezone.now()
-    report.save(update_fields=["file", "status", "progress", "finished_at"])
+    report.attempts = 0  # counts only the builds that never finished
+    report.save(update_fields=["file", "status", "progress", "finished_at", "attempts"])
     return report
 
 
@@ -304,9 +339,69 @@ def _clear_orphan(report: Report, filename: str) -> None:
         storage.delete(path)
 
 
+MAX_BUILD_ATTEMPTS = 2
+# A build just started may not have answered a ping yet; a lost one fails after this.
+WORKER_GRACE = timedelta(seconds=30)
+
+
+def worker_lost_error() -> str:
+    return _("The report service stopped while building it. Try again.")
+
+
+def _past_time_limit(report: Report, now=None) -> bool:
+    now = now or timezone.now()
+    limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    return report.started_at is None or report.started_at < now - limit
+
+
+def _still_building(report: Report, worker: str) -> bool:
+    """Whether another worker is building this running report now (redelivered meanwhile).
+    A report that records no worker keeps the older rule: a document is left alone until its
+    time limit; any other report is simply built again."""
+    if _past_time_limit(report):
+        return False
+    if report.worker and report.worker != worker:
+        return report_worker_alive(report) is not False
+    return report.is_document and not report.worker
+
+
+def report_worker_alive(report: Report) -> bool | None:
+    """Is the worker process that started this build still there? On this machine its
+    process is looked up; elsewhere its Celery node is pinged (1 s). None: not known (no worker
+    recorded, or no broker to ask)."""
+    node, _sep, pid = report.worker.rpartition(" ")
+    if not node or not pid.isdigit():
+        return None
+    if node.rpartition("@")[2] == socket.gethostname():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    try:
+        return bool(build_report.app.control.ping(destination=[node], timeout=1.0))
+    except Exception:
+        logger.warning("Could not ask worker %s whether it is alive", node, exc_info=True)
+        return None
+
+
+def report_is_lost(report: Report) -> bool:
+    """A report 'being built' that nobody builds any more: past the hard time limit, or its
+    worker gone (after WORKER_GRACE). Such a report may be retried, and the sweep fails it."""
+    if report.status != ReportStatus.RUNNING:
+        return False
+    now = timezone.now()
+    if _past_time_limit(report, now):
+        return True
+    return report.started_at < now - WORKER_GRACE and report_worker_alive(report) is False
+
+
 def reports_fail_stale() -> int:
-    """Mark as failed the reports still 'being built' after the hard time limit (plus a minute):
-    their worker was stopped, and the user should see that and retry. Returns how many."""
+    """Mark as failed the reports still 'being built' after the hard time limit (plus a
+    minute), or whose worker is gone (killed): the user should see that and retry. Run by
+    beat every minute. Returns how many."""
     limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
     now = timezone.now()
     stopped = Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=now - limit).update(
@@ -314,12 +409,40 @@ def reports_fail_stale() -> int:
         finished_at=now,
         error=_("Building the report took too long and was stopped. Try again."),
     )
-    # Queued long ago and never started: the task was lost (a broker restarted empty).
+    running = Report.objects.filter(
+        status=ReportStatus.RUNNING, started_at__lt=now - WORKER_GRACE
+    ).exclude(worker="")
+    for report in running:
+        if report_worker_alive(report) is False:
+            # Only if nobody took it over meanwhile (same start, same worker).
+            stopped += Report.objects.filter(
+                pk=report.pk,
+                status=ReportStatus.RUNNING,
+                started_at=report.started_at,
+                worker=report.worker,
+            ).update(status=ReportStatus.FAILED, finished_at=now, error=worker_lost_error())
+    # Queued long ago and never started: the task was lost (a broker restarted empty, or down
+    # all this time).
     lost = Report.objects.filter(
         status=ReportStatus.QUEUED, created_at__lt=now - QUEUED_STALE
     ).update(
         status=ReportStatus.FAILED,
         finished_at=now,
         error=_("The report was never started by the report service. Try again."),
+        unqueued_at=None,
     )
     return stopped + lost
+
+
+def reports_queue_again() -> int:
+    """Queue again the builds the broker refused (BuildTask.on_enqueue_failure); one refused
+    again is marked again. Run by beat every minute, after reports_fail_stale. Returns how
+    many were handed over."""
+    handed = 0
+    for report_id in Report.objects.filter(
+        status=ReportStatus.QUEUED, unqueued_at__isnull=False
+    ).values_list("pk", flat=True):
+        if Report.objects.filter(pk=report_id, unqueued_at__isnull=False).update(unqueued_at=None):
+            build_report.enqueue(report_id)
+            handed += 1
+    return handed

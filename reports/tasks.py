@@ -4,13 +4,16 @@ task that reports.services queues itself (on parindex.tasks.TransactionAwareTask
 from celery import shared_task
 from django.utils import translation
 
-from .services import build_report, reports_fail_stale
+from .services import build_report, reports_fail_stale, reports_queue_again
 
 __all__ = ["build_report", "fail_stale_reports"]
 
 
 @shared_task
 def fail_stale_reports() -> int:
-    """Run by beat: a worker killed at its hard time limit leaves its report 'being built'."""
+    """Run by beat every minute: a worker killed leaves its report 'being built' (failed here,
+    with a retry); a build the broker refused waits queued (queued again here)."""
     with translation.override("vi"):
-        return reports_fail_stale()
+        failed = reports_fail_stale()
+    reports_queue_again()
+    return failed

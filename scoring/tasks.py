@@ -6,7 +6,11 @@ from django.utils import translation
 
 from .services.accounts import send_password_link
 from .services.appraisal import periods_open_appraisal_due
-from .services.notifications import deadline_reminders, send_notification_email
+from .services.notifications import (
+    deadline_reminders,
+    notification_emails_send_pending,
+    send_notification_email,
+)
 from .services.remediation_progress import task_deadline_reminders
 
 __all__ = [
@@ -14,6 +18,7 @@ __all__ = [
     "send_deadline_reminders",
     "send_notification_email",
     "send_password_link",
+    "send_pending_emails",
 ]
 
 
@@ -27,3 +32,9 @@ def send_deadline_reminders() -> int:
 def open_due_appraisals() -> int:
     with translation.override("vi"):
         return periods_open_appraisal_due()
+
+
+@shared_task
+def send_pending_emails() -> int:
+    """The e-mails that could not be queued (the broker was down) or sent, sent once."""
+    return notification_emails_send_pending()

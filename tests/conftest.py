@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 
+from parindex.tasks import broker_breaker
 from reports.published import forget_results
 from tests.factories import (
     OrganiserFactory,
@@ -38,6 +40,26 @@ CHROMIUM_ARGS = [
 _skipped_browser_tests: list[str] = []
 
 
+# ---------------------------------------------------------------- the flush
+
+
+def _flush_allowing_truncate(original):
+    """On PostgreSQL the append-only tables refuse TRUNCATE (scoring migration 0014) unless
+    the transaction says otherwise: the flush that ends a transactional test does, here only."""
+
+    def execute_sql_flush(self, sql_list):
+        return original(self, ["SET LOCAL parindex.allow_truncate = 'on'", *sql_list])
+
+    execute_sql_flush.allows_truncate = True
+    return execute_sql_flush
+
+
+if not getattr(PostgresOperations.execute_sql_flush, "allows_truncate", False):
+    PostgresOperations.execute_sql_flush = _flush_allowing_truncate(
+        PostgresOperations.execute_sql_flush
+    )
+
+
 # ---------------------------------------------------------------- the cache
 
 
@@ -47,6 +69,7 @@ def empty_cache():
     public answer kept by one test must not answer the next one's request."""
     cache.clear()
     forget_results()
+    broker_breaker.reset()  # a broker refused in one test is not skipped in the next
     yield
 
 
@@ -135,9 +158,12 @@ def screenshot_dir() -> Path:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, settings):
-    """A real `celery worker` process on the configured Redis broker, reading the test database.
-    Integration tests only: they need PostgreSQL (the worker is another process) and a broker."""
+def celery_workers(transactional_db, settings):
+    """Start real `celery worker` processes on the configured Redis broker, reading the test
+    database: `start(**env)` starts one (extra environment variables, e.g. a setting) and
+    returns its Popen, in a process group of its own (killable as a whole). All consume one
+    queue of this test; every one still running is stopped at the end. Integration tests only:
+    they need PostgreSQL (the worker is another process) and a broker."""
     from django.db import connection
 
     broker = settings.PARINDEX_TEST_BROKER_URL
@@ -150,7 +176,7 @@ def celery_worker_process(transactional_db, settings):
 
     queue = f"parindex-test-{uuid.uuid4().hex[:8]}"
     db = connection.settings_dict
-    env = {
+    base_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "parindex.settings.test",
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
@@ -160,44 +186,59 @@ def celery_worker_process(transactional_db, settings):
         "CELERY_TASK_ALWAYS_EAGER": "0",
     }
     celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
-    process = subprocess.Popen(
-        [
-            celery,
-            "-A",
-            "parindex",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-l",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    started: list[subprocess.Popen] = []
+
+    def start(**env) -> subprocess.Popen:
+        process = subprocess.Popen(
+            [
+                celery,
+                "-A",
+                "parindex",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "-Q",
+                queue,
+                "-n",
+                f"{queue}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env={**base_env, **{key: str(value) for key, value in env.items()}},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,  # its own process group, for a test that kills it
+        )
+        started.append(process)
+        _wait_for_worker(app, queue, process)
+        return process
+
     previous = (app.conf.task_always_eager, app.conf.task_default_queue, app.conf.broker_url)
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
     app.conf.broker_url = broker
     try:
-        _wait_for_worker(app, queue, process)
-        yield process
+        yield start
     finally:
         app.conf.task_always_eager, app.conf.task_default_queue, app.conf.broker_url = previous
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        for process in started:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+@pytest.fixture
+def celery_worker_process(celery_workers):
+    """One real worker (see celery_workers)."""
+    return celery_workers()
 
 
 def _wait_for_worker(app, queue, process, timeout=60):

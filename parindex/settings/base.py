@@ -150,8 +150,37 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 50)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000)  # KiB
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# -- Faults (issue 16): a broker that is down, a worker that is killed. --------------------------
+# A user's action never waits long on a broker that is down: one quick retry, a short connect
+# timeout; parindex.tasks then stops trying for BROKER_DOWN_PAUSE seconds and leaves the work
+# pending in the database (an e-mail: Notification.emailed_at empty; a report: failed, to retry).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
+PARINDEX_BROKER_DOWN_PAUSE = env_int("PARINDEX_BROKER_DOWN_PAUSE", 30)
+# A worker killed in the middle of a task (acks late): its child lost, the task goes back to the
+# queue at once; the whole worker lost (SIGKILL, the machine), Redis hands the unacknowledged
+# task to another worker after the visibility timeout, which must outlast the longest task.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int(
+        "CELERY_VISIBILITY_TIMEOUT", max(CELERY_TASK_TIME_LIMIT * 2, 600)
+    ),
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    # A broker gone without closing the connection must not hang a publish for ever.
+    "socket_timeout": env_int("CELERY_BROKER_SOCKET_TIMEOUT", 10),
+}
+# Test-only: seconds each report build sleeps before rendering (a build to kill mid-way).
+REPORTS_BUILD_DELAY = env_int("REPORTS_BUILD_DELAY", 0)
 CELERY_BEAT_SCHEDULE = {
-    "fail-stale-reports": {"task": "reports.tasks.fail_stale_reports", "schedule": 600.0},
+    # Every minute: a report whose worker is gone fails soon, with a retry button.
+    "fail-stale-reports": {"task": "reports.tasks.fail_stale_reports", "schedule": 60.0},
+    # E-mails that could not be queued (the broker down) or sent are sent later, once.
+    "send-pending-emails": {"task": "scoring.tasks.send_pending_emails", "schedule": 300.0},
     # Hourly: a reminder goes once per user and deadline, so running often only makes it timely.
     "deadline-reminders": {"task": "scoring.tasks.send_deadline_reminders", "schedule": 3600.0},
     # Appraisal opens by itself once a period's self-assessment deadline has passed.

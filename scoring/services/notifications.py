@@ -4,6 +4,7 @@ e-mail sent by a Celery task after the transaction commits (console backend in t
 The events: a unit is asked to explain, a deadline is 3 days away for a unit that has not
 finished, a unit answers, a unit's appraisal is finalised, the chair returns an item."""
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
@@ -25,6 +26,7 @@ from units.models import RoleGrant
 from units.roles import Role
 
 REMINDER_DAYS = 3
+logger = logging.getLogger(__name__)
 User = get_user_model()
 
 
@@ -121,21 +123,72 @@ def send_notification_email(notification_id: int) -> bool:
 
 
 def notification_email_send(notification_id: int) -> bool:
-    """Send one notification by e-mail, once. Returns whether it was sent now."""
+    """Send one notification by e-mail, once. Returns whether it was sent now. The row is
+    claimed first (emailed_at set where empty), so the queued task and the pending sweep never
+    both send it; a send that fails gives the claim back, to be tried again."""
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     if notification.emailed_at or not notification.recipient.email:
         return False
+    claimed_at = timezone.now()
+    claimed = Notification.objects.filter(pk=notification.pk, emailed_at=None).update(
+        emailed_at=claimed_at
+    )
+    if not claimed:
+        return False  # sent meanwhile by the other path
     link = ""
     if notification.link:
         link = "\n\n" + settings.PARINDEX_SITE_URL.rstrip("/") + notification.link
-    send_mail(
-        subject=f"[{_('PAR Index')}] {notification.subject}",
-        message=notification.body + link,
-        from_email=None,
-        recipient_list=[notification.recipient.email],
-    )
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    try:
+        send_mail(
+            subject=f"[{_('PAR Index')}] {notification.subject}",
+            message=notification.body + link,
+            from_email=None,
+            recipient_list=[notification.recipient.email],
+        )
+    except Exception:
+        Notification.objects.filter(pk=notification.pk, emailed_at=claimed_at).update(
+            emailed_at=None
+        )
+        raise
     return True
+
+
+# An e-mail not sent this long after its notification is sent by the sweep (the broker was down,
+# or the mail server refused every retry); one older than PENDING_EMAIL_MAX_AGE is not worth it.
+PENDING_EMAIL_GRACE = timedelta(minutes=2)
+PENDING_EMAIL_MAX_AGE = timedelta(days=3)
+PENDING_EMAIL_BATCH = 500
+
+
+def pending_emails(*, now=None):
+    """Notifications whose e-mail is still owed: recipient with an address, not e-mailed, made
+    between PENDING_EMAIL_MAX_AGE and PENDING_EMAIL_GRACE ago (younger ones have a task)."""
+    now = now or timezone.now()
+    return (
+        Notification.objects.filter(
+            emailed_at=None,
+            created_at__lt=now - PENDING_EMAIL_GRACE,
+            created_at__gte=now - PENDING_EMAIL_MAX_AGE,
+        )
+        .exclude(recipient__email="")
+        .order_by("created_at", "pk")
+    )
+
+
+def notification_emails_send_pending(*, now=None) -> int:
+    """Send the owed e-mails (Celery beat every 5 minutes, and `send_pending_emails`), each
+    once. A mail server that refuses stops this run; the rest wait for the next. Returns how
+    many were sent."""
+    sent = 0
+    ids = list(pending_emails(now=now).values_list("pk", flat=True)[:PENDING_EMAIL_BATCH])
+    with translation.override("vi"):
+        for notification_id in ids:
+            try:
+                sent += notification_email_send(notification_id)
+            except OSError:
+                logger.warning("Pending e-mails: the mail server refused", exc_info=True)
+                break
+    return sent
 
 
 def _unit_name(assessment: Assessment) -> dict:

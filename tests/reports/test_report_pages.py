@@ -203,10 +203,10 @@ def test_a_results_report_is_read_only_by_who_builds_reports_now(client, persona
     assert client.post(reverse("reports:retry", args=[report.pk])).status_code == 404
 
 
-def test_a_report_that_cannot_be_queued_fails_at_once_and_can_be_retried(
+def test_a_report_that_cannot_be_queued_waits_and_the_sweep_queues_it_again(
     client, personas, period, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from reports.services import build_report
+    from reports.services import build_report, reports_queue_again
 
     def broker_down(*args, **kwargs):
         raise OSError("Connection refused")
@@ -214,14 +214,19 @@ def test_a_report_that_cannot_be_queued_fails_at_once_and_can_be_retried(
     monkeypatch.setattr(build_report, "apply_async", broker_down)
     client.force_login(personas["home_affairs"])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url(period), {"kind": ReportKind.RANKING_PDF})
+        response = client.post(url(period), {"kind": ReportKind.RANKING_PDF})
+    assert response.status_code == 302
     report = Report.objects.get()
-    assert report.status == ReportStatus.FAILED and report.error
+    assert report.status == ReportStatus.QUEUED and report.unqueued_at is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reports_queue_again() == 1  # still down: marked again, still waiting
+    report.refresh_from_db()
+    assert report.status == ReportStatus.QUEUED and report.unqueued_at is not None
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("reports:retry", args=[report.pk]))
+        reports_queue_again()  # the broker is back: handed over (built here, eagerly)
     report.refresh_from_db()
-    assert report.status == ReportStatus.DONE
+    assert report.status == ReportStatus.DONE and report.unqueued_at is None
 
 
 def test_a_report_queued_long_ago_and_never_started_is_failed_by_the_periodic_task(period):
