@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from .sizes import megabytes_text
+
 
 def request_max_bytes() -> int:
     return settings.PARINDEX_REQUEST_MAX_MB * 1024 * 1024
@@ -61,7 +63,7 @@ class RequestBodyLimit:
                     "together. Send large files one at a time."
                 )
                 % {
-                    "size": number_format(size / 1024 / 1024, decimal_pos=1, force_grouping=True),
+                    "size": megabytes_text(size),
                     "max": number_format(settings.PARINDEX_REQUEST_MAX_MB, force_grouping=True),
                 },
             )

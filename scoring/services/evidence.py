@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Sum
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from parindex.sizes import megabytes_text
 from scoring.models import Assessment, Evidence, EvidenceStage, IndexItem
 
 from . import audit
@@ -103,11 +103,6 @@ def evidence_file_check(upload: UploadedFile) -> FileType:
             _("“%(name)s” was refused: %(reason)s.") % {"name": upload.name, "reason": problem}
         )
     return file_type
-
-
-def megabytes_text(size: int) -> str:
-    """A size in MB as Vietnamese reads it: 1.234,5 MB."""
-    return number_format(size / 1024 / 1024, decimal_pos=1, force_grouping=True)
 
 
 def evidence_quota_bytes() -> int:
