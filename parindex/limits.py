@@ -29,8 +29,8 @@ def _refusal(request, status: int, message: str) -> HttpResponse:
         response = HttpResponse(
             render_to_string("request_too_large.html", {"message": message}), status=status
         )
-    # The body is not read: the connection cannot carry another request after it.
-    response["Connection"] = "close"
+    # No `Connection: close` here: WSGI leaves hop-by-hop headers to the server, which closes a
+    # connection whose body was not read (gunicorn's sync workers close every one).
     return response
 
 

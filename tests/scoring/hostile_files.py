@@ -12,7 +12,6 @@ from PIL import Image
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 DOCM_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
 
@@ -265,5 +264,3 @@ def damaged_png(png: bytes) -> bytes:
     """A real PNG with a byte of its image data changed: its checksum no longer holds."""
     position = png.index(b"IDAT") + 6
     return png[:position] + bytes([png[position] ^ 0xFF]) + png[position + 1 :]
-
-
