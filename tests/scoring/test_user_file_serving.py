@@ -88,3 +88,21 @@ def test_an_office_file_downloads_under_its_vietnamese_name(client, s):
 )
 def test_download_names_carry_no_header_breaks_nor_paths(name, safe):
     assert download_name(name) == safe
+
+
+@pytest.mark.parametrize(
+    ("user", "url"),
+    [
+        (
+            "staff_a",
+            lambda s: reverse("scoring:self_assessment_workbook", args=[s["assessment_a"].pk]),
+        ),
+        ("home_affairs", lambda s: reverse("scoring:period_dashboard", args=[s["period"].pk])),
+        ("home_affairs", lambda s: reverse("scoring:improvement_dashboard")),
+    ],
+)
+def test_workbooks_and_dashboards_are_private_no_store(client, s, user, url):
+    client.force_login(s[user])
+    response = client.get(url(s))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
