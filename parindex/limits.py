@@ -6,13 +6,15 @@ WSGI, Django reads a body only up to its Content-Length (LimitedStream), so a ch
 without one is never read; it gets 411 rather than a silently empty form.
 
 PrivateNoStore marks every answer to a signed-in user `Cache-Control: private, no-store` unless
-the view set its own caching (the public portal's ETag and max-age, reports.http_cache): draft
-PDFs, workbooks and dashboards stay out of shared caches and the browser's disk."""
+the view set its own caching (the public portal's ETag and max-age, reports.http_cache) or never
+looked at the user: draft PDFs, workbooks and dashboards stay out of shared caches and the
+browser's disk."""
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.formats import number_format
+from django.utils.functional import empty
 from django.utils.translation import gettext as _
 
 from .sizes import megabytes_text
@@ -76,7 +78,16 @@ class PrivateNoStore:
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+        if not response.has_header("Cache-Control") and _signed_in_user_seen(request):
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+def _signed_in_user_seen(request) -> bool:
+    """The view looked at a signed-in user. An answer that never looked at the user (the public
+    pages, shared by everyone from reports.public_cache) is left alone: asking now would read
+    the session and add `Vary: Cookie` to an answer that is the same for all."""
+    user = getattr(request, "user", None)
+    if user is None or getattr(user, "_wrapped", None) is empty:
+        return False
+    return user.is_authenticated
