@@ -3,6 +3,8 @@
 import io
 
 from openpyxl import Workbook
+from PIL import Image
+from pypdf import PdfWriter
 
 
 def xlsx(sheets: dict[str, list[list]]) -> bytes:
@@ -37,3 +39,22 @@ def assert_control_refused(response) -> None:
     else:
         text = response.content.decode()
     assert CONTROL_REFUSED in text, text[:2000]
+
+
+def pdf_bytes(title: str = "") -> bytes:
+    """A well-formed one-page PDF (uploads are opened with pypdf); a different `title` gives a
+    different file (another SHA-256)."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    if title:
+        writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def png_bytes(size=(4, 3)) -> bytes:
+    """A small PNG that Pillow decodes."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()

@@ -30,12 +30,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused from its Content-Length before anything reads it.
+    "parindex.limits.RequestBodyLimit",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers to a signed-in user: `private, no-store` unless the view cached them itself.
+    "parindex.limits.PrivateNoStore",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication, so the refusal page shows the signed-in header like any other.
     "parindex.middleware.RefuseControlCharactersInQuery",
@@ -125,7 +129,19 @@ PARINDEX_SITE_URL = env_str("PARINDEX_SITE_URL", "http://127.0.0.1:8000")
 # pages) before asking again with its ETag (reports.http_cache).
 PARINDEX_PUBLIC_MAX_AGE = env_int("PARINDEX_PUBLIC_MAX_AGE", 300)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # an index set page posts ~100 items × several fields
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Uploads and request bodies (issue 16; parindex.limits, scoring.services.evidence).
+# - A unit's evidence files of one period together: PARINDEX_EVIDENCE_QUOTA_MB.
+# - A request's whole body (several files of one progress report included): refused with 413
+#   from its Content-Length before Django reads it (parindex.limits.RequestBodyLimit).
+# - Files above FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to a temporary file, not held in memory;
+#   form fields other than files may total DATA_UPLOAD_MAX_MEMORY_SIZE.
+PARINDEX_EVIDENCE_QUOTA_MB = env_int("PARINDEX_EVIDENCE_QUOTA_MB", 500)
+PARINDEX_REQUEST_MAX_MB = env_int(
+    "PARINDEX_REQUEST_MAX_MB", max(PARINDEX_EVIDENCE_MAX_MB, PARINDEX_IMPORT_MAX_MB) * 3 + 5
+)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A publication's official documents are rendered once it commits (reports.receivers). Off: they
 # are recorded, queued, and not rendered (tests on a live server render the few they read).
 REPORTS_RENDER_PUBLISHED_DOCUMENTS = env_bool("REPORTS_RENDER_PUBLISHED_DOCUMENTS", True)

@@ -31,8 +31,14 @@ if PARINDEX_PUBLIC_CACHE_SECONDS > 0 and not CACHES["default"]["BACKEND"].endswi
         "cache), or set PARINDEX_PUBLIC_CACHE_SECONDS=0."
     )
 
-# gunicorn serves the static files itself (compressed, cache-busting names) via WhiteNoise.
-MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+# gunicorn serves the static files itself (compressed, cache-busting names) via WhiteNoise,
+# right after SecurityMiddleware as WhiteNoise asks.
+_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE = [
+    *MIDDLEWARE[:_after_security],
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[_after_security:],
+]
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

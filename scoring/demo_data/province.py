@@ -12,6 +12,7 @@
 Also ranking groups, a council split by area, a Home Affairs officer and the demo accounts.
 Deterministic: the same seed gives the same province."""
 
+import io
 import random
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from pypdf import PdfWriter
 
 from scoring.engine.policy import ratio_points
 from scoring.models import (
@@ -969,7 +971,7 @@ def _improve_after(period, units) -> None:
             status=TaskStatus.DONE,
             note="Đã ban hành Kế hoạch CCHC năm 2026 đúng hạn và kiểm tra việc thực hiện hằng "
             "quý; báo cáo kết quả gửi Sở Nội vụ.",
-            files=[SimpleUploadedFile("Bao-cao-khac-phuc-STP.pdf", DEMO_PDF, "application/pdf")],
+            files=[SimpleUploadedFile("Bao-cao-khac-phuc-STP.pdf", demo_pdf(), "application/pdf")],
         )
     visited = [justice, units["SYT"]]
     inspection = inspection_create(
@@ -1006,10 +1008,11 @@ def _improve_after(period, units) -> None:
         )
 
 
-# A one-page PDF: the demo's progress evidence.
-DEMO_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+def demo_pdf() -> bytes:
+    """A one-page PDF, well formed (evidence files are opened with pypdf before they are
+    stored): the demo's progress evidence."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

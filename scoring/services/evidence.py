@@ -13,12 +13,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from parindex.sizes import megabytes_text
 from scoring.models import Assessment, Evidence, EvidenceStage, IndexItem
 
 from . import audit
 from .appraisal import explanation_evidence_check
+from .file_content import content_problem
 from .self_assessment import evidence_closed_check
 
 
@@ -32,7 +35,8 @@ class FileType:
 _OOXML = (b"PK\x03\x04",)
 _OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
 # What units may upload: PDF, Office and OpenDocument files, images. The first bytes must match
-# the extension, so a renamed executable or HTML page is refused.
+# the extension, so a renamed executable or HTML page is refused; then the content is checked as
+# what the extension claims (scoring.services.file_content).
 ALLOWED_FILE_TYPES: dict[str, FileType] = {
     ".pdf": FileType("application/pdf", (b"%PDF-",), inline=True),
     ".png": FileType("image/png", (b"\x89PNG\r\n\x1a\n",), inline=True),
@@ -62,7 +66,9 @@ def file_type_of(name: str) -> FileType | None:
 
 
 def evidence_file_check(upload: UploadedFile) -> FileType:
-    """Refuse empty, oversized or unexpected files with a message saying what is allowed."""
+    """Refuse empty, oversized or unexpected files with a message saying what is allowed, and
+    files whose content is not what their extension claims or could run something (a PDF with
+    JavaScript, a workbook with macros, a zip bomb), naming the file and the reason."""
     file_type = file_type_of(upload.name or "")
     if file_type is None:
         raise ValidationError(
@@ -79,7 +85,7 @@ def evidence_file_check(upload: UploadedFile) -> FileType:
             _("“%(name)s” is %(size)s MB; files may be at most %(max)s MB.")
             % {
                 "name": upload.name,
-                "size": f"{upload.size / 1024 / 1024:.1f}".replace(".", ","),
+                "size": megabytes_text(upload.size),
                 "max": settings.PARINDEX_EVIDENCE_MAX_MB,
             }
         )
@@ -91,7 +97,51 @@ def evidence_file_check(upload: UploadedFile) -> FileType:
             _("“%(name)s” does not look like a %(ext)s file; it may be damaged or renamed.")
             % {"name": upload.name, "ext": PurePath(upload.name).suffix.lower()}
         )
+    problem = content_problem(PurePath(upload.name).suffix.lower(), upload)
+    if problem:
+        raise ValidationError(
+            _("“%(name)s” was refused: %(reason)s.") % {"name": upload.name, "reason": problem}
+        )
     return file_type
+
+
+def evidence_quota_bytes() -> int:
+    return settings.PARINDEX_EVIDENCE_QUOTA_MB * 1024 * 1024
+
+
+def evidence_quota_check(assessment: Assessment, upload: UploadedFile) -> None:
+    """A unit's files of one period stay within the quota. Called under the assessment's row
+    lock (_check_open_locked), so two uploads at once are counted one after the other."""
+    used = (
+        Evidence.objects.filter(
+            assessment__unit_id=assessment.unit_id, assessment__period_id=assessment.period_id
+        ).aggregate(total=Sum("size"))["total"]
+        or 0
+    )
+    if used + upload.size > evidence_quota_bytes():
+        raise ValidationError(
+            _(
+                "“%(name)s” (%(size)s MB) does not fit: this unit's evidence for the period "
+                "already uses %(used)s MB of %(limit)s MB. Remove files no longer needed, or "
+                "ask Home Affairs to raise the limit."
+            )
+            % {
+                "name": upload.name,
+                "size": megabytes_text(upload.size),
+                "used": megabytes_text(used),
+                "limit": megabytes_text(evidence_quota_bytes()),
+            }
+        )
+
+
+def opens_inline(handle, name: str) -> bool:
+    """A stored file opens in the browser only when it is a PDF or an image that passes the
+    content check as it is stored now (files kept from before the check included); anything
+    else downloads."""
+    file_type = file_type_of(name)
+    if not (file_type and file_type.inline):
+        return False
+    return content_problem(PurePath(name).suffix.lower(), handle) is None
 
 
 def file_sha256(upload: UploadedFile) -> str:
@@ -104,8 +154,9 @@ def file_sha256(upload: UploadedFile) -> str:
 
 
 def storage_name(name: str) -> str:
-    """A random name to store an uploaded file under: users' names can be longer than the disk
-    allows, and the original name is kept for display and download."""
+    """A random name to store an uploaded file under (128 random bits: not guessable, nothing
+    of the user's name but its checked extension); users' names can be longer than the disk
+    allows, and the original name is kept for display and download only."""
     return f"{uuid.uuid4().hex}{PurePath(name).suffix.lower()}"
 
 
@@ -160,6 +211,7 @@ def evidence_upload(
             assessment=assessment, sha256=sha256, stage=stage
         ).first()
         if evidence is None:
+            evidence_quota_check(assessment, upload)
             evidence = Evidence(
                 assessment=assessment,
                 stage=stage,

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +34,6 @@ from ..selectors.inspections import (
     inspections_for,
     units_to_visit,
 )
-from ..services.evidence import file_type_of
 from ..services.inspections import (
     FindingInput,
     TaskInput,
@@ -47,7 +46,7 @@ from ..services.inspections import (
     inspection_update,
 )
 from ..workflow import PeriodStatus
-from .common import REFUSALS, add_errors
+from .common import REFUSALS, add_errors, private_file_response
 
 
 def _detail_url(inspection, anchor: str = "") -> str:
@@ -110,19 +109,7 @@ def inspection_detail_view(request, pk: int):
 def inspection_file_view(request, pk: int):
     """Stream an inspection's document after the permission check (no public media URL)."""
     upload = get_inspection_file_for_user(request.user, pk)
-    file_type = file_type_of(upload.original_name)
-    try:
-        handle = upload.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=not (file_type and file_type.inline),
-        filename=upload.original_name or None,
-        content_type=upload.content_type or "application/octet-stream",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(upload.file, upload.original_name, upload.content_type)
 
 
 # ---------------------------------------------------------------- the visit

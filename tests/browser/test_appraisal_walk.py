@@ -17,10 +17,11 @@ from scoring.selectors.index_sets import item_area_code
 from scoring.selectors.results import period_results
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from tests.browser.conftest import log_in
+from tests.helpers import pdf_bytes
 
 pytestmark = [pytest.mark.browser]
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = pdf_bytes()
 AREA = "1"  # thamdinh.noivu appraises areas 1, 4 and 5
 
 

@@ -31,13 +31,14 @@ from tests.factories import (
     UnitKindFactory,
     UserFactory,
 )
+from tests.helpers import pdf_bytes
 from tests.scoring.improvement.conftest import FINAL_POINTS, build_items
 from units.roles import Role
 
 pytestmark = pytest.mark.browser
 D = Decimal
 PASSWORD = "parindex-demo"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def _user(username, role, **scope):

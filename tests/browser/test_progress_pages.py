@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from scoring.models import PlanStatus, RemediationPlan, RemediationTask, TaskStatus
 from tests.browser.conftest import log_in
+from tests.helpers import pdf_bytes
 from units.models import Unit
 
 pytestmark = [pytest.mark.browser]
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from scoring.selectors.self_assessment import self_assessment
 from scoring.services.self_assessment import self_score_save
 from scoring.workflow import AssessmentStatus
 from tests.browser.conftest import log_in
+from tests.helpers import pdf_bytes
 from units.models import User
 
 pytestmark = [pytest.mark.browser]
@@ -25,7 +26,7 @@ METHODS = (
     ScoringMethod.PROPORTIONAL,
     ScoringMethod.MANUAL,
 )
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def leave_one_item_per_method(assessment) -> dict[str, object]:

@@ -15,6 +15,7 @@ from scoring.models import AuditEntry, Evidence, EvidenceStage, ReviewRequest, S
 from scoring.selectors.results import period_results
 from scoring.services import appraisal as ap
 from scoring.workflow import AssessmentStatus, PeriodStatus
+from tests.helpers import pdf_bytes
 
 D = Decimal
 S = AssessmentStatus
@@ -291,7 +292,7 @@ def test_explanation_files_support_only_the_items_asked(s, tmp_path, settings):
 
     settings.MEDIA_ROOT = str(tmp_path)
     asked(s)
-    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    pdf = pdf_bytes()
     upload = SimpleUploadedFile("bo-sung.pdf", pdf, content_type="application/pdf")
     with pytest.raises(ValidationError):
         evidence_upload(

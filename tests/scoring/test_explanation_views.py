@@ -19,10 +19,11 @@ from scoring.services.appraisal import (
     period_advance,
 )
 from scoring.workflow import AssessmentStatus, PeriodStatus
+from tests.helpers import pdf_bytes
 
 D = Decimal
 JSON = {"HTTP_ACCEPT": "application/json"}
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = pdf_bytes()
 QUESTION_1 = "Vì sao kế hoạch ban hành chậm?"
 QUESTION_5 = "Bổ sung báo cáo quý IV có chữ ký."
 SECRET_REASON = "Tỷ lệ đúng hạn thực tế 95%"

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from scoring.models import AuditEntry, Evidence, Score
 from scoring.workflow import AssessmentStatus
+from tests.helpers import pdf_bytes
 
 D = Decimal
 JSON = {"HTTP_ACCEPT": "application/json"}
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from tests.factories import (
     small_tree,
     survey_branch,
 )
-from tests.helpers import csv_text, xlsx
+from tests.helpers import csv_text, pdf_bytes, xlsx
 from units.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -247,7 +247,7 @@ def test_download_lists_the_evidence_of_each_item(assessment, staff, items):
     evidence_upload(
         assessment=assessment,
         by=staff,
-        upload=SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4 report", "application/pdf"),
+        upload=SimpleUploadedFile("bao-cao.pdf", pdf_bytes("report"), "application/pdf"),
         items=[items["1.1.1"]],
     )
 

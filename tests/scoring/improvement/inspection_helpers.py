@@ -11,8 +11,9 @@ from scoring.services.inspections import (
     finding_add,
     inspection_create,
 )
+from tests.helpers import pdf_bytes
 
-PDF = b"%PDF-1.4\n% bien ban kiem tra\n"
+PDF = pdf_bytes("bien ban kiem tra")
 
 
 def pdf(name="bien-ban.pdf", content=PDF):

@@ -5,9 +5,10 @@ from datetime import date
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from scoring.models import PlanStatus, RemediationPlan, RemediationTask
+from tests.helpers import pdf_bytes, png_bytes
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF = pdf_bytes()
+PNG = png_bytes()
 
 
 def make_task(plan, unit, deadline: date, *, title="Ban hành kế hoạch CCHC đúng hạn", **extra):

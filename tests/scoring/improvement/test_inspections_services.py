@@ -27,6 +27,7 @@ from scoring.services.inspections import (
     inspection_update,
 )
 from tests.factories import OrganiserFactory, UnitFactory
+from tests.helpers import pdf_bytes
 
 from .inspection_helpers import pdf, plan, record_finding, record_inspection, visit
 
@@ -50,7 +51,7 @@ def test_a_visit_is_recorded_with_its_documents_and_audited(y):
         period=y["period"],
         by=y["home_affairs"],
         data=visit(*units, team="  Nguyễn Văn An \n\n Lê Thị Bình  "),
-        files=[pdf(), pdf("ban-sao.pdf"), pdf("khac.pdf", b"%PDF-1.7 khac")],
+        files=[pdf(), pdf("ban-sao.pdf"), pdf("khac.pdf", pdf_bytes("khac"))],
     )
     assert inspection.team == "Nguyễn Văn An\nLê Thị Bình"
     assert set(inspection.units.values_list("code", flat=True)) == {"A", "C"}

@@ -12,7 +12,7 @@ from scoring.models import (
     RemediationTask,
 )
 from tests.factories import OrganiserFactory, RoleGrantFactory
-from tests.helpers import CONTROL_REFUSED
+from tests.helpers import CONTROL_REFUSED, pdf_bytes
 from units.roles import Role
 
 from .inspection_helpers import PDF, pdf, plan, record_finding, record_inspection
@@ -241,7 +241,7 @@ def test_creating_through_the_page(client, y):
             "team": "Nguyễn Văn An\nLê Thị Bình",
             "units": [y["units"]["B"].pk, y["units"]["E"].pk],
             "summary": "Tốt",
-            "files": [pdf(), pdf("anh.pdf", b"%PDF-1.5 anh")],
+            "files": [pdf(), pdf("anh.pdf", pdf_bytes("anh"))],
         },
         follow=True,
     )

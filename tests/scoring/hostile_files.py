@@ -1,0 +1,266 @@
+"""Files built in the tests that claim to be what units upload and are not, or carry what must
+not be stored (scripts, macros, bombs); and their honest twins, which must pass."""
+
+import io
+import struct
+import zipfile
+import zlib
+
+from docx import Document
+from openpyxl import Workbook
+from PIL import Image
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+DOCM_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
+
+
+def _written(writer: PdfWriter) -> bytes:
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _pdf_writer() -> PdfWriter:
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    return writer
+
+
+def pdf_with_javascript() -> bytes:
+    """Document-level JavaScript, in the catalog's /Names tree."""
+    writer = _pdf_writer()
+    action = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/JavaScript"),
+                NameObject("/JS"): TextStringObject("app.alert('xin chao');"),
+            }
+        )
+    )
+    writer._root_object[NameObject("/Names")] = DictionaryObject(
+        {
+            NameObject("/JavaScript"): DictionaryObject(
+                {NameObject("/Names"): ArrayObject([TextStringObject("chao"), action])}
+            )
+        }
+    )
+    return _written(writer)
+
+
+def pdf_opening_with_javascript() -> bytes:
+    """JavaScript as the document's /OpenAction, not in the /Names tree."""
+    writer = _pdf_writer()
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert(1)"),
+        }
+    )
+    return _written(writer)
+
+
+def pdf_with_page_action_javascript() -> bytes:
+    """JavaScript in a page's additional actions (/AA), run when the page opens."""
+    writer = _pdf_writer()
+    writer.pages[0][NameObject("/AA")] = DictionaryObject(
+        {
+            NameObject("/O"): DictionaryObject(
+                {
+                    NameObject("/S"): NameObject("/JavaScript"),
+                    NameObject("/JS"): TextStringObject("this.print()"),
+                }
+            )
+        }
+    )
+    return _written(writer)
+
+
+def pdf_launching_a_program() -> bytes:
+    writer = _pdf_writer()
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/Launch"),
+            NameObject("/F"): TextStringObject("cmd.exe"),
+        }
+    )
+    return _written(writer)
+
+
+def pdf_with_embedded_file() -> bytes:
+    writer = _pdf_writer()
+    writer.add_attachment("hoa-don.exe", b"MZ\x90\x00 not a program")
+    return _written(writer)
+
+
+def pdf_with_password() -> bytes:
+    writer = _pdf_writer()
+    writer.encrypt(user_password="mat-khau", owner_password="chu", algorithm="RC4-128")
+    return _written(writer)
+
+
+def pdf_with_hidden_javascript_name() -> bytes:
+    """The /OpenAction's names written with legal escapes (/J#61vaScript, /J#53): a byte search
+    for "/JavaScript" or "/JS" misses them; pypdf reads names decoded. (The escapes move the
+    objects by a few bytes, which pypdf's reader finds again.)"""
+    data = pdf_opening_with_javascript()
+    return data.replace(b"/S /JavaScript", b"/S /J#61vaScript").replace(b"/JS (", b"/J#53 (")
+
+
+def zip_of(parts: dict[str, bytes], *, compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def content_types(main_part: str, main_type: str, *extra: tuple[str, str]) -> bytes:
+    overrides = "".join(
+        f'<Override PartName="/{part}" ContentType="{kind}"/>'
+        for part, kind in ((main_part, main_type), *extra)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f"{overrides}</Types>"
+    ).encode()
+
+
+def docx_bytes(text: str = "Báo cáo") -> bytes:
+    document = Document()
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def docx_with_vba_project() -> bytes:
+    """A Word file carrying a macro project, content types still those of a plain .docx."""
+    with zipfile.ZipFile(io.BytesIO(docx_bytes())) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["word/vbaProject.bin"] = b"\xd0\xcf\x11\xe0 macros"
+    return zip_of(parts)
+
+
+def docm_renamed_docx() -> bytes:
+    """A macro-enabled document (.docm content types) renamed .docx."""
+    return zip_of(
+        {
+            "[Content_Types].xml": content_types("word/document.xml", DOCM_MAIN),
+            "word/document.xml": b"<w:document/>",
+        }
+    )
+
+
+def zip_renamed_docx() -> bytes:
+    return zip_of({"hello.txt": b"xin chao"})
+
+
+def xlsx_renamed_docx() -> bytes:
+    workbook = Workbook()
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def zip_bomb(unpacked_bytes: int) -> bytes:
+    """A .docx whose image is `unpacked_bytes` of zeros (a 1 GiB one packs to under 5 MB),
+    written in chunks, so the test never holds it unpacked."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", content_types("word/document.xml", DOCX_MAIN))
+        archive.writestr("word/document.xml", b"<w:document/>")
+        with archive.open("word/media/image1.bin", "w", force_zip64=True) as member:
+            chunk = b"\0" * (16 * 1024 * 1024)
+            for _ in range(unpacked_bytes // len(chunk)):
+                member.write(chunk)
+    return buffer.getvalue()
+
+
+def many_members_docx(count: int) -> bytes:
+    parts = {
+        "[Content_Types].xml": content_types("word/document.xml", DOCX_MAIN),
+        "word/document.xml": b"<w:document/>",
+    }
+    parts.update({f"word/part{n}.xml": b"" for n in range(count)})
+    return zip_of(parts, compression=zipfile.ZIP_STORED)
+
+
+def odt_bytes(mimetype: str = "application/vnd.oasis.opendocument.text", **extra) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("content.xml", "<office:document-content/>")
+        archive.writestr("META-INF/manifest.xml", "<manifest:manifest/>")
+        for name, data in extra.items():
+            archive.writestr(name.replace("__", "/"), data)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- OLE2 (legacy .doc / .xls)
+
+
+def _ole_entry(name: str, kind: int, child: int = 0xFFFFFFFF, right: int = 0xFFFFFFFF) -> bytes:
+    encoded = (name + "\0").encode("utf-16-le")
+    entry = bytearray(128)
+    entry[: len(encoded)] = encoded
+    struct.pack_into("<HBB", entry, 0x40, len(encoded), kind, 1)
+    struct.pack_into("<III", entry, 0x44, 0xFFFFFFFF, right, child)
+    struct.pack_into("<IQ", entry, 0x74, 0xFFFFFFFE, 0)
+    return bytes(entry)
+
+
+def ole_file(*names: str) -> bytes:
+    """A compound file (512-byte sectors): sector 0 the FAT, sector 1 the directory holding the
+    root and `names` (streams, or storages when named like Word's macro storage)."""
+    header = bytearray(512)
+    header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHH", header, 0x18, 0x3E, 3, 0xFFFE)
+    struct.pack_into("<HH", header, 0x1E, 9, 6)
+    struct.pack_into("<IIII", header, 0x2C, 1, 1, 0, 4096)
+    struct.pack_into("<IIII", header, 0x3C, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+    difat = [0] + [0xFFFFFFFF] * 108
+    struct.pack_into("<109I", header, 0x4C, *difat)
+    fat = struct.pack("<128I", 0xFFFFFFFD, 0xFFFFFFFE, *([0xFFFFFFFF] * 126))
+    entries = [_ole_entry("Root Entry", 5, child=1 if names else 0xFFFFFFFF)]
+    for position, name in enumerate(names, start=1):
+        kind = 1 if name in ("Macros", "VBA", "_VBA_PROJECT_CUR") else 2
+        right = position + 1 if position < len(names) else 0xFFFFFFFF
+        entries.append(_ole_entry(name, kind, right=right))
+    directory = b"".join(entries).ljust(512, b"\0")
+    return bytes(header) + fat + directory
+
+
+# ---------------------------------------------------------------------------------- images
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A PNG header declaring width × height pixels, with a tiny (wrong) image body."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def jpeg_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), (10, 120, 200)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def damaged_png(png: bytes) -> bytes:
+    """A real PNG with a byte of its image data changed: its checksum no longer holds."""
+    position = png.index(b"IDAT") + 6
+    return png[:position] + bytes([png[position] ^ 0xFF]) + png[position + 1 :]

@@ -1,0 +1,129 @@
+"""evidence_file_check: a file is checked as what its extension claims. Every refusal names the
+file and the reason in Vietnamese; the honest twin of each hostile file passes."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from scoring.services.evidence import evidence_file_check, storage_name
+from tests.helpers import pdf_bytes, png_bytes, xlsx
+from tests.scoring import hostile_files as h
+
+REFUSED = {
+    "pdf with document JavaScript": ("bao-cao.pdf", h.pdf_with_javascript, "chứa mã JavaScript"),
+    "pdf opening with JavaScript": (
+        "bao-cao.pdf",
+        h.pdf_opening_with_javascript,
+        "chứa mã JavaScript",
+    ),
+    "pdf page action JavaScript": (
+        "bao-cao.pdf",
+        h.pdf_with_page_action_javascript,
+        "chứa mã JavaScript",
+    ),
+    "pdf with escaped names": (
+        "bao-cao.pdf",
+        h.pdf_with_hidden_javascript_name,
+        "chứa mã JavaScript",
+    ),
+    "pdf launching a program": (
+        "bao-cao.pdf",
+        h.pdf_launching_a_program,
+        "khởi chạy chương trình khác",
+    ),
+    "pdf with an embedded file": ("bao-cao.pdf", h.pdf_with_embedded_file, "đính kèm tệp"),
+    "pdf with a password": ("bao-cao.pdf", h.pdf_with_password, "mật khẩu"),
+    "pdf header only": ("bao-cao.pdf", lambda: b"%PDF-1.4 not a document", "không mở được"),
+    "docx with vbaProject.bin": ("ke-hoach.docx", h.docx_with_vba_project, "chứa macro"),
+    "docm renamed docx": ("ke-hoach.docx", h.docm_renamed_docx, "chứa macro"),
+    "any PK file as docx": ("ke-hoach.docx", h.zip_renamed_docx, "không mở được"),
+    "PK bytes as docx": ("ke-hoach.docx", lambda: b"PK\x03\x04 garbage", "không mở được"),
+    "a workbook as docx": ("ke-hoach.docx", lambda: xlsx({"A": [[1]]}), "không mở được"),
+    "zip with 6000 members": ("ke-hoach.docx", lambda: h.many_members_docx(6000), "bom nén"),
+    "48 MiB of zeros in 50 KB": ("ke-hoach.docx", lambda: h.zip_bomb(48 * 1024**2), "bom nén"),
+    "odt with a wrong mimetype": (
+        "bien-ban.odt",
+        lambda: h.odt_bytes("application/zip"),
+        "không mở được",
+    ),
+    "odt with Basic macros": (
+        "bien-ban.odt",
+        lambda: h.odt_bytes(Basic__Standard__Module1_xml=b"<script:module/>"),
+        "chứa macro",
+    ),
+    "a text document as ods": ("bang.ods", h.odt_bytes, "không mở được"),
+    "doc with a Macros storage": (
+        "to-trinh.doc",
+        lambda: h.ole_file("WordDocument", "1Table", "Macros"),
+        "chứa macro",
+    ),
+    "xls with _VBA_PROJECT_CUR": (
+        "so-lieu.xls",
+        lambda: h.ole_file("Workbook", "_VBA_PROJECT_CUR"),
+        "chứa macro",
+    ),
+    "OLE2 header only": (
+        "to-trinh.doc",
+        lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 200,
+        "không mở được",
+    ),
+    "png declaring 10 gigapixels": (
+        "anh.png",
+        lambda: h.png_declaring(100_000, 100_000),
+        "hơn 80 triệu điểm ảnh",
+    ),
+    "png with a broken checksum": (
+        "anh.png",
+        lambda: h.damaged_png(png_bytes((40, 40))),
+        "không mở được",
+    ),
+    "jpeg header and noise": ("anh.jpg", lambda: b"\xff\xd8\xff\xe0 noise", "không mở được"),
+}
+
+ACCEPTED = {
+    "pdf": ("bao-cao.pdf", pdf_bytes),
+    "docx": ("ke-hoach.docx", h.docx_bytes),
+    "xlsx": ("so-lieu.xlsx", lambda: xlsx({"Số liệu": [["Mã", "Giá trị"], ["A", 1]]})),
+    "odt": ("bien-ban.odt", h.odt_bytes),
+    "ods": ("bang.ods", lambda: h.odt_bytes("application/vnd.oasis.opendocument.spreadsheet")),
+    "doc": ("to-trinh.doc", lambda: h.ole_file("WordDocument", "1Table")),
+    "xls": ("so-lieu.xls", lambda: h.ole_file("Workbook")),
+    "png": ("anh.png", png_bytes),
+    "jpeg": ("anh.jpeg", h.jpeg_bytes),
+}
+
+
+def upload(name, data):
+    return SimpleUploadedFile(name, data)
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_a_hostile_or_false_file_is_refused_naming_it_and_the_reason(case):
+    name, build, reason = REFUSED[case]
+    with pytest.raises(ValidationError) as refused:
+        evidence_file_check(upload(name, build()))
+    message = " ".join(refused.value.messages)
+    assert f"Tệp “{name}” bị từ chối" in message
+    assert reason in message
+
+
+def test_a_1_gib_zip_bomb_named_docx_is_refused_from_its_directory():
+    bomb = h.zip_bomb(1024**3)
+    assert len(bomb) < 6 * 1024 * 1024
+    with pytest.raises(ValidationError, match="bom nén"):
+        evidence_file_check(upload("bao-cao.docx", bomb))
+
+
+@pytest.mark.parametrize("case", list(ACCEPTED))
+def test_the_honest_file_of_each_kind_passes(case):
+    name, build = ACCEPTED[case]
+    checked = evidence_file_check(upload(name, build()))
+    assert checked.content_type
+
+
+def test_the_stored_name_is_random_and_keeps_only_the_extension():
+    names = {storage_name("Báo cáo ../../etc/passwd .PDF") for _ in range(50)}
+    assert len(names) == 50
+    for name in names:
+        stem, ext = name.rsplit(".", 1)
+        assert ext == "pdf" and len(stem) == 32 and all(c in "0123456789abcdef" for c in stem)
