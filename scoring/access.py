@@ -141,10 +141,11 @@ def get_unit_for_setup(user, pk: int) -> Unit:
     raise Http404
 
 
-def get_setup_organisers_for_user(user) -> list:
-    """The organisers whose year the user sets up (Home Affairs; the system admin: all), or 403:
-    the set-up pages are for them alone."""
-    organisers = list(organisers_for(user, Permission.MANAGE_PERIOD))
+def get_setup_organisers_for_user(user, permission: Permission = Permission.MANAGE_PERIOD) -> list:
+    """The organisers whose year the user sets up (Home Affairs), or whose staff accounts they
+    manage (`MANAGE_ACCOUNTS`: Home Affairs; the system admin: all), or 403: the set-up pages
+    are for them alone."""
+    organisers = list(organisers_for(user, permission))
     if not organisers:
         raise PermissionDenied
     return organisers
