@@ -30,8 +30,8 @@ PERSONAS = [
     "anonymous",
 ]
 # Who may open the editor: Home Affairs of the set's organiser. The chair and the system admin
-# (who read every result) get 403; another organiser's officer does not learn it exists, nor do the units and their
-# appraisers while the period is being set up (it opens to them later).
+# (who read every result) get 403; another organiser's officer does not learn it exists, nor
+# do the units and their appraisers while the period is being set up (it opens to them later).
 ALLOWED = {
     "staff_a": 404,
     "staff_b": 404,
