@@ -207,8 +207,8 @@ class IndexItemFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        if any(self.errors):
-            return
+        if any(self.errors) or self.instance.pk is None:
+            return  # a set being added has no tree to check yet (sets come from the import)
         overrides = {
             form.instance.pk: {
                 name: form.cleaned_data[name]
