@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from units.access import acts_for, has_permission, organisers_for, units_for
+from units.access import acts_for, duty_refusal, has_permission, organisers_for, units_for
 from units.models import Unit
 from units.roles import Permission
 
@@ -33,7 +33,10 @@ def get_period_for_user(
     if permission != Permission.VIEW_RESULTS and not acts_for(
         user, permission, period.organiser_id
     ):
-        raise PermissionDenied
+        # Separation of duties says why (the 403 page shows it); other refusals need no words.
+        raise PermissionDenied(
+            duty_refusal(user, permission, organiser_id=period.organiser_id) or ""
+        )
     return period
 
 
@@ -78,7 +81,7 @@ def get_assessment_for_user(
     if permission != Permission.VIEW_ASSESSMENT and not has_permission(
         user, permission, unit=assessment.unit
     ):
-        raise PermissionDenied
+        raise PermissionDenied(duty_refusal(user, permission, unit=assessment.unit) or "")
     return assessment
 
 

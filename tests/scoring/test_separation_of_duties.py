@@ -231,3 +231,17 @@ def test_those_without_the_permission_get_the_ordinary_refusal(personas):
             is None
         )
     assert duty_refusal(personas["staff_a"], Permission.APPRAISE, unit=personas["unit_a"]) is None
+
+
+def test_the_refused_page_says_why(client, personas, period_with_scores):
+    RoleGrantFactory(role=Role.UNIT_STAFF, unit=personas["unit_a"], user=personas["home_affairs"])
+    client.force_login(personas["home_affairs"])
+    url = reverse("scoring:period_publish", args=[period_with_scores.pk])
+    for response in (client.get(url), client.post(url, {"confirm": "on"})):
+        assert response.status_code == 403
+        assert (
+            "Bạn là cán bộ của một đơn vị được đánh giá trong kỳ này" in response.content.decode()
+        )
+    assert not Publication.objects.exists()
+    dashboard = client.get(reverse("scoring:period_dashboard", args=[period_with_scores.pk]))
+    assert dashboard.status_code == 200 and not dashboard.context["may_publish"]
