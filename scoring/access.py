@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from units.access import acts_for, has_permission, organisers_for, units_for
+from units.access import acts_for, duty_refusal, has_permission, organisers_for, units_for
 from units.models import Unit
 from units.roles import Permission
 
@@ -34,7 +34,10 @@ def get_period_for_user(
     if permission != Permission.VIEW_RESULTS and not acts_for(
         user, permission, period.organiser_id
     ):
-        raise PermissionDenied
+        # Separation of duties says why (the 403 page shows it); other refusals need no words.
+        raise PermissionDenied(
+            duty_refusal(user, permission, organiser_id=period.organiser_id) or ""
+        )
     return period
 
 
@@ -79,7 +82,7 @@ def get_assessment_for_user(
     if permission != Permission.VIEW_ASSESSMENT and not has_permission(
         user, permission, unit=assessment.unit
     ):
-        raise PermissionDenied
+        raise PermissionDenied(duty_refusal(user, permission, unit=assessment.unit) or "")
     return assessment
 
 
@@ -142,10 +145,11 @@ def get_unit_for_setup(user, pk: int) -> Unit:
     raise Http404
 
 
-def get_setup_organisers_for_user(user) -> list:
-    """The organisers whose year the user sets up (Home Affairs; the system admin: all), or 403:
-    the set-up pages are for them alone."""
-    organisers = list(organisers_for(user, Permission.MANAGE_PERIOD))
+def get_setup_organisers_for_user(user, permission: Permission = Permission.MANAGE_PERIOD) -> list:
+    """The organisers whose year the user sets up (Home Affairs), or whose staff accounts they
+    manage (`MANAGE_ACCOUNTS`: Home Affairs; the system admin: all), or 403: the set-up pages
+    are for them alone."""
+    organisers = list(organisers_for(user, permission))
     if not organisers:
         raise PermissionDenied
     return organisers

@@ -142,8 +142,17 @@ class AssessmentPeriodAdmin(AuditedAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("organiser", "status")
     # A status moves only through the workflow's services (the actions below, the dashboard),
-    # never by editing the field: each move is checked and audited there.
-    readonly_fields = ("status", "published_at")
+    # never by editing the field: each move is checked and audited there. Deadlines are Home
+    # Affairs' (set-up and the dashboard's *gia hạn*), not the system admin's (units.roles).
+    readonly_fields = (
+        "status",
+        "published_at",
+        "self_assessment_deadline",
+        "appraisal_deadline",
+        "explanation_deadline",
+        "second_appraisal_deadline",
+        "publication_deadline",
+    )
     actions = ["open_period", "open_assessments"]
 
     @admin.display(description=gettext_lazy("assessments"))
@@ -207,8 +216,8 @@ class IndexItemFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        if any(self.errors):
-            return
+        if any(self.errors) or self.instance.pk is None:
+            return  # a set being added has no tree to check yet (sets come from the import)
         overrides = {
             form.instance.pk: {
                 name: form.cleaned_data[name]

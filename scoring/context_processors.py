@@ -18,6 +18,7 @@ def navigation(request):
         "unread_notifications": unread_count(user),
         "may_appraise_somewhere": holds_anywhere(user, Permission.APPRAISE),
         "may_set_up_somewhere": holds_anywhere(user, Permission.MANAGE_PERIOD),
+        "may_manage_accounts": holds_anywhere(user, Permission.MANAGE_ACCOUNTS),
         "improvement_nav": _improvement_nav(user),
         "shows_inspections": shows_inspections_link(user),
         "may_see_plans": _may_see_plans(user),

@@ -35,6 +35,11 @@ class RoundClosed(Refused):
     not part of it."""
 
 
+class DutyConflict(Refused):
+    """Separation of duties refuses it (units.duties): one's own unit, or two roles that check
+    each other."""
+
+
 class TransitionRefused(Refused):
     """The workflow has no such move, or something still blocks it (`problems`)."""
 

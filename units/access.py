@@ -4,8 +4,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from .duties import judges_own_unit, own_unit_message, publishing_conflict, staff_unit_ids
 from .models import Organiser, RoleGrant, Unit
-from .roles import AREA_SCOPED_PERMISSIONS, ROLE_PERMISSIONS, Permission, Role
+from .roles import AREA_SCOPED_PERMISSIONS, JUDGING_PERMISSIONS, ROLE_PERMISSIONS, Permission, Role
 
 _CACHE_ATTR = "_parindex_scopes"
 
@@ -20,6 +21,7 @@ class Scope:
     area_codes: frozenset[str] = frozenset()  # empty: every area
     unit_ids: frozenset[int] = frozenset()  # empty: every unit of the organiser
     everything: bool = False  # the system admin
+    staff_organiser_id: int | None = None  # unit staff: the organiser assessing their unit
 
     def covers_unit(self, unit: Unit) -> bool:
         if self.everything:
@@ -56,7 +58,9 @@ def scopes_of(user) -> list[Scope]:
     if cached is not None:
         return cached
     scopes = [Scope(role=Role.SYSTEM_ADMIN, everything=True)] if user.is_superuser else []
-    grants = RoleGrant.objects.filter(user=user).prefetch_related("scoped_units")
+    grants = (
+        RoleGrant.objects.filter(user=user).select_related("unit").prefetch_related("scoped_units")
+    )
     for grant in grants:
         scopes.append(
             Scope(
@@ -65,6 +69,7 @@ def scopes_of(user) -> list[Scope]:
                 organiser_id=grant.organiser_id,
                 area_codes=frozenset(grant.area_code_list),
                 unit_ids=frozenset(unit.pk for unit in grant.scoped_units.all()),
+                staff_organiser_id=grant.unit.organiser_id if grant.unit_id else None,
             )
         )
     setattr(user, _CACHE_ATTR, scopes)
@@ -79,7 +84,10 @@ def has_permission(
     user, permission: Permission, *, unit: Unit, area_code: str | None = None
 ) -> bool:
     """Whether the user holds `permission` over `unit` (and, for area-scoped appraisers, over
-    the area)."""
+    the area). Never a judging permission over a unit one is staff of (units.duties)."""
+    scopes = scopes_of(user)
+    if judges_own_unit(scopes, permission, unit.pk):
+        return False
     return any(
         permission in ROLE_PERMISSIONS[scope.role]
         and scope.covers_unit(unit)
@@ -90,7 +98,12 @@ def has_permission(
 
 def acts_for(user, permission: Permission, organiser_id: int) -> bool:
     """Whether the user holds `permission` for this organiser's work — what
-    `organisers_for(...).filter(pk=…).exists()` answers, from the request's cached scopes."""
+    `organisers_for(...).filter(pk=…).exists()` answers, from the request's cached scopes.
+    Publishing is refused to whom separation of duties keeps from it (units.duties)."""
+    if permission == Permission.PUBLISH_RESULTS and duty_refusal(
+        user, permission, organiser_id=organiser_id
+    ):
+        return False
     return any(
         permission in ROLE_PERMISSIONS[scope.role]
         and (scope.everything or scope.organiser_id == organiser_id)
@@ -107,6 +120,8 @@ def holds_anywhere(user, permission: Permission) -> bool:
 def area_codes_for(user, permission: Permission, *, unit: Unit) -> frozenset[str] | None:
     """The areas of `unit` the user may act on with `permission`: None means every area,
     an empty set means none."""
+    if judges_own_unit(scopes_of(user), permission, unit.pk):
+        return frozenset()
     codes: set[str] = set()
     for scope in scopes_of(user):
         if permission in ROLE_PERMISSIONS[scope.role] and scope.covers_unit(unit):
@@ -128,7 +143,10 @@ def units_for(user, permission: Permission) -> QuerySet[Unit]:
     combined = conditions[0]
     for condition in conditions[1:]:
         combined |= condition
-    return Unit.objects.filter(combined)
+    units = Unit.objects.filter(combined)
+    if permission in JUDGING_PERMISSIONS:
+        units = units.exclude(pk__in=staff_unit_ids(scopes_of(user)))
+    return units
 
 
 def organisers_for(user, permission: Permission) -> QuerySet[Organiser]:
@@ -137,4 +155,29 @@ def organisers_for(user, permission: Permission) -> QuerySet[Organiser]:
     if any(scope.everything for scope in scopes):
         return Organiser.objects.all()
     ids = {scope.organiser_id for scope in scopes if scope.organiser_id}
+    if permission == Permission.PUBLISH_RESULTS:
+        ids = {pk for pk in ids if not duty_refusal(user, permission, organiser_id=pk)}
     return Organiser.objects.filter(pk__in=ids)
+
+
+def duty_refusal(
+    user, permission: Permission, *, unit: Unit | None = None, organiser_id: int | None = None
+) -> str | None:
+    """Why separation of duties refuses `permission` to the user here — over `unit`, or for
+    `organiser_id`'s whole period (publishing) — worded for them; None when it does not, or
+    when no role of theirs grants `permission` there anyway (an ordinary refusal)."""
+    scopes = scopes_of(user)
+    granting = [
+        scope
+        for scope in scopes
+        if permission in ROLE_PERMISSIONS[scope.role]
+        and (unit is None or scope.covers_unit(unit))
+        and (organiser_id is None or scope.everything or scope.organiser_id == organiser_id)
+    ]
+    if not granting:
+        return None
+    if unit is not None and judges_own_unit(scopes, permission, unit.pk):
+        return own_unit_message(unit)
+    if permission == Permission.PUBLISH_RESULTS and organiser_id is not None:
+        return publishing_conflict(scopes, organiser_id)
+    return None

@@ -25,6 +25,8 @@ class Permission(StrEnum):
     REOPEN_APPRAISAL = "reopen_appraisal"
     REOPEN_SELF_ASSESSMENT = "reopen_self_assessment"
     MANAGE_PERIOD = "manage_period"
+    # Staff accounts: Home Affairs for its organiser's units, the system admin for all.
+    MANAGE_ACCOUNTS = "manage_accounts"
     ENTER_SURVEY = "enter_survey"
     VIEW_RESULTS = "view_results"
     PUBLISH_RESULTS = "publish_results"
@@ -67,6 +69,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.VIEW_ASSESSMENT,
             P.REOPEN_SELF_ASSESSMENT,
             P.MANAGE_PERIOD,
+            P.MANAGE_ACCOUNTS,
             P.ENTER_SURVEY,
             P.VIEW_RESULTS,
             P.PUBLISH_RESULTS,
@@ -75,10 +78,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.MANAGE_IMPROVEMENT,
         }
     ),
-    # The system admin runs the system; scores belong to accountable officials, so the admin
-    # reads everything but neither self-assesses, appraises nor publishes.
+    # The system admin runs the system (accounts, the admin site); the year's work belongs to
+    # accountable officials, so the admin reads everything but neither sets up periods,
+    # deadlines and the council, nor self-assesses, appraises or publishes.
     Role.SYSTEM_ADMIN: frozenset(
-        {P.VIEW_ASSESSMENT, P.MANAGE_PERIOD, P.VIEW_RESULTS, P.BUILD_REPORTS, P.VIEW_AUDIT}
+        {P.VIEW_ASSESSMENT, P.MANAGE_ACCOUNTS, P.VIEW_RESULTS, P.BUILD_REPORTS, P.VIEW_AUDIT}
     ),
 }
 
@@ -88,3 +92,16 @@ AREA_SCOPED_PERMISSIONS = frozenset({Permission.APPRAISE})
 
 # Roles whose scope is an organiser (all its units) rather than one unit.
 ORGANISER_ROLES = frozenset({Role.APPRAISER, Role.COUNCIL_CHAIR, Role.HOME_AFFAIRS})
+
+# Council roles: they judge the units, so separation of duties (units/duties.py) keeps them
+# apart from a unit's staff and from Home Affairs, who sets up the council and publishes.
+COUNCIL_ROLES = (Role.COUNCIL_CHAIR, Role.APPRAISER)
+# Permissions that judge one unit's scores: never exercised on a unit one is staff of.
+JUDGING_PERMISSIONS = frozenset(
+    {
+        Permission.APPRAISE,
+        Permission.FINALISE_APPRAISAL,
+        Permission.REOPEN_APPRAISAL,
+        Permission.PUBLISH_RESULTS,
+    }
+)

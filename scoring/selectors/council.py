@@ -14,9 +14,8 @@ from scoring.display import code_key
 from scoring.engine.policy import ITEM_FIELDS, index_tree
 from scoring.models import Assessment, IndexItem, ItemLevel
 from units.models import Organiser, RankingGroup, RoleGrant, Unit, User
-from units.roles import Role
+from units.roles import COUNCIL_ROLES, Role
 
-COUNCIL_ROLES = (Role.COUNCIL_CHAIR, Role.APPRAISER)
 NAMES_SHOWN = 5  # units named in a coverage warning before "and N more"
 
 

@@ -48,12 +48,12 @@ PROFILE_FIELDS = ("username", "full_name", "email", "job_title", "phone")
 
 
 def _check_organiser(organiser_id: int, by) -> None:
-    if not acts_for(by, Permission.MANAGE_PERIOD, organiser_id):
+    if not acts_for(by, Permission.MANAGE_ACCOUNTS, organiser_id):
         raise PermissionDenied(_("Only Home Affairs of the unit's organiser manages its accounts."))
 
 
 def _organiser_ids(by) -> set[int]:
-    return set(organisers_for(by, Permission.MANAGE_PERIOD).values_list("pk", flat=True))
+    return set(organisers_for(by, Permission.MANAGE_ACCOUNTS).values_list("pk", flat=True))
 
 
 def _audit_saved(saved: StaffAccountSaved, plan: StaffAccountPlan, *, by, reason: str) -> None:
@@ -165,7 +165,7 @@ def account_invite(*, user: User, unit: Unit | None = None, by) -> None:
 
 def account_link_resend(*, user: User, by) -> None:
     """Send the password-set link again to a unit-staff account of the officer's units."""
-    account = staff_account(organisers=organisers_for(by, Permission.MANAGE_PERIOD), pk=user.pk)
+    account = staff_account(organisers=organisers_for(by, Permission.MANAGE_ACCOUNTS), pk=user.pk)
     if account is None or account.is_superuser:
         raise PermissionDenied(_("This is not an account of your units."))
     grants = account.staff_grants_here
@@ -316,7 +316,7 @@ def account_rows_read(*, data: bytes, filename: str) -> list[AccountRow]:
 def staff_accounts_preview(*, rows: list[AccountRow], by) -> list[PreviewRow]:
     """What importing `rows` would do, row by row; nothing is written. A person listed twice
     (two units) gets the account on the first row and the second unit on the next."""
-    organisers = organisers_for(by, Permission.MANAGE_PERIOD)
+    organisers = organisers_for(by, Permission.MANAGE_ACCOUNTS)
     units = {u.code.casefold(): u for u in Unit.objects.filter(organiser__in=organisers)}
     taken: set[str] = set()
     new_by_email: dict[str, PreviewRow] = {}

@@ -29,6 +29,7 @@ from scoring.entries import (
     value_clean,
 )
 from scoring.exceptions import (
+    DutyConflict,
     EntryClosed,
     RoundClosed,
     ScoreConflict,
@@ -58,7 +59,7 @@ from scoring.workflow import (
     item_closed_reason,
     item_round,
 )
-from units.access import has_permission
+from units.access import duty_refusal, has_permission
 from units.roles import Permission
 
 from . import audit, notifications
@@ -186,6 +187,7 @@ def _claim(item: IndexItem, score: Score | None) -> StageValue:
 
 
 def _check_may_write(assessment: Assessment, item: IndexItem, by, tree=None) -> None:
+    _check_duties(assessment, by, Permission.APPRAISE)
     if not may_appraise(by, assessment, item, tree):
         raise PermissionDenied(_("You do not appraise this area of this unit."))
     if (
@@ -323,6 +325,7 @@ def appraisal_accept(
 def appraisal_accept_rest(*, assessment: Assessment, by, items: list[IndexItem]) -> int:
     """Accept the self-score of every item in `items` the user may appraise and nobody has
     reviewed yet in round 1. Returns how many. Each item is saved (and audited) alone."""
+    _check_duties(assessment, by, Permission.APPRAISE)
     scores = {s.item_id: s for s in Score.objects.filter(assessment=assessment, item__in=items)}
     tree = index_set_tree(assessment.index_set_id)
     accepted = 0
@@ -355,7 +358,14 @@ def appraisal_accept_rest(*, assessment: Assessment, by, items: list[IndexItem])
 # ---------------------------------------------------------------- the chair
 
 
+def _check_duties(assessment: Assessment, by, permission: Permission) -> None:
+    conflict = duty_refusal(by, permission, unit=assessment.unit)
+    if conflict:
+        raise DutyConflict(conflict)
+
+
 def _check_chair(assessment: Assessment, by, permission=Permission.FINALISE_APPRAISAL) -> None:
+    _check_duties(assessment, by, permission)
     if not has_permission(by, permission, unit=assessment.unit):
         raise PermissionDenied(_("Only the council chair may do this."))
 

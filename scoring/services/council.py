@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 
 from parindex.text import normalize_text
 from scoring.display import code_key
+from scoring.exceptions import DutyConflict
 from scoring.models import AuditAction
 from scoring.selectors.council import COUNCIL_ROLES, accounts_with_email, period_areas
 from units.access import acts_for
+from units.duties import appointment_conflict
 from units.models import RoleGrant, Unit, User
 from units.roles import Permission, Role
 
@@ -164,7 +166,9 @@ def council_member_save(
     An appraiser's `area_codes` must be areas of the period's index sets (none: every area,
     bonus and penalty lines included); their `units` must be the organiser's (none: every
     unit). The chair appraises everything and finalises, so is not narrowed. A person holds
-    one council role per organiser. Every change is audited, field by field."""
+    one council role per organiser, and separation of duties (units.duties) keeps a unit's
+    staff, Home Affairs and the officer themselves out: refused with DutyConflict. Every
+    change is audited, field by field."""
     _check_manager(period, by)
     organiser = period.organiser
     try:
@@ -183,6 +187,9 @@ def council_member_save(
         raise ValidationError(
             {"user": _("The account of %(name)s is disabled.") % {"name": user.get_full_name()}}
         )
+    conflict = appointment_conflict(user=user, organiser=organiser, by=by)
+    if conflict:
+        raise DutyConflict(conflict)
     codes = _clean_area_codes(period, role, area_codes)
     units = _clean_units(period, role, units)
     other = (

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 
 from parindex.text import has_control_character, normalize_text, typed_text
 from scoring.engine.model import Stage, UnitResult
-from scoring.exceptions import TransitionRefused
+from scoring.exceptions import DutyConflict, TransitionRefused
 from scoring.models import (
     Assessment,
     AssessmentPeriod,
@@ -34,7 +34,7 @@ from scoring.selectors.inputs import MissingInput, period_inputs
 from scoring.selectors.results import PeriodResults, latest_publication, period_results
 from scoring.signals import results_published
 from scoring.workflow import AssessmentStatus, PeriodStatus
-from units.access import acts_for
+from units.access import acts_for, duty_refusal
 from units.roles import Permission
 
 from . import audit
@@ -292,6 +292,11 @@ def period_publish(
     version's official documents print (default: the organiser's signer and recipients, no
     number, no decision); reports renders them once the version commits
     (scoring.signals.results_published)."""
+    conflict = by is not None and duty_refusal(
+        by, Permission.PUBLISH_RESULTS, organiser_id=period.organiser_id
+    )
+    if conflict:
+        raise DutyConflict(conflict)
     if by is not None and not acts_for(by, Permission.PUBLISH_RESULTS, period.organiser_id):
         raise PermissionDenied(_("Only Home Affairs officers of this organiser publish results."))
     reason = (reason or "").strip()

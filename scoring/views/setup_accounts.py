@@ -1,7 +1,7 @@
 """Home Affairs manages its units' staff accounts in the browser: the list (who never logged
 in, whose link did not go), one new account, a file of many, deactivation and the link sent
 again. The rules and the audit are scoring.services.accounts'; every page is narrowed to the
-organisers the officer manages (Permission.MANAGE_PERIOD)."""
+organisers the officer manages (Permission.MANAGE_ACCOUNTS; the system admin: all)."""
 
 import io
 
@@ -35,6 +35,7 @@ from scoring.services.accounts import (
     staff_accounts_preview,
 )
 from units.accounts import PlanAction
+from units.roles import Permission
 
 from ..forms_accounts import (
     AccountActiveForm,
@@ -50,7 +51,7 @@ SESSION_KEY = "parindex_account_import"
 
 
 def _organisers(request) -> list:
-    return get_setup_organisers_for_user(request.user)
+    return get_setup_organisers_for_user(request.user, Permission.MANAGE_ACCOUNTS)
 
 
 def _account(request, pk: int):

@@ -30,14 +30,15 @@ PERSONAS = [
     "admin",
     "anonymous",
 ]
-# Who may open the editor: Home Affairs of the set's organiser and the system admin. The chair
-# gets 403; another organiser's officer does not learn it exists, nor do the units and their
-# appraisers while the period is being set up (it opens to them later).
+# Who may open the editor: Home Affairs of the set's organiser. The chair and the system admin
+# (who read every result) get 403; another organiser's officer does not learn it exists, nor
+# do the units and their appraisers while the period is being set up (it opens to them later).
 ALLOWED = {
     "staff_a": 404,
     "staff_b": 404,
     "appraiser": 404,
     "chair": 403,
+    "admin": 403,
     "other_officer": 404,
     "anonymous": 302,
 }
@@ -164,7 +165,7 @@ def test_permission_matrix(client, editor_setup, view, method, persona):
     if persona != "anonymous":
         client.force_login(editor_setup[persona])
     response = getattr(client, method)(url, data) if method == "post" else client.get(url)
-    allowed = persona in ("home_affairs", "admin")
+    allowed = persona == "home_affairs"
     expected = (302 if method == "post" else 200) if allowed else ALLOWED[persona]
     assert response.status_code == expected, response.content[:500]
     edited = AuditEntry.objects.filter(action=AuditAction.EDIT_INDEX_SET).exists()

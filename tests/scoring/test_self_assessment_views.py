@@ -372,7 +372,7 @@ MATRIX = {
     "submit": ("post", (200, 404, 403, 403, 403, 403, 302)),
     "import": ("get", WRITE),
     "reopen": ("get", (403, 404, 403, 403, 200, 403, 302)),
-    "deadline": ("get", (404, 404, 404, 403, 200, 200, 302)),
+    "deadline": ("get", (404, 404, 404, 403, 200, 403, 302)),  # the admin reads, sets none
 }
 
 

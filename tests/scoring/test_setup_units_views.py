@@ -58,7 +58,7 @@ ORGANISER_LEVEL = {
     "appraiser": 403,
     "chair": 403,
     "home_affairs": 200,
-    "admin": 200,
+    "admin": 403,  # the system admin reads; Home Affairs sets up (units.roles)
 }
 UNIT_LEVEL = {
     "anonymous": 302,
@@ -67,7 +67,7 @@ UNIT_LEVEL = {
     "appraiser": 403,
     "chair": 403,
     "home_affairs": 200,
-    "admin": 200,
+    "admin": 403,  # the system admin reads; Home Affairs sets up (units.roles)
 }
 PERIOD_LEVEL = {
     "anonymous": 302,
@@ -76,7 +76,7 @@ PERIOD_LEVEL = {
     "appraiser": 404,
     "chair": 403,
     "home_affairs": 200,
-    "admin": 200,
+    "admin": 403,  # the system admin reads; Home Affairs sets up (units.roles)
 }
 GET_ONLY_POST = {"anonymous": 302, **{who: 405 for who in PEOPLE if who != "anonymous"}}
 
@@ -96,7 +96,7 @@ def _views(personas, year):
             "setup_period_groups",
             [period],
             PERIOD_LEVEL,
-            {**PERIOD_LEVEL, "home_affairs": 302, "admin": 302},
+            {**PERIOD_LEVEL, "home_affairs": 302},
         ),
     ]
 
