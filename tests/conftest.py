@@ -149,6 +149,13 @@ def celery_worker_process(transactional_db, settings):
     from parindex.celery import app
 
     queue = f"parindex-test-{uuid.uuid4().hex[:8]}"
+    # Every queue of the settings (reports, mail, periodic, the default), under this run's own
+    # names: the routes stay the settings' own, other runs on the broker see none of it.
+    routes = {
+        task: {**route, "queue": f"{queue}-{route['queue']}"}
+        for task, route in settings.CELERY_TASK_ROUTES.items()
+    }
+    queues = [queue, *(f"{queue}-{name}" for name in settings.PARINDEX_CELERY_QUEUES)]
     db = connection.settings_dict
     env = {
         **os.environ,
@@ -169,7 +176,7 @@ def celery_worker_process(transactional_db, settings):
             "--pool=solo",
             "--concurrency=1",
             "-Q",
-            queue,
+            ",".join(queues),
             "-n",
             f"{queue}@%h",
             "--without-gossip",
@@ -185,14 +192,17 @@ def celery_worker_process(transactional_db, settings):
         text=True,
     )
     previous = (app.conf.task_always_eager, app.conf.task_default_queue, app.conf.broker_url)
+    previous_routes = app.conf.task_routes
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
     app.conf.broker_url = broker
+    app.conf.update(task_routes=routes)  # update() rebuilds Celery's router
     try:
         _wait_for_worker(app, queue, process)
         yield process
     finally:
         app.conf.task_always_eager, app.conf.task_default_queue, app.conf.broker_url = previous
+        app.conf.update(task_routes=previous_routes)
         process.terminate()
         try:
             process.wait(timeout=20)
