@@ -23,6 +23,9 @@ from tests.factories import (
 )
 from units.roles import Role
 
+# The S3-compatible server and a bucket as the default storage (s3_endpoint, s3_bucket).
+pytest_plugins = ["tests.storage_fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("PARINDEX_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
