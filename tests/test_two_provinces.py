@@ -204,6 +204,11 @@ def the_open_data_api_keeps_each_period_to_its_province(client, provinces):
         by_organiser.setdefault(period["organiser_code"], []).append(period["id"])
     h, b = provinces["H"][0], provinces["B"][0]
     assert set(by_organiser) == {h.code, b.code}
+    for organiser in (h, b):  # ?organiser= gives that province's periods only
+        only = client.get(f"/api/v1/periods?organiser={organiser.code}&limit=1000").json()
+        assert sorted(p["id"] for p in only["results"]) == sorted(by_organiser[organiser.code])
+        assert {p["organiser_code"] for p in only["results"]} == {organiser.code}
+    assert client.get("/api/v1/periods?organiser=no-such-province").json()["results"] == []
     for own, other in ((h, b), (b, h)):
         hidden = names_only_in(other, own)
         other_codes = set(Unit.objects.filter(organiser=other).values_list("code", flat=True))
