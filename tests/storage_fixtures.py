@@ -79,8 +79,12 @@ def s3_bucket(s3_endpoint, settings, monkeypatch, tmp_path):
         "S3_ACCESS_KEY_ID": ACCESS_KEY,
         "S3_SECRET_ACCESS_KEY": SECRET_KEY,
     }
-    for key, value in environment.items():
-        monkeypatch.setenv(key, value)
+    # Read as production reads it, then the environment is put back: processes started by the
+    # test must be handed the storage (parindex.processes), not find it in the environment.
+    with monkeypatch.context() as patched:
+        for key, value in environment.items():
+            patched.setenv(key, value)
+        entry = default_storage_from_env()
     client = boto3.client(
         "s3",
         endpoint_url=s3_endpoint,
@@ -92,7 +96,7 @@ def s3_bucket(s3_endpoint, settings, monkeypatch, tmp_path):
     media_root = tmp_path / "media-unused"
     media_root.mkdir()
     settings.MEDIA_ROOT = media_root
-    settings.STORAGES = {**settings.STORAGES, "default": default_storage_from_env()}
+    settings.STORAGES = {**settings.STORAGES, "default": entry}
     bucket = Bucket(name=name, client=client)
     yield bucket
     assert not any(media_root.iterdir()), "a file was written to local disk, not to the bucket"
