@@ -16,8 +16,12 @@ from django.db import connection, connections
 def run_in_processes(function: Callable, items: Iterable, *, processes: int) -> list:
     """function(item) for each item, in `processes` processes; returns when all are done.
     `function` must be importable by name (a module-level function)."""
-    # Named at run time in a test (its database, its media folder): passed on as they are.
-    where = {"database": connection.settings_dict["NAME"], "media_root": str(settings.MEDIA_ROOT)}
+    # Named at run time in a test (its database, its media folder or bucket): passed on as they are.
+    where = {
+        "database": connection.settings_dict["NAME"],
+        "media_root": str(settings.MEDIA_ROOT),
+        "storages": settings.STORAGES,
+    }
     connections.close_all()  # each process opens its own
     with ProcessPoolExecutor(
         processes,
@@ -32,3 +36,4 @@ def _setup(where: dict) -> None:
     django.setup()
     settings.DATABASES["default"]["NAME"] = where["database"]
     settings.MEDIA_ROOT = where["media_root"]
+    settings.STORAGES = where["storages"]  # read on first use, after this

@@ -136,6 +136,15 @@ OrganiserCode = Annotated[
     ),
 ]
 
+# One instance may serve many provinces: /periods lists them all, or one organiser's.
+PeriodsOrganiserCode = Annotated[
+    str | None,
+    Query(
+        pattern=CODE_PATTERN,
+        max_length=CODE_LENGTH,
+        description=gettext_lazy("Only the periods of the organiser with this code."),
+    ),
+]
 
 # ---------------------------------------------------------------- answers
 
@@ -248,8 +257,14 @@ def _public_period(period_id: int):
     description=gettext_lazy("Every published period, newest year first, at its latest version."),
     openapi_extra=CSV_CONTENT,
 )
-def periods(request, limit: Limit = PAGE_SIZE, offset: Offset = 0, fmt: Format = "json"):
-    found = list(public_periods())
+def periods(
+    request,
+    organiser: PeriodsOrganiserCode = None,
+    limit: Limit = PAGE_SIZE,
+    offset: Offset = 0,
+    fmt: Format = "json",
+):
+    found = list(public_periods(organiser_code=organiser))
     etag = public_etag(request, *(period_key(period, period.latest_version) for period in found))
     url = _linker(request)
 

@@ -36,11 +36,16 @@ LOST_ITEMS_SHOWN = 10
 # ---------------------------------------------------------------- periods
 
 
-def public_periods():
-    """Published periods, newest year first; each has at least one publication."""
+def public_periods(*, organiser_code: str | None = None):
+    """Published periods, newest year first; each has at least one publication. With
+    `organiser_code`: that organiser's (province's) only."""
+    periods = AssessmentPeriod.objects.filter(
+        status=PeriodStatus.PUBLISHED, publications__isnull=False
+    )
+    if organiser_code is not None:
+        periods = periods.filter(organiser__code=organiser_code)
     return (
-        AssessmentPeriod.objects.filter(status=PeriodStatus.PUBLISHED, publications__isnull=False)
-        .distinct()
+        periods.distinct()
         .select_related("organiser")
         .annotate(latest_version=Max("publications__version"))
         .order_by("-year", "organiser__code", "name")

@@ -25,6 +25,9 @@ from tests.factories import (
 )
 from units.roles import Role
 
+# The S3-compatible server and a bucket as the default storage (s3_endpoint, s3_bucket).
+pytest_plugins = ["tests.storage_fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("PARINDEX_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -175,6 +178,13 @@ def celery_workers(transactional_db, settings):
     from parindex.celery import app
 
     queue = f"parindex-test-{uuid.uuid4().hex[:8]}"
+    # Every queue of the settings (reports, mail, periodic, the default), under this run's own
+    # names: the routes stay the settings' own, other runs on the broker see none of it.
+    routes = {
+        task: {**route, "queue": f"{queue}-{route['queue']}"}
+        for task, route in settings.CELERY_TASK_ROUTES.items()
+    }
+    queues = [queue, *(f"{queue}-{name}" for name in settings.PARINDEX_CELERY_QUEUES)]
     db = connection.settings_dict
     base_env = {
         **os.environ,
@@ -198,7 +208,7 @@ def celery_workers(transactional_db, settings):
                 "--pool=solo",
                 "--concurrency=1",
                 "-Q",
-                queue,
+                ",".join(queues),
                 "-n",
                 f"{queue}@%h",
                 "--without-gossip",
@@ -219,13 +229,16 @@ def celery_workers(transactional_db, settings):
         return process
 
     previous = (app.conf.task_always_eager, app.conf.task_default_queue, app.conf.broker_url)
+    previous_routes = app.conf.task_routes
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
     app.conf.broker_url = broker
+    app.conf.update(task_routes=routes)  # update() rebuilds Celery's router
     try:
         yield start
     finally:
         app.conf.task_always_eager, app.conf.task_default_queue, app.conf.broker_url = previous
+        app.conf.update(task_routes=previous_routes)
         for process in started:
             if process.poll() is None:
                 process.terminate()

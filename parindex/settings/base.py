@@ -5,7 +5,15 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import cache_from_url, database_from_url, env_bool, env_int, env_list, env_str
+from .env import (
+    cache_from_url,
+    database_from_url,
+    default_storage_from_env,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("PARINDEX_VAR_DIR", str(BASE_DIR / "var")))
@@ -112,11 +120,13 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Uploaded evidence and generated reports are private: there is deliberately no URL route for
-# MEDIA_URL; files are streamed by views after a permission check.
+# MEDIA_URL; files are streamed by views after a permission check. They live under MEDIA_ROOT,
+# or in an S3-compatible bucket with STORAGE_BACKEND=s3 (S3_BUCKET, S3_ENDPOINT_URL, S3_REGION,
+# S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY or their *_FILE): see env.default_storage_from_env.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/private-media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_from_env(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -201,6 +211,20 @@ CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {"task": "scoring.tasks.send_deadline_reminders", "schedule": 3600.0},
     # Appraisal opens by itself once a period's self-assessment deadline has passed.
     "open-due-appraisals": {"task": "scoring.tasks.open_due_appraisals", "schedule": 3600.0},
+}
+
+# Queues, each with its own worker in docker-compose.yml: a province's report builds (minutes of
+# PDF rendering) never hold up a password link, and beat's jobs never wait behind either.
+# Everything not named here goes to the default queue, "celery". Workers: `celery -A parindex
+# worker -Q reports` (and mail, periodic, celery); one worker may take several (-Q a,b).
+PARINDEX_CELERY_QUEUES = ("celery", "reports", "mail", "periodic")
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "reports.tasks.build_report": {"queue": "reports"},
+    "scoring.tasks.send_password_link": {"queue": "mail"},
+    "scoring.tasks.send_notification_email": {"queue": "mail"},
+    # Every job beat starts (CELERY_BEAT_SCHEDULE) runs on the periodic worker.
+    **{job["task"]: {"queue": "periodic"} for job in CELERY_BEAT_SCHEDULE.values()},
 }
 
 # Django's cache holds the public pages' answers (reports.public_cache). Several processes

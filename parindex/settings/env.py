@@ -55,6 +55,19 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}.") from exc
 
 
+def env_secret(name: str, default: str | None = None, *, required: bool = False) -> str | None:
+    """NAME, or the contents of the file NAME_FILE names (a docker or Kubernetes secret), so that
+    a password need not sit in the environment; the file's trailing newline is dropped."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return handle.read().rstrip("\r\n")
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path!r} ({exc}).") from exc
+    return env_str(name, default, required=required)
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     value = environ_value(name)
     if value is None:
@@ -121,3 +134,35 @@ def cache_from_url(url: str) -> dict:
         # Django's default of 300 entries would cull the province's unit pages at once.
         entry["OPTIONS"] = {"MAX_ENTRIES": 2000}
     return entry
+
+
+def default_storage_from_env() -> dict:
+    """The STORAGES "default" entry: where evidence, improvement files and built reports are kept.
+    STORAGE_BACKEND=local (the default): files under MEDIA_ROOT. STORAGE_BACKEND=s3: an
+    S3-compatible bucket (MinIO, a cloud's object store) that every web replica and worker shares;
+    objects private, read only through the views that stream them after a permission check."""
+    backend = (env_str("STORAGE_BACKEND", "local") or "local").lower()
+    if backend in {"local", "filesystem"}:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if backend != "s3":
+        raise ImproperlyConfigured(f"STORAGE_BACKEND must be local or s3, not {backend!r}.")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET", required=True),
+            "endpoint_url": env_str("S3_ENDPOINT_URL"),  # MinIO: http://minio:9000
+            "region_name": env_str("S3_REGION"),
+            "access_key": env_secret("S3_ACCESS_KEY_ID"),
+            "secret_key": env_secret("S3_SECRET_ACCESS_KEY"),
+            # MinIO and most on-premises stores want path-style addresses (no bucket DNS name).
+            "addressing_style": env_str("S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            "location": env_str("S3_PREFIX", ""),
+            "default_acl": "private",
+            # Never a public address: a URL, if anything asks for one, is signed and short-lived.
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            # As on local disk: a second file of the same name gets a new name, never replaces.
+            "file_overwrite": False,
+        },
+    }

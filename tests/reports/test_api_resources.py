@@ -45,6 +45,13 @@ def test_periods_lists_the_published_ones_at_their_latest_version(client, open_d
     assert (oldest["year"], oldest["version"]) == (2024, 1)
 
 
+def test_periods_of_one_organiser(client, open_data):
+    """One instance for many provinces: ?organiser= keeps one province's periods."""
+    assert get(client, f"{API}/periods?organiser=org-main")["count"] == 2
+    assert get(client, f"{API}/periods?organiser=org-other")["results"] == []
+    get(client, f"{API}/periods?organiser=../x", status=422)
+
+
 def test_a_period_lists_its_versions_and_ranking_groups(client, open_data):
     body = get(client, f"{API}/periods/{open_data['p2025'].pk}")
     assert [(v["version"], v["published_at"]) for v in body["versions"]] == [

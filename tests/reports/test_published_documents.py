@@ -352,6 +352,19 @@ def test_without_a_broker_the_documents_are_rendered_by_several_processes(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_processes_write_the_documents_to_the_bucket(personas, period, settings, s3_bucket):
+    """STORAGE_BACKEND=s3: the spawned processes are handed the storage settings too."""
+    settings.REPORTS_EAGER_PROCESSES = 2
+    publication = period_publish(period=period, by=personas["home_affairs"], document=ELEMENTS)
+    kept = documents(publication)
+    assert {r.status for r in kept.values()} == {ReportStatus.DONE}, [
+        r.error for r in kept.values()
+    ]
+    assert s3_bucket.keys() == sorted(r.file.name for r in kept.values())
+    assert "Sở Y tế" in text_of(kept["B"])
+
+
+@pytest.mark.django_db(transaction=True)
 def test_if_the_processes_stop_what_they_left_fails_and_can_be_retried(
     personas, period, settings, monkeypatch
 ):

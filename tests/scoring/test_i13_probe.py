@@ -10,6 +10,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +30,7 @@ from scoring.models import (
 )
 from scoring.rules import parse_rule
 from scoring.services.transitions import SYSTEM, assessments_move
-from scoring.views.upload_stash import _upload_dir
+from scoring.views.upload_stash import stash_name
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from tests.factories import (
     AssessmentFactory,
@@ -366,7 +368,8 @@ def test_a_token_of_another_period_changes_nothing(ha, period, personas):
 
 def test_a_stashed_file_changed_on_disk_is_refused(ha, period):
     token = _survey_token(ha, period)
-    (_upload_dir() / f"{token}.upload").write_bytes(survey_rows(["A", "2.1.1", "4", ""]))
+    default_storage.delete(stash_name(token))
+    default_storage.save(stash_name(token), ContentFile(survey_rows(["A", "2.1.1", "4", ""])))
     response = ha.post(url("survey_upload", period.pk), {"token": token, "confirm": "on"})
     assert response.status_code == 302
     assert nothing_changed()
@@ -383,7 +386,17 @@ def test_confirming_twice_writes_once(ha, period):
     assert "Tệp đã xem trước không còn được lưu" in second.content.decode()
     assert SurveyResult.objects.count() == 1
     assert AuditEntry.objects.filter(action="import").count() == audited
-    assert not (_upload_dir() / f"{token}.upload").exists()
+    assert not default_storage.exists(stash_name(token))
+
+
+def test_a_previewed_file_waits_in_the_bucket_and_is_gone_once_confirmed(ha, period, s3_bucket):
+    """With S3 storage the preview and its confirmation may reach different web replicas."""
+    token = _survey_token(ha, period)
+    assert s3_bucket.keys() == [stash_name(token)]
+    response = ha.post(url("survey_upload", period.pk), {"token": token, "confirm": "on"})
+    assert response.status_code == 302
+    assert SurveyResult.objects.count() == 1
+    assert s3_bucket.keys() == []
 
 
 def test_confirming_a_data_upload_twice_makes_one_data_set(ha, period):
