@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -471,7 +472,9 @@ def self_assessment_import(*, assessment: Assessment, data: bytes, filename: str
 def _read(data: bytes, filename: str) -> Table:
     """The self-assessment sheet with its headers renamed to the columns' current titles; a
     header written in English (the msgid) is recognised too."""
-    table = read_table(data, filename, sheet=_(SHEET_TITLE))
+    table = read_table(
+        data, filename, sheet=_(SHEET_TITLE), max_rows=settings.PARINDEX_IMPORT_SMALL_MAX_ROWS
+    )
     titles = {}
     for name in (*READ_COLUMNS, *OPTIONAL_COLUMNS, VERSION):
         for text in (name, _(name)):  # the translation wins when both normalise alike
