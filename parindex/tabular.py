@@ -302,9 +302,15 @@ def _read_xlsx(
     _check_archive(data, limits)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise _not_a_workbook() from exc
-    except (SyntaxError, *_XML_REFUSALS) as exc:
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        *_XML_REFUSALS,
+    ) as exc:
         raise _xml_refused(exc) from exc
     try:
         return _read_worksheet(workbook, sheet=sheet, required=required, limits=limits)
@@ -327,7 +333,11 @@ def _read_xlsx(
 
 
 def _xml_refused(exc) -> ImportFailed:
-    if isinstance(exc, _XML_REFUSALS):
+    """Hostile XML named as such (openpyxl wraps defusedxml's refusal in its own ValueError),
+    anything else as a file that is not a workbook."""
+    while exc is not None and not isinstance(exc, _XML_REFUSALS):
+        exc = exc.__cause__ or exc.__context__
+    if exc is not None:
         return ImportFailed(
             [
                 ImportProblem(
