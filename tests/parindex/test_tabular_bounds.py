@@ -61,7 +61,7 @@ def test_the_row_limit_is_a_setting_for_csv_too():
 
 @override_settings(PARINDEX_IMPORT_MAX_COLUMNS=5)
 def test_a_row_too_wide_is_refused():
-    assert "nhiều hơn 5 cột" in _refusal(("a,b,c,d,e,f\n1,2,3,4,5,6\n").encode(), "f.csv")
+    assert "nhiều hơn 5 cột" in _refusal((b"a,b,c,d,e,f\n1,2,3,4,5,6\n"), "f.csv")
     wide = _workbook([list(range(8))], headers=[f"c{i}" for i in range(8)])
     assert "nhiều hơn 5 cột" in _refusal(wide)
 
