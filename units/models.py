@@ -451,8 +451,9 @@ class ImportJobStatus(models.TextChoices):
 
 
 def import_upload_to(job, filename: str) -> str:
-    month = timezone.now().strftime("%Y/%m")
-    return f"imports/{month}/{job.kind}-{uuid.uuid4().hex}{Path(filename).suffix.casefold()}"
+    now = timezone.now()
+    suffix = Path(filename).suffix.casefold()
+    return f"imports/{now.year}/{now.month:02d}/{job.kind}-{uuid.uuid4().hex}{suffix}"
 
 
 class ImportJob(models.Model):
