@@ -187,21 +187,10 @@ class _Bounds:
         self.started = time.monotonic()
 
     def row(self, number: int, width: int) -> None:
-        limits = self.limits
-        if number > limits.max_rows:
-            raise _too_large(
-                _(
-                    "The file has more than %(limit)s rows: split it, or check for rows "
-                    "below the table."
-                )
-                % {"limit": limits.max_rows}
-            )
-        if width > limits.max_columns:
-            raise _too_large(
-                _("Row %(row)s has more than %(limit)s columns.")
-                % {"row": number, "limit": limits.max_columns}
-            )
+        self._rows(number)
+        self._width(number, width)
         self.cells += width
+        limits = self.limits
         if self.cells > limits.max_cells:
             raise _too_large(
                 _("The file has more than %(limit)s cells: split it.") % {"limit": limits.max_cells}
@@ -210,6 +199,28 @@ class _Bounds:
             raise _too_large(
                 _("Reading the file took longer than %(limit)s seconds: split it.")
                 % {"limit": limits.max_seconds}
+            )
+
+    def declared(self, rows: int, columns: int) -> None:
+        """What the sheet says of its size (its <dimension>), before a row is parsed."""
+        self._rows(rows)
+        self._width(1, columns)
+
+    def _rows(self, number: int) -> None:
+        if number > self.limits.max_rows:
+            raise _too_large(
+                _(
+                    "The file has more than %(limit)s rows: split it, or check for rows "
+                    "below the table."
+                )
+                % {"limit": self.limits.max_rows}
+            )
+
+    def _width(self, number: int, width: int) -> None:
+        if width > self.limits.max_columns:
+            raise _too_large(
+                _("Row %(row)s has more than %(limit)s columns.")
+                % {"row": number, "limit": self.limits.max_columns}
             )
 
 
@@ -385,6 +396,10 @@ def _read_worksheet(
             return None
     if worksheet is None:
         worksheet = workbook.worksheets[0]
+    bounds = _Bounds(limits)
+    # The <dimension> Excel writes at the top of the sheet: a sheet that says it is larger
+    # than the limits is refused before a row is parsed (one that does not say streams).
+    bounds.declared(worksheet.max_row or 0, worksheet.max_column or 0)
     uncomputed: list[tuple[int, str]] = []
     table = _table_from_rows(worksheet.title, _sheet_rows(worksheet, _Bounds(limits), uncomputed))
     if uncomputed:

@@ -191,3 +191,26 @@ def test_a_formula_without_a_saved_result_is_refused_naming_the_cell():
 def test_a_formula_with_its_saved_result_reads_as_the_result():
     table = read_table(_formula_workbook(cached=True), "f.xlsx")
     assert table.rows == [{"code": "1.1", "points": 2}]
+
+
+def test_a_sheet_declaring_more_rows_than_the_limit_is_refused_before_parsing(monkeypatch):
+    data = _workbook([("1.1", 1)] * 3)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    data = _rewrite(
+        data, "xl/worksheets/sheet1.xml", sheet.replace('ref="A1:B4"', 'ref="A1:B90000"')
+    )
+    parsed = []
+    monkeypatch.setattr(
+        "parindex.tabular._shown_value", lambda cell: parsed.append(cell) or cell.value
+    )
+    assert "nhiều hơn 50 dòng" in _refusal(data, max_rows=50)
+    assert parsed == []
+
+
+def test_a_sheet_declaring_a1_only_is_still_read_in_full():
+    data = _workbook([("1.1", 1)] * 3)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    data = _rewrite(data, "xl/worksheets/sheet1.xml", sheet.replace('ref="A1:B4"', 'ref="A1"'))
+    assert len(read_table(data, "f.xlsx", max_rows=50)) == 3
