@@ -2,7 +2,8 @@
 """Benchmark of the bounded reader (parindex.tabular.read_table) on the files of issue 16 (not
 a test: figures to read). Each file is timed, with its peak Python memory (tracemalloc),
 beside a bare openpyxl read-only pass over the same file:
-  1. a small workbook of 50 000 rows (shared strings, no cell references) refused by the
+  1. a small workbook of 50 000 rows (repeated cells, no cell references) and 50 000 rows as
+     openpyxl writes them (with and without the sheet's <dimension>), refused by the
      self-assessment bound (PARINDEX_IMPORT_SMALL_MAX_ROWS);
   2. a 4 MB workbook (200 000 rows of text), refused by the same bound and by the general
      row limit (PARINDEX_IMPORT_MAX_ROWS);
@@ -14,6 +15,7 @@ beside a bare openpyxl read-only pass over the same file:
 
 import io
 import os
+import re
 import sys
 import time
 import tracemalloc
@@ -58,6 +60,18 @@ def small_50000_rows() -> bytes:
     return _replace_sheet(
         base, f'<worksheet xmlns="{NS}"><sheetData>{header}{row * 50_000}</sheetData></worksheet>'
     )
+
+
+def written_50000_rows(*, dimension: bool) -> bytes:
+    """50 000 rows as a program writes them: with the sheet's <dimension>, or with it left at
+    A1 as some writers do (then only streaming finds the size)."""
+    rows = [["1.1.1", 1, None, None, None]] * 50_000
+    data = xlsx_bytes([SheetSpec("Sheet", ["code", "points", "ratio", "na", "note"], rows)])
+    if dimension:
+        return data
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    return _replace_sheet(data, re.sub(r'<dimension ref="[^"]+"/>', '<dimension ref="A1"/>', sheet))
 
 
 def four_mb() -> bytes:
@@ -137,6 +151,12 @@ def main() -> None:
     small = settings.PARINDEX_IMPORT_SMALL_MAX_ROWS
     print(f"Limits: small files {small} rows, others {settings.PARINDEX_IMPORT_MAX_ROWS} rows")
     report("50 000-row workbook, self-assessment bound", small_50000_rows(), max_rows=small)
+    for dimension in (True, False):
+        report(
+            f"50 000 rows written {'with' if dimension else 'without'} <dimension>",
+            written_50000_rows(dimension=dimension),
+            max_rows=small,
+        )
     big = four_mb()
     report("4 MB workbook, self-assessment bound", big, max_rows=small)
     report("4 MB workbook, general bound", big)
