@@ -36,7 +36,8 @@ class ImportFileForm(forms.Form):
 
 class FileImportAdminMixin:
     """Adds `<changelist>/import-file/`. Subclasses set `import_form_class` and implement
-    `run_import(request, form, data, filename) -> success message`."""
+    `run_import(request, form, data, filename) -> success message`, or, for files too large
+    to read in a web process, `start_import_job(...) -> the URL of the job's page`."""
 
     import_form_class = ImportFileForm
     import_help = ""
@@ -56,6 +57,10 @@ class FileImportAdminMixin:
     def run_import(self, request, form, data: bytes, filename: str) -> str:
         raise NotImplementedError
 
+    def start_import_job(self, request, form, data: bytes, filename: str) -> str | None:
+        """Hand the file to a background job and return its page; None: imported here."""
+        return None
+
     def import_file_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
@@ -63,8 +68,12 @@ class FileImportAdminMixin:
         form = self.import_form_class(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
+            data = upload.read()
+            job_url = self.start_import_job(request, form, data, upload.name)
+            if job_url:
+                return redirect(job_url)
             try:
-                message = self.run_import(request, form, upload.read(), upload.name)
+                message = self.run_import(request, form, data, upload.name)
             except ImportFailed as failure:
                 problems = failure.problems
             except ValidationError as exc:

@@ -2,8 +2,9 @@
 one id reader, for forms, the form's JSON saves, spreadsheet cells and rule texts alike.
 
 Vietnamese habits are accepted: a decimal comma or dot ("1,5", "1.5"), spaces, a trailing
-"%", and có/không or x for yes/no. Thousands separators and exponents are refused: scores and
-ratios never need them, and "1.234" or "1e5" are more likely slips than numbers."""
+"%" (not on points), and có/không or x for yes/no. Thousands separators and exponents are
+refused: scores and ratios never need them, and "1.234" or "1e5" are more likely slips than
+numbers."""
 
 import re
 from decimal import Decimal, InvalidOperation
@@ -29,9 +30,10 @@ def excel_decimal(value: float) -> Decimal:
     return Decimal(format(value, ".15g")).normalize()
 
 
-def parse_decimal(value, *, label: str) -> Decimal | None:
+def parse_decimal(value, *, label: str, percent: bool = True) -> Decimal | None:
     """A number as typed or stored in a cell: '1,5', '1.5', ' 95 % ', 1.5, Decimal; empty is
-    None. Negative numbers are read (the caller says whether they are allowed)."""
+    None. Negative numbers are read (the caller says whether they are allowed). Points are
+    never a percentage: with `percent=False` a trailing "%" is refused, not dropped."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -47,7 +49,7 @@ def parse_decimal(value, *, label: str) -> Decimal | None:
             raise _not_a_number(value, label)
         return excel_decimal(value)
     text = _SPACES.sub("", normalize_text(str(value)))
-    if text.endswith("%"):
+    if text.endswith("%") and percent:
         text = text[:-1]
     if not text:
         return None

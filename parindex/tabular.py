@@ -5,20 +5,31 @@ rows (header = row 1). Cells are read as numbers and yes/no by parindex.parsing.
 import csv
 import io
 import re
+import time
 import unicodedata
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import tablib
+from defusedxml import DefusedXmlException
+from django.conf import settings
 from django.utils.translation import gettext as _
 from import_export.formats.base_formats import CSV, XLSX
+from openpyxl.cell.read_only import ReadOnlyCell
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from .dates import date_text
 from .parsing import excel_decimal
 from .text import normalize_text, without_control_characters
+
+# What defusedxml raises for a DOCTYPE with entities (billion laughs) or an external reference
+# (XXE); openpyxl parses through it (openpyxl.xml.DEFUSEDXML, checked at start-up).
+_XML_REFUSALS = (DefusedXmlException,)
 
 ROW_COLUMN = "_row"  # carries the Excel row number through django-import-export
 
@@ -84,17 +95,70 @@ def cell_text(value) -> str:
     return normalize_text(str(value))
 
 
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much of a file is read before it is refused: checked on the zip's directory before
+    openpyxl parses anything, then while the rows stream (the reading stops at the first
+    row over a limit). Defaults come from the PARINDEX_IMPORT_* settings."""
+
+    max_bytes: int
+    max_rows: int
+    max_columns: int
+    max_cells: int
+    max_seconds: float
+    max_members: int
+    max_member_bytes: int
+    max_total_bytes: int
+    max_ratio: int
+
+    @classmethod
+    def from_settings(cls, **overrides) -> "ReadLimits":
+        mb = 1024 * 1024
+        limits = cls(
+            max_bytes=settings.PARINDEX_IMPORT_MAX_MB * mb,
+            max_rows=settings.PARINDEX_IMPORT_MAX_ROWS,
+            max_columns=settings.PARINDEX_IMPORT_MAX_COLUMNS,
+            max_cells=settings.PARINDEX_IMPORT_MAX_CELLS,
+            max_seconds=settings.PARINDEX_IMPORT_MAX_SECONDS,
+            max_members=settings.PARINDEX_IMPORT_XLSX_MAX_MEMBERS,
+            max_member_bytes=settings.PARINDEX_IMPORT_XLSX_MAX_MEMBER_MB * mb,
+            max_total_bytes=settings.PARINDEX_IMPORT_XLSX_MAX_TOTAL_MB * mb,
+            max_ratio=settings.PARINDEX_IMPORT_XLSX_MAX_RATIO,
+        )
+        return replace(limits, **{k: v for k, v in overrides.items() if v is not None})
+
+
+# A member this small is never refused for its compression ratio: styles and empty sheets
+# compress 100:1 and cannot hold anything heavy.
+_RATIO_FREE_BYTES = 1024 * 1024
+# How often (in rows) the clock is read while a file streams.
+_CLOCK_EVERY = 500
+# Formula cells without a stored result, listed at most this many times in one refusal.
+_MAX_FORMULA_PROBLEMS = 20
+
+
 def read_table(
-    data: bytes, filename: str, *, sheet: str | None = None, required: bool = True
+    data: bytes,
+    filename: str,
+    *,
+    sheet: str | None = None,
+    required: bool = True,
+    max_rows: int | None = None,
 ) -> Table | None:
-    """Read one sheet of an XLSX workbook (by name, else the first) or a CSV file."""
+    """Read one sheet of an XLSX workbook (by name, else the first) or a CSV file, bounded by
+    ReadLimits (`max_rows` narrows the rows for an importer whose files are small)."""
+    limits = ReadLimits.from_settings(max_rows=max_rows)
+    if len(data) > limits.max_bytes:
+        raise _too_large(
+            _("The file is larger than %(limit)s MB.") % {"limit": _megabytes(limits.max_bytes)}
+        )
     suffix = Path(filename).suffix.casefold()
     if suffix == ".csv":
         if sheet and not required:
             return None  # a CSV has one sheet only: optional extra sheets are absent
-        return _read_csv(data, Path(filename).stem)
+        return _read_csv(data, Path(filename).stem, limits)
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(data, sheet=sheet, required=required)
+        return _read_xlsx(data, sheet=sheet, required=required, limits=limits)
     raise ImportFailed(
         [
             ImportProblem(
@@ -106,7 +170,61 @@ def read_table(
     )
 
 
-def _read_csv(data: bytes, name: str) -> Table:
+def _too_large(message: str) -> ImportFailed:
+    return ImportFailed([ImportProblem(None, message)])
+
+
+def _megabytes(size: int) -> str:
+    return format(Decimal(size) / (1024 * 1024), "f").rstrip("0").rstrip(".").replace(".", ",")
+
+
+class _Bounds:
+    """Counts rows, cells and time as a file streams, and stops it at the first limit."""
+
+    def __init__(self, limits: ReadLimits):
+        self.limits = limits
+        self.cells = 0
+        self.started = time.monotonic()
+
+    def row(self, number: int, width: int) -> None:
+        self._rows(number)
+        self._width(number, width)
+        self.cells += width
+        limits = self.limits
+        if self.cells > limits.max_cells:
+            raise _too_large(
+                _("The file has more than %(limit)s cells: split it.") % {"limit": limits.max_cells}
+            )
+        if number % _CLOCK_EVERY == 0 and time.monotonic() - self.started > limits.max_seconds:
+            raise _too_large(
+                _("Reading the file took longer than %(limit)s seconds: split it.")
+                % {"limit": limits.max_seconds}
+            )
+
+    def declared(self, rows: int, columns: int) -> None:
+        """What the sheet says of its size (its <dimension>), before a row is parsed."""
+        self._rows(rows)
+        self._width(1, columns)
+
+    def _rows(self, number: int) -> None:
+        if number > self.limits.max_rows:
+            raise _too_large(
+                _(
+                    "The file has more than %(limit)s rows: split it, or check for rows "
+                    "below the table."
+                )
+                % {"limit": self.limits.max_rows}
+            )
+
+    def _width(self, number: int, width: int) -> None:
+        if width > self.limits.max_columns:
+            raise _too_large(
+                _("Row %(row)s has more than %(limit)s columns.")
+                % {"row": number, "limit": self.limits.max_columns}
+            )
+
+
+def _read_csv(data: bytes, name: str, limits: ReadLimits) -> Table:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -125,21 +243,90 @@ def _read_csv(data: bytes, name: str) -> Table:
     first_line = next((line for line in text.splitlines() if line.strip(" ,;\t")), "")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return _table_from_rows(name, enumerate(reader, start=1))
+    bounds = _Bounds(limits)
+
+    def rows():
+        for number, values in enumerate(reader, start=1):
+            bounds.row(number, len(values))
+            yield number, values
+
+    try:
+        return _table_from_rows(name, rows())
+    except csv.Error as exc:  # a field over csv's own limit (128 KB), a NUL byte
+        raise ImportFailed(
+            [
+                ImportProblem(
+                    reader.line_num or None,
+                    _(
+                        "The CSV file cannot be read here (a cell that is too long, or a "
+                        "stray character)."
+                    ),
+                )
+            ]
+        ) from exc
 
 
-def _read_xlsx(data: bytes, *, sheet: str | None, required: bool) -> Table | None:
+def _not_a_workbook() -> ImportFailed:
+    return ImportFailed(
+        [ImportProblem(None, _("The file cannot be opened as an Excel workbook (.xlsx)."))]
+    )
+
+
+def _check_archive(data: bytes, limits: ReadLimits) -> None:
+    """Refuse a workbook whose zip would expand beyond the limits, from its directory alone:
+    zipfile never inflates a member past its declared size, so the declared sizes bound it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _not_a_workbook() from exc
+    if len(members) > limits.max_members:
+        raise _too_large(
+            _("The workbook holds more than %(limit)s parts: it is not a table we can read.")
+            % {"limit": limits.max_members}
+        )
+    total = 0
+    for member in members:
+        total += member.file_size
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > limits.max_member_bytes or total > limits.max_total_bytes:
+            raise _too_large(
+                _("Unpacked, the workbook is larger than %(limit)s MB: split it.")
+                % {"limit": _megabytes(min(limits.max_member_bytes, limits.max_total_bytes))}
+            )
+        if member.file_size > _RATIO_FREE_BYTES and ratio > limits.max_ratio:
+            raise _too_large(
+                _(
+                    "The workbook is compressed more than %(limit)s times (a sheet of many "
+                    "empty or repeated cells): copy only the table into a new workbook."
+                )
+                % {"limit": limits.max_ratio}
+            )
+
+
+def _read_xlsx(
+    data: bytes, *, sheet: str | None, required: bool, limits: ReadLimits
+) -> Table | None:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_archive(data, limits)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFailed(
-            [ImportProblem(None, _("The file cannot be opened as an Excel workbook (.xlsx)."))]
-        ) from exc
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        *_XML_REFUSALS,
+    ) as exc:
+        raise _xml_refused(exc) from exc
     try:
-        return _read_worksheet(workbook, sheet=sheet, required=required)
+        return _read_worksheet(workbook, sheet=sheet, required=required, limits=limits)
+    except _XML_REFUSALS as exc:
+        raise _xml_refused(exc) from exc
     except (
         SyntaxError,
         zipfile.BadZipFile,
@@ -151,14 +338,54 @@ def _read_xlsx(data: bytes, *, sheet: str | None, required: bool) -> Table | Non
     ) as exc:
         # The sheet's XML is read only now: cut off, or holding a character XML forbids
         # (xml.etree's and lxml's parse errors are SyntaxErrors).
-        raise ImportFailed(
-            [ImportProblem(None, _("The file cannot be opened as an Excel workbook (.xlsx)."))]
-        ) from exc
+        raise _not_a_workbook() from exc
     finally:
         workbook.close()
 
 
-def _read_worksheet(workbook, *, sheet: str | None, required: bool) -> Table | None:
+def _xml_refused(exc) -> ImportFailed:
+    """Hostile XML named as such (openpyxl wraps defusedxml's refusal in its own ValueError),
+    anything else as a file that is not a workbook."""
+    while exc is not None and not isinstance(exc, _XML_REFUSALS):
+        exc = exc.__cause__ or exc.__context__
+    if exc is not None:
+        return ImportFailed(
+            [
+                ImportProblem(
+                    None,
+                    _(
+                        "The workbook declares XML entities or links to outside files, which "
+                        "Excel never writes: it is refused. Save it again from Excel."
+                    ),
+                )
+            ]
+        )
+    return _not_a_workbook()
+
+
+class _CachedValueParser(WorkSheetParser):
+    """openpyxl's sheet reader, telling a formula without a stored result (a workbook saved by
+    a program that does not compute) from an empty cell: both read as None otherwise, and an
+    import would clear what is stored."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            cell["value"] = UNCOMPUTED
+        return cell
+
+
+class _Uncomputed:
+    def __repr__(self):
+        return "UNCOMPUTED"
+
+
+UNCOMPUTED = _Uncomputed()
+
+
+def _read_worksheet(
+    workbook, *, sheet: str | None, required: bool, limits: ReadLimits
+) -> Table | None:
     """The sheet named `sheet` (else the first) as a Table; None when it is optional and absent."""
     worksheet = None
     if sheet:
@@ -169,13 +396,63 @@ def _read_worksheet(workbook, *, sheet: str | None, required: bool) -> Table | N
             return None
     if worksheet is None:
         worksheet = workbook.worksheets[0]
-    # Writers other than Excel often leave the sheet's <dimension> at A1; read-only mode
-    # trusts it unless told to measure again.
-    worksheet.reset_dimensions()
-    rows = enumerate(
-        ([_shown_value(cell) for cell in row] for row in worksheet.iter_rows()), start=1
-    )
-    return _table_from_rows(worksheet.title, rows)
+    bounds = _Bounds(limits)
+    # The <dimension> Excel writes at the top of the sheet: a sheet that says it is larger
+    # than the limits is refused before a row is parsed (one that does not say streams).
+    bounds.declared(worksheet.max_row or 0, worksheet.max_column or 0)
+    uncomputed: list[tuple[int, str]] = []
+    table = _table_from_rows(worksheet.title, _sheet_rows(worksheet, _Bounds(limits), uncomputed))
+    if uncomputed:
+        raise ImportFailed(
+            [
+                ImportProblem(
+                    number,
+                    _(
+                        "cell %(cell)s holds a formula whose result was not saved. Open the "
+                        "file in Excel and save it again, or type the value."
+                    )
+                    % {"cell": cell},
+                )
+                for number, cell in uncomputed[:_MAX_FORMULA_PROBLEMS]
+            ]
+        )
+    return table
+
+
+def _sheet_rows(worksheet, bounds: _Bounds, uncomputed: list):
+    """The sheet's rows as (Excel row number, shown values), streamed from the XML, whatever
+    its <dimension> says (writers other than Excel often leave it at A1). Private openpyxl
+    parts (the read-only sheet's source and shared strings) so that an uncomputed formula is
+    seen and the rows stop at the first limit."""
+    workbook = worksheet.parent
+    with worksheet._get_source() as source:
+        parser = _CachedValueParser(
+            source,
+            worksheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            width = max((cell["column"] for cell in cells), default=0)
+            bounds.row(number, width)
+            values = [None] * width
+            for cell in cells:
+                if cell["value"] is UNCOMPUTED:
+                    uncomputed.append((number, f"{get_column_letter(cell['column'])}{number}"))
+                    continue
+                values[cell["column"] - 1] = _shown_value(
+                    ReadOnlyCell(
+                        worksheet,
+                        number,
+                        cell["column"],
+                        cell["value"],
+                        cell["data_type"],
+                        cell["style_id"],
+                    )
+                )
+            yield number, values
 
 
 def _shown_value(cell):

@@ -128,7 +128,7 @@ def value_clean(
     Raises ValidationError with one message per field, in words a unit's staff understand."""
     check_entered_item(item)
     errors: dict[str, str] = {}
-    points = _number(points, _("Points"), "points", errors)
+    points = _number(points, _("Points"), "points", errors, percent=False)
     ratio = _number(ratio, figure_label(item), "ratio", errors)
     if not_applicable:
         if not item.not_applicable_allowed:
@@ -204,9 +204,9 @@ def too_long_message() -> str:
     return _("Please keep this under %(n)s characters.") % {"n": MAX_TEXT}
 
 
-def _number(text, label: str, name: str, errors: dict) -> Decimal | None:
+def _number(text, label: str, name: str, errors: dict, *, percent: bool = True) -> Decimal | None:
     try:
-        number = parse_decimal(text, label=label)
+        number = parse_decimal(text, label=label, percent=percent)
     except ParseError as exc:
         errors[name] = str(exc)
         return None

@@ -12,8 +12,10 @@ from .services.notifications import (
     send_notification_email,
 )
 from .services.remediation_progress import task_deadline_reminders
+from .services.self_assessment_workbook import SELF_ASSESSMENT_IMPORT  # registers the import
 
 __all__ = [
+    "SELF_ASSESSMENT_IMPORT",
     "open_due_appraisals",
     "send_deadline_reminders",
     "send_notification_email",

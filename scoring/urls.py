@@ -5,6 +5,7 @@ from .views import (
     audit,
     council,
     explanation,
+    import_jobs,
     inbox,
     inspections,
     remediation_plans,
@@ -23,6 +24,7 @@ from .views import (
 app_name = "scoring"
 
 urlpatterns = [
+    path("imports/<int:pk>/", import_jobs.import_job_view, name="import_job"),
     path("periods/<int:pk>/", results.period_dashboard, name="period_dashboard"),
     path("periods/<int:pk>/publish/", results.period_publish_view, name="period_publish"),
     path(

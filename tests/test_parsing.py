@@ -106,3 +106,13 @@ def test_vietnamese_names_sort_as_in_a_dictionary():
     ]
     # Tones order after the letters: a, à, ả, ã, á, ạ.
     assert sorted(["á", "ạ", "a", "ã", "à", "ả"], key=vietnamese_sort_key) == list("aàảãáạ")
+
+
+@pytest.mark.parametrize("typed", ["0.5%", "1,5 %", "０．５", "１"])
+def test_points_are_never_a_percentage_nor_full_width_digits(typed):
+    with pytest.raises(ParseError):
+        parse_decimal(typed, label="Điểm", percent=False)
+
+
+def test_a_ratio_still_takes_its_percent_sign():
+    assert parse_decimal("95,5%", label="Tỷ lệ") == D("95.5")

@@ -2,12 +2,13 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count
-from django.utils.translation import gettext as _
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from parindex.admin_imports import FileImportAdminMixin, ImportFileForm, SpreadsheetExportMixin
 
-from .imports import ranking_groups_import, units_import
+from .import_jobs import import_job_create
+from .imports import RANKING_GROUPS_IMPORT, UNITS_IMPORT
 from .models import Organiser, RankingGroup, RoleGrant, Unit, UnitKind, User
 from .resources import RankingGroupResource, UnitKindResource, UnitResource
 
@@ -66,12 +67,11 @@ class RankingGroupAdmin(FileImportAdminMixin, SpreadsheetExportMixin, admin.Mode
     def unit_count(self, group):
         return group.unit_total
 
-    def run_import(self, request, form, data, filename):
-        summary = ranking_groups_import(data=data, filename=filename)
-        return _("%(created)s ranking groups created, %(updated)s updated.") % {
-            "created": summary.created,
-            "updated": summary.updated,
-        }
+    def start_import_job(self, request, form, data, filename):
+        job = import_job_create(
+            kind=RANKING_GROUPS_IMPORT, owner=request.user, data=data, filename=filename, params={}
+        )
+        return reverse("scoring:import_job", args=[job.pk])
 
 
 class UnitImportForm(ImportFileForm):
@@ -108,24 +108,18 @@ class UnitAdmin(FileImportAdminMixin, SpreadsheetExportMixin, admin.ModelAdmin):
     autocomplete_fields = ("parent", "predecessors")
     list_per_page = 50
 
-    def run_import(self, request, form, data, filename):
+    def start_import_job(self, request, form, data, filename):
+        """Read by a worker: a file of thousands of units held a web worker past its timeout."""
         organiser = form.cleaned_data.get("organiser")
-        summary = units_import(
-            data=data, filename=filename, organiser_code=organiser.code if organiser else None
+        job = import_job_create(
+            kind=UNITS_IMPORT,
+            owner=request.user,
+            data=data,
+            filename=filename,
+            params={"organiser_code": organiser.code if organiser else None},
+            organiser=organiser,
         )
-        message = _("%(created)s units created, %(updated)s updated.") % {
-            "created": summary.created,
-            "updated": summary.updated,
-        }
-        if summary.new_kinds:
-            message += " " + _("New unit kinds: %(kinds)s.") % {
-                "kinds": ", ".join(summary.new_kinds)
-            }
-        if summary.new_groups:
-            message += " " + _("New ranking groups: %(groups)s.") % {
-                "groups": ", ".join(summary.new_groups)
-            }
-        return message
+        return reverse("scoring:import_job", args=[job.pk])
 
 
 class RoleGrantInline(admin.TabularInline):

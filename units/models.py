@@ -1,11 +1,15 @@
 """Who is assessed and who does the work: unit kinds, organisers, the unit tree, ranking groups,
 users and their role grants."""
 
+import uuid
+from pathlib import Path
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parindex.text import normalize_text
@@ -434,3 +438,66 @@ class UnitChange(NormalizedTextMixin, models.Model):
             "change": self.get_kind_display(),
             "year": self.year,
         }
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    READING = "reading", _("Reading the file")
+    READY = "ready", _("Ready to confirm")
+    APPLYING = "applying", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Not imported")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+def import_upload_to(job, filename: str) -> str:
+    now = timezone.now()
+    suffix = Path(filename).suffix.casefold()
+    return f"imports/{now.year}/{now.month:02d}/{job.kind}-{uuid.uuid4().hex}{suffix}"
+
+
+class ImportJob(models.Model):
+    """An uploaded file read and checked by a worker (never a web process), its preview shown to
+    the uploader, and applied in one transaction once confirmed (units.import_jobs)."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    owner = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("uploaded by")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("unit")
+    )
+    organiser = models.ForeignKey(
+        Organiser, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("organiser")
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    file = models.FileField(_("file"), upload_to=import_upload_to, max_length=300)
+    filename = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ImportJobStatus.choices,
+        default=ImportJobStatus.QUEUED,
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    summary = models.TextField(_("summary"), blank=True)
+    preview = models.JSONField(_("preview"), default=list, blank=True)  # what will change
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.kind} {self.filename} ({self.get_status_display()})"
+
+    @property
+    def working(self) -> bool:
+        return self.status in (
+            ImportJobStatus.QUEUED,
+            ImportJobStatus.READING,
+            ImportJobStatus.APPLYING,
+        )

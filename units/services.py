@@ -3,6 +3,7 @@ an import-export resource over a file (units.imports uses it)."""
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -80,7 +81,7 @@ def import_with_resource(
 ) -> ImportSummary:
     """Run a django-import-export resource over a file in one transaction: every row or none,
     problems numbered as Excel shows the rows."""
-    table = read_table(data, filename)
+    table = read_table(data, filename, max_rows=settings.PARINDEX_IMPORT_UNITS_MAX_ROWS)
     require_columns(table, required_columns)
     dataset = table.to_dataset()
     result = resource.import_data(

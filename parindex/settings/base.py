@@ -133,6 +133,22 @@ STORAGES = {
 # Upload limits (megabytes). Evidence files are limited per file; imports per workbook.
 PARINDEX_EVIDENCE_MAX_MB = env_int("PARINDEX_EVIDENCE_MAX_MB", 20)
 PARINDEX_IMPORT_MAX_MB = env_int("PARINDEX_IMPORT_MAX_MB", 10)
+# What an imported file may hold, checked before and while it is read (parindex.tabular): the
+# largest real file is a scores file of 657 units × 100 items (65 700 rows); importers of small
+# files (a self-assessment, an index set, units) narrow the rows further.
+PARINDEX_IMPORT_MAX_ROWS = env_int("PARINDEX_IMPORT_MAX_ROWS", 70_000)
+PARINDEX_IMPORT_MAX_COLUMNS = env_int("PARINDEX_IMPORT_MAX_COLUMNS", 200)
+PARINDEX_IMPORT_MAX_CELLS = env_int("PARINDEX_IMPORT_MAX_CELLS", 1_000_000)
+PARINDEX_IMPORT_MAX_SECONDS = env_int("PARINDEX_IMPORT_MAX_SECONDS", 60)
+PARINDEX_IMPORT_SMALL_MAX_ROWS = env_int("PARINDEX_IMPORT_SMALL_MAX_ROWS", 5_000)
+PARINDEX_IMPORT_UNITS_MAX_ROWS = env_int("PARINDEX_IMPORT_UNITS_MAX_ROWS", 10_000)
+# A background import (units.import_jobs) stops after this many seconds of reading or applying.
+PARINDEX_IMPORT_TASK_SOFT_TIME_LIMIT = env_int("PARINDEX_IMPORT_TASK_SOFT_TIME_LIMIT", 120)
+# A workbook is a zip: refused from its directory before openpyxl inflates anything.
+PARINDEX_IMPORT_XLSX_MAX_MEMBERS = env_int("PARINDEX_IMPORT_XLSX_MAX_MEMBERS", 500)
+PARINDEX_IMPORT_XLSX_MAX_MEMBER_MB = env_int("PARINDEX_IMPORT_XLSX_MAX_MEMBER_MB", 64)
+PARINDEX_IMPORT_XLSX_MAX_TOTAL_MB = env_int("PARINDEX_IMPORT_XLSX_MAX_TOTAL_MB", 128)
+PARINDEX_IMPORT_XLSX_MAX_RATIO = env_int("PARINDEX_IMPORT_XLSX_MAX_RATIO", 100)
 # The portal's address as users reach it: links in notification e-mails start with it.
 PARINDEX_SITE_URL = env_str("PARINDEX_SITE_URL", "http://127.0.0.1:8000")
 # How long browsers and shared caches may keep a public answer (the open-data API, the public

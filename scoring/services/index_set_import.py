@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -114,8 +115,9 @@ def parse_index_set_file(data: bytes, filename: str) -> ParsedIndexSet:
         raise ImportFailed(
             [ImportProblem(None, _("The CSV file contains NUL characters: it is not a text file."))]
         )
-    criteria = read_table(data, filename, sheet="criteria")
-    bands_table = read_table(data, filename, sheet="bands", required=False)
+    small = settings.PARINDEX_IMPORT_SMALL_MAX_ROWS
+    criteria = read_table(data, filename, sheet="criteria", max_rows=small)
+    bands_table = read_table(data, filename, sheet="bands", required=False, max_rows=small)
     problems: list[ImportProblem] = []
     if "subcriterion_code" in criteria.headers:
         require_columns(criteria, SAMPLE_COLUMNS)

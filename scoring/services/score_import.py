@@ -133,7 +133,7 @@ def _parse(table, period, stage) -> tuple[list[ParsedRow], list[ImportProblem]]:
             not_applicable = bool(
                 parse_yes_no(values.get("not_applicable"), label="not_applicable", default=False)
             )
-            points = parse_decimal(values.get("points"), label="points")
+            points = parse_decimal(values.get("points"), label="points", percent=False)
         except ParseError as exc:
             problems.append(ImportProblem(row, str(exc)))
             continue

@@ -12,8 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -45,6 +47,7 @@ from scoring.entries import (
 from scoring.exceptions import ScoreConflict
 from scoring.models import Assessment, Evidence, IndexItem, ItemLevel, Score
 from scoring.selectors.data_figures import FedFigure, fed_figures
+from units.import_jobs import ImportOutcome, import_job_create, import_kind_register
 
 from .self_assessment import evidence_closed_check, self_score_save
 
@@ -325,6 +328,10 @@ def self_assessment_import(*, assessment: Assessment, data: bytes, filename: str
     """Fill the self-assessment from a file laid out like the download (XLSX or CSV). Returns
     how many items changed. Raises ImportFailed listing every problem, and changes nothing, if
     any row is wrong; PermissionDenied or ValidationError when the user may not edit now."""
+    return len(_import(assessment=assessment, data=data, filename=filename, by=by))
+
+
+def _import(*, assessment: Assessment, data: bytes, filename: str, by) -> list[_Change]:
     evidence_closed_check(assessment, by)
     table = _read(data, filename)
     items = {
@@ -465,13 +472,15 @@ def self_assessment_import(*, assessment: Assessment, data: bytes, filename: str
                 )
         if problems:
             raise ImportFailed(problems)  # inside the block: every save is rolled back
-    return len(changes)
+    return changes
 
 
 def _read(data: bytes, filename: str) -> Table:
     """The self-assessment sheet with its headers renamed to the columns' current titles; a
     header written in English (the msgid) is recognised too."""
-    table = read_table(data, filename, sheet=_(SHEET_TITLE))
+    table = read_table(
+        data, filename, sheet=_(SHEET_TITLE), max_rows=settings.PARINDEX_IMPORT_SMALL_MAX_ROWS
+    )
     titles = {}
     for name in (*READ_COLUMNS, *OPTIONAL_COLUMNS, VERSION):
         for text in (name, _(name)):  # the translation wins when both normalise alike
@@ -540,3 +549,45 @@ def _keep_stored_text(entry: SelfEntry, stored: SelfEntry) -> SelfEntry:
     if _same_text(entry.not_applicable_reason, stored.not_applicable_reason):
         entry = replace(entry, not_applicable_reason=stored.not_applicable_reason)
     return entry
+
+
+# ---------------------------------------------------------------- as a background job
+
+SELF_ASSESSMENT_IMPORT = "self_assessment"
+
+
+def self_assessment_import_queue(*, assessment: Assessment, data: bytes, filename: str, by):
+    """Store the upload and let a worker read it; the uploader confirms its preview. Refused
+    at once (PermissionDenied, ValidationError) when the user may not edit now."""
+    evidence_closed_check(assessment, by)
+    return import_job_create(
+        kind=SELF_ASSESSMENT_IMPORT,
+        owner=by,
+        data=data,
+        filename=filename,
+        params={"assessment": assessment.pk},
+        unit=assessment.unit,
+        organiser=assessment.period.organiser,
+    )
+
+
+def _run_job(job, data: bytes) -> ImportOutcome:
+    assessment = Assessment.objects.select_related("unit", "period", "index_set").get(
+        pk=job.params["assessment"]
+    )
+    changes = _import(assessment=assessment, data=data, filename=job.filename, by=job.owner)
+    return ImportOutcome(
+        summary=_("%(n)s item(s) filled in from the file.") % {"n": len(changes)},
+        changes=[
+            _("Row %(row)s: %(code)s %(name)s")
+            % {"row": change.row, "code": change.item.code, "name": change.item.name}
+            for change in changes
+        ],
+    )
+
+
+def _done_url(job) -> str:
+    return reverse("scoring:self_assessment", kwargs={"pk": job.params["assessment"]})
+
+
+import_kind_register(SELF_ASSESSMENT_IMPORT, run=_run_job, done_url=_done_url)

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from parindex.dates import datetime_text, time_text
 from parindex.parsing import parse_id
-from parindex.tabular import ImportFailed
 from scoring.display import format_number, format_percent
 from units.access import has_permission
 from units.roles import Permission
@@ -43,7 +42,7 @@ from ..services.self_assessment import (
     self_score_save,
 )
 from ..services.self_assessment_workbook import (
-    self_assessment_import,
+    self_assessment_import_queue,
     self_assessment_workbook,
     workbook_filename,
 )
@@ -470,18 +469,14 @@ def self_assessment_import_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            count = self_assessment_import(
+            # Read by a worker, never here: the page that follows shows its progress.
+            job = self_assessment_import_queue(
                 assessment=assessment, data=upload.read(), filename=upload.name, by=request.user
             )
-        except ImportFailed as failure:
-            problems = failure.problems
         except REFUSALS as exc:
             problems = exc.messages
         else:
-            messages.success(
-                request, _("%(n)s item(s) were filled in from the file.") % {"n": count}
-            )
-            return redirect("scoring:self_assessment", pk=assessment.pk)
+            return redirect("scoring:import_job", pk=job.pk)
     return render(
         request,
         "scoring/self_assessment/import.html",

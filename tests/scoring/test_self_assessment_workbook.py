@@ -761,3 +761,68 @@ def test_points_below_the_lists_maximum_but_off_the_list_still_ask_for_an_answer
     with pytest.raises(ImportFailed) as failure:
         do_import(assessment, staff, edited(data, {"1.1.3": {wb.POINTS: 0.7}}))
     assert "chọn một trong các phương án" in problems_of(failure)[0][1]
+
+
+# ---------------------------------------------------------------- bounds and hostile files
+
+
+def test_a_file_of_50000_rows_is_refused_early_and_nothing_changes(
+    assessment, staff, items, filled, settings
+):
+    header = [_(name) for name in wb.READ_COLUMNS]
+    rows = [header] + [["1.1.1", 1, None, None, None, None]] * 50_000
+    before = stored(assessment)
+    with pytest.raises(ImportFailed) as failure:
+        do_import(assessment, staff, xlsx({_(wb.SHEET_TITLE): rows}))
+    limit = f"{settings.PARINDEX_IMPORT_SMALL_MAX_ROWS}"
+    assert [message for _row, message in problems_of(failure)] == [
+        _("The file has more than %(limit)s rows: split it, or check for rows below the table.")
+        % {"limit": limit}
+    ]
+    assert stored(assessment) == before
+
+
+def test_a_formula_without_its_result_never_clears_stored_points(assessment, staff, items, filled):
+    data = wb.self_assessment_workbook(assessment)
+    upload = edited(data, {"1.1.1": {wb.POINTS: "=1"}})  # openpyxl saves no result
+    before = stored(assessment)
+    with pytest.raises(ImportFailed) as failure:
+        do_import(assessment, staff, upload)
+    (row, message), *_rest = problems_of(failure)
+    assert row == row_of(data, "1.1.1")
+    assert f"H{row}" in message
+    assert stored(assessment) == before
+
+
+@pytest.mark.parametrize("points", ["0.5%", "０．５", "1e0", "1.000,5"])
+def test_points_that_are_not_a_plain_decimal_are_refused(assessment, staff, items, filled, points):
+    upload = edited(wb.self_assessment_workbook(assessment), {"1.1.3": {wb.POINTS: points}})
+    before = stored(assessment)
+    with pytest.raises(ImportFailed) as failure:
+        do_import(assessment, staff, upload)
+    assert points in problems_of(failure)[0][1]
+    assert stored(assessment) == before
+
+
+def test_a_failure_on_the_last_row_writes_nothing_of_the_file(
+    assessment, staff, items, filled, monkeypatch
+):
+    upload = edited(
+        wb.self_assessment_workbook(assessment),
+        {"1.1.1": {wb.POINTS: 0}, "1.1.3": {wb.POINTS: 1}, "T1": {wb.POINTS: 1}},
+    )
+    before, audit_before = stored(assessment), AuditEntry.objects.count()
+    saves = []
+
+    def save_then_fail(**kwargs):
+        saves.append(kwargs["item"].code)
+        if len(saves) == 3:
+            raise RuntimeError("disk full")
+        return self_score_save(**kwargs)
+
+    monkeypatch.setattr(wb, "self_score_save", save_then_fail)
+    with pytest.raises(RuntimeError):
+        do_import(assessment, staff, upload)
+    assert len(saves) == 3
+    assert stored(assessment) == before
+    assert AuditEntry.objects.count() == audit_before

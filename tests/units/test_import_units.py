@@ -118,3 +118,30 @@ def test_ranking_groups_import(db):
             data=csv_text([["code", "name", "kind"], ["h", "Huyện", "tỉnh-bạn"]]), filename="g.csv"
         )
     assert excinfo.value.problems[0].row == 2
+
+
+def test_a_units_file_over_its_row_limit_is_refused_before_any_row_is_imported(db, settings):
+    settings.PARINDEX_IMPORT_UNITS_MAX_ROWS = 100
+    rows = [HEADER] + [[f"S{i:03d}", f"Sở {i}", "department", "", ""] for i in range(200)]
+    with pytest.raises(ImportFailed) as failure:
+        units_import(data=csv_text(rows), filename="u.csv")
+    assert "100" in str(failure.value)
+    assert not Unit.objects.exists()
+
+
+def test_a_failure_on_the_last_units_row_imports_nothing(db, monkeypatch):
+    rows = [HEADER] + [[f"S{i:02d}", f"Sở {i}", "department", "", ""] for i in range(5)]
+    saved = []
+    original = Unit.save
+
+    def save_then_fail(self, *args, **kwargs):
+        saved.append(self.code)
+        if self.code == "S04":
+            raise RuntimeError("disk full")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Unit, "save", save_then_fail)
+    with pytest.raises((RuntimeError, ImportFailed)):
+        units_import(data=csv_text(rows), filename="u.csv")
+    assert "S04" in saved
+    assert not Unit.objects.exists()
