@@ -13,6 +13,11 @@ STARTED = "parindex_session_started"
 LAST_SEEN = "parindex_session_last_seen"
 
 
+def now() -> float:
+    """Epoch seconds (a function of its own so that tests move the clock)."""
+    return time.time()
+
+
 class SessionExpiryMiddleware:
     """Stores when the session began and when it was last used (epoch seconds); a session past
     either limit is logged out and sent to the login page with a message."""
@@ -23,16 +28,16 @@ class SessionExpiryMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            now = time.time()
+            current = now()
             session = request.session
             started = session.get(STARTED)
             last_seen = session.get(LAST_SEEN)
             idle_limit = settings.PARINDEX_SESSION_IDLE_MINUTES * 60
             age_limit = settings.PARINDEX_SESSION_HOURS * 3600
             if started is None:
-                session[STARTED] = now
-            elif now - started > age_limit or (
-                last_seen is not None and now - last_seen > idle_limit
+                session[STARTED] = current
+            elif current - started > age_limit or (
+                last_seen is not None and current - last_seen > idle_limit
             ):
                 logout(request)
                 messages.warning(
@@ -40,6 +45,6 @@ class SessionExpiryMiddleware:
                 )
                 return redirect_to_login(request.get_full_path())
             # Written at most once a minute, so that every request does not save the session.
-            if last_seen is None or now - last_seen > 60:
-                session[LAST_SEEN] = now
+            if last_seen is None or current - last_seen > 60:
+                session[LAST_SEEN] = current
         return self.get_response(request)

@@ -41,12 +41,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Idle and absolute session age, before anything reads the signed-in user.
-    "parindex.session_expiry.SessionExpiryMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session age; after messages, which says why the login page is back.
+    "parindex.session_expiry.SessionExpiryMiddleware",
     # Council and Home Affairs accounts confirm a TOTP code before any page (a setting).
     "units.second_factor.SecondFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication, so the refusal page shows the signed-in header like any other.
     "parindex.middleware.RefuseControlCharactersInQuery",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
