@@ -33,13 +33,24 @@ def totp_secret_text(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> None:
-    """The first code from the app proves it holds the secret: the device is confirmed and
-    replaces any earlier one."""
+def totp_check(*, device: TOTPDevice, token: str) -> None:
+    """The code matches the device now, or ValidationError. After a wrong code django-otp
+    refuses any code for a while (doubling each time), which the message says."""
+    allowed, _details = device.verify_is_allowed()
+    if not allowed:
+        raise ValidationError(
+            {"token": _("Too many wrong codes: wait a little, then type the code the app shows.")}
+        )
     if not device.verify_token((token or "").replace(" ", "")):
         raise ValidationError(
             {"token": _("The code is wrong or has expired. Type the code the app shows now.")}
         )
+
+
+def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> None:
+    """The first code from the app proves it holds the secret: the device is confirmed and
+    replaces any earlier one."""
+    totp_check(device=device, token=token)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True

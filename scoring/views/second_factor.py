@@ -17,6 +17,7 @@ from django_otp import login as otp_login
 
 from scoring.services.second_factor import (
     second_factor_reset,
+    totp_check,
     totp_device_confirm,
     totp_device_pending,
     totp_secret_text,
@@ -81,12 +82,13 @@ def verify(request):
         return redirect(reverse("scoring:second_factor_setup") + "?" + request.GET.urlencode())
     form = TotpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].replace(" ", "")):
+        try:
+            totp_check(device=device, token=form.cleaned_data["token"])
+        except REFUSALS as exc:
+            add_errors(form, exc)
+        else:
             otp_login(request, device)
             return redirect(_next(request))
-        form.add_error(
-            "token", _("The code is wrong or has expired. Type the code the app shows now.")
-        )
     return render(
         request, "registration/second_factor_verify.html", {"form": form, "next": _next(request)}
     )
