@@ -5,9 +5,9 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.http import HttpRequest
 from django.contrib import admin
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.urls import reverse
 
 from scoring.models import AssessmentPeriod, AuditEntry, IndexItem, IndexSet

@@ -4,6 +4,7 @@ javascript: link. Walked over the demo's pages, as each role reaches them by lin
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -22,6 +23,13 @@ INLINE = {
     "event handler": re.compile(r"<[a-z][^>]*\son[a-z]+=", re.I),
     "javascript: link": re.compile(r"href=\"javascript:", re.I),
 }
+
+
+def _policy(header: str | None) -> set[str]:
+    """The directives of a policy header, in any order (django-csp does not keep one)."""
+    return {part.strip() for part in (header or "").split(";") if part.strip()}
+
+
 HREF = re.compile(r'href="(/[^"#]*)"')
 SKIP = ("/static/", "/accounts/logout", "/admin/", "/api/v1/", ".xlsx", ".pdf", ".docx", ".csv")
 ROLES = ["admin", "noivu", "chutich.hd", "thamdinh.tuphap", "sotuphap", None]
@@ -39,7 +47,7 @@ def _problems(html: str) -> list[str]:
     return [name for name, pattern in INLINE.items() if pattern.search(html)]
 
 
-def _walk(client, start: str, limit: int = 40) -> dict[str, list[str]]:
+def _walk(client, start: str, limit: int = 25) -> dict[str, list[str]]:
     """GET pages reachable by link from `start` (breadth first, at most `limit`); what each
     HTML page lacks or holds."""
     seen, queue, found = set(), [start], {}
@@ -53,7 +61,7 @@ def _walk(client, start: str, limit: int = 40) -> dict[str, list[str]]:
             continue
         html = response.content.decode()
         wrong = _problems(html)
-        if response.get("Content-Security-Policy") != POLICY:
+        if _policy(response.get("Content-Security-Policy")) != _policy(POLICY):
             wrong.append(f"header {response.get('Content-Security-Policy')!r}")
         if wrong:
             found[url] = wrong
@@ -74,7 +82,7 @@ def test_every_page_a_role_reaches_has_the_policy_and_nothing_inline(client, dem
 def test_error_and_login_pages_have_the_policy(client, demo):
     for url in ("/accounts/login/", "/khong-co-trang-nay/", "/accounts/password/reset/"):
         response = client.get(url)
-        assert response["Content-Security-Policy"] == POLICY, url
+        assert _policy(response["Content-Security-Policy"]) == _policy(POLICY), url
         assert _problems(response.content.decode()) == [], url
 
 
@@ -82,11 +90,12 @@ def test_the_admin_has_the_policy(client, demo):
     assert client.login(request=HttpRequest(), username="admin", password="parindex-demo")
     for url in ("/admin/", "/admin/units/unit/", "/admin/scoring/auditentry/"):
         response = client.get(url)
-        assert response.status_code == 200 and response["Content-Security-Policy"] == POLICY
+        assert response.status_code == 200
+        assert _policy(response["Content-Security-Policy"]) == _policy(POLICY)
 
 
 def test_the_500_page_has_nothing_inline():
-    html = open("templates/500.html", encoding="utf-8").read()
+    html = (Path(__file__).resolve().parents[2] / "templates" / "500.html").read_text("utf-8")
     assert _problems(html) == []
 
 
@@ -96,4 +105,4 @@ def test_report_only_switch(client, db, settings):
     settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = directives
     response = client.get("/accounts/login/")
     assert "Content-Security-Policy" not in response
-    assert response["Content-Security-Policy-Report-Only"] == POLICY
+    assert _policy(response["Content-Security-Policy-Report-Only"]) == _policy(POLICY)

@@ -125,3 +125,13 @@ def test_only_the_system_admin_resets(client, personas, persona, settings):
     assert client.post(url, {"reason": "x", "confirm": "on"}).status_code == 403
     assert TOTPDevice.objects.filter(user=target).exists()
     assert not AuditEntry.objects.filter(field="second_factor").exists()
+
+
+def test_the_admins_user_page_links_to_the_audited_reset(client, personas):
+    officer, admin = personas["home_affairs"], personas["admin"]
+    TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
+    client.force_login(admin)
+    html = client.get(reverse("admin:units_user_change", args=[officer.pk])).content.decode()
+    assert reverse("scoring:second_factor_reset", args=[officer.pk]) in html
+    # No unaudited way round it: the devices have no admin page of their own.
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404

@@ -6,8 +6,8 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.http import HttpRequest
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 

@@ -6,8 +6,8 @@ import io
 from datetime import date
 
 import pytest
-from django.http import HttpRequest
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.urls import reverse
 
 from scoring.demo_data.province import DATA_SOURCE_766, OPEN_YEAR_UNFED

@@ -1,0 +1,103 @@
+"""Under the Content-Security-Policy, Chromium blocks nothing on the portal's main pages of
+each role, nor on the admin's (Django's and django-import-export's) or the API's docs: no
+`securitypolicyviolation` event, no CSP error on the console."""
+
+import re
+
+import pytest
+
+from scoring.models import Assessment, AssessmentPeriod
+
+from .conftest import log_in
+
+pytestmark = [pytest.mark.browser]
+
+WATCH = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__csp.push(event.violatedDirective + " " + (event.blockedURI || "inline") + " " +
+                    (event.sourceFile || "") + ":" + event.lineNumber);
+});
+"""
+LINK = re.compile(r"^/(?!static/|accounts/logout|admin/logout|api/v1/)[^#]*$")
+
+
+class Watcher:
+    def __init__(self, page):
+        self.page = page
+        self.found: list[str] = []
+        page.add_init_script(WATCH)
+        page.on(
+            "console",
+            lambda message: (
+                self.found.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+
+    def visit(self, url):
+        self.page.goto(url)
+        self.page.wait_for_load_state("load")
+        self.found += [f"{url}: {v}" for v in self.page.evaluate("window.__csp || []")]
+
+    def links(self, limit):
+        hrefs = self.page.eval_on_selector_all(
+            "a[href]", "els => els.map(e => e.getAttribute('href'))"
+        )
+        return [h for h in dict.fromkeys(hrefs) if h and LINK.match(h)][:limit]
+
+
+def _walk(watcher, server, start, limit=10):
+    watcher.visit(f"{server.url}{start}")
+    for href in watcher.links(limit):
+        watcher.visit(f"{server.url}{href}")
+
+
+@pytest.mark.parametrize("username", ["noivu", "chutich.hd", "thamdinh.tuphap", "sotuphap"])
+def test_a_roles_main_pages_break_no_policy(demo_server, page, username):
+    watcher = Watcher(page)
+    log_in(page, demo_server, username)
+    _walk(watcher, demo_server, "/")
+    if username == "sotuphap":
+        assessment = (
+            Assessment.objects.filter(unit__code__iexact="STP").order_by("-period__year").first()
+        )
+        if assessment is not None:
+            watcher.visit(f"{demo_server.url}/assessments/{assessment.pk}/")
+    if username == "noivu":
+        period = AssessmentPeriod.objects.order_by("-year").first()
+        for url in (f"/periods/{period.pk}/", "/setup/", "/setup/accounts/", "/setup/lockouts/"):
+            watcher.visit(f"{demo_server.url}{url}")
+        _walk(watcher, demo_server, f"/periods/{period.pk}/", limit=8)
+    assert watcher.found == []
+
+
+def test_public_pages_and_the_api_docs_break_no_policy(demo_server, page):
+    watcher = Watcher(page)
+    _walk(watcher, demo_server, "/ket-qua/", limit=12)
+    watcher.visit(f"{demo_server.url}/api/docs")
+    assert watcher.found == []
+
+
+def test_the_admin_breaks_no_policy(demo_server, page):
+    watcher = Watcher(page)
+    watcher.visit(f"{demo_server.url}/admin/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "parindex-demo")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{demo_server.url}/admin/")
+    for url in (
+        "/admin/",
+        "/admin/units/unit/",
+        "/admin/units/unit/import/",
+        "/admin/units/unit/export/",
+        "/admin/units/user/",
+        "/admin/scoring/auditentry/",
+        "/admin/axes/accessattempt/",
+    ):
+        watcher.visit(f"{demo_server.url}{url}")
+    watcher.visit(f"{demo_server.url}/admin/units/unit/")
+    first = page.locator("#result_list th a").first.get_attribute("href")
+    watcher.visit(f"{demo_server.url}{first}")
+    assert watcher.found == []
