@@ -84,6 +84,15 @@ def _admin(watcher, server):
         "/admin/axes/accessattempt/",
     ):
         watcher.visit(f"{server.url}{url}")
+    # The export page's "Select all" still works without its onchange attribute.
+    watcher.visit(f"{server.url}/admin/units/unit/export/")
+    toggle = page.locator("input.select-toggle")
+    if toggle.count():
+        fields = page.locator('.selectable-field-export-row input[type="checkbox"]')
+        toggle.first.uncheck()
+        assert not fields.first.is_checked()
+        toggle.first.check()
+        assert fields.first.is_checked()
     watcher.visit(f"{server.url}/admin/units/unit/")
     first = page.locator("#result_list th a").first.get_attribute("href")
     watcher.visit(f"{server.url}{first}")
