@@ -6,7 +6,8 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, resolve_url
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 STARTED = "parindex_session_started"
@@ -16,6 +17,14 @@ LAST_SEEN = "parindex_session_last_seen"
 def now() -> float:
     """Epoch seconds (a function of its own so that tests move the clock)."""
     return time.time()
+
+
+def session_started(sender, request, user, **kwargs):
+    """user_logged_in: the clock starts at signing in (and the first page then writes nothing
+    more to the session)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[STARTED] = session[LAST_SEEN] = now()
 
 
 class SessionExpiryMiddleware:
@@ -43,7 +52,8 @@ class SessionExpiryMiddleware:
                 messages.warning(
                     request, _("Your session has expired. Please log in again to continue.")
                 )
-                return redirect_to_login(request.get_full_path())
+                login_url = resolve_url(settings.LOGIN_URL)
+                return redirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
             # Written at most once a minute, so that every request does not save the session.
             if last_seen is None or current - last_seen > 60:
                 session[LAST_SEEN] = current

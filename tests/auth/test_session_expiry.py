@@ -37,7 +37,7 @@ def test_idle_past_the_limit_lands_on_the_login_page_with_the_message(client, pe
     _signed_in(client, personas["home_affairs"])
     clock.move(minutes=django_settings.PARINDEX_SESSION_IDLE_MINUTES + 2)
     response = client.get(PAGE)
-    assert _expired(response) and "next=/setup/" in response.url
+    assert _expired(response) and "next=%2Fsetup%2F" in response.url
     login = client.get(response.url)
     assert "Phiên làm việc đã hết hạn" in login.content.decode()
     assert "_auth_user_id" not in client.session
