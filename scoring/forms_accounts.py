@@ -79,3 +79,15 @@ class AccountsImportConfirmForm(forms.Form):
         ),
         required=True,
     )
+
+
+class TotpTokenForm(forms.Form):
+    """The six digits an authenticator app shows."""
+
+    token = forms.CharField(
+        label=gettext_lazy("Code from the app"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

@@ -11,11 +11,13 @@ from .views import (
     remediation_plans,
     remediation_progress,
     results,
+    second_factor,
     self_assessment,
     setup,
     setup_accounts,
     setup_index_set_replace,
     setup_index_sets,
+    setup_lockouts,
     setup_periods,
     setup_units,
     survey_data,
@@ -167,6 +169,22 @@ urlpatterns = [
         setup_accounts.account_send_link,
         name="setup_account_send_link",
     ),
+    path(
+        "setup/accounts/<int:pk>/second-factor/reset/",
+        second_factor.reset,
+        name="second_factor_reset",
+    ),
+    # ------------------------------------------------------------ set-up: locked accounts
+    path("setup/lockouts/", setup_lockouts.lockouts_list, name="setup_lockouts"),
+    path(
+        "setup/lockouts/<int:pk>/unlock/",
+        setup_lockouts.lockout_unlock,
+        name="setup_lockout_unlock",
+    ),
+    # ------------------------------------------------------------ the second factor
+    path("account/second-factor/", second_factor.setup, name="second_factor_setup"),
+    path("account/second-factor/qr.svg", second_factor.qr, name="second_factor_qr"),
+    path("account/second-factor/verify/", second_factor.verify, name="second_factor_verify"),
     # ------------------------------------------------------------ set-up: periods
     path("setup/periods/new/", setup_periods.setup_period_new, name="setup_period_new"),
     path("setup/periods/<int:pk>/", setup_periods.setup_period, name="setup_period"),

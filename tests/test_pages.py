@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.contrib import admin
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.urls import reverse
 
 from scoring.models import AssessmentPeriod, AuditEntry, IndexItem, IndexSet
@@ -22,7 +23,7 @@ def demo(db):
 @pytest.fixture
 def demo_admin(demo, client):
     """The demo's system admin, logged in."""
-    client.login(username="admin", password="parindex-demo")
+    client.login(request=HttpRequest(), username="admin", password="parindex-demo")
     return client
 
 
@@ -45,7 +46,7 @@ def test_wrong_password_is_explained_in_vietnamese(client, db):
 def test_home_sends_a_visitor_to_the_public_results_then_shows_roles_and_periods(client, demo):
     response = client.get(reverse("home"))
     assert (response.status_code, response["Location"]) == (302, reverse("public:landing"))
-    client.login(username="thamdinh.tuphap", password="parindex-demo")
+    client.login(request=HttpRequest(), username="thamdinh.tuphap", password="parindex-demo")
     html = client.get(reverse("home")).content.decode()
     assert "Thành viên Hội đồng thẩm định" in html
     assert "lĩnh vực 2" in html
@@ -54,7 +55,7 @@ def test_home_sends_a_visitor_to_the_public_results_then_shows_roles_and_periods
 
 
 def test_unit_staff_see_their_own_assessment_only(client, demo):
-    client.login(username="sotuphap", password="parindex-demo")
+    client.login(request=HttpRequest(), username="sotuphap", password="parindex-demo")
     html = client.get(reverse("home")).content.decode()
     assert "Sở Tư pháp" in html
     assert "Sở Y tế" not in html
@@ -65,7 +66,7 @@ def test_healthz(client, db):
 
 
 def test_unit_staff_cannot_open_the_admin(client, demo):
-    client.login(username="sotuphap", password="parindex-demo")
+    client.login(request=HttpRequest(), username="sotuphap", password="parindex-demo")
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and "login" in response["Location"]
 

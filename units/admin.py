@@ -3,7 +3,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from parindex.admin_imports import FileImportAdminMixin, ImportFileForm, SpreadsheetExportMixin
 
@@ -11,6 +14,7 @@ from .import_jobs import import_job_create
 from .imports import RANKING_GROUPS_IMPORT, UNITS_IMPORT
 from .models import Organiser, RankingGroup, RoleGrant, Unit, UnitKind, User
 from .resources import RankingGroupResource, UnitKindResource, UnitResource
+from .second_factor import confirmed_device
 
 admin.site.site_header = gettext_lazy("PAR Index portal — administration")
 admin.site.site_title = gettext_lazy("PAR Index administration")
@@ -139,7 +143,9 @@ class UserAdmin(DjangoUserAdmin):
         (gettext_lazy("Personal info"), {"fields": ("full_name", "job_title", "email", "phone")}),
         (gettext_lazy("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (gettext_lazy("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (gettext_lazy("Second factor"), {"fields": ("second_factor",)}),
     )
+    readonly_fields = ("second_factor",)
     add_fieldsets = (
         (
             None,
@@ -149,3 +155,16 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    @admin.display(description=gettext_lazy("Authenticator app"))
+    def second_factor(self, user):
+        """A lost phone is reset on the portal's own page, which asks for a reason and audits."""
+        if user.pk is None or confirmed_device(user) is None:
+            return _("not set up")
+        url = reverse("scoring:second_factor_reset", args=[user.pk])
+        return format_html('{} — <a href="{}">{}</a>', _("set up"), url, _("Remove"))
+
+
+# Devices are removed only through the audited reset page (scoring.views.second_factor).
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)

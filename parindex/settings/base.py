@@ -1,6 +1,7 @@
 """Settings shared by every environment. Everything that differs between machines comes from
 environment variables (see README, "Configuration"); dev/test/prod only change defaults."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "import_export",
+    "axes",  # login lockout (the "Sign-in and accounts" block below)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",  # the open-data API's docs page: its Swagger UI files served from here, not a CDN
     "units",
     "scoring",
@@ -41,6 +45,7 @@ MIDDLEWARE = [
     # First: an oversized body is refused from its Content-Length before anything reads it.
     "parindex.limits.RequestBodyLimit",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -48,10 +53,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Answers to a signed-in user: `private, no-store` unless the view cached them itself.
     "parindex.limits.PrivateNoStore",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session age; after messages, which says why the login page is back.
+    "parindex.session_expiry.SessionExpiryMiddleware",
+    # Council and Home Affairs accounts confirm a TOTP code before any page (a setting).
+    "units.second_factor.SecondFactorMiddleware",
     # After authentication, so the refusal page shows the signed-in header like any other.
     "parindex.middleware.RefuseControlCharactersInQuery",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a lockout flagged by the authentication backend into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "parindex.urls"
@@ -97,6 +109,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "units.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # Django's similarity check lets "Nguyễn Văn An" through as a password for Nguyễn Văn An.
+    {"NAME": "parindex.passwords.PersonalDataValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -104,6 +118,67 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# ---------------------------------------------------------------- sign-in and accounts
+# Lockout (django-axes): after PARINDEX_LOCKOUT_FAILURES wrong passwords for one username from
+# one address, that pair is refused for PARINDEX_LOCKOUT_MINUTES (portal and /admin/ alike);
+# Home Affairs unlocks its organiser's accounts sooner (Set-up → Locked accounts). The pair,
+# not the username alone, so that a stranger cannot lock an officer out from elsewhere; the
+# address is the client's as the proxy saw it (parindex.client_ip, PARINDEX_PROXY_COUNT).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("PARINDEX_LOCKOUT", True)
+AXES_FAILURE_LIMIT = env_int("PARINDEX_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PARINDEX_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "parindex.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "parindex.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# How many proxies in front of gunicorn append to X-Forwarded-For (0: none, REMOTE_ADDR is the
+# client). docker-compose behind nginx: 1.
+PARINDEX_PROXY_COUNT = env_int("PARINDEX_PROXY_COUNT", 0)
+# Whom a locked-out person calls: shown on the lockout page.
+PARINDEX_ACCOUNTS_CONTACT = env_str(
+    "PARINDEX_ACCOUNTS_CONTACT", _("the Home Affairs officer who manages your unit's accounts")
+)
+
+# Second factor (django-otp, TOTP): the roles that must confirm a code from an authenticator
+# app after their password, comma-separated role names (council_chair, home_affairs,
+# appraiser, unit_staff, system_admin). Empty in dev and the demo; prod's example sets it.
+PARINDEX_OTP_REQUIRED_FOR_ROLES = env_list("PARINDEX_OTP_REQUIRED_FOR_ROLES", [])
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "parindex")
+
+# Sessions: at most PARINDEX_SESSION_HOURS after signing in, and PARINDEX_SESSION_IDLE_MINUTES
+# without a request (parindex.session_expiry); the cookie is for the portal's own pages only.
+PARINDEX_SESSION_HOURS = env_int("PARINDEX_SESSION_HOURS", 10)
+PARINDEX_SESSION_IDLE_MINUTES = env_int("PARINDEX_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = PARINDEX_SESSION_HOURS * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Content Security Policy (django-csp 4) on every page: scripts, styles and images from the
+# portal itself only, never inline; no plug-ins, no framing, forms post only here.
+# PARINDEX_CSP_REPORT_ONLY=1 sends it as Content-Security-Policy-Report-Only (browsers report,
+# nothing is blocked) to try a change first.
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if env_bool("PARINDEX_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
 
 # Vietnamese first: the interface is translated from English msgids in locale/vi.
 LANGUAGE_CODE = "vi"

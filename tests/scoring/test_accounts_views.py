@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -236,7 +237,7 @@ def test_the_emailed_link_sets_a_password_and_the_person_logs_in(
         {"new_password1": "Cchc-2026-an-toan", "new_password2": "Cchc-2026-an-toan"},
     )
     assert done.status_code == 302 and done["Location"] == reverse("password_reset_complete")
-    assert person.login(username="ha.dt", password="Cchc-2026-an-toan")
+    assert person.login(request=HttpRequest(), username="ha.dt", password="Cchc-2026-an-toan")
     again = Client().get(path, follow=True)
     assert not again.context["validlink"]  # used once
 
@@ -247,7 +248,9 @@ def test_a_deactivated_account_cannot_log_in(client, p):
     staff.save()
     client.force_login(p["home_affairs"])
     client.post(urls(p)["deactivate"], {"reason": "Nghỉ việc", "confirm": "on"})
-    assert not Client().login(username=staff.username, password="mat-khau-cu-123")
+    assert not Client().login(
+        request=HttpRequest(), username=staff.username, password="mat-khau-cu-123"
+    )
 
 
 def test_deactivating_needs_the_confirmation_and_a_reason(client, p):

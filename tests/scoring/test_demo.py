@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 
@@ -139,7 +140,7 @@ def test_a_merged_communes_2025_result_page_shows_the_change_against_2024(demo, 
     unit = Unit.objects.get(name="Xã Tân Hòa")
     row = publication_results(Publication.objects.get(period=period)).row_for(unit.pk)
     assert row.previous.combined and row.change.index_change is not None
-    assert client.login(username="xa.tanhoa", password="parindex-demo")
+    assert client.login(request=HttpRequest(), username="xa.tanhoa", password="parindex-demo")
     response = client.get(reverse("scoring:unit_result", args=[period.pk, unit.pk]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -157,7 +158,7 @@ def test_a_departments_2025_result_page_shows_its_rank_change(demo, client):
         for row in group.rows
         if row.change.rank_change
     )
-    assert client.login(username="noivu", password="parindex-demo")
+    assert client.login(request=HttpRequest(), username="noivu", password="parindex-demo")
     html = client.get(
         reverse("scoring:unit_result", args=[period.pk, moved.unit_id])
     ).content.decode()
@@ -209,7 +210,7 @@ def test_each_years_sets_are_cloned_from_the_year_before(demo):
 
 
 def test_demo_accounts_log_in_with_their_roles(demo, client):
-    assert client.login(username="sotuphap", password="parindex-demo")
+    assert client.login(request=HttpRequest(), username="sotuphap", password="parindex-demo")
     staff = User.objects.get(username="sotuphap")
     assert has_permission(staff, Permission.EDIT_SELF_ASSESSMENT, unit=Unit.objects.get(code="STP"))
     assert not has_permission(

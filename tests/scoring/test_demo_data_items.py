@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.urls import reverse
 
 from scoring.demo_data.province import DATA_SOURCE_766, OPEN_YEAR_UNFED
@@ -51,14 +52,14 @@ def test_the_demo_feeds_the_766_index_from_data_and_leaves_gaps_in_the_open_year
     assert inputs.data_expected - inputs.data_fed == len(OPEN_YEAR_UNFED)
 
     # The unit sees its figure; Home Affairs sees the gaps.
-    assert client.login(username="sotuphap", password="parindex-demo")
+    assert client.login(request=HttpRequest(), username="sotuphap", password="parindex-demo")
     entry = Assessment.objects.get(period=current, unit__code="STP")
     html = client.get(reverse("scoring:self_assessment", args=[entry.pk])).content.decode()
     figure = DataFigure.objects.get(assessment=entry)
     shown = format_number(figure.figure, None)
     assert f"Số liệu từ {DATA_SOURCE_766}: {shown} (ngày {date(2026, 11, 30):%d/%m/%Y})" in html
     client.logout()
-    assert client.login(username="noivu", password="parindex-demo")
+    assert client.login(request=HttpRequest(), username="noivu", password="parindex-demo")
     dashboard = client.get(
         reverse("scoring:period_dashboard", args=[current.pk]), {"inputs": "missing"}
     ).content.decode()
