@@ -6,10 +6,12 @@ import io
 from datetime import date, timedelta
 from decimal import Decimal
 
+from axes.models import AccessAttempt
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from reports.models import Report, ReportKind, ReportStatus
 from scoring.models import (
@@ -23,6 +25,7 @@ from scoring.models import (
 from scoring.services.inspections import FindingInput, VisitInput, finding_add, inspection_create
 from scoring.services.publication import period_publish
 from scoring.services.remediation_progress import task_progress_report
+from scoring.services.self_assessment_workbook import SELF_ASSESSMENT_IMPORT
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from tests.factories import (
     AssessmentFactory,
@@ -35,10 +38,12 @@ from tests.factories import (
     UnitKindFactory,
     UserFactory,
 )
+from tests.helpers import pdf_bytes
 from tests.scoring.improvement.conftest import build_items
+from units.models import ImportJob, ImportJobStatus
 from units.roles import Role
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes("matrix")  # uploads are opened as PDFs (scoring.services.file_content)
 
 # The order of the letters in each row of the expectation table.
 PERSONAS = (
@@ -202,8 +207,33 @@ def build_world() -> dict:
             unit=unit_a, text="Chưa công khai đủ TTHC", remedy="", item_codes="1.1.2"
         ),
     )
+    # Unit A's staff account is locked out (django-axes): Home Affairs may unlock it.
+    AccessAttempt.objects.create(
+        username=users["staff_a"].username,
+        ip_address="127.0.0.1",
+        user_agent="matrix",
+        failures_since_start=50,
+        path_info="/accounts/login/",
+        get_data="",
+        post_data="",
+        http_accept="",
+    )
+    # …and has a second factor the system admin may reset (a lost phone).
+    TOTPDevice.objects.create(user=users["staff_a"], name="Điện thoại", confirmed=True)
+    # A self-assessment workbook of unit A's staff, read and waiting for confirmation.
+    import_job = ImportJob.objects.create(
+        kind=SELF_ASSESSMENT_IMPORT,
+        owner=users["staff_a"],
+        unit=unit_a,
+        organiser=organiser,
+        params={"assessment": assessment.pk},
+        file=ContentFile(b"PK", name="tu-cham.xlsx"),
+        filename="tu-cham.xlsx",
+        status=ImportJobStatus.READY,
+    )
     return {
         "users": users,
+        "import_job": import_job,
         "organiser": organiser,
         "unit_a": unit_a,
         "published": published,

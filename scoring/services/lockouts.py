@@ -18,9 +18,10 @@ LOCKOUT_FIELD = "lockout"
 
 
 def lockouts_scope(by) -> dict:
-    """The `organisers`/`everyone` arguments of the lockout selectors for this officer."""
+    """The `organisers`/`everyone` arguments of the lockout selectors for this officer: an
+    unlock is account management (Home Affairs of its organisers, the system admin: all)."""
     return {
-        "organisers": organisers_for(by, Permission.MANAGE_PERIOD),
+        "organisers": organisers_for(by, Permission.MANAGE_ACCOUNTS),
         "everyone": Role.SYSTEM_ADMIN in roles_of(by),
     }
 

@@ -13,12 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from scoring.access import get_setup_organisers_for_user
 from scoring.selectors.lockouts import lockout_of, lockouts
 from scoring.services.lockouts import account_unlock, lockouts_scope
+from units.roles import Permission
 
 
 @login_required
 @require_GET
 def lockouts_list(request):
-    get_setup_organisers_for_user(request.user)
+    get_setup_organisers_for_user(request.user, Permission.MANAGE_ACCOUNTS)
     return render(
         request,
         "scoring/setup/lockouts.html",
@@ -35,7 +36,7 @@ def lockouts_list(request):
 def lockout_unlock(request, pk: int):
     """GET asks for confirmation; POST unlocks. Another organiser's account, or one that is
     not locked, is a 404."""
-    get_setup_organisers_for_user(request.user)
+    get_setup_organisers_for_user(request.user, Permission.MANAGE_ACCOUNTS)
     locked = lockout_of(**lockouts_scope(request.user), pk=pk)
     if locked is None:
         raise Http404
