@@ -60,7 +60,10 @@ def test_a_bad_units_file_fails_with_its_rows_and_imports_nothing(
     job = ImportJob.objects.get()
     assert job.status == ImportJobStatus.FAILED
     assert any("4" in problem for problem in job.problems)
-    assert "Chưa có dữ liệu nào được cập nhật" in admin_client.get(response["Location"]).content.decode()
+    assert (
+        "Chưa có dữ liệu nào được cập nhật"
+        in admin_client.get(response["Location"]).content.decode()
+    )
     assert not Unit.objects.exists()
 
 
