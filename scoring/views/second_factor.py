@@ -2,6 +2,8 @@
 to type), type its code after the password, and the system admin's reset for a lost phone.
 Who must is units.second_factor's; the writes are scoring.services.second_factor's."""
 
+import io
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -69,8 +71,11 @@ def setup(request):
 def qr(request):
     """The set-up QR code as SVG (an image of the portal's own, as the CSP allows)."""
     device = totp_device_pending(user=request.user)
-    svg = segno.make(device.config_url, error="m").svg_inline(scale=5)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    # A whole SVG document (with its namespace): svg_inline() leaves the namespace out, which
+    # HTML forgives inline but an <img> does not (the browser drew a broken image).
+    svg = io.BytesIO()
+    segno.make(device.config_url, error="m").save(svg, kind="svg", scale=5, xmldecl=False)
+    return HttpResponse(svg.getvalue(), content_type="image/svg+xml")
 
 
 @never_cache
