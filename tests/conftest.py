@@ -143,7 +143,10 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    # The walks' waits (wait_for_function) evaluate their predicates with eval, which the
+    # portal's CSP rightly forbids; the policy itself is held in Chromium by
+    # tests/browser/test_csp_pages.py, in a context of its own that does not bypass it.
+    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
