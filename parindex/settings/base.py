@@ -135,6 +135,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("PARINDEX_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "parindex.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "parindex.client_ip.client_username"
 AXES_LOCKOUT_CALLABLE = "parindex.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False

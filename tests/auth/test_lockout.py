@@ -86,6 +86,27 @@ def test_behind_a_proxy_the_forwarded_address_counts(client, personas, settings)
     assert _login(client, staff.username, PASSWORD, **other).status_code == 302
 
 
+def test_an_address_that_is_no_address_falls_back_to_the_connection(client, personas, settings):
+    # A proxy chain that passes the client's own header on: the entry is not an IP address.
+    settings.PARINDEX_PROXY_COUNT = 1
+    staff = personas["staff_a"]
+    headers = {"REMOTE_ADDR": "172.18.0.2", "HTTP_X_FORWARDED_FOR": "1.2.3.4, not-an-ip"}
+    _fail(client, staff.username, 1, **headers)
+    assert AccessAttempt.objects.get(username=staff.username).ip_address == "172.18.0.2"
+    assert _login(client, staff.username, PASSWORD, **headers).status_code == 302
+
+
+def test_a_username_longer_than_any_account_is_a_counted_failure(client, personas, settings):
+    # PostgreSQL refused to store it (axes' varchar(255)): every such attempt was a 500.
+    response = _login(client, "n" * 300, "wrong-password")
+    assert response.status_code == 200
+    assert "mật khẩu" in response.content.decode()
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == "n" * 255 and attempt.failures_since_start == 1
+    _fail(client, "n" * 300, settings.AXES_FAILURE_LIMIT)
+    assert _login(client, "n" * 300, "wrong-password").status_code == 429
+
+
 def _lock(client, user, settings):
     _fail(client, user.username, settings.AXES_FAILURE_LIMIT)
     client.cookies.clear()
