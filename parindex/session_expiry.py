@@ -27,6 +27,18 @@ def session_started(sender, request, user, **kwargs):
         session[STARTED] = session[LAST_SEEN] = now()
 
 
+# The attribute a view sets when its answer is the same for everyone (reports.public_cache's
+# public pages): nobody's session is read for it, so the public cache can keep it.
+SAME_FOR_EVERYONE = "same_for_everyone"
+
+
+def same_for_everyone(request, view_func) -> bool:
+    """The public pages and the open-data API (/api/, public throughout): reading the session
+    there would mark the answer `Vary: Cookie` and keep it out of the public cache, and a
+    public answer needs no signed-in session checked."""
+    return getattr(view_func, SAME_FOR_EVERYONE, False) or request.path.startswith("/api/")
+
+
 class SessionExpiryMiddleware:
     """Stores when the session began and when it was last used (epoch seconds); a session past
     either limit is logged out and sent to the login page with a message."""
@@ -35,6 +47,11 @@ class SessionExpiryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if same_for_everyone(request, view_func):
+            return None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             current = now()
@@ -57,4 +74,4 @@ class SessionExpiryMiddleware:
             # Written at most once a minute, so that every request does not save the session.
             if last_seen is None or current - last_seen > 60:
                 session[LAST_SEEN] = current
-        return self.get_response(request)
+        return None

@@ -33,6 +33,7 @@ from django.utils.cache import get_conditional_response, quote_etag
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language
 
+from parindex.session_expiry import SAME_FOR_EVERYONE
 from scoring.signals import period_moved
 
 logger = logging.getLogger(__name__)
@@ -281,4 +282,5 @@ def public_cached(view):
             return _conditional(request, response, "miss")
         return response
 
+    setattr(cached_view, SAME_FOR_EVERYONE, True)  # no session checks before it (parindex)
     return cached_view

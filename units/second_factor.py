@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from parindex.session_expiry import same_for_everyone
+
 from .access import roles_of
 from .roles import Role
 
@@ -43,9 +45,13 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
         if (
-            user is not None
+            not same_for_everyone(request, view_func)  # public: the same for anyone anyway
+            and user is not None
             and user.is_authenticated
             and not user.is_verified()
             and second_factor_required(user)
@@ -58,4 +64,4 @@ class SecondFactorMiddleware:
                 else "scoring:second_factor_setup"
             )
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
-        return self.get_response(request)
+        return None

@@ -13,11 +13,12 @@ from django.urls import reverse
 from reports.models import Report, ReportKind, ReportStatus
 from scoring.models import Evidence
 from scoring.services import evidence as evidence_services
+from tests.helpers import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
 JSON = {"HTTP_ACCEPT": "application/json"}
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = pdf_bytes("S3")  # a PDF that opens: uploads are checked as what they claim
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 
 
@@ -68,11 +69,11 @@ def test_the_same_name_uploaded_twice_keeps_both_files(client, self_assessment_s
     s = self_assessment_setup
     client.force_login(s["staff_a"])
     evidence_add(client, s, pdf_upload("bao-cao.pdf", PDF))
-    evidence_add(client, s, pdf_upload("bao-cao.pdf", PDF + b"% second\n"))
+    evidence_add(client, s, pdf_upload("bao-cao.pdf", pdf_bytes("S3, second")))
     first, second = Evidence.objects.order_by("pk")
     assert first.file.name != second.file.name
     assert s3_bucket.read(first.file.name) == PDF
-    assert s3_bucket.read(second.file.name) == PDF + b"% second\n"
+    assert s3_bucket.read(second.file.name) == pdf_bytes("S3, second")
 
 
 def test_deleting_an_evidence_removes_its_object(
