@@ -19,6 +19,12 @@ ADMIN_FAMILY = ("LLLLLLLo", "LLLLLLLo")
 
 EXPECTED: dict[str, tuple[str, str]] = {
     "admin:autocomplete": ("LLLLLLLF", "LLLLLLLM"),
+    "admin:axes_accessattempt_add": ("LLLLLLLF", "LLLLLLLF"),  # django-axes records attempts itself
+    "admin:axes_accessfailurelog_add": (
+        "LLLLLLLF",
+        "LLLLLLLF",
+    ),  # django-axes records attempts itself
+    "admin:axes_accesslog_add": ("LLLLLLLF", "LLLLLLLF"),  # django-axes records attempts itself
     "admin:jsi18n": ("LLLLLLLo", "LLLLLLLM"),
     "admin:login": ("oooooooo", "oooooooo"),
     "admin:logout": ("oooooooM", "oooooooL"),

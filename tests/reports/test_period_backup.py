@@ -19,6 +19,7 @@ from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from moto import mock_aws
 
 from reports import backup
@@ -340,7 +341,7 @@ def test_round_trip_restores_every_row_and_every_file(archived):
         assert restored[label] == rows, label
     assert {label: len(rows) for label, rows in restored.items()} == EXPECTED_COUNTS
     assert {name: default_storage.open(name).read() for name in files} == files
-    assert authenticate(username="noivu", password="secret-pass-123") is not None
+    assert authenticate(HttpRequest(), username="noivu", password="secret-pass-123") is not None
     # Ids go on after the restored ones.
     assert UnitFactory(code="MOI", organiser=Organiser.objects.get()).pk > max(
         row["pk"] for row in expected["units.unit"]
