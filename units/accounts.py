@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from parindex.text import normalize_text
 
+from .duties import grant_conflict
 from .models import Organiser, RoleGrant, Unit, User
 from .roles import ORGANISER_ROLES, Role
 
@@ -202,7 +203,14 @@ def staff_account_plan(
     elif RoleGrant.objects.filter(user=existing, role=Role.UNIT_STAFF, unit=unit).exists():
         plan.action = PlanAction.UNCHANGED
     else:
-        plan.action = PlanAction.GRANT
+        # An appraiser or chair of this organiser would judge the unit's competitors.
+        conflict = grant_conflict(
+            user=existing, grant=RoleGrant(user=existing, role=Role.UNIT_STAFF, unit=unit)
+        )
+        if conflict:
+            errors["email"] = conflict
+        else:
+            plan.action = PlanAction.GRANT
     return plan
 
 

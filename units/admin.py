@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from parindex.admin_imports import FileImportAdminMixin, ImportFileForm, SpreadsheetExportMixin
 
+from .duties import holding_conflict
 from .import_jobs import import_job_create
 from .imports import RANKING_GROUPS_IMPORT, UNITS_IMPORT
 from .models import Organiser, RankingGroup, RoleGrant, Unit, UnitKind, User
@@ -126,8 +127,32 @@ class UnitAdmin(FileImportAdminMixin, SpreadsheetExportMixin, admin.ModelAdmin):
         return reverse("scoring:import_job", args=[job.pk])
 
 
+class RoleGrantFormSet(forms.BaseInlineFormSet):
+    """The grants the account would hold once saved, checked together by separation of duties
+    (units.duties): the admin is a door that grants roles like the council and accounts pages."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        grants = [
+            RoleGrant(
+                user=self.instance,
+                role=form.cleaned_data["role"],
+                unit=form.cleaned_data.get("unit"),
+                organiser=form.cleaned_data.get("organiser"),
+            )
+            for form in self.forms
+            if form.cleaned_data.get("role") and not self._should_delete_form(form)
+        ]
+        conflict = holding_conflict(user=self.instance, grants=grants)
+        if conflict:
+            raise forms.ValidationError(conflict)
+
+
 class RoleGrantInline(admin.TabularInline):
     model = RoleGrant
+    formset = RoleGrantFormSet
     extra = 0
     autocomplete_fields = ("unit", "scoped_units")
     fields = ("role", "unit", "organiser", "area_codes", "scoped_units")

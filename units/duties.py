@@ -8,6 +8,9 @@ A province's council judges units against each other (the ranking is relative), 
 - Home Affairs, who sets up the council, reopens self-assessments and publishes, is not a
   member of the council it checks (appraiser or chair), and the chair is not also an appraiser
   (already: one council role per person and organiser);
+- both ways, at every door that grants a role (the council page, Home Affairs' accounts
+  pages and import, the admin): an appraiser or chair is not given a unit of the organiser
+  they judge, and the system administrator, who keeps the accounts, holds no council role;
 - defence in depth, for roles granted later or outside the council page (the admin, an
   import): nobody appraises, finalises, reopens or publishes a unit they are staff of, and
   nobody publishes results their own council role helped decide.
@@ -57,24 +60,53 @@ def own_unit_message(unit: Unit) -> str:
     ) % {"unit": unit.name}
 
 
+def _organiser_of(grant) -> int | None:
+    """The organiser a grant is tied to: its own, or its unit's for unit staff."""
+    if grant.role == Role.UNIT_STAFF:
+        return grant.unit.organiser_id if grant.unit_id else None
+    return grant.organiser_id
+
+
+def holding_conflict(*, user, grants: Iterable[RoleGrant]) -> str | None:
+    """Why `user` may not hold all of `grants` (saved or not) together; None if they may.
+    A council role (appraiser, chair) of an organiser does not go with the staff of one of its
+    units, with Home Affairs of it, or with the system administrator's account — whichever of
+    the two was granted first. Every door that grants a role asks this."""
+    grants = list(grants)
+    council = [g for g in grants if g.role in COUNCIL_ROLES]
+    if not council:
+        return None
+    name = user.get_full_name()
+    if user.is_superuser:
+        return _(
+            "%(name)s is the system administrator, who keeps the accounts: the system "
+            "administrator is not a member of an appraisal council."
+        ) % {"name": name}
+    council_of = {g.organiser_id for g in council}
+    for grant in grants:
+        if _organiser_of(grant) not in council_of:
+            continue
+        if grant.role == Role.UNIT_STAFF:
+            return _(
+                "%(name)s is staff of %(unit)s, which this council appraises: a unit's staff "
+                "are not members of the council that judges it and its competitors."
+            ) % {"name": name, "unit": grant.unit.name}
+        if grant.role == Role.HOME_AFFAIRS:
+            return _(
+                "%(name)s is a Home Affairs officer of this organiser, who sets up the council "
+                "and publishes its results: they are not also a member of it."
+            ) % {"name": name}
+    return None
+
+
+def grant_conflict(*, user, grant: RoleGrant) -> str | None:
+    """Why `user` may not be given `grant` on top of the grants they hold; None if they may."""
+    held = RoleGrant.objects.filter(user=user).exclude(pk=grant.pk).select_related("unit")
+    return holding_conflict(user=user, grants=[grant, *held])
+
+
 def appointment_conflict(*, user, organiser: Organiser, by=None) -> str | None:
     """Why `user` may not be appointed to `organiser`'s council; None if they may."""
     if by is not None and user.pk == by.pk:
         return _("You cannot appoint yourself to the council you set up.")
-    grants = RoleGrant.objects.filter(user=user)
-    staff_of = (
-        grants.filter(role=Role.UNIT_STAFF, unit__organiser=organiser)
-        .select_related("unit")
-        .first()
-    )
-    if staff_of is not None:
-        return _(
-            "%(name)s is staff of %(unit)s, which this council appraises: a unit's staff "
-            "are not members of the council that judges it and its competitors."
-        ) % {"name": user.get_full_name(), "unit": staff_of.unit.name}
-    if grants.filter(role=Role.HOME_AFFAIRS, organiser=organiser).exists():
-        return _(
-            "%(name)s is a Home Affairs officer of this organiser, who sets up the council and "
-            "publishes its results: they are not also a member of it."
-        ) % {"name": user.get_full_name()}
-    return None
+    return grant_conflict(user=user, grant=RoleGrant(role=Role.APPRAISER, organiser=organiser))
