@@ -118,6 +118,42 @@ REFUSED = {
         lambda: h.docx_with({"word/embeddings/Sheet1.xlsx": h.docm_renamed_docx()}),
         "chứa macro",
     ),
+    "docx with a web hyperlink": (
+        "ke-hoach.docx",
+        lambda: h.docx_with(
+            {
+                "word/_rels/document.xml.rels": h.relationships(
+                    f'<Relationship Id="rId1" Type="{h.RELS}/hyperlink" '
+                    'Target="https://thuvienphapluat.vn/" TargetMode="External"/>'
+                )
+            }
+        ),
+        "liên kết tới địa chỉ bên ngoài tệp (https://thuvienphapluat.vn/)",
+    ),
+    "docx with an altChunk stored under another name": (
+        "ke-hoach.docx",
+        lambda: h.docx_with(
+            {
+                "word/_rels/document.xml.rels": h.relationships(
+                    f'<Relationship Id="rId1" Type="{h.RELS}/aFChunk" Target="part1.html"/>'
+                ),
+                "word/part1.html": b"<html><script>x</script></html>",
+            }
+        ),
+        "altChunk",
+    ),
+    "docx with an OLE object stored elsewhere": (
+        "ke-hoach.docx",
+        lambda: h.docx_with(
+            {
+                "word/_rels/document.xml.rels": h.relationships(
+                    f'<Relationship Id="rId1" Type="{h.RELS}/oleObject" Target="media/x.png"/>'
+                ),
+                "word/media/x.png": h.ole_file("Ole10Native"),
+            }
+        ),
+        "đối tượng nhúng (OLE)",
+    ),
     "docx with ActiveX": (
         "ke-hoach.docx",
         lambda: h.docx_with({"word/activeX/activeX1.bin": b"x"}),
