@@ -1,9 +1,12 @@
 """What an uploaded file's content is, checked against what its extension claims: a PDF must
-open with pypdf and run nothing (no JavaScript, no launch action, no embedded files); an Office
-or OpenDocument file must be a bounded zip holding that format's own parts and no macros; a
+open with pypdf and run, send, fetch or open nothing (no JavaScript, XFA form, launch, form
+submit or import, remote go-to, address opened on open, embedded files), objects its table does
+not list included; an Office or OpenDocument file must be a bounded zip holding that format's own
+parts and no macros (an Office file also nothing outside it, no OLE object, ActiveX or altChunk); a
 legacy Office file's OLE directory must name no macro storage; an image must decode within a
-pixel bound. Nothing is extracted to disk: archives are judged by their directory, and only a
-few small parts are read, each bounded by its declared size.
+pixel bound. Nothing is extracted to disk: archives are judged by their directory, and only
+small parts (content types, relationships) and embedded chart workbooks are read, each bounded
+by its declared size.
 
 Each check returns the reason for refusing (a translated phrase) or None;
 scoring.services.evidence.evidence_file_check names the file around it."""
