@@ -1,13 +1,18 @@
 """What an uploaded file's content is, checked against what its extension claims: a PDF must
-open with pypdf and run nothing (no JavaScript, no launch action, no embedded files); an Office
-or OpenDocument file must be a bounded zip holding that format's own parts and no macros; a
+open with pypdf and run, send, fetch or open nothing (no JavaScript, XFA form, launch, form
+submit or import, remote go-to, address opened on open, embedded files), objects its table does
+not list included; an Office or OpenDocument file must be a bounded zip holding that format's own
+parts and no macros (an Office file also nothing outside it, no OLE object, ActiveX or altChunk); a
 legacy Office file's OLE directory must name no macro storage; an image must decode within a
-pixel bound. Nothing is extracted to disk: archives are judged by their directory, and only a
-few small parts are read, each bounded by its declared size.
+pixel bound. Nothing is extracted to disk: archives are judged by their directory, and only
+small parts (content types, relationships) and embedded chart workbooks are read, each bounded
+by its declared size.
 
 Each check returns the reason for refusing (a translated phrase) or None;
 scoring.services.evidence.evidence_file_check names the file around it."""
 
+import io
+import re
 import struct
 import warnings
 import zipfile
@@ -30,6 +35,9 @@ PART_MAX_BYTES = 1024 * 1024  # [Content_Types].xml, mimetype: small parts only 
 # Images: a 48-megapixel phone photo fits; a PNG declaring 100,000 × 100,000 pixels does not.
 IMAGE_MAX_PIXELS = 80_000_000
 PDF_MAX_OBJECTS = 500_000
+# Chart data in Word and PowerPoint is a workbook under */embeddings/: read (this far) and
+# checked itself; any other embedded part (OLE objects, packaged programs) is refused.
+EMBEDDED_PACKAGE_MAX_BYTES = 20 * 1024 * 1024
 
 OOXML_MAIN = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
@@ -43,6 +51,29 @@ ODF_MIMETYPE = {
 IMAGE_FORMAT = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 OLE_MACRO_NAMES = {"_vba_project", "_vba_project_cur", "vba", "macros"}
 _CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_RELATIONSHIPS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# PDF names that make a viewer run, send, fetch or open something; looked for in the raw
+# bytes of objects the cross-reference table does not list (a viewer that rebuilds a damaged
+# table finds them, pypdf does not).
+_PDF_ACTIVE_NAMES = {
+    b"/JS",
+    b"/JavaScript",
+    b"/Launch",
+    b"/XFA",
+    b"/SubmitForm",
+    b"/ImportData",
+    b"/GoToR",
+    b"/GoToE",
+    b"/OpenAction",
+    b"/AA",
+    b"/EmbeddedFile",
+    b"/EmbeddedFiles",
+    b"/RichMedia",
+}
+_PDF_OBJECT_KEYWORD = re.compile(rb"obj\b")
+_PDF_OBJECT_NUMBERS = re.compile(rb"(?:^|[^0-9])([0-9]{1,10})\s+[0-9]{1,5}\s+$")
+_PDF_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]*")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 
 def content_problem(extension: str, stream: IO[bytes]) -> str | None:
@@ -72,9 +103,11 @@ def pdf_problem(extension: str, stream: IO[bytes]) -> str | None:
         reader = PdfReader(stream, strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             return _("it is protected by a password; upload it without one")
+        # Taken first: pypdf adds an unlisted object to its table once a reference reaches it.
+        listed = {num for table in reader.xref.values() for num in table} | set(reader.xref_objStm)
         if len(reader.pages) < 1:
             return _not_what_it_claims(extension)
-        return _pdf_active_content(reader)
+        return _pdf_active_content(reader) or _pdf_hidden_active_content(listed, stream)
     except Exception:  # pypdf raises many kinds on damaged files: all mean "no"
         return _not_what_it_claims(extension)
 
@@ -109,6 +142,16 @@ def _pdf_found(value, depth: int = 0) -> str | None:
             return _("it contains JavaScript")
         if "/Launch" in kind:
             return _("it contains an action that starts another program")
+        if "/XFA" in keys:
+            return _("it contains an XFA form, which can run scripts")
+        if kind[0] in ("/SubmitForm", "/ImportData"):
+            return _("it contains a form action that sends data out or reads it in")
+        if kind[0] in ("/GoToR", "/GoToE"):
+            return _("it contains an action that opens another file, possibly on another computer")
+        if _pdf_opens_address(value.get("/OpenAction")) or any(
+            _pdf_opens_address(action) for action in _resolved_values(value.get("/AA"))
+        ):
+            return _("it opens a web address by itself when it is opened")
         if (
             keys & {"/EmbeddedFiles", "/EF", "/RichMediaContent"}
             or "/EmbeddedFile" in kind
@@ -124,6 +167,58 @@ def _pdf_found(value, depth: int = 0) -> str | None:
     for child in children:
         if found := _pdf_found(child, depth + 1):
             return found
+    return None
+
+
+def _resolved(value):
+    try:
+        return value.get_object() if isinstance(value, IndirectObject) else value
+    except Exception:  # a dangling reference leads nowhere
+        return None
+
+
+def _resolved_values(value) -> list:
+    value = _resolved(value)
+    return (
+        [_resolved(child) for child in value.values()]
+        if isinstance(value, DictionaryObject)
+        else []
+    )
+
+
+def _pdf_opens_address(action, depth: int = 0) -> bool:
+    """Whether an /OpenAction or /AA entry is, or chains (/Next) to, a /URI action: a link
+    the reader follows without a click."""
+    action = _resolved(action)
+    if depth > 20:
+        return False
+    if isinstance(action, ArrayObject):
+        return any(_pdf_opens_address(child, depth + 1) for child in action)
+    if not isinstance(action, DictionaryObject):
+        return False
+    return action.get("/S") == "/URI" or _pdf_opens_address(action.get("/Next"), depth + 1)
+
+
+def _pdf_hidden_active_content(listed: set[int], stream: IO[bytes]) -> str | None:
+    """Objects in the file that the cross-reference table does not list (numbers not in
+    `listed`), judged by the names in their raw bytes (names decoded from #xx escapes)."""
+    stream.seek(0)
+    data = stream.read()
+    # The literal keyword first, then the numbers before it: a regex anchored on digits alone
+    # takes a second on 20 MB of compressed streams.
+    for keyword in _PDF_OBJECT_KEYWORD.finditer(data):
+        header = _PDF_OBJECT_NUMBERS.search(data, max(0, keyword.start() - 24), keyword.start())
+        if header is None or int(header.group(1)) in listed:
+            continue
+        end = data.find(b"endobj", keyword.end())
+        body = data[keyword.end() : end if end >= 0 else len(data)]
+        for name in _PDF_NAME.findall(body):
+            decoded = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name)
+            if decoded in _PDF_ACTIVE_NAMES:
+                return _(
+                    "it holds an object outside its table of contents that can run or open "
+                    "something"
+                )
     return None
 
 
@@ -193,7 +288,76 @@ def ooxml_problem(extension: str, stream: IO[bytes]) -> str | None:
     main = [part for part, kind in content_types.items() if kind == OOXML_MAIN[extension]]
     if not main or main[0] not in names:
         return _not_what_it_claims(extension)
+    return _ooxml_active_parts(archive) or _ooxml_external_relationship(archive)
+
+
+def _ooxml_active_parts(archive: zipfile.ZipFile) -> str | None:
+    """Parts Office runs or hands to another program: ActiveX controls, altChunk parts (HTML,
+    MHT or RTF merged in on open), and embedded objects other than a checked chart workbook."""
+    for member in archive.infolist():
+        name = member.filename.lower()
+        if "/activex/" in f"/{name}":
+            return _activex()
+        if "afchunk" in name.rsplit("/", 1)[-1]:
+            return _altchunk()
+        if "/embeddings/" in f"/{name}" and not name.endswith("/"):
+            extension = "." + name.rsplit(".", 1)[-1] if "." in name.rsplit("/", 1)[-1] else ""
+            if extension not in OOXML_MAIN or member.file_size > EMBEDDED_PACKAGE_MAX_BYTES:
+                return _ole_object()
+            with archive.open(member) as part:
+                embedded = io.BytesIO(part.read(EMBEDDED_PACKAGE_MAX_BYTES + 1))
+            if problem := ooxml_problem(extension, embedded):
+                return problem
     return None
+
+
+def _ooxml_external_relationship(archive: zipfile.ZipFile) -> str | None:
+    """Any relationship pointing outside the file (TargetMode="External"): Word and Excel fetch
+    remote templates, images and linked data on open, and a file:// target on Windows gives the
+    reader's password hash away. Relationships of the active kinds are refused wherever their
+    part is stored."""
+    for name in archive.namelist():
+        if not name.lower().endswith(".rels"):
+            continue
+        data = _read_part(archive, name)
+        try:
+            root = SafeET.fromstring(data) if data is not None else None
+        except Exception:  # bad XML, a defused entity
+            root = None
+        if root is None:
+            return _("its relationships part %(part)s cannot be read") % {"part": name}
+        for relationship in root.iter(f"{_RELATIONSHIPS_NS}Relationship"):
+            kind = (relationship.get("Type") or "").rsplit("/", 1)[-1].lower()
+            target = (relationship.get("Target") or "")[:80]
+            if (relationship.get("TargetMode") or "").lower() == "external":
+                if kind == "hyperlink":
+                    return _(
+                        "it has a link to an address outside the file (%(target)s); remove the "
+                        "link and keep the address as plain text"
+                    ) % {"target": target}
+                return _(
+                    "it links to content outside the file (%(target)s), which Office fetches "
+                    "when the file is opened"
+                ) % {"target": target}
+            if kind == "afchunk":
+                return _altchunk()
+            if kind == "oleobject":
+                return _ole_object()
+            if kind in ("control", "activexcontrolbinary"):
+                return _activex()
+    return None
+
+
+def _activex() -> str:
+    return _("it contains ActiveX controls")
+
+
+def _altchunk() -> str:
+    return _("it contains a part in another format (altChunk) that Word merges in on open")
+
+
+def _ole_object() -> str:
+    return _("it contains an embedded object (OLE), which can carry a program")
 
 
 def odf_problem(extension: str, stream: IO[bytes]) -> str | None:

