@@ -13,9 +13,12 @@ from .services.notifications import (
 )
 from .services.remediation_progress import task_deadline_reminders
 from .services.self_assessment_workbook import SELF_ASSESSMENT_IMPORT  # registers the import
+from .services.survey_data_jobs import DATA_IMPORT, SURVEY_IMPORT  # register the imports
 
 __all__ = [
+    "DATA_IMPORT",
     "SELF_ASSESSMENT_IMPORT",
+    "SURVEY_IMPORT",
     "open_due_appraisals",
     "send_deadline_reminders",
     "send_notification_email",

@@ -35,6 +35,9 @@ logger = logging.getLogger(__name__)
 class ImportOutcome:
     summary: str  # "12 items filled in", said of the preview as of the import
     changes: list[str] = field(default_factory=list)  # one line per row that changes
+    # What the preview saw that the apply must hold the file to (merged into job.params when
+    # the preview is ready), e.g. how many published assessments it sends back.
+    remember: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,8 @@ def import_job_run(*, job_id: int, step: str) -> str:
             ImportJobStatus.FAILED,
             problems=[_("The import failed unexpectedly; nothing was changed.")],
         )
+    if status == ImportJobStatus.READY and outcome.remember:
+        ImportJob.objects.filter(pk=job.pk).update(params={**job.params, **outcome.remember})
     return _finish(
         job, status, summary=outcome.summary, preview=outcome.changes[:MAX_PREVIEW_LINES]
     )
