@@ -6,14 +6,16 @@ preview remembers how many published assessments it sends back: the apply refuse
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from scoring.display import format_number
 from scoring.models import AssessmentPeriod
+from units.access import acts_for
 from units.import_jobs import ImportOutcome, import_job_create, import_kind_register
+from units.roles import Permission
 
 from .data_import import data_import, data_upload_check
 from .import_rows import upload_closed_reason
@@ -24,7 +26,11 @@ DATA_IMPORT = "data"
 
 
 def _open_period(job) -> AssessmentPeriod:
+    """The job's period, checked again when the worker reads and when it applies: still open
+    to uploads, and the uploader still Home Affairs of its organiser."""
     period = AssessmentPeriod.objects.select_related("organiser").get(pk=job.params["period"])
+    if not acts_for(job.owner, Permission.ENTER_SURVEY, period.organiser_id):
+        raise PermissionDenied(_("You may no longer enter survey results or data for this period."))
     closed = upload_closed_reason(period)
     if closed:
         raise ValidationError(closed)

@@ -188,6 +188,21 @@ def test_the_dashboard_links_the_uploads_for_home_affairs_only(client, personas,
 # ---------------------------------------------------------------- survey
 
 
+def test_an_officer_who_lost_the_role_before_confirming_imports_nothing(
+    client, personas, period, django_capture_on_commit_callbacks
+):
+    client.force_login(personas["home_affairs"])
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = _survey_post(client, period)
+    job, _page = _job_page(client, posted)
+    personas["home_affairs"].role_grants.all().delete()
+    _confirm(client, job, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.FAILED
+    assert job.problems == ["Bạn không còn được nhập kết quả điều tra và số liệu của kỳ này."]
+    assert _nothing_changed()
+
+
 def test_survey_upload_preview_then_confirm(
     client, personas, period, django_capture_on_commit_callbacks
 ):
