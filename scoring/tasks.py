@@ -6,6 +6,7 @@ from django.utils import translation
 
 from .services.accounts import send_password_link
 from .services.appraisal import periods_open_appraisal_due
+from .services.index_set_jobs import INDEX_SET_IMPORT  # registers the import
 from .services.notifications import (
     deadline_reminders,
     notification_emails_send_pending,
@@ -17,6 +18,7 @@ from .services.survey_data_jobs import DATA_IMPORT, SURVEY_IMPORT  # register th
 
 __all__ = [
     "DATA_IMPORT",
+    "INDEX_SET_IMPORT",
     "SELF_ASSESSMENT_IMPORT",
     "SURVEY_IMPORT",
     "open_due_appraisals",

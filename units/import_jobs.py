@@ -191,7 +191,7 @@ def import_job_run(*, job_id: int, step: str) -> str:
             ImportJobStatus.FAILED,
             problems=[_("The import failed unexpectedly; nothing was changed.")],
         )
-    if status == ImportJobStatus.READY and outcome.remember:
+    if outcome.remember:  # the preview's, for the apply; the apply's, for the page after
         ImportJob.objects.filter(pk=job.pk).update(params={**job.params, **outcome.remember})
     return _finish(
         job, status, summary=outcome.summary, preview=outcome.changes[:MAX_PREVIEW_LINES]
