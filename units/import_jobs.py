@@ -35,8 +35,8 @@ logger = logging.getLogger(__name__)
 class ImportOutcome:
     summary: str  # "12 items filled in", said of the preview as of the import
     changes: list[str] = field(default_factory=list)  # one line per row that changes
-    # What the preview saw that the apply must hold the file to (merged into job.params when
-    # the preview is ready), e.g. how many published assessments it sends back.
+    # Merged into job.params after each step: what the preview saw that the apply must hold
+    # the file to (how many published assessments it sends back), what the apply made.
     remember: dict = field(default_factory=dict)
 
 
