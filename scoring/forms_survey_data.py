@@ -51,13 +51,3 @@ class DataUploadForm(ImportFileForm):
             )
             for code, name, source in items
         ]
-
-
-class UploadConfirmForm(forms.Form):
-    confirm = forms.BooleanField(
-        error_messages={"required": gettext_lazy("Tick the box to confirm.")}
-    )
-
-    def __init__(self, *args, label: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["confirm"].label = label

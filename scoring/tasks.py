@@ -6,6 +6,7 @@ from django.utils import translation
 
 from .services.accounts import send_password_link
 from .services.appraisal import periods_open_appraisal_due
+from .services.index_set_jobs import INDEX_SET_IMPORT  # registers the import
 from .services.notifications import (
     deadline_reminders,
     notification_emails_send_pending,
@@ -13,9 +14,13 @@ from .services.notifications import (
 )
 from .services.remediation_progress import task_deadline_reminders
 from .services.self_assessment_workbook import SELF_ASSESSMENT_IMPORT  # registers the import
+from .services.survey_data_jobs import DATA_IMPORT, SURVEY_IMPORT  # register the imports
 
 __all__ = [
+    "DATA_IMPORT",
+    "INDEX_SET_IMPORT",
     "SELF_ASSESSMENT_IMPORT",
+    "SURVEY_IMPORT",
     "open_due_appraisals",
     "send_deadline_reminders",
     "send_notification_email",

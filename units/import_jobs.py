@@ -35,6 +35,9 @@ logger = logging.getLogger(__name__)
 class ImportOutcome:
     summary: str  # "12 items filled in", said of the preview as of the import
     changes: list[str] = field(default_factory=list)  # one line per row that changes
+    # Merged into job.params after each step: what the preview saw that the apply must hold
+    # the file to (how many published assessments it sends back), what the apply made.
+    remember: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,8 @@ def import_job_run(*, job_id: int, step: str) -> str:
             ImportJobStatus.FAILED,
             problems=[_("The import failed unexpectedly; nothing was changed.")],
         )
+    if outcome.remember:  # the preview's, for the apply; the apply's, for the page after
+        ImportJob.objects.filter(pk=job.pk).update(params={**job.params, **outcome.remember})
     return _finish(
         job, status, summary=outcome.summary, preview=outcome.changes[:MAX_PREVIEW_LINES]
     )

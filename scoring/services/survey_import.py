@@ -143,6 +143,8 @@ class SurveyImportSummary:
     unchanged: int
     appraised: int
     not_applicable_outside_rule: list[str]
+    changes: list[SurveyRow] = field(default_factory=list)  # the rows written
+    warnings: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- reading
@@ -473,6 +475,8 @@ def survey_import(
         unchanged=len(preview.rows) - len(changes),
         appraised=appraised,
         not_applicable_outside_rule=outside,
+        changes=changes,
+        warnings=preview.warnings,
     )
 
 

@@ -1,11 +1,11 @@
-"""Home Affairs' index-set pages of the set-up: uploading a set (a dry-run preview, then
-confirm), preparing a draft of the set in use, and replacing the set mid-period (the diff, the
-mapping of removed items, the scores to redo, apply)."""
+"""Home Affairs' index-set pages of the set-up: uploading a set (an import job: a worker's
+dry-run preview, then confirm on the job page), preparing a draft of the set in use, and
+replacing the set mid-period (the diff, the mapping of removed items, the scores to redo,
+apply)."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods
 
 from parindex.admin_imports import ImportFileForm
 from parindex.parsing import parse_id
-from parindex.tabular import ImportFailed
 from units.models import UnitKind
 from units.roles import Permission
 
@@ -28,7 +27,7 @@ from ..selectors.index_set_diff import (
     mapping_problems,
     replacement_consequences,
 )
-from ..services.index_set_import import index_set_import, index_set_preview
+from ..services.index_set_jobs import index_set_import_queue
 from ..services.index_set_replace import (
     index_set_current_for,
     index_set_draft_start,
@@ -37,10 +36,8 @@ from ..services.index_set_replace import (
 from ..services.index_sets import index_set_problems
 from ..workflow import PeriodStatus
 from .common import REFUSALS
-from .upload_stash import forget, stash, unstash
 
 UNITS_PER_PAGE = 20
-UPLOADS_KEY = "index_set_uploads"
 
 
 # ---------------------------------------------------------------- forms
@@ -88,167 +85,35 @@ class ConfirmForm(forms.Form):
         self.fields["confirm"].label = label
 
 
-# ---------------------------------------------------------------- the uploaded bytes
-
-
-def _stash(request, data: bytes, meta: dict) -> str:
-    return stash(request, data, meta, key=UPLOADS_KEY)
-
-
-def _unstash(request, token: str, period_pk: int) -> tuple[bytes, dict] | None:
-    return unstash(request, token, period_pk, key=UPLOADS_KEY)
-
-
-def _forget(request, token: str) -> None:
-    forget(request, token, key=UPLOADS_KEY)
-
-
 # ---------------------------------------------------------------- uploading a set
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def index_set_upload_view(request, pk: int):
+    """The file goes to an import job (index_set_jobs): a worker reads it, its page shows the
+    preview and takes the confirmation."""
     period = get_period_for_user(request.user, pk, Permission.MANAGE_PERIOD)
-    if request.POST.get("token"):
-        return _upload_confirm(request, period)
     form = IndexSetUploadForm(request.POST or None, request.FILES or None)
-    problems = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data, kind = upload.read(), form.cleaned_data["unit_kind"]
-        try:
-            preview = index_set_preview(
-                period=period,
-                unit_kind=kind,
-                data=data,
-                filename=upload.name,
-                draft_when_in_use=True,
-            )
-        except ImportFailed as failure:
-            problems = failure.problems
-        except ValidationError as exc:
-            problems = exc.messages
-        else:
-            decision_date = form.cleaned_data["decision_date"]
-            token = _stash(
-                request,
-                data,
-                {
-                    "period": period.pk,
-                    "kind": kind.pk,
-                    "filename": upload.name,
-                    "name": form.cleaned_data["name"],
-                    "decision_number": form.cleaned_data["decision_number"],
-                    "decision_date": decision_date.isoformat() if decision_date else "",
-                    "decision_issuer": form.cleaned_data["decision_issuer"],
-                    "becomes_draft": preview.becomes_draft,
-                },
-            )
-            return _preview_page(request, period, preview, token, kind, form.cleaned_data)
+        upload, values = form.cleaned_data["file"], form.cleaned_data
+        job = index_set_import_queue(
+            period=period,
+            unit_kind=values["unit_kind"],
+            data=upload.read(),
+            filename=upload.name,
+            name=values["name"],
+            decision_number=values["decision_number"],
+            decision_date=values["decision_date"],
+            decision_issuer=values["decision_issuer"],
+            by=request.user,
+        )
+        return redirect("scoring:import_job", pk=job.pk)
     return render(
         request,
         "scoring/setup/index_set_upload.html",
-        {"period": period, "form": form, "problems": problems},
+        {"period": period, "form": form, "problems": []},
     )
-
-
-def _confirm_label(becomes_draft: bool) -> str:
-    if becomes_draft:
-        return _("Save this file as a draft version; units keep the current version for now.")
-    return _("Import this file as the current index set of the kind for this period.")
-
-
-def _preview_page(request, period, preview, token, kind, decision, confirm_form=None):
-    return render(
-        request,
-        "scoring/setup/index_set_upload_preview.html",
-        {
-            "period": period,
-            "preview": preview,
-            "token": token,
-            "kind": kind,
-            "decision": decision,
-            "confirm_form": confirm_form
-            or ConfirmForm(label=_confirm_label(preview.becomes_draft)),
-        },
-    )
-
-
-def _upload_confirm(request, period):
-    token = request.POST["token"]
-    stashed = _unstash(request, token, period.pk)
-    if stashed is None:
-        messages.error(request, _("The previewed file is no longer kept. Upload it again."))
-        return redirect("scoring:index_set_upload", pk=period.pk)
-    data, meta = stashed
-    kind = UnitKind.objects.filter(pk=meta["kind"]).first()
-    if kind is None:
-        raise Http404
-    decision = {
-        "decision_number": meta["decision_number"],
-        "decision_date": forms.DateField().to_python(meta["decision_date"] or None),
-        "decision_issuer": meta["decision_issuer"],
-    }
-    try:
-        preview = index_set_preview(
-            period=period,
-            unit_kind=kind,
-            data=data,
-            filename=meta["filename"],
-            draft_when_in_use=True,
-        )
-    except ImportFailed as failure:
-        _forget(request, token)
-        return render(
-            request,
-            "scoring/setup/index_set_upload.html",
-            {"period": period, "form": IndexSetUploadForm(), "problems": failure.problems},
-        )
-    confirm_form = ConfirmForm(request.POST, label=_confirm_label(preview.becomes_draft))
-    if preview.becomes_draft != meta["becomes_draft"]:
-        # Units started (or stopped) scoring the current set meanwhile: confirm the new outcome.
-        meta["becomes_draft"] = preview.becomes_draft
-        request.session.modified = True
-        confirm_form = ConfirmForm(label=_confirm_label(preview.becomes_draft))
-        messages.warning(
-            request, _("The current index set changed since the preview: check again.")
-        )
-        return _preview_page(
-            request, period, preview, token, kind, {**decision, "name": meta["name"]}, confirm_form
-        )
-    if not confirm_form.is_valid():
-        return _preview_page(
-            request, period, preview, token, kind, {**decision, "name": meta["name"]}, confirm_form
-        )
-    try:
-        index_set = index_set_import(
-            period=period,
-            unit_kind=kind,
-            data=data,
-            filename=meta["filename"],
-            name=meta["name"],
-            by=request.user,
-            draft_when_in_use=True,
-            **decision,
-        )
-    except ImportFailed as failure:
-        _forget(request, token)
-        return render(
-            request,
-            "scoring/setup/index_set_upload.html",
-            {"period": period, "form": IndexSetUploadForm(), "problems": failure.problems},
-        )
-    _forget(request, token)
-    if index_set.is_draft:
-        messages.success(
-            request,
-            _("Draft version %(version)s is saved. Compare it with the current set and apply it.")
-            % {"version": index_set.version},
-        )
-        return redirect("scoring:index_set_replace", pk=index_set.pk)
-    messages.success(request, _("%(set)s is imported.") % {"set": index_set})
-    return redirect("scoring:setup_home")
 
 
 # ---------------------------------------------------------------- a draft of the set in use

@@ -37,7 +37,9 @@ def test_upload_and_replace_mid_period(demo_server, page, screenshot_dir, viewpo
     page.fill("input[name=decision_number]", "2150/QĐ-UBND")
     page.fill("input[name=decision_date]", "19/12/2025")
     page.click("button:has-text('Kiểm tra tệp')")
-    assert "bản dự thảo" in page.locator("[data-upload-preview]").inner_text()
+    page.wait_for_url("**/imports/*/")  # the import job, read by a worker (eager here)
+    expect(page.locator("[data-status=ready]")).to_be_visible()
+    assert "bản dự thảo" in page.locator("main").inner_text()
     assert _fits_phone(page)
     page.screenshot(path=str(shots / f"upload-preview-{name}.png"), full_page=True)
 

@@ -1,6 +1,7 @@
 """Issue 13's walk, in Chromium through the real pages, on the demo province's 2026: Home Affairs
 (`noivu`) fills the survey template it downloads, uploads it with one row above its maximum
-(refused, nothing changed), corrects it, checks the preview and confirms; uploads the 766 figures
+(refused, nothing changed), corrects it, checks the preview on the import job's page and
+confirms there (a worker, eager here, reads and applies the file); uploads the 766 figures
 of two of the three departments still without one; tries to publish with the third missing
 (refused), names it as an exception with a reason, and publishes. The exception is in the
 published results' notes on the dashboard and in the ranking PDF. Key pages are shot at 1366 px
@@ -92,23 +93,25 @@ def test_home_affairs_enters_the_survey_and_data_and_publishes_with_a_named_exce
     assert rows == period_inputs(period=period).survey_expected
     page.set_input_files("input[type=file]", files=[_file("dieu-tra-2026.xlsx", bad)])
     page.get_by_role("button", name="Kiểm tra tệp").click()
-    problems = page.locator("[data-upload-problems]")
-    expect(problems).to_contain_text("Chưa có gì thay đổi")
+    page.wait_for_url("**/imports/*/")
+    problems = page.locator(".alert--error")
+    expect(problems).to_contain_text("Chưa có dữ liệu nào được cập nhật")
     expect(problems).to_contain_text("Dòng 4")
     expect(problems).to_contain_text("vượt tối đa")
     shots("survey-refused")
     assert SurveyResult.objects.filter(assessment__period=period).count() == before
 
     good, _rows = _filled_template(template.body(), bad_row=None)
+    page.goto(f"{demo_server.url}/periods/{period.pk}/survey/")
     page.set_input_files("input[type=file]", files=[_file("dieu-tra-2026.xlsx", good)])
     page.get_by_role("button", name="Kiểm tra tệp").click()
-    preview = page.locator("[data-upload-preview]")
-    expect(preview).to_contain_text(f"{rows} mới")
+    page.wait_for_url("**/imports/*/")
+    expect(page.locator("[data-status=ready]")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(f"{rows} mới")
     shots("survey-preview")
     assert SurveyResult.objects.filter(assessment__period=period).count() == before
-    page.get_by_role("checkbox").check()
-    page.get_by_role("button", name="Nhập kết quả điều tra xã hội học").click()
-    expect(page.locator(".message--success")).to_be_visible()
+    page.get_by_role("button", name="Xác nhận nhập").click()
+    expect(page.locator("[data-status=done]")).to_be_visible()
     inputs = period_inputs(period=period)
     assert inputs.survey_entered == inputs.survey_expected == rows
 
@@ -121,10 +124,10 @@ def test_home_affairs_enters_the_survey_and_data_and_publishes_with_a_named_exce
     figures = xlsx({"Số liệu": [["Mã đơn vị", "Số liệu"], ["SXD", 91.5], ["SKHCN", 78.25]]})
     page.set_input_files("input[type=file]", files=[_file("chi-so-766.xlsx", figures)])
     page.get_by_role("button", name="Kiểm tra tệp").click()
+    page.wait_for_url("**/imports/*/")
     expect(page.locator("body")).to_contain_text("91,5")
-    page.get_by_role("checkbox").check()
-    page.locator("[data-upload-preview] button[type=submit]").click()
-    expect(page.locator(".message--success")).to_be_visible()
+    page.get_by_role("button", name="Xác nhận nhập").click()
+    expect(page.locator("[data-status=done]")).to_be_visible()
     fed = DataFigure.objects.filter(assessment__period=period, item=item)
     assert {f.assessment.unit.code: f.figure for f in fed.select_related("assessment__unit")}[
         "SXD"

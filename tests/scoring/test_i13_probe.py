@@ -1,8 +1,9 @@
 """Probes of issue 13 as an attacker and a careful user would try it: control characters, NUL
-bytes and formulas in every text field and file cell, malformed files, stash tokens that are not
-this confirmation's, confirming twice, publication exceptions that do not fit, per-case counts
-typed oddly, and uploads racing a publication. Never a 500, never a change made despite an
-error, never English, never unescaped output."""
+bytes and formulas in every text field and file cell, malformed files (the survey and data
+uploads are import jobs: a refused file is a failed job whose page lists the problems), a
+confirmation that tries to change what was previewed, confirming twice, publication exceptions
+that do not fit, per-case counts typed oddly, and uploads racing a publication. Never a 500,
+never a change made despite an error, never English, never unescaped output."""
 
 import io
 import zipfile
@@ -10,8 +11,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +29,6 @@ from scoring.models import (
 )
 from scoring.rules import parse_rule
 from scoring.services.transitions import SYSTEM, assessments_move
-from scoring.views.upload_stash import stash_name
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from tests.factories import (
     AssessmentFactory,
@@ -41,6 +39,7 @@ from tests.factories import (
     survey_branch,
 )
 from tests.helpers import assert_control_refused, csv_text, xlsx
+from units.models import ImportJob, ImportJobStatus
 
 D = Decimal
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -88,21 +87,67 @@ def ha(client, personas):
     return client
 
 
+@pytest.fixture(autouse=True)
+def _worker(django_capture_on_commit_callbacks):
+    """The import jobs' tasks run (eagerly) when the request that queues them commits."""
+    global _callbacks
+    _callbacks = django_capture_on_commit_callbacks
+    yield
+    _callbacks = None
+
+
+_callbacks = None
+
+
+def _through_job(client, posting):
+    """Post an upload; when it became an import job, the job's page once a worker read it."""
+    with _callbacks(execute=True):
+        response = posting()
+    if response.status_code == 302 and response["Location"].startswith("/imports/"):
+        return client.get(response["Location"])
+    return response
+
+
 def survey_post(client, period, data, name="ks.csv"):
-    return client.post(url("survey_upload", period.pk), {"file": SimpleUploadedFile(name, data)})
+    return _through_job(
+        client,
+        lambda: client.post(
+            url("survey_upload", period.pk), {"file": SimpleUploadedFile(name, data)}
+        ),
+    )
 
 
 def data_post(client, period, data, name="766.csv", **extra):
-    return client.post(
-        url("data_upload", period.pk),
-        {
-            "file": SimpleUploadedFile(name, data),
-            "items": ["1.1.3"],
-            "source": "Cổng Dịch vụ công quốc gia",
-            "as_of": "30/11/2026",
-            **extra,
-        },
+    return _through_job(
+        client,
+        lambda: client.post(
+            url("data_upload", period.pk),
+            {
+                "file": SimpleUploadedFile(name, data),
+                "items": ["1.1.3"],
+                "source": "Cổng Dịch vụ công quốc gia",
+                "as_of": "30/11/2026",
+                **extra,
+            },
+        ),
     )
+
+
+def ready(response) -> ImportJob:
+    """The job of a job page, read without a problem and waiting for its confirmation."""
+    assert response.status_code == 200
+    job = response.context["job"]
+    assert job.status == ImportJobStatus.READY, job.problems
+    return job
+
+
+def confirm(client, job, **extra):
+    with _callbacks(execute=True):
+        response = client.post(
+            reverse("scoring:import_job", args=[job.pk]), {"action": "confirm", **extra}
+        )
+    job.refresh_from_db()
+    return response
 
 
 def nothing_changed():
@@ -119,12 +164,17 @@ def survey_rows(*rows, header=("unit", "item", "points", "note")):
 
 
 def refused(response, fragment=""):
+    """Refused on the form (400), or read by the worker into a failed job."""
     html = response.content.decode()
-    assert response.status_code == 400, html[:2000]
+    job = response.context.get("job")
+    if job is not None:
+        assert job.status == ImportJobStatus.FAILED, html[:2000]
+    else:
+        assert response.status_code == 400, html[:2000]
     if fragment:
         assert fragment in html, html[:3000]
     no_english(html)
-    assert not response.context.get("token")
+    assert 'value="confirm"' not in html
     return html
 
 
@@ -149,8 +199,7 @@ def test_a_control_character_in_a_code_is_refused(ha, period, column):
 
 def test_a_multi_line_note_is_kept_and_the_template_still_downloads(ha, period):
     response = survey_post(ha, period, survey_rows(["A", "2.1.1", "2", "dòng 1\ndòng 2\tcột"]))
-    assert response.status_code == 200, response.context.get("problems")
-    ha.post(url("survey_upload", period.pk), {"token": response.context["token"], "confirm": "on"})
+    confirm(ha, ready(response))
     assert SurveyResult.objects.get().note == "dòng 1\ndòng 2\tcột"
     assert ha.get(url("survey_template", period.pk)).status_code == 200
 
@@ -165,8 +214,7 @@ def test_a_bullet_and_an_escaped_formula_are_text(ha, period):
     response = survey_post(
         ha, period, survey_rows(["A", "2.1.1", "2", "- gạch đầu dòng"], ["B", "2.1.1", "1", "'=1"])
     )
-    assert response.status_code == 200, response.context.get("problems")
-    ha.post(url("survey_upload", period.pk), {"token": response.context["token"], "confirm": "on"})
+    confirm(ha, ready(response))
     assert set(SurveyResult.objects.values_list("note", flat=True)) == {"- gạch đầu dòng", "=1"}
     # Written back escaped: the template never holds a live formula.
     assert ha.get(url("survey_template", period.pk)).status_code == 200
@@ -177,7 +225,7 @@ def test_markup_in_cells_is_escaped(ha, period):
     html = refused(response)
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     response = survey_post(ha, period, survey_rows(["A", "2.1.1", "2", "<b>đậm</b>"]))
-    assert response.status_code == 200
+    ready(response)
     assert "<b>đậm</b>" not in response.content.decode()
 
 
@@ -309,7 +357,7 @@ def test_an_item_not_offered_is_refused(ha, period, items):
 @pytest.mark.parametrize("as_of", ["01/01/0001", "31/12/9999", "1/1/1", "\x00", "٣٠/١١/٢٠٢٦"])
 def test_odd_dates_are_refused_or_taken_without_an_error_page(ha, period, as_of):
     response = data_post(ha, period, csv_text([["unit", "figure"], ["A", "95"]]), as_of=as_of)
-    assert response.status_code in (200, 400)
+    assert response.status_code in (200, 400)  # the form refuses it, or a job's preview
     no_english(response.content.decode())
     assert nothing_changed()
 
@@ -330,96 +378,61 @@ def test_the_data_template_takes_any_item_parameter(ha, period):
     assert "Yêu cầu không hợp lệ" in response.content.decode()
 
 
-# ---------------------------------------------------------------- the stash token
+# ---------------------------------------------------------------- the confirmation
 
 
-def _survey_token(client, period):
-    response = survey_post(client, period, survey_rows(["A", "2.1.1", "2", ""]))
-    assert response.status_code == 200, response.context.get("problems")
-    return response.context["token"]
+def _survey_job(client, period):
+    return ready(survey_post(client, period, survey_rows(["A", "2.1.1", "2", ""])))
 
 
 @pytest.mark.parametrize("token", ["", "../../etc/passwd", "x" * 5000, "\x00", "abc/../def", " "])
-def test_a_tampered_token_changes_nothing(ha, period, token):
-    _survey_token(ha, period)
-    response = ha.post(url("survey_upload", period.pk), {"token": token, "confirm": "on"})
+@pytest.mark.parametrize("view", ["survey_upload", "data_upload"])
+def test_a_posted_token_confirms_nothing(ha, period, token, view):
+    """The old confirmation (a token posted back to the upload page) applies nothing: only the
+    job page's confirmation does."""
+    _survey_job(ha, period)
+    response = ha.post(url(view, period.pk), {"token": token, "confirm": "on"})
     if has_control_character(token):
         assert_control_refused(response)
     else:
-        assert response.status_code == 302
-        assert response["Location"] == url("survey_upload", period.pk)
-    assert nothing_changed()
-
-
-def test_a_survey_token_does_not_confirm_a_data_upload(ha, period):
-    token = _survey_token(ha, period)
-    response = ha.post(url("data_upload", period.pk), {"token": token, "confirm": "on"})
-    assert response.status_code == 302
-    assert nothing_changed()
-
-
-def test_a_token_of_another_period_changes_nothing(ha, period, personas):
-    other = PeriodFactory(organiser=personas["organiser"], year=2027, status=period.status)
-    token = _survey_token(ha, period)
-    response = ha.post(url("survey_upload", other.pk), {"token": token, "confirm": "on"})
-    assert response.status_code == 302
-    assert nothing_changed()
-
-
-def test_a_stashed_file_changed_on_disk_is_refused(ha, period):
-    token = _survey_token(ha, period)
-    default_storage.delete(stash_name(token))
-    default_storage.save(stash_name(token), ContentFile(survey_rows(["A", "2.1.1", "4", ""])))
-    response = ha.post(url("survey_upload", period.pk), {"token": token, "confirm": "on"})
-    assert response.status_code == 302
+        assert response.status_code == 400  # the upload form, without a file
+    assert ImportJob.objects.get().status == ImportJobStatus.READY
     assert nothing_changed()
 
 
 def test_confirming_twice_writes_once(ha, period):
-    token = _survey_token(ha, period)
-    first = ha.post(url("survey_upload", period.pk), {"token": token, "confirm": "on"})
+    job = _survey_job(ha, period)
+    first = confirm(ha, job)
     audited = AuditEntry.objects.filter(action="import").count()
-    second = ha.post(
-        url("survey_upload", period.pk), {"token": token, "confirm": "on"}, follow=True
-    )
-    assert first.status_code == 302
-    assert "Tệp đã xem trước không còn được lưu" in second.content.decode()
+    second = confirm(ha, job)
+    assert first.status_code == 302 and second.status_code == 302
+    assert job.status == ImportJobStatus.DONE
+    page = ha.get(second["Location"]).content.decode()
+    assert "Lần nhập này không còn chờ xác nhận" in page
     assert SurveyResult.objects.count() == 1
     assert AuditEntry.objects.filter(action="import").count() == audited
-    assert not default_storage.exists(stash_name(token))
 
 
-def test_a_previewed_file_waits_in_the_bucket_and_is_gone_once_confirmed(ha, period, s3_bucket):
-    """With S3 storage the preview and its confirmation may reach different web replicas."""
-    token = _survey_token(ha, period)
-    assert s3_bucket.keys() == [stash_name(token)]
-    response = ha.post(url("survey_upload", period.pk), {"token": token, "confirm": "on"})
-    assert response.status_code == 302
+def test_an_uploaded_file_waits_in_the_bucket_for_the_worker(ha, period, s3_bucket):
+    """With S3 storage the upload and the worker that reads it are different processes."""
+    job = _survey_job(ha, period)
+    assert s3_bucket.keys() == [job.file.name]
+    confirm(ha, job)
+    assert job.status == ImportJobStatus.DONE
     assert SurveyResult.objects.count() == 1
-    assert s3_bucket.keys() == []
 
 
 def test_confirming_a_data_upload_twice_makes_one_data_set(ha, period):
-    response = data_post(ha, period, csv_text([["unit", "figure"], ["A", "95"]]))
-    token = response.context["token"]
+    job = ready(data_post(ha, period, csv_text([["unit", "figure"], ["A", "95"]])))
     for _ in range(2):
-        ha.post(url("data_upload", period.pk), {"token": token, "confirm": "on"})
+        confirm(ha, job)
     assert DataSet.objects.count() == 1 and DataFigure.objects.count() == 1
 
 
 def test_a_confirmation_cannot_change_what_was_previewed(ha, period):
-    """Fields posted with the confirmation (items, source, date) are not read: the session's."""
-    response = data_post(ha, period, csv_text([["unit", "figure"], ["A", "95"]]))
-    ha.post(
-        url("data_upload", period.pk),
-        {
-            "token": response.context["token"],
-            "confirm": "on",
-            "source": "<script>",
-            "as_of": "01/01/2000",
-            "items": ["1.1.1"],
-        },
-    )
+    """Fields posted with the confirmation (items, source, date) are not read: the job's."""
+    job = ready(data_post(ha, period, csv_text([["unit", "figure"], ["A", "95"]])))
+    confirm(ha, job, source="<script>", as_of="01/01/2000", items=["1.1.1"])
     data_set = DataSet.objects.get()
     assert data_set.source == "Cổng Dịch vụ công quốc gia"
     assert f"{data_set.as_of:%d/%m/%Y}" == "30/11/2026"
@@ -440,13 +453,11 @@ def _publish_everything(period, personas):
 
 
 def test_a_preview_made_before_publication_is_not_confirmed_silently_after_it(ha, period, personas):
-    token = _survey_token(ha, period)
+    job = _survey_job(ha, period)
     _publish_everything(period, personas)
-    response = ha.post(
-        url("survey_upload", period.pk), {"token": token, "confirm": "on"}, follow=True
-    )
-    html = response.content.decode()
-    assert response.status_code == 400
+    response = confirm(ha, job)
+    html = ha.get(response["Location"]).content.decode()
+    assert job.status == ImportJobStatus.FAILED
     assert "Kết quả đã được công bố sau lúc xem trước" in html
     assert Assessment.objects.get(unit=personas["unit_a"]).status == AssessmentStatus.PUBLISHED
     assert nothing_changed()

@@ -1,5 +1,6 @@
-"""The set-up pages for index sets: who may open them, uploading with a dry-run preview then
-confirming, bad files answered in Vietnamese with nothing changed, a draft of the set in use,
+"""The set-up pages for index sets: who may open them, uploading as an import job (a worker,
+eager here, reads the file into the job page's preview) then confirming there, bad files
+answered in Vietnamese with nothing changed, a draft of the set in use,
 and the replacement page from comparison to apply."""
 
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ from scoring.services.index_set_replace import index_set_draft_start
 from scoring.workflow import PeriodStatus
 from tests.factories import AssessmentFactory, IndexSetFactory, PeriodFactory, small_tree
 from tests.helpers import csv_text, xlsx
+from units.models import ImportJob, ImportJobStatus
 
 D = Decimal
 HEADER = ["code", "name", "max_points", "method", "rule", "evidence_required", "survey"]
@@ -50,22 +52,54 @@ def in_use(personas, period):
     return {"current": current, "tree": tree, "a": a}
 
 
+_callbacks = None
+
+
+@pytest.fixture(autouse=True)
+def _worker(django_capture_on_commit_callbacks):
+    """The import job's tasks run (eagerly) when the request that queues them commits."""
+    global _callbacks
+    _callbacks = django_capture_on_commit_callbacks
+    yield
+    _callbacks = None
+
+
 def _upload(client, period, kind, data, name="bo-chi-so.csv", **extra):
-    return client.post(
-        reverse("scoring:index_set_upload", args=[period.pk]),
-        {
-            "unit_kind": kind.pk,
-            "file": SimpleUploadedFile(name, data),
-            "decision_number": "1234/QĐ-UBND",
-            "decision_date": "19/12/2025",
-            "decision_issuer": "UBND tỉnh Hòa An",
-            **extra,
-        },
-    )
+    """The upload, and when it became an import job, the job's page once a worker read it."""
+    with _callbacks(execute=True):
+        response = client.post(
+            reverse("scoring:index_set_upload", args=[period.pk]),
+            {
+                "unit_kind": kind.pk,
+                "file": SimpleUploadedFile(name, data),
+                "decision_number": "1234/QĐ-UBND",
+                "decision_date": "19/12/2025",
+                "decision_issuer": "UBND tỉnh Hòa An",
+                **extra,
+            },
+        )
+    if response.status_code == 302 and response["Location"].startswith("/imports/"):
+        return client.get(response["Location"])
+    return response
 
 
-def _token(response) -> str:
-    return response.context["token"]
+def _ready(response) -> ImportJob:
+    assert response.status_code == 200
+    job = response.context["job"]
+    assert job.status == ImportJobStatus.READY, job.problems
+    return job
+
+
+def _confirm(client, job):
+    with _callbacks(execute=True):
+        response = client.post(reverse("scoring:import_job", args=[job.pk]), {"action": "confirm"})
+    job.refresh_from_db()
+    return response
+
+
+def _done_link(client, job) -> str:
+    """The page the job's page sends the officer to once imported."""
+    return client.get(reverse("scoring:import_job", args=[job.pk])).context["done_url"]
 
 
 # ---------------------------------------------------------------- the permission matrix
@@ -136,27 +170,23 @@ def test_other_organisers_sets_are_404(client, personas):
 def test_upload_previews_then_confirm_imports_the_current_set(client, personas, period):
     client.force_login(personas["home_affairs"])
     response = _upload(client, period, personas["kind"], csv_text([HEADER, *ROWS]))
-    assert response.status_code == 200
+    job = _ready(response)
     assert not IndexSet.objects.exists()  # a dry run
     page = response.content.decode()
     assert "1 lĩnh vực, 1 tiêu chí, 2 tiêu chí thành phần" in page
-    assert "Ban hành kế hoạch" in page and "1234/QĐ-UBND" in page
-    token = _token(response)
-    url = reverse("scoring:index_set_upload", args=[period.pk])
-    unconfirmed = client.post(url, {"token": token})
-    assert unconfirmed.status_code == 200 and not IndexSet.objects.exists()
-    assert "Đánh dấu vào ô để xác nhận." in unconfirmed.content.decode()
-    done = client.post(url, {"token": token, "confirm": "on"})
-    assert done.status_code == 302 and done["Location"] == reverse("scoring:setup_home")
+    assert "Ban hành kế hoạch" in page
+    assert job.params["decision_number"] == "1234/QĐ-UBND"
+    _confirm(client, job)
+    assert job.status == ImportJobStatus.DONE, job.problems
+    assert _done_link(client, job) == reverse("scoring:setup_home")
     index_set = IndexSet.objects.get()
     assert index_set.is_current and not index_set.is_draft
     assert index_set.decision_number == "1234/QĐ-UBND"
     assert index_set.decision_date == date(2025, 12, 19)
     assert index_set.decision_issuer == "UBND tỉnh Hòa An"
     assert index_set.items.count() == 4
-    # The token is spent: the same confirmation cannot import twice.
-    again = client.post(url, {"token": token, "confirm": "on"})
-    assert again.status_code == 302 and again["Location"] == url
+    # Confirming twice does not import twice.
+    _confirm(client, job)
     assert IndexSet.objects.count() == 1
 
 
@@ -167,8 +197,7 @@ def test_an_excel_workbook_with_bands_is_previewed_and_imported(client, personas
     client.force_login(personas["home_affairs"])
     response = _upload(client, period, personas["kind"], data, name="bo-chi-so.xlsx")
     assert "2 mức xếp loại" in response.content.decode()
-    url = reverse("scoring:index_set_upload", args=[period.pk])
-    client.post(url, {"token": _token(response), "confirm": "on"})
+    _confirm(client, _ready(response))
     assert sorted(IndexSet.objects.get().bands.values_list("label", flat=True)) == ["Khá", "Tốt"]
 
 
@@ -192,17 +221,14 @@ def test_the_page_shows_the_same_preview_as_the_command(client, personas, period
     assert not IndexSet.objects.exists()
     client.force_login(personas["home_affairs"])
     response = _upload(client, period, personas["kind"], data)
-    preview = response.context["preview"]
+    _ready(response)
+    lines = index_set_preview(
+        period=period, unit_kind=personas["kind"], data=data, filename="bo-chi-so.csv"
+    ).lines
     printed = out.getvalue()
-    for line in preview.lines:
+    for line in lines:
         assert line in printed
         assert line in response.content.decode()
-    assert (
-        preview.lines
-        == index_set_preview(
-            period=period, unit_kind=personas["kind"], data=data, filename="bo-chi-so.csv"
-        ).lines
-    )
 
 
 def test_a_set_in_use_becomes_a_draft_and_opens_the_replacement(client, personas, period, in_use):
@@ -210,10 +236,10 @@ def test_a_set_in_use_becomes_a_draft_and_opens_the_replacement(client, personas
     rows = [*ROWS[:3], ["1.1.2", "Xử lý vấn đề phát hiện", "2", "manual", "", "1", "0"]]
     response = _upload(client, period, personas["kind"], csv_text([HEADER, *rows]))
     assert "bản dự thảo" in response.content.decode()
-    url = reverse("scoring:index_set_upload", args=[period.pk])
-    done = client.post(url, {"token": _token(response), "confirm": "on"})
+    job = _ready(response)
+    _confirm(client, job)
     draft = IndexSet.objects.get(is_draft=True)
-    assert done["Location"] == reverse("scoring:index_set_replace", args=[draft.pk])
+    assert _done_link(client, job) == reverse("scoring:index_set_replace", args=[draft.pk])
     assert not draft.is_current
     in_use["current"].refresh_from_db()
     assert in_use["current"].is_current
@@ -226,12 +252,11 @@ def test_a_second_draft_and_a_published_period_are_refused_at_the_preview(
 ):
     client.force_login(personas["home_affairs"])
     data = csv_text([HEADER, *ROWS])
-    first = _upload(client, period, personas["kind"], data)
-    url = reverse("scoring:index_set_upload", args=[period.pk])
-    client.post(url, {"token": _token(first), "confirm": "on"})
+    _confirm(client, _ready(_upload(client, period, personas["kind"], data)))
     assert IndexSet.objects.filter(is_draft=True).count() == 1
     again = _upload(client, period, personas["kind"], data)
     assert "đang được chuẩn bị" in again.content.decode()
+    assert again.context["job"].status == ImportJobStatus.FAILED
     assert IndexSet.objects.filter(is_draft=True).count() == 1
     period.status = PeriodStatus.PUBLISHED
     period.save()
@@ -284,10 +309,14 @@ def test_bad_files_are_answered_in_vietnamese_and_change_nothing(client, persona
     assert response.status_code == 200
     page = response.content.decode()
     assert expected in page
-    assert "token" not in response.context or not response.context.get("token")
+    job = response.context.get("job")
+    if job is None:  # refused by the form at once; the officer's other input is kept
+        assert not ImportJob.objects.exists()
+        assert 'value="1234/QĐ-UBND"' in page
+    else:
+        assert job.status == ImportJobStatus.FAILED
+        assert 'value="confirm"' not in page
     assert not IndexSet.objects.exists() and not IndexItem.objects.exists()
-    # The officer's other input is kept.
-    assert 'value="1234/QĐ-UBND"' in page
 
 
 def test_a_huge_file_is_refused_before_reading(client, personas, period, settings):
@@ -298,20 +327,23 @@ def test_a_huge_file_is_refused_before_reading(client, personas, period, setting
     assert not IndexSet.objects.exists()
 
 
-def test_a_forged_token_imports_nothing(client, personas, period):
+def test_a_posted_token_imports_nothing(client, personas, period):
+    """The old confirmation (a token posted back to the upload page) is only a form without a
+    file now."""
     client.force_login(personas["home_affairs"])
+    _ready(_upload(client, period, personas["kind"], csv_text([HEADER, *ROWS])))
     url = reverse("scoring:index_set_upload", args=[period.pk])
-    response = client.post(url, {"token": "../../etc/passwd", "confirm": "on"}, follow=True)
-    assert "không còn được lưu" in response.content.decode()
+    response = client.post(url, {"token": "../../etc/passwd", "confirm": "on"})
+    assert response.status_code == 200 and "form" in response.context
     assert not IndexSet.objects.exists()
 
 
-def test_a_token_from_another_officer_is_useless(client, personas, period):
+def test_another_officer_cannot_confirm_the_upload(client, personas, period):
     client.force_login(personas["home_affairs"])
-    token = _token(_upload(client, period, personas["kind"], csv_text([HEADER, *ROWS])))
-    client.force_login(personas["admin"])  # another session
-    url = reverse("scoring:index_set_upload", args=[period.pk])
-    client.post(url, {"token": token, "confirm": "on"})
+    job = _ready(_upload(client, period, personas["kind"], csv_text([HEADER, *ROWS])))
+    client.force_login(personas["admin"])
+    assert _confirm(client, job).status_code == 404
+    assert job.status == ImportJobStatus.READY
     assert not IndexSet.objects.exists()
 
 
@@ -399,20 +431,23 @@ def test_setup_home_links_uploads_and_waiting_drafts(client, personas, period, i
     assert reverse("scoring:index_set_replace", args=[draft.pk]) in page
 
 
-def test_a_set_scored_between_preview_and_confirm_asks_again(client, personas, period):
+def test_a_set_scored_between_preview_and_confirm_imports_nothing(client, personas, period):
+    """The preview said the file replaces the current set; units started scoring it before the
+    confirmation: the job fails and asks for the file again, which is then a draft."""
     current = IndexSetFactory(period=period, unit_kind=personas["kind"])
     tree = small_tree(current)
     client.force_login(personas["home_affairs"])
-    response = _upload(client, period, personas["kind"], csv_text([HEADER, *ROWS]))
-    assert not response.context["preview"].becomes_draft
+    job = _ready(_upload(client, period, personas["kind"], csv_text([HEADER, *ROWS])))
+    assert job.params["becomes_draft"] is False
     a = AssessmentFactory(period=period, unit=personas["unit_a"], index_set=current)
     Score.objects.create(assessment=a, item=tree["1.1.1"], self_points=D("1"))
-    url = reverse("scoring:index_set_upload", args=[period.pk])
-    again = client.post(url, {"token": _token(response), "confirm": "on"})
-    assert again.status_code == 200 and again.context["preview"].becomes_draft
-    assert "thay đổi kể từ khi xem trước" in again.content.decode()
+    _confirm(client, job)
+    assert job.status == ImportJobStatus.FAILED
+    page = client.get(reverse("scoring:import_job", args=[job.pk])).content.decode()
+    assert "thay đổi kể từ khi xem trước" in page
     assert IndexSet.objects.count() == 1
-    client.post(url, {"token": _token(response), "confirm": "on"})
+    again = _ready(_upload(client, period, personas["kind"], csv_text([HEADER, *ROWS])))
+    _confirm(client, again)
     assert IndexSet.objects.filter(is_draft=True).count() == 1
     current.refresh_from_db()
     assert current.is_current

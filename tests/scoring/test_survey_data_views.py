@@ -1,6 +1,6 @@
 """The survey and data upload pages: only Home Affairs of the period's organiser uploads and
-confirms (role × view × method), upload → preview → confirm with a tick, the file kept
-server-side between the two, bad files answered in Vietnamese with nothing changed."""
+confirms (role × view × method), upload → an import job read by a worker (eager here) → its
+page's preview → confirm there, bad files answered in Vietnamese with nothing changed."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -11,16 +11,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scoring.models import AuditEntry, DataFigure, DataSet, SurveyResult
-from scoring.workflow import PeriodStatus
+from scoring.workflow import AssessmentStatus, PeriodStatus
 from tests.factories import (
     AssessmentFactory,
     IndexSetFactory,
+    OrganiserFactory,
     PeriodFactory,
+    RoleGrantFactory,
+    UnitFactory,
     data_item,
     small_tree,
     survey_branch,
 )
 from tests.helpers import csv_text
+from units.import_jobs import MAX_PREVIEW_LINES
+from units.models import ImportJob, ImportJobStatus
+from units.roles import Role
 
 D = Decimal
 SURVEY_CSV = csv_text(
@@ -70,6 +76,19 @@ def _data_post(client, period, data=DATA_CSV, name="766.csv", **extra):
     )
 
 
+def _job_page(client, response):
+    """The upload's job page, once the worker (eager) has read the file."""
+    assert response.status_code == 302, response.content.decode()[:2000]
+    job = ImportJob.objects.latest("pk")
+    assert response["Location"] == reverse("scoring:import_job", args=[job.pk])
+    return job, client.get(response["Location"])
+
+
+def _confirm(client, job, callbacks):
+    with callbacks(execute=True):
+        return client.post(reverse("scoring:import_job", args=[job.pk]), {"action": "confirm"})
+
+
 def _nothing_changed():
     return (
         not SurveyResult.objects.exists()
@@ -111,30 +130,44 @@ def test_permission_matrix(client, personas, period, who, view, method):
         expected = EXPECTED[who]
         if view.endswith("template") and who != "anonymous":
             expected = 405  # a download only
+        elif expected == 200:
+            expected = 302  # to the import job's page
     assert response.status_code == expected
     if who == "anonymous":
         assert reverse("login") in response["Location"]
     if expected == 200 and view.endswith("template"):
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert _nothing_changed()  # a preview at most: nobody changed anything by knocking
+    if expected == 302 and who != "anonymous":
+        assert response["Location"] == reverse(
+            "scoring:import_job", args=[ImportJob.objects.get().pk]
+        )
+    assert _nothing_changed()  # a job at most: nobody changed anything by knocking
 
 
-def test_a_confirmation_by_someone_else_changes_nothing(client, personas, period):
+def test_a_confirmation_by_someone_else_changes_nothing(
+    client, personas, period, django_capture_on_commit_callbacks
+):
     client.force_login(personas["home_affairs"])
-    token = _survey_post(client, period).context["token"]
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = _survey_post(client, period)
+    job, _page = _job_page(client, posted)
     for who in ("chair", "admin", "staff_a"):
         client.force_login(personas[who])
-        response = client.post(
-            reverse("scoring:survey_upload", args=[period.pk]), {"token": token, "confirm": "on"}
-        )
-        assert response.status_code in (403, 404)
-    # Another Home Affairs session does not hold the token either.
-    client.logout()
-    client.force_login(personas["home_affairs"])
-    response = client.post(
-        reverse("scoring:survey_upload", args=[period.pk]), {"token": token, "confirm": "on"}
-    )
-    assert response.status_code == 302 and "survey" in response["Location"]
+        response = _confirm(client, job, django_capture_on_commit_callbacks)
+        assert response.status_code == 404
+    # Another Home Affairs officer of the organiser sees the job, may not confirm it.
+    colleague = RoleGrantFactory(role=Role.HOME_AFFAIRS, organiser=personas["organiser"]).user
+    client.force_login(colleague)
+    assert client.get(reverse("scoring:import_job", args=[job.pk])).status_code == 200
+    response = _confirm(client, job, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.READY
+    # Home Affairs of another organiser: no such job.
+    other = RoleGrantFactory(role=Role.HOME_AFFAIRS, organiser=OrganiserFactory()).user
+    client.force_login(other)
+    assert client.get(reverse("scoring:import_job", args=[job.pk])).status_code == 404
+    assert _confirm(client, job, django_capture_on_commit_callbacks).status_code == 404
     assert _nothing_changed()
 
 
@@ -155,43 +188,83 @@ def test_the_dashboard_links_the_uploads_for_home_affairs_only(client, personas,
 # ---------------------------------------------------------------- survey
 
 
-def test_survey_upload_preview_then_confirm(client, personas, period):
+def test_an_officer_who_lost_the_role_before_confirming_imports_nothing(
+    client, personas, period, django_capture_on_commit_callbacks
+):
     client.force_login(personas["home_affairs"])
-    response = _survey_post(client, period)
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = _survey_post(client, period)
+    job, _page = _job_page(client, posted)
+    personas["home_affairs"].role_grants.all().delete()
+    _confirm(client, job, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.FAILED
+    assert job.problems == ["Bạn không còn được nhập kết quả điều tra và số liệu của kỳ này."]
+    assert _nothing_changed()
+
+
+def test_survey_upload_preview_then_confirm(
+    client, personas, period, django_capture_on_commit_callbacks
+):
+    client.force_login(personas["home_affairs"])
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = _survey_post(client, period)
+    job, response = _job_page(client, posted)
     assert response.status_code == 200
+    assert job.status == ImportJobStatus.READY and job.organiser == personas["organiser"]
     page = response.content.decode()
     assert "câu trả lời A 6, B 3, C 1" in page and "3,20" in page and "2,00" in page
-    assert _nothing_changed()
-    token = response.context["token"]
-    url = reverse("scoring:survey_upload", args=[period.pk])
-
-    # Without the tick: the preview again, with the reason; nothing written.
-    response = client.post(url, {"token": token})
-    assert response.status_code == 400 and "Đánh dấu vào ô để xác nhận" in response.content.decode()
+    assert "2 mới, 0 thay thế, 0 không đổi" in page
+    assert 'value="confirm"' in page
     assert _nothing_changed()
 
-    response = client.post(url, {"token": token, "confirm": "on"}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("scoring:period_dashboard", args=[period.pk])
-    assert "2 mới, 0 thay thế, 0 không đổi" in response.content.decode()
+    response = _confirm(client, job, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.DONE
+    page = client.get(response["Location"]).content.decode()
+    assert reverse("scoring:period_dashboard", args=[period.pk]) in page
     assert dict(SurveyResult.objects.values_list("assessment__unit__code", "points")) == {
         "A": None,
         "B": D("2"),
     }
-    assert AuditEntry.objects.filter(action="import", actor=personas["home_affairs"]).exists()
-    # The token is spent: confirming twice does nothing more.
-    response = client.post(url, {"token": token, "confirm": "on"})
-    assert response.status_code == 302
+    audit = AuditEntry.objects.filter(action="import", actor=personas["home_affairs"]).count()
+    assert audit
+    # Confirming twice does nothing more.
+    _confirm(client, job, django_capture_on_commit_callbacks)
     assert SurveyResult.objects.count() == 2
+    assert AuditEntry.objects.filter(action="import").count() == audit
 
 
-def test_the_same_file_again_shows_no_change(client, personas, period):
+def test_the_same_file_again_shows_no_change(
+    client, personas, period, django_capture_on_commit_callbacks
+):
     client.force_login(personas["home_affairs"])
-    token = _survey_post(client, period).context["token"]
-    client.post(
-        reverse("scoring:survey_upload", args=[period.pk]), {"token": token, "confirm": "on"}
-    )
-    page = _survey_post(client, period).content.decode()
-    assert "không đổi" in page and "0 mới, 0 thay thế, 2 không đổi" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = _survey_post(client, period)
+    job, _page = _job_page(client, posted)
+    _confirm(client, job, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = _survey_post(client, period)
+    _job, page = _job_page(client, posted)
+    assert "0 mới, 0 thay thế, 2 không đổi" in page.content.decode()
+
+
+def test_published_results_after_the_preview_are_refused_when_applied(
+    client, personas, period, django_capture_on_commit_callbacks
+):
+    """The preview said nothing goes back to “appraised”; published meanwhile, the apply
+    refuses the file instead of reopening what the officer did not see."""
+    client.force_login(personas["home_affairs"])
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = _survey_post(client, period)
+    job, _page = _job_page(client, posted)
+    assert job.params["reopened"] == 0
+    period.assessments.update(status=AssessmentStatus.PUBLISHED)
+    _confirm(client, job, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.FAILED
+    assert "công bố sau lúc xem trước" in " ".join(job.problems)
+    assert _nothing_changed()
 
 
 @pytest.mark.parametrize(
@@ -211,13 +284,21 @@ def test_the_same_file_again_shows_no_change(client, personas, period):
     ids=["above-max", "nul", "bad-xlsx", "binary", "formula", "empty"],
 )
 def test_bad_survey_files_get_vietnamese_messages_and_change_nothing(
-    client, personas, period, data, name, fragment
+    client, personas, period, data, name, fragment, django_capture_on_commit_callbacks
 ):
     client.force_login(personas["home_affairs"])
-    response = _survey_post(client, period, data, name)
-    assert response.status_code == 400
-    assert fragment in response.content.decode()
-    assert "token" not in response.context or not response.context.get("token")
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = _survey_post(client, period, data, name)
+    if not data:  # the form refuses an empty file at once: no job
+        assert posted.status_code == 400 and fragment in posted.content.decode()
+        assert not ImportJob.objects.exists()
+        return
+    job, response = _job_page(client, posted)
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.FAILED
+    page = response.content.decode()
+    assert fragment in page
+    assert 'value="confirm"' not in page
     assert _nothing_changed()
 
 
@@ -230,22 +311,27 @@ def test_a_period_being_set_up_takes_no_upload(client, personas, period):
         assert "đang được thiết lập" in response.content.decode()
     assert _survey_post(client, period).status_code == 200
     assert _data_post(client, period).status_code == 200
+    assert not ImportJob.objects.exists()
     assert _nothing_changed()
 
 
 # ---------------------------------------------------------------- data
 
 
-def test_data_upload_preview_then_confirm(client, personas, period):
+def test_data_upload_preview_then_confirm(
+    client, personas, period, django_capture_on_commit_callbacks
+):
     client.force_login(personas["home_affairs"])
-    response = _data_post(client, period)
-    assert response.status_code == 200, response.context.get("problems")
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = _data_post(client, period)
+    job, response = _job_page(client, posted)
+    assert job.status == ImportJobStatus.READY, job.problems
     page = response.content.decode()
     assert "87,5" in page and "1,75" in page and "30/11/2026" in page
     assert _nothing_changed()
-    url = reverse("scoring:data_upload", args=[period.pk])
-    response = client.post(url, {"token": response.context["token"], "confirm": "on"})
-    assert response.status_code == 302
+    _confirm(client, job, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.DONE, job.problems
     data_set = DataSet.objects.get()
     assert (data_set.source, f"{data_set.as_of:%d/%m/%Y}", data_set.uploaded_by) == (
         "Cổng Dịch vụ công quốc gia",
@@ -253,36 +339,48 @@ def test_data_upload_preview_then_confirm(client, personas, period):
         personas["home_affairs"],
     )
     assert DataFigure.objects.filter(data_set=data_set).count() == 2
+    _confirm(client, job, django_capture_on_commit_callbacks)
+    assert DataSet.objects.count() == 1
 
 
-def test_data_upload_checks_the_source_the_date_and_the_file(client, personas, period):
+def test_data_upload_checks_the_source_the_date_and_the_file(
+    client, personas, period, django_capture_on_commit_callbacks
+):
     client.force_login(personas["home_affairs"])
     tomorrow = (timezone.localdate() + timedelta(days=1)).strftime("%d/%m/%Y")
     response = _data_post(client, period, as_of=tomorrow)
     assert response.status_code == 400 and "chưa tới" in response.content.decode()
     response = _data_post(client, period, as_of="31/02/2026")
     assert response.status_code == 400 and "dd/mm/yyyy" in response.content.decode()
-    response = _data_post(client, period, csv_text([["unit", "figure"], ["A", "-5"]]))
-    assert response.status_code == 400 and "không được âm" in response.content.decode()
+    assert not ImportJob.objects.exists()  # refused at once, no job
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _data_post(client, period, csv_text([["unit", "figure"], ["A", "-5"]]))
+    job, page = _job_page(client, response)
+    assert job.status == ImportJobStatus.FAILED or "không được âm" in page.content.decode()
+    assert "không được âm" in page.content.decode()
     assert _nothing_changed()
 
 
-def test_a_provinces_preview_lists_the_first_rows_and_counts_the_rest(client, personas, period):
-    """A province's file has some 20 000 rows: the page shows the first 500 of those that change
-    and says how many there are, and confirming enters every one."""
-    from scoring.views.survey_data import ROWS_SHOWN
-    from tests.factories import AssessmentFactory, UnitFactory
-
+def test_a_provinces_preview_lists_the_first_rows_and_counts_the_rest(
+    client, personas, period, django_capture_on_commit_callbacks
+):
+    """A province's file has some 20 000 rows: the job page shows the first 500 of those that
+    change and counts them all, and confirming enters every one."""
     index_set = period.assessments.first().index_set
-    for number in range(ROWS_SHOWN + 5):
+    count = MAX_PREVIEW_LINES + 5
+    for number in range(count):
         unit = UnitFactory(
             code=f"X{number:03}", kind=personas["kind"], organiser=personas["organiser"]
         )
         AssessmentFactory(period=period, unit=unit, index_set=index_set)
-    rows = [[f"X{n:03}", "2.1.1", "", "", "", "", "1"] for n in range(ROWS_SHOWN + 5)]
+    rows = [[f"X{n:03}", "2.1.1", "", "", "", "", "1"] for n in range(count)]
     data = csv_text([["unit", "item", "A", "B", "C", "D", "points"], *rows])
     client.force_login(personas["home_affairs"])
-    page = _survey_post(client, period, data=data).content.decode()
-    assert f"({ROWS_SHOWN + 5})" in page
-    assert f"Hiển thị {ROWS_SHOWN} dòng đầu trong số {ROWS_SHOWN + 5} dòng" in page
-    assert page.count("<tr") < ROWS_SHOWN + 20
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = _survey_post(client, period, data=data)
+    job, response = _job_page(client, posted)
+    page = response.content.decode()
+    assert f"{count} mới" in page
+    assert page.count("<li>") < MAX_PREVIEW_LINES + 20
+    _confirm(client, job, django_capture_on_commit_callbacks)
+    assert SurveyResult.objects.count() == count
