@@ -311,6 +311,10 @@ def _ooxml_active_parts(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
+def _is_web_address(target: str) -> bool:
+    return target.strip().lower().startswith(("http://", "https://", "mailto:"))
+
+
 def _ooxml_external_relationship(archive: zipfile.ZipFile) -> str | None:
     """Any relationship pointing outside the file (TargetMode="External"): Word and Excel fetch
     remote templates, images and linked data on open, and a file:// target on Windows gives the
@@ -330,7 +334,9 @@ def _ooxml_external_relationship(archive: zipfile.ZipFile) -> str | None:
             kind = (relationship.get("Type") or "").rsplit("/", 1)[-1].lower()
             target = (relationship.get("Target") or "")[:80]
             if (relationship.get("TargetMode") or "").lower() == "external":
-                if kind == "hyperlink":
+                if kind == "hyperlink" and _is_web_address(relationship.get("Target") or ""):
+                    continue  # a link the reader may click: Office fetches nothing on open
+                if kind == "hyperlink":  # file:// or \\share: clicked, it reaches the network
                     return _(
                         "it has a link to an address outside the file (%(target)s); remove the "
                         "link and keep the address as plain text"

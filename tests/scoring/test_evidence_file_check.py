@@ -118,17 +118,17 @@ REFUSED = {
         lambda: h.docx_with({"word/embeddings/Sheet1.xlsx": h.docm_renamed_docx()}),
         "chứa macro",
     ),
-    "docx with a web hyperlink": (
+    "docx with a hyperlink to a network share": (
         "ke-hoach.docx",
         lambda: h.docx_with(
             {
                 "word/_rels/document.xml.rels": h.relationships(
                     f'<Relationship Id="rId1" Type="{h.RELS}/hyperlink" '
-                    'Target="https://thuvienphapluat.vn/" TargetMode="External"/>'
+                    'Target="file://evil.example/share/a.docx" TargetMode="External"/>'
                 )
             }
         ),
-        "liên kết tới địa chỉ bên ngoài tệp (https://thuvienphapluat.vn/)",
+        "liên kết tới địa chỉ bên ngoài tệp (file://evil.example/share/a.docx)",
     ),
     "docx with an altChunk stored under another name": (
         "ke-hoach.docx",
@@ -220,6 +220,18 @@ ACCEPTED = {
     "png": ("anh.png", png_bytes),
     "jpeg": ("anh.jpeg", h.jpeg_bytes),
     "docx with an internal hyperlink": ("ke-hoach.docx", h.docx_with_internal_hyperlink),
+    # Reports cite laws by their web address; Word fetches nothing until the reader clicks.
+    "docx with a web hyperlink": (
+        "ke-hoach.docx",
+        lambda: h.docx_with(
+            {
+                "word/_rels/document.xml.rels": h.relationships(
+                    f'<Relationship Id="rId1" Type="{h.RELS}/hyperlink" '
+                    'Target="https://thuvienphapluat.vn/" TargetMode="External"/>'
+                )
+            }
+        ),
+    ),
     "docx with a chart workbook": ("ke-hoach.docx", h.docx_with_chart_workbook),
     "pdf with a link annotation": ("bao-cao.pdf", h.pdf_with_a_link),
     "pdf written by hand": ("bao-cao.pdf", lambda: h.raw_pdf(b"")),
