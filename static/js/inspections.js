@@ -17,16 +17,19 @@
     var ticked = picker.querySelectorAll("input[type=checkbox]:checked").length;
     count.textContent = "(" + ticked + "/" + choices.length + ")";
   }
-  search.addEventListener("input", function () {
+  function filter() {
     var wanted = fold(search.value.trim());
     choices.forEach(function (choice, index) {
       var box = choice.querySelector("input");
       choice.hidden = wanted !== "" && labels[index].indexOf(wanted) === -1 && !box.checked;
     });
-  });
+  }
+  search.addEventListener("input", filter);
   search.addEventListener("keydown", function (event) {
     if (event.key === "Enter") event.preventDefault();  // filtering is not submitting
   });
   picker.addEventListener("change", showCount);
+  // Someone quick may have typed before this deferred script ran: honour what is already there.
+  filter();
   showCount();
 })();
