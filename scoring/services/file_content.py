@@ -3,8 +3,10 @@ open with pypdf and run, send, fetch or open nothing (no JavaScript, XFA form, l
 submit or import, remote go-to, address opened on open, embedded files), objects its table does
 not list included; an Office or OpenDocument file must be a bounded zip holding that format's own
 parts and no macros (an Office file also nothing outside it, no OLE object, ActiveX or altChunk); a
-legacy Office file's OLE directory must name no macro storage; an image must decode within a
-pixel bound. Nothing is extracted to disk: archives are judged by their directory, and only
+legacy Office file's OLE directory must name no macro storage or embedded object (PowerPoint's
+document stream no VBA or OLE record); an OpenDocument file's content and styles must link to
+nothing outside it, take no DDE data and run no script on an event; an image must decode within
+a pixel bound. Nothing is extracted to disk: archives are judged by their directory, and only
 small parts (content types, relationships) and embedded chart workbooks are read, each bounded
 by its declared size.
 
@@ -17,6 +19,7 @@ import struct
 import warnings
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO
 
 import defusedxml.ElementTree as SafeET
@@ -50,6 +53,14 @@ ODF_MIMETYPE = {
 }
 IMAGE_FORMAT = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 OLE_MACRO_NAMES = {"_vba_project", "_vba_project_cur", "vba", "macros"}
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+# OpenDocument elements that pull data from another program, or start one.
+_ODF_DDE_TAGS = {"dde-source", "dde-connection-decl", "dde-link", "dde-connection"}
+_ODF_PROGRAM_TAGS = {"object-ole", "applet", "plugin"}
+_ODF_EVENT_NAMESPACES = {
+    "urn:oasis:names:tc:opendocument:xmlns:script:1.0",
+    "urn:oasis:names:tc:opendocument:xmlns:presentation:1.0",
+}
 _CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _RELATIONSHIPS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # PDF names that make a viewer run, send, fetch or open something; looked for in the raw
@@ -372,9 +383,97 @@ def odf_problem(extension: str, stream: IO[bytes]) -> str | None:
         return problem
     if _read_part(archive, "mimetype") != ODF_MIMETYPE[extension].encode():
         return _not_what_it_claims(extension)
-    if any(name.startswith(("Basic/", "Scripts/")) for name in archive.namelist()):
+    names = archive.namelist()
+    if any(name.startswith(("Basic/", "Scripts/")) for name in names):
         return _("it contains macros")
+    if b"encryption-data" in (_read_part(archive, "META-INF/manifest.xml") or b""):
+        return _("it is protected by a password; upload it without one")
+    parts = [name for name in names if name.rsplit("/", 1)[-1] in ("content.xml", "styles.xml")]
+    for name in parts:
+        if problem := _odf_part_problem(archive, name, set(names)):
+            return problem
     return None
+
+
+def _odf_part_problem(archive: zipfile.ZipFile, name: str, inside: set[str]) -> str | None:
+    """What a content or styles part makes the office suite do on open: fetch linked images,
+    sections or sheets from elsewhere (xlink:href outside the file), pull data from another
+    program (DDE), start an OLE object, applet or plug-in, or run a script on an event. Read
+    as a stream: a large spreadsheet's content.xml is hundreds of megabytes."""
+    folder = name.rsplit("/", 1)[0] + "/" if "/" in name else ""
+    try:
+        if not _odf_mentions_active_names(archive, name):
+            return None
+        with archive.open(name) as part:
+            for event, element in SafeET.iterparse(part, events=("start", "end")):
+                if event == "end":
+                    element.clear()  # judged at its start; keeps memory flat
+                    continue
+                tag = element.tag.rsplit("}", 1)[-1]
+                namespace = element.tag[1:].split("}", 1)[0] if "}" in element.tag else ""
+                if tag in _ODF_DDE_TAGS:
+                    return _("it takes data from another program (DDE link)")
+                if tag in _ODF_PROGRAM_TAGS:
+                    return _ole_object()
+                if tag == "event-listener" and namespace in _ODF_EVENT_NAMESPACES:
+                    return _("it runs a macro or script when something happens in it")
+                target = element.get(_XLINK_HREF)
+                if target is None:
+                    continue
+                if tag == "a":  # a hyperlink the reader may click: fetched only then
+                    if target.startswith("#") or _is_web_address(target):
+                        continue
+                    return _(
+                        "it has a link to an address outside the file (%(target)s); remove the "
+                        "link and keep the address as plain text"
+                    ) % {"target": target[:80]}
+                if not _odf_inside(folder, target, inside):
+                    return _(
+                        "it links to content outside the file (%(target)s), which the office "
+                        "suite fetches when the file is opened"
+                    ) % {"target": target[:80]}
+    except Exception:  # bad XML, a defused entity, a damaged member
+        return _("its part %(part)s cannot be read") % {"part": name}
+    return None
+
+
+# Local names the checks above look at. An element or attribute can only be named by its
+# literal text (no entity or reference can stand in a name), so a part whose bytes hold none
+# of them needs no parse: a big spreadsheet's content.xml is scanned at memory speed.
+_ODF_ACTIVE_NAMES = (b"href", b"dde-", b"event-listener", b"object-ole", b"applet", b"plugin")
+
+
+def _odf_mentions_active_names(archive: zipfile.ZipFile, name: str) -> bool:
+    overlap = max(len(token) for token in _ODF_ACTIVE_NAMES) - 1
+    with archive.open(name) as part:
+        head = part.read(4)
+        if b"\0" in head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return True  # UTF-16 or another wide encoding: the bytes differ, parse it all
+        tail = head
+        while chunk := part.read(1024 * 1024):
+            window = tail + chunk
+            if any(token in window for token in _ODF_ACTIVE_NAMES):
+                return True
+            tail = window[-overlap:]
+        return any(token in tail for token in _ODF_ACTIVE_NAMES)
+
+
+def _odf_inside(folder: str, target: str, inside: set[str]) -> bool:
+    """Whether an xlink:href names a part of this package ("Pictures/1.png", "./Object 1")."""
+    if ":" in target or target.startswith(("/", "\\\\")) or "\\" in target:
+        return False
+    parts: list[str] = [part for part in folder.split("/") if part]
+    for piece in target.split("/"):
+        if piece in ("", "."):
+            continue
+        if piece == "..":
+            if not parts:
+                return False
+            parts.pop()
+        else:
+            parts.append(piece)
+    path = "/".join(parts)
+    return path in inside or any(name.startswith(path + "/") for name in inside)
 
 
 # --------------------------------------------------------------------- legacy Office (OLE2)
@@ -382,64 +481,146 @@ def odf_problem(extension: str, stream: IO[bytes]) -> str | None:
 
 def ole_problem(extension: str, stream: IO[bytes]) -> str | None:
     try:
-        names = ole_directory_names(stream)
+        compound = CompoundFile(stream)
+        names = [entry.name for entry in compound.entries]
+        if any(name.lower() in OLE_MACRO_NAMES for name in names):
+            return _("it contains macros")
+        if any(_OLE_EMBEDDED_NAME.fullmatch(name) for name in names):
+            return _legacy_ole_object()
+        if extension == ".ppt":
+            document = compound.stream("PowerPoint Document")
+            if document is None:
+                return _not_what_it_claims(extension)
+            return _ppt_records_problem(document)
     except (ValueError, struct.error):
         return _not_what_it_claims(extension)
-    if any(name.lower() in OLE_MACRO_NAMES for name in names):
-        return _("it contains macros")
     return None
 
 
-def ole_directory_names(stream: IO[bytes]) -> list[str]:
-    """The names in an OLE2 compound file's directory (storages and streams), read through
-    the file's allocation table; ValueError when the structure does not hold together."""
-    stream.seek(0)
-    header = stream.read(512)
-    if len(header) < 512 or not header.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise ValueError("no OLE2 header")
-    shift = struct.unpack_from("<H", header, 0x1E)[0]
-    if shift not in (9, 12):
-        raise ValueError("sector size")
-    sector_size = 1 << shift
-    fat_count, first_directory = struct.unpack_from("<II", header, 0x2C)
-    first_difat, difat_count = struct.unpack_from("<II", header, 0x44)
-    stream.seek(0, 2)
-    sectors = stream.tell() // sector_size - 1  # the header fills the first sector's place
+def _legacy_ole_object() -> str:
+    return _(
+        "it contains an embedded object (OLE), which can carry a program; save it as PDF or in "
+        "the new format (.docx, .xlsx, .pptx) and upload that"
+    )
 
-    def sector(sid: int) -> bytes:
-        if sid >= sectors:
+
+# Storages an embedded object lives in: Word's ObjectPool children ("_1234567890"), Excel's
+# "MBD0001A2B3"; a packaged file's "\x01Ole10Native" stream anywhere.
+_OLE_EMBEDDED_NAME = re.compile(r"_[0-9]{6,}|MBD[0-9A-Fa-f]{8}|\x01Ole10Native")
+# PowerPoint keeps macros and embedded objects inside its document stream, not in storages:
+# a VBAInfo container names the project, held like any embedded object in an ExOleObjStg.
+_PPT_VBA_INFO = 0x03FF
+_PPT_OLE_STORAGE = 0x1011
+
+
+def _ppt_records_problem(document: bytes) -> str | None:
+    """Walks the records of a PowerPoint document stream (8-byte headers; version 0xF marks a
+    container whose body is more records)."""
+    offset = 0
+    while offset + 8 <= len(document):
+        version_instance, kind, length = struct.unpack_from("<HHI", document, offset)
+        if kind == _PPT_VBA_INFO:
+            return _("it contains macros")
+        if kind == _PPT_OLE_STORAGE:
+            return _legacy_ole_object()
+        offset += 8 if version_instance & 0xF == 0xF else 8 + length
+    return None
+
+
+@dataclass(frozen=True)
+class OleEntry:
+    name: str
+    kind: int  # 1 storage, 2 stream, 5 root
+    start: int
+    size: int
+
+
+class CompoundFile:
+    """An OLE2 compound file's directory, read through its allocation table, and the content of
+    a named stream; ValueError when the structure does not hold together. Every chain is
+    followed at most once per sector, so a looping or oversized table ends in ValueError."""
+
+    MINI_CUTOFF = 4096
+    MINI_SECTOR = 64
+
+    def __init__(self, stream: IO[bytes]):
+        self._stream = stream
+        stream.seek(0)
+        header = stream.read(512)
+        if len(header) < 512 or not header.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+            raise ValueError("no OLE2 header")
+        shift = struct.unpack_from("<H", header, 0x1E)[0]
+        if shift not in (9, 12):
+            raise ValueError("sector size")
+        self.sector_size = 1 << shift
+        fat_count, first_directory = struct.unpack_from("<II", header, 0x2C)
+        self._first_mini_fat = struct.unpack_from("<I", header, 0x3C)[0]
+        first_difat, difat_count = struct.unpack_from("<II", header, 0x44)
+        stream.seek(0, 2)
+        self._sectors = stream.tell() // self.sector_size - 1  # the header fills sector 0's place
+        fat_sectors = [sid for sid in struct.unpack_from("<109I", header, 0x4C) if sid < 0xFFFFFFFA]
+        sid, hops = first_difat, 0
+        while sid < 0xFFFFFFFA and hops < difat_count:
+            words = struct.unpack(f"<{self.sector_size // 4}I", self._sector(sid))
+            fat_sectors += [word for word in words[:-1] if word < 0xFFFFFFFA]
+            sid, hops = words[-1], hops + 1
+        self._fat: list[int] = []
+        for fat_sid in fat_sectors[:fat_count]:
+            self._fat.extend(struct.unpack(f"<{self.sector_size // 4}I", self._sector(fat_sid)))
+        directory = b"".join(self._sector(sid) for sid in self._chain(first_directory, self._fat))
+        self.entries: list[OleEntry] = []
+        for offset in range(0, len(directory) - 127, 128):
+            length = struct.unpack_from("<H", directory, offset + 0x40)[0]
+            kind = directory[offset + 0x42]
+            if kind and 2 <= length <= 64:
+                start, size = struct.unpack_from("<IQ", directory, offset + 0x74)
+                name = directory[offset : offset + length - 2].decode("utf-16-le", "replace")
+                self.entries.append(OleEntry(name, kind, start, size))
+        if not self.entries:
+            raise ValueError("empty directory")
+
+    def _sector(self, sid: int) -> bytes:
+        if sid >= self._sectors:
             raise ValueError("sector outside the file")
-        stream.seek(sector_size * (sid + 1))
-        data = stream.read(sector_size)
-        if len(data) < sector_size:
+        self._stream.seek(self.sector_size * (sid + 1))
+        data = self._stream.read(self.sector_size)
+        if len(data) < self.sector_size:
             raise ValueError("short sector")
         return data
 
-    fat_sectors = [sid for sid in struct.unpack_from("<109I", header, 0x4C) if sid < 0xFFFFFFFA]
-    sid, hops = first_difat, 0
-    while sid < 0xFFFFFFFA and hops < difat_count:
-        words = struct.unpack(f"<{sector_size // 4}I", sector(sid))
-        fat_sectors += [word for word in words[:-1] if word < 0xFFFFFFFA]
-        sid, hops = words[-1], hops + 1
-    fat_sectors = fat_sectors[:fat_count]
-    fat: list[int] = []
-    for fat_sid in fat_sectors:
-        fat.extend(struct.unpack(f"<{sector_size // 4}I", sector(fat_sid)))
-    names: list[str] = []
-    sid, seen = first_directory, set()
-    while sid < 0xFFFFFFFA:
-        if sid in seen or sid >= len(fat):
-            raise ValueError("directory chain broken")
-        seen.add(sid)
-        data = sector(sid)
-        for offset in range(0, sector_size, 128):
-            length = struct.unpack_from("<H", data, offset + 0x40)[0]
-            if data[offset + 0x42] and 2 <= length <= 64:
-                names.append(data[offset : offset + length - 2].decode("utf-16-le", "replace"))
-        sid = fat[sid]
-    if not names:
-        raise ValueError("empty directory")
-    return names
+    @staticmethod
+    def _chain(sid: int, table: list[int]) -> list[int]:
+        chain, seen = [], set()
+        while sid < 0xFFFFFFFA:
+            if sid in seen or sid >= len(table):
+                raise ValueError("chain broken")
+            seen.add(sid)
+            chain.append(sid)
+            sid = table[sid]
+        return chain
+
+    def stream(self, name: str) -> bytes | None:
+        """The content of the first stream called `name`, or None when there is none."""
+        entry = next((e for e in self.entries if e.kind == 2 and e.name == name), None)
+        if entry is None:
+            return None
+        if entry.size >= self.MINI_CUTOFF:
+            data = b"".join(self._sector(sid) for sid in self._chain(entry.start, self._fat))
+        else:  # small streams live in the mini stream, 64-byte sectors of the root's chain
+            root = next((e for e in self.entries if e.kind == 5), None)
+            if root is None:
+                raise ValueError("no root entry")
+            mini_fat: list[int] = []
+            for sid in self._chain(self._first_mini_fat, self._fat):
+                mini_fat.extend(struct.unpack(f"<{self.sector_size // 4}I", self._sector(sid)))
+            mini = b"".join(self._sector(sid) for sid in self._chain(root.start, self._fat))
+            data = b"".join(
+                mini[sid * self.MINI_SECTOR : (sid + 1) * self.MINI_SECTOR]
+                for sid in self._chain(entry.start, mini_fat)
+            )
+        if len(data) < entry.size:
+            raise ValueError("stream shorter than its entry")
+        return data[: entry.size]
 
 
 # ---------------------------------------------------------------------------------- images

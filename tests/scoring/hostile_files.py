@@ -189,14 +189,43 @@ def many_members_docx(count: int) -> bytes:
     return zip_of(parts, compression=zipfile.ZIP_STORED)
 
 
-def odt_bytes(mimetype: str = "application/vnd.oasis.opendocument.text", **extra) -> bytes:
+ODF_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+    'xmlns:script="urn:oasis:names:tc:opendocument:xmlns:script:1.0" '
+    'xmlns:xlink="http://www.w3.org/1999/xlink"'
+)
+
+
+def odf_content(body: str = "<text:p>Biên bản họp</text:p>") -> bytes:
+    """A content.xml whose text body is `body` (ODF namespaces declared)."""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODF_NAMESPACES}>'
+        f"<office:body><office:text>{body}</office:text></office:body></office:document-content>"
+    ).encode()
+
+
+def odt_bytes(
+    mimetype: str = "application/vnd.oasis.opendocument.text",
+    content: bytes | None = None,
+    parts: dict[str, bytes] | None = None,
+    **extra,
+) -> bytes:
+    """An OpenDocument file; `parts` by their names (a manifest among them replaces the plain
+    one), `extra` named with "__" for "/"."""
+    members = {
+        "content.xml": content or odf_content(),
+        "META-INF/manifest.xml": b"<manifest:manifest/>",
+        **{name.replace("__", "/"): data for name, data in extra.items()},
+        **(parts or {}),
+    }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
-        archive.writestr("content.xml", "<office:document-content/>")
-        archive.writestr("META-INF/manifest.xml", "<manifest:manifest/>")
-        for name, data in extra.items():
-            archive.writestr(name.replace("__", "/"), data)
+        for name, data in members.items():
+            archive.writestr(name, data)
     return buffer.getvalue()
 
 
@@ -232,6 +261,87 @@ def ole_file(*names: str) -> bytes:
         entries.append(_ole_entry(name, kind, right=right))
     directory = b"".join(entries).ljust(512, b"\0")
     return bytes(header) + fat + directory
+
+
+def compound_file(streams: dict[str, bytes], storages: tuple[str, ...] = ()) -> bytes:
+    """A compound file holding real `streams` (those under 4096 bytes in the mini stream, as
+    Office writes them) and empty `storages`, all at the root; at most 127 sectors in all."""
+    free, end, fat_mark = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    fat = [fat_mark]  # sector 0 is the FAT itself
+    sectors: list[bytes] = []
+
+    def chain(data: bytes, size: int = 512) -> int:
+        if not data:
+            return end
+        pieces = [data[i : i + size].ljust(size, b"\0") for i in range(0, len(data), size)]
+        first = len(fat)
+        for index, piece in enumerate(pieces):
+            sectors.append(piece)
+            fat.append(first + index + 1 if index < len(pieces) - 1 else end)
+        return first
+
+    names = list(streams) + list(storages)
+    entry_count = 1 + len(names)
+    directory_sectors = -(-entry_count * 128 // 512)
+    directory_start = chain(b"\0" * 512 * directory_sectors)  # placeholder, filled below
+    mini, mini_fat, starts = b"", [], {}
+    for name, data in streams.items():
+        if len(data) >= 4096:
+            starts[name] = chain(data)
+        else:
+            first = len(mini) // 64
+            count = -(-len(data) // 64) or 1
+            mini += data.ljust(count * 64, b"\0")
+            mini_fat += [first + i + 1 for i in range(count - 1)] + [end]
+            starts[name] = first
+    mini_start = chain(mini) if mini else end
+    mini_fat_start = chain(struct.pack(f"<{len(mini_fat)}I", *mini_fat)) if mini_fat else end
+
+    def entry(name, kind, start, size, right=free, child=free) -> bytes:
+        encoded = (name + "\0").encode("utf-16-le")
+        raw = bytearray(128)
+        raw[: len(encoded)] = encoded
+        struct.pack_into("<HBB", raw, 0x40, len(encoded), kind, 1)
+        struct.pack_into("<III", raw, 0x44, free, right, child)
+        struct.pack_into("<IQ", raw, 0x74, start, size)
+        return bytes(raw)
+
+    entries = [entry("Root Entry", 5, mini_start, len(mini), child=1 if names else free)]
+    for position, name in enumerate(names, start=1):
+        right = position + 1 if position < len(names) else free
+        if name in streams:
+            entries.append(entry(name, 2, starts[name], len(streams[name]), right=right))
+        else:
+            entries.append(entry(name, 1, end, 0, right=right))
+    directory = b"".join(entries).ljust(512 * directory_sectors, b"\0")
+    for index in range(directory_sectors):
+        sectors[directory_start - 1 + index] = directory[index * 512 : (index + 1) * 512]
+    assert len(fat) <= 128
+    header = bytearray(512)
+    header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHH", header, 0x18, 0x3E, 3, 0xFFFE)
+    struct.pack_into("<HH", header, 0x1E, 9, 6)
+    struct.pack_into("<IIII", header, 0x2C, 1, directory_start, 0, 4096)
+    struct.pack_into("<IIII", header, 0x3C, mini_fat_start, 1 if mini_fat else 0, end, 0)
+    struct.pack_into("<109I", header, 0x4C, 0, *([free] * 108))
+    fat_sector = struct.pack("<128I", *(fat + [free] * (128 - len(fat))))
+    return bytes(header) + fat_sector + b"".join(sectors)
+
+
+def ppt_record(kind: int, body: bytes = b"", *, container: bool = False) -> bytes:
+    """A PowerPoint record: version 0xF for a container, then type and length."""
+    return struct.pack("<HHI", 0x000F if container else 0, kind, len(body)) + body
+
+
+def ppt_file(*records: bytes, padding: int = 5000) -> bytes:
+    """A .ppt whose "PowerPoint Document" stream is a Document container holding `records`
+    after `padding` bytes of a harmless atom (a real deck's stream is tens of kilobytes; a
+    small padding puts it in the mini stream)."""
+    filler = ppt_record(0x0FBA, b"\0" * padding)  # CString atom: text, nothing active
+    document = ppt_record(0x03E8, filler + b"".join(records), container=True)
+    return compound_file(
+        {"PowerPoint Document": document, "Current User": b"\0" * 40},
+    )
 
 
 # ---------------------------------------------------------------------------------- images

@@ -207,6 +207,123 @@ REFUSED = {
         h.pdf_with_unlisted_javascript,
         "ngoài bảng mục lục",
     ),
+    # OpenDocument: what the office suite fetches, pulls or runs on open.
+    "odt with an image fetched from the web": (
+        "bien-ban.odt",
+        lambda: h.odt_bytes(
+            content=h.odf_content(
+                '<draw:frame><draw:image xlink:href="http://tracker.example/p.png"/></draw:frame>'
+            )
+        ),
+        "liên kết tới nội dung bên ngoài tệp (http://tracker.example/p.png)",
+    ),
+    "odt with a section taken from another file": (
+        "bien-ban.odt",
+        lambda: h.odt_bytes(
+            content=h.odf_content(
+                '<text:section text:name="S"><text:section-source xlink:href="../bao-cao.odt"/>'
+                "</text:section>"
+            )
+        ),
+        "liên kết tới nội dung bên ngoài tệp (../bao-cao.odt)",
+    ),
+    "odt with a hyperlink to a network share": (
+        "bien-ban.odt",
+        lambda: h.odt_bytes(
+            content=h.odf_content(
+                '<text:p><text:a xlink:href="file://evil.example/share/a.odt">xem</text:a></text:p>'
+            )
+        ),
+        "liên kết tới địa chỉ bên ngoài tệp (file://evil.example/share/a.odt)",
+    ),
+    "ods with a DDE link": (
+        "bang.ods",
+        lambda: h.odt_bytes(
+            "application/vnd.oasis.opendocument.spreadsheet",
+            content=h.odf_content(
+                '<table:dde-links><table:dde-link><office:dde-source office:dde-application="cmd"'
+                ' office:dde-topic="/c calc" office:dde-item="A0"/></table:dde-link>'
+                "</table:dde-links>"
+            ),
+        ),
+        "DDE",
+    ),
+    "odt running a script when opened": (
+        "bien-ban.odt",
+        lambda: h.odt_bytes(
+            content=h.odf_content(
+                '<office:event-listeners><script:event-listener script:language="ooo:script" '
+                'script:event-name="dom:load" xlink:href="vnd.sun.star.script:Standard.M.Main'
+                '?language=Basic&amp;location=application"/></office:event-listeners>'
+            )
+        ),
+        "macro hoặc mã lệnh",
+    ),
+    "odt with an OLE object": (
+        "bien-ban.odt",
+        lambda: h.odt_bytes(
+            content=h.odf_content(
+                '<draw:frame><draw:object-ole xlink:href="./Object 1"/></draw:frame>'
+            ),
+            parts={"Object 1": h.ole_file("Ole10Native")},
+        ),
+        "đối tượng nhúng (OLE)",
+    ),
+    "odt encrypted with a password": (
+        "bien-ban.odt",
+        lambda: h.odt_bytes(
+            parts={
+                "META-INF/manifest.xml": b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+                b'opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path='
+                b'"content.xml"><manifest:encryption-data/></manifest:file-entry></manifest:manifest>'
+            }
+        ),
+        "mật khẩu",
+    ),
+    # Parsed only when it names something the checks look at; then it must parse.
+    "odt whose content with a link is not XML": (
+        "bien-ban.odt",
+        lambda: h.odt_bytes(content=b"<office:document-content><a xlink:href='x'><unclosed>"),
+        "không đọc được phần content.xml",
+    ),
+    # Legacy Office: embedded objects (the Equation Editor kind) and PowerPoint's own macros.
+    "doc with an embedded object": (
+        "to-trinh.doc",
+        lambda: h.ole_file("WordDocument", "1Table", "_1234567890"),
+        "đối tượng nhúng (OLE)",
+    ),
+    "xls with an embedded object": (
+        "so-lieu.xls",
+        lambda: h.ole_file("Workbook", "MBD0001A2B3"),
+        "đối tượng nhúng (OLE)",
+    ),
+    "doc with a packaged file": (
+        "to-trinh.doc",
+        lambda: h.ole_file("WordDocument", "\x01Ole10Native"),
+        "đối tượng nhúng (OLE)",
+    ),
+    "ppt with a VBA project": (
+        "bai-trinh-bay.ppt",
+        lambda: h.ppt_file(h.ppt_record(0x03FF, h.ppt_record(0x0400, b"\0" * 24), container=True)),
+        "chứa macro",
+    ),
+    "ppt with an embedded object": (
+        "bai-trinh-bay.ppt",
+        lambda: h.ppt_file(h.ppt_record(0x1011, b"\0" * 64)),
+        "đối tượng nhúng (OLE)",
+    ),
+    "small ppt with a VBA project": (
+        "bai-trinh-bay.ppt",
+        lambda: h.ppt_file(
+            h.ppt_record(0x03FF, h.ppt_record(0x0400, b"\0" * 24), container=True), padding=50
+        ),
+        "chứa macro",
+    ),
+    "a Word file as ppt": (
+        "bai-trinh-bay.ppt",
+        lambda: h.ole_file("WordDocument", "1Table"),
+        "không mở được",
+    ),
 }
 
 ACCEPTED = {
@@ -235,6 +352,26 @@ ACCEPTED = {
     "docx with a chart workbook": ("ke-hoach.docx", h.docx_with_chart_workbook),
     "pdf with a link annotation": ("bao-cao.pdf", h.pdf_with_a_link),
     "pdf written by hand": ("bao-cao.pdf", lambda: h.raw_pdf(b"")),
+    "ppt": ("bai-trinh-bay.ppt", h.ppt_file),
+    "small ppt (document in the mini stream)": (
+        "bai-trinh-bay.ppt",
+        lambda: h.ppt_file(padding=50),
+    ),
+    "odt with a web hyperlink, a bookmark link and its own picture": (
+        "bien-ban.odt",
+        lambda: h.odt_bytes(
+            content=h.odf_content(
+                '<text:p><text:a xlink:href="https://thuvienphapluat.vn/">Luật</text:a>'
+                '<text:a xlink:href="#muc-2">Mục 2</text:a></text:p>'
+                '<draw:frame><draw:image xlink:href="Pictures/1.png"/></draw:frame>'
+                '<draw:frame><draw:object xlink:href="./Object 1"/></draw:frame>'
+            ),
+            parts={
+                "Pictures/1.png": png_bytes(),
+                "Object 1/content.xml": h.odf_content("<text:p>Biểu đồ</text:p>"),
+            },
+        ),
+    ),
 }
 
 
