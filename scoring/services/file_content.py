@@ -18,6 +18,7 @@ import re
 import struct
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
@@ -38,6 +39,7 @@ PART_MAX_BYTES = 1024 * 1024  # [Content_Types].xml, mimetype: small parts only 
 # Images: a 48-megapixel phone photo fits; a PNG declaring 100,000 × 100,000 pixels does not.
 IMAGE_MAX_PIXELS = 80_000_000
 PDF_MAX_OBJECTS = 500_000
+PDF_OBJECT_STREAM_MAX_BYTES = 64 * 1024 * 1024
 # Chart data in Word and PowerPoint is a workbook under */embeddings/: read (this far) and
 # checked itself; any other embedded part (OLE objects, packaged programs) is refused.
 EMBEDDED_PACKAGE_MAX_BYTES = 20 * 1024 * 1024
@@ -84,6 +86,7 @@ _PDF_ACTIVE_NAMES = {
 _PDF_OBJECT_KEYWORD = re.compile(rb"obj\b")
 _PDF_OBJECT_NUMBERS = re.compile(rb"(?:^|[^0-9])([0-9]{1,10})\s+[0-9]{1,5}\s+$")
 _PDF_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]*")
+_PDF_FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/<>\[\]()%{}]*)")
 _PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 
@@ -223,14 +226,45 @@ def _pdf_hidden_active_content(listed: set[int], stream: IO[bytes]) -> str | Non
             continue
         end = data.find(b"endobj", keyword.end())
         body = data[keyword.end() : end if end >= 0 else len(data)]
-        for name in _PDF_NAME.findall(body):
-            decoded = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name)
-            if decoded in _PDF_ACTIVE_NAMES:
-                return _(
-                    "it holds an object outside its table of contents that can run or open "
-                    "something"
-                )
+        names = _pdf_names(body)
+        if b"/ObjStm" in names:  # a compressed box of objects: a repairing viewer opens it
+            inner = _pdf_object_stream_content(body)
+            names = names | (_pdf_names(inner) if inner is not None else _PDF_ACTIVE_NAMES)
+        if names & _PDF_ACTIVE_NAMES:
+            return _(
+                "it holds an object outside its table of contents that can run or open something"
+            )
     return None
+
+
+def _pdf_names(data: bytes) -> set[bytes]:
+    return {
+        _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name)
+        for name in _PDF_NAME.findall(data)
+    }
+
+
+def _pdf_object_stream_content(body: bytes) -> bytes | None:
+    """The objects an unlisted object stream holds, inflated (at most PDF_OBJECT_STREAM_MAX_BYTES);
+    None when they cannot be read plainly (another filter, a predictor, damaged data), which
+    the caller counts against the file: no honest PDF hides an object stream from its table."""
+    start = body.find(b"stream")
+    if start < 0:
+        return None
+    dictionary, raw = body[:start], body[start + len(b"stream") :]
+    raw = raw[2:] if raw.startswith(b"\r\n") else raw[1:] if raw[:1] in (b"\n", b"\r") else raw
+    raw = raw[: raw.rfind(b"endstream")] if b"endstream" in raw else raw
+    chosen = _PDF_FILTER.search(dictionary)
+    filters = _pdf_names(chosen.group(1)) if chosen else set()
+    if not filters:
+        return raw
+    if filters != {b"/FlateDecode"} or b"/DecodeParms" in dictionary:
+        return None
+    try:
+        inflater = zlib.decompressobj()
+        return inflater.decompress(raw, PDF_OBJECT_STREAM_MAX_BYTES)
+    except zlib.error:
+        return None
 
 
 # ----------------------------------------------------------------------- OOXML and OpenDocument

@@ -434,6 +434,18 @@ def pdf_with_unlisted_javascript() -> bytes:
     )
 
 
+def unlisted_object_stream(inner: bytes, *, flate: bool = True, filter_name: bytes = b"") -> bytes:
+    """A PDF holding object 5, an object stream (PDF 1.5 compressed objects) whose content is
+    `inner`; its cross-reference entry is free, so only a viewer repairing the table finds it."""
+    content = zlib.compress(inner) if flate else inner
+    name = filter_name or (b"/FlateDecode" if flate else b"")
+    dictionary = b"<< /Type /ObjStm /N 1 /First 6 /Length %d%s >>" % (
+        len(content),
+        b" /Filter " + name if name else b"",
+    )
+    return raw_pdf(b"", (5, dictionary + b"\nstream\n" + content + b"\nendstream"), unlisted=(5,))
+
+
 def pdf_with_a_link() -> bytes:
     """An ordinary link annotation to a web address, followed only when clicked."""
     return raw_pdf(

@@ -207,6 +207,18 @@ REFUSED = {
         h.pdf_with_unlisted_javascript,
         "ngoài bảng mục lục",
     ),
+    "pdf script in an unlisted object stream": (
+        "bao-cao.pdf",
+        lambda: h.unlisted_object_stream(b"6 0 << /S /JavaScript /JS (app.alert(1)) >>"),
+        "ngoài bảng mục lục",
+    ),
+    "pdf unlisted object stream in another filter": (
+        "bao-cao.pdf",
+        lambda: h.unlisted_object_stream(
+            b"6 0 << /S /JavaScript >>".hex().encode() + b">", flate=False, filter_name=b"/AHx"
+        ),
+        "ngoài bảng mục lục",
+    ),
     # OpenDocument: what the office suite fetches, pulls or runs on open.
     "odt with an image fetched from the web": (
         "bien-ban.odt",
@@ -352,6 +364,12 @@ ACCEPTED = {
     "docx with a chart workbook": ("ke-hoach.docx", h.docx_with_chart_workbook),
     "pdf with a link annotation": ("bao-cao.pdf", h.pdf_with_a_link),
     "pdf written by hand": ("bao-cao.pdf", lambda: h.raw_pdf(b"")),
+    "pdf with an unlisted object stream of plain objects": (
+        "bao-cao.pdf",
+        lambda: h.unlisted_object_stream(
+            b"6 0 << /Type /Annot /Subtype /Text /Contents (Ghi chu) >>"
+        ),
+    ),
     "ppt": ("bai-trinh-bay.ppt", h.ppt_file),
     "small ppt (document in the mini stream)": (
         "bai-trinh-bay.ppt",
