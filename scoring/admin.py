@@ -11,8 +11,9 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+import units.admin  # noqa: F401  (registered first, replaced below by audited subclasses)
 from parindex.admin_imports import FileImportAdminMixin, ImportFileForm, SpreadsheetExportMixin
-from units.models import UnitKind
+from units.models import Organiser, RankingGroup, RoleGrant, Unit, UnitKind, User
 
 from .exceptions import Refused
 from .models import (
@@ -57,19 +58,25 @@ class AuditedAdminMixin:
     def save_model(self, request, obj, form, change):
         before = _snapshot_from_db(obj, form.changed_data) if change else {}
         super().save_model(request, obj, form, change)
-        reason = str(self.audit_reason)
-        if change:
+        if not change:
+            audit.record(audit.created(actor=request.user, obj=obj, reason=str(self.audit_reason)))
+        else:
+            form.audit_before = before  # recorded in save_related, once many-to-many is saved
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before = getattr(form, "audit_before", None)
+        if change and before is not None:
             audit.record(
                 audit.field_changes(
                     action=AuditAction.UPDATE,
                     actor=request.user,
-                    obj=obj,
+                    obj=form.instance,
                     before=before,
-                    reason=reason,
+                    after=_snapshot(form.instance, list(before)),
+                    reason=str(self.audit_reason),
                 )
             )
-        else:
-            audit.record(audit.created(actor=request.user, obj=obj, reason=reason))
 
     def save_formset(self, request, form, formset, change):
         # Deletions are recorded first: a deleted object no longer has its primary key.
@@ -94,6 +101,7 @@ class AuditedAdminMixin:
                     actor=request.user,
                     obj=instance,
                     before=befores.get(instance.pk, {}),
+                    after=_snapshot(instance, list(befores.get(instance.pk, {}))),
                     reason=reason,
                 )
                 for instance, _fields in formset.changed_objects
@@ -113,10 +121,24 @@ class AuditedAdminMixin:
             self.delete_model(request, obj)
 
 
+# Never on the trail, whatever form carries them.
+UNAUDITED_FIELDS = frozenset({"password"})
+
+
 def _snapshot_from_db(obj, changed: list[str]) -> dict[str, str]:
-    concrete = {field.name for field in obj._meta.concrete_fields}
-    original = type(obj).objects.get(pk=obj.pk)
-    return audit.audit_snapshot(original, [name for name in changed if name in concrete])
+    return _snapshot(type(obj).objects.get(pk=obj.pk), changed)
+
+
+def _snapshot(obj, changed: list[str]) -> dict[str, str]:
+    """Concrete fields by their audited value; many-to-many ones (an appraiser's units) as the
+    sorted names they hold."""
+    concrete = {field.name for field in obj._meta.concrete_fields} - UNAUDITED_FIELDS
+    many = {field.name for field in obj._meta.many_to_many}
+    snapshot = audit.audit_snapshot(obj, [name for name in changed if name in concrete])
+    for name in changed:
+        if name in many:
+            snapshot[name] = "; ".join(sorted(str(related) for related in getattr(obj, name).all()))
+    return snapshot
 
 
 class ReadOnlyAdminMixin:
@@ -524,3 +546,17 @@ class ImprovementFileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("original_name", "sha256")
     exclude = ("file",)  # opened through the portal's permission-checked views
     list_select_related = ("progress", "inspection", "uploaded_by")
+
+
+# The accounts and units admin lives in units, below scoring; the audit trail is scoring's. So
+# audited subclasses take their places here: a role granted or withdrawn, an account switched
+# off or made system admin, a unit renamed in the admin is on the trail like the same change
+# made on the council, accounts and set-up pages.
+for _model in (User, RoleGrant, Unit, Organiser, RankingGroup, UnitKind):
+    if admin.site.is_registered(_model):
+        _admin_class = type(admin.site.get_model_admin(_model))
+        admin.site.unregister(_model)
+        admin.site.register(
+            _model,
+            type(f"Audited{_admin_class.__name__}", (AuditedAdminMixin, _admin_class), {}),
+        )

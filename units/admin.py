@@ -145,6 +145,17 @@ class RoleGrantFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data.get("role") and not self._should_delete_form(form)
         ]
+        # The database holds one grant per role and scope; the formset lists them all, so a
+        # second line of the same one is refused here rather than by the database (a 500).
+        seen = set()
+        for grant in grants:
+            key = (grant.role, grant.unit_id, grant.organiser_id)
+            if key in seen:
+                raise forms.ValidationError(
+                    _("The account already holds %(role)s for %(scope)s: keep one line of it.")
+                    % {"role": grant.get_role_display(), "scope": grant.unit or grant.organiser}
+                )
+            seen.add(key)
         conflict = holding_conflict(user=self.instance, grants=grants)
         if conflict:
             raise forms.ValidationError(conflict)

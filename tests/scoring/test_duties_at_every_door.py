@@ -3,8 +3,6 @@ appraiser or chair is not given a unit of the organiser they judge — by Home A
 page, its import or the admin — and the system administrator is not appointed to a council.
 Each refusal says why and saves nothing: no grant, no audit row."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
@@ -12,6 +10,7 @@ from scoring.exceptions import DutyConflict
 from scoring.models import AuditEntry
 from scoring.services.accounts import staff_account_create
 from scoring.services.council import council_member_save
+from tests.admin_forms import add_grant, admin_post, change_form
 from tests.factories import OrganiserFactory, RoleGrantFactory, UnitFactory
 from units.accounts import PlanAction, staff_account_plan
 from units.models import RoleGrant
@@ -128,44 +127,6 @@ def test_the_system_admin_is_not_appointed_to_the_council(client, personas, peri
 
 
 # ---------------------------------------------------------------- the admin
-
-
-def change_form(client, user):
-    """The admin's change page of `user` as the browser would post it back, unchanged."""
-    html = client.get(reverse("admin:units_user_change", args=[user.pk])).content.decode()
-    data = {}
-    for tag in re.findall(r"<input[^>]*>", html):
-        name = re.search(r'\sname="([^"]+)"', tag)
-        if not name or "__prefix__" in name.group(1):
-            continue
-        if 'type="checkbox"' in tag:
-            if "checked" in tag:
-                data[name.group(1)] = "on"
-            continue
-        value = re.search(r'value="([^"]*)"', tag)
-        data[name.group(1)] = value.group(1) if value else ""
-    for name, options in re.findall(
-        r'<select[^>]*\sname="([^"]+)"[^>]*>(.*?)</select>', html, re.S
-    ):
-        if "__prefix__" in name:
-            continue
-        chosen = re.findall(r'<option value="([^"]*)"[^>]*selected', options)
-        if chosen:
-            data[name] = chosen if len(chosen) > 1 else chosen[0]
-    return data
-
-
-def add_grant(data, user, **fields):
-    n = int(data["role_grants-TOTAL_FORMS"])
-    data["role_grants-TOTAL_FORMS"] = str(n + 1)
-    data[f"role_grants-{n}-user"] = str(user.pk)
-    for name, value in fields.items():
-        data[f"role_grants-{n}-{name}"] = value
-    return data
-
-
-def admin_post(client, user, data):
-    return client.post(reverse("admin:units_user_change", args=[user.pk]), data)
 
 
 @pytest.mark.parametrize("member", ["appraiser", "chair"])
