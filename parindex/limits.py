@@ -17,6 +17,7 @@ from django.utils.formats import number_format
 from django.utils.functional import empty
 from django.utils.translation import gettext as _
 
+from .api_paths import is_api_path
 from .sizes import megabytes_text
 
 
@@ -25,7 +26,7 @@ def request_max_bytes() -> int:
 
 
 def _refusal(request, status: int, message: str) -> HttpResponse:
-    if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+    if is_api_path(request.path) or "application/json" in request.headers.get("Accept", ""):
         response = JsonResponse({"detail": message, "errors": []}, status=status)
     else:
         response = HttpResponse(

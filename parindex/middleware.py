@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
 
+from .api_paths import is_api_path
 from .text import has_control_character
 
 
@@ -94,7 +95,7 @@ def _refusal(request, *, query: bool):
             "another program, that the portal cannot store. Nothing was saved: remove it, "
             "or type the text again, and send it again."
         )
-    if request.path.startswith("/api/"):
+    if is_api_path(request.path):
         return JsonResponse(
             {"detail": message, "errors": []},
             status=400,

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from .api_paths import is_api_path
+
 STARTED = "parindex_session_started"
 LAST_SEEN = "parindex_session_last_seen"
 
@@ -36,7 +38,7 @@ def same_for_everyone(request, view_func) -> bool:
     """The public pages and the open-data API (/api/, public throughout): reading the session
     there would mark the answer `Vary: Cookie` and keep it out of the public cache, and a
     public answer needs no signed-in session checked."""
-    return getattr(view_func, SAME_FOR_EVERYONE, False) or request.path.startswith("/api/")
+    return getattr(view_func, SAME_FOR_EVERYONE, False) or is_api_path(request.path)
 
 
 class SessionExpiryMiddleware:

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from parindex.api_paths import API_PREFIX
+
 # The URL root is where every app's pages meet; it is the one place above the apps (see the
 # import-linter contracts in pyproject.toml).
 from scoring.views.home import home
@@ -52,7 +54,7 @@ urlpatterns = [
     ),
     path("reports/", include("reports.urls")),
     # The open-data API (/api/v1/…) and the page that describes it (/api/).
-    path("api/", include("reports.api")),
+    path(API_PREFIX, include("reports.api")),
     # The public results portal: published periods only, no login.
     path("ket-qua/", include("reports.public_urls")),
     path("", include("scoring.urls")),

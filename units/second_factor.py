@@ -40,6 +40,12 @@ OPEN_URL_NAMES = (
 )
 
 
+def _is_open(request) -> bool:
+    """Whether the resolved page is one of OPEN_URL_NAMES (process_view runs after resolving)."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.view_name in OPEN_URL_NAMES
+
+
 class SecondFactorMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -56,7 +62,7 @@ class SecondFactorMiddleware:
             and not user.is_verified()
             and second_factor_required(user)
             and not request.path.startswith(settings.STATIC_URL)
-            and request.path not in {reverse(name) for name in OPEN_URL_NAMES}
+            and not _is_open(request)
         ):
             target = (
                 "scoring:second_factor_verify"
