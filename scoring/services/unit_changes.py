@@ -313,8 +313,13 @@ def _day(text: str) -> date | None:
         raise ValidationError(_("Write the decision date as dd/mm/yyyy.")) from exc
 
 
+def sheet_unit_codes(text: str) -> list[str]:
+    """The unit codes of a sheet's cell, separated by commas, semicolons or spaces."""
+    return [code for code in _CODE_SEPARATORS.split(text or "") if code]
+
+
 def _units(organiser: Organiser, text: str) -> list[Unit]:
-    codes = [code for code in _CODE_SEPARATORS.split(text or "") if code]
+    codes = sheet_unit_codes(text)
     found = {u.code.casefold(): u for u in Unit.objects.filter(organiser=organiser)}
     units, unknown = [], []
     for code in codes:
@@ -397,7 +402,7 @@ def _sheet_change(organiser: Organiser, values: dict, *, by) -> ChangeOutcome:
             sources=sources, year=year, into=into, new=new, decision=decision, by=by
         )
     source = _one(sources)
-    codes = [code for code in _CODE_SEPARATORS.split(new_code) if code]
+    codes = sheet_unit_codes(new_code)
     names = [name.strip() for name in new_name.split(";") if name.strip()]
     if len(codes) != len(names):
         raise ValidationError(

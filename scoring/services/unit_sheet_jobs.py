@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from units.import_jobs import ImportOutcome, import_job_create, import_kind_register
-from units.models import Organiser
+from units.models import Organiser, Unit
 
-from .unit_changes import ChangeOutcome, unit_changes_from_file
+from .unit_changes import ChangeOutcome, sheet_unit_codes, unit_changes_from_file
 
 UNIT_SHEET_IMPORT = "unit_sheet"
 
@@ -63,11 +63,15 @@ def _effects(outcome: ChangeOutcome) -> list[str]:
     return said
 
 
-def _line(row) -> str:
+def _line(row, names_before: dict[str, str]) -> str:
+    """One row: the change, the units before (their names before the sheet: a rename's old
+    name) and after, what it does to each open period."""
     outcome = row.outcome
     parts = [str(outcome.description)]
-    if outcome.sources:
-        parts.append(_("before") + ": " + ", ".join(outcome.sources))
+    codes = sheet_unit_codes(row.values.get("units", ""))
+    before = [names_before.get(code.casefold(), code) for code in codes] or outcome.sources
+    if before:
+        parts.append(_("before") + ": " + ", ".join(before))
     if outcome.results:
         parts.append(_("after") + ": " + ", ".join(outcome.results))
     return _("Row %(row)s: %(change)s. %(effects)s") % {
@@ -79,6 +83,10 @@ def _line(row) -> str:
 
 def _run(job, data: bytes) -> ImportOutcome:
     organiser = Organiser.objects.get(pk=job.params["organiser"])
+    names_before = {
+        code.casefold(): name
+        for code, name in Unit.objects.filter(organiser=organiser).values_list("code", "name")
+    }
     rows = unit_changes_from_file(
         organiser=organiser, data=data, filename=job.filename, by=job.owner
     )
@@ -92,7 +100,7 @@ def _run(job, data: bytes) -> ImportOutcome:
             len(rows),
         )
         % {"n": len(rows), "file": job.filename, "withdrawn": withdrawn},
-        changes=[_line(row) for row in rows],
+        changes=[_line(row, names_before) for row in rows],
     )
 
 

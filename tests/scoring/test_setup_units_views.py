@@ -335,6 +335,7 @@ def test_sheet_job_is_refused_to_an_officer_who_no_longer_sets_up(
     )
     job = response.context["job"]
     assert job.status == ImportJobStatus.READY, job.problems
+    assert "Sở Tư pháp — " in job.preview[0] and "Sở Mới" in job.preview[0]  # old → new name
     for someone in ("staff_a", "admin"):
         client.force_login(personas[someone])
         assert _confirm(client, django_capture_on_commit_callbacks, job).status_code == 404
