@@ -416,6 +416,12 @@ def test_another_officer_cannot_see_or_confirm_the_import(
         assert client.get(reverse("scoring:import_job", args=[job.pk])).status_code == 404
         assert _confirm(client, django_capture_on_commit_callbacks, job).status_code == 404
     assert job.status == ImportJobStatus.READY and not User.objects.filter(email="tam@x.vn")
+    # The uploader no longer manages these accounts: the worker refuses, nothing is created.
+    p["home_affairs"].role_grants.all().delete()
+    client.force_login(p["home_affairs"])
+    _confirm(client, django_capture_on_commit_callbacks, job)
+    assert job.status == ImportJobStatus.FAILED and job.problems
+    assert not User.objects.filter(email="tam@x.vn").exists() and not _accounts_audit().exists()
 
 
 @pytest.mark.parametrize(
