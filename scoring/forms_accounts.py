@@ -72,15 +72,6 @@ class AccountsFileForm(ImportFileForm):
     """The accounts sheet: the same file rules as every import."""
 
 
-class AccountsImportConfirmForm(forms.Form):
-    confirm = forms.BooleanField(
-        label=gettext_lazy(
-            "Create these accounts and send each new account its password link by e-mail."
-        ),
-        required=True,
-    )
-
-
 class TotpTokenForm(forms.Form):
     """The six digits an authenticator app shows."""
 

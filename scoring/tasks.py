@@ -14,13 +14,17 @@ from .services.notifications import (
 )
 from .services.remediation_progress import task_deadline_reminders
 from .services.self_assessment_workbook import SELF_ASSESSMENT_IMPORT  # registers the import
+from .services.staff_accounts_jobs import STAFF_ACCOUNTS_IMPORT  # registers the import
 from .services.survey_data_jobs import DATA_IMPORT, SURVEY_IMPORT  # register the imports
+from .services.unit_sheet_jobs import UNIT_SHEET_IMPORT  # registers the import
 
 __all__ = [
     "DATA_IMPORT",
     "INDEX_SET_IMPORT",
     "SELF_ASSESSMENT_IMPORT",
+    "STAFF_ACCOUNTS_IMPORT",
     "SURVEY_IMPORT",
+    "UNIT_SHEET_IMPORT",
     "open_due_appraisals",
     "send_deadline_reminders",
     "send_notification_email",

@@ -143,11 +143,6 @@ urlpatterns = [
     path("setup/accounts/new/", setup_accounts.account_create, name="setup_account_create"),
     path("setup/accounts/import/", setup_accounts.accounts_import, name="setup_accounts_import"),
     path(
-        "setup/accounts/import/confirm/",
-        setup_accounts.accounts_import_confirm,
-        name="setup_accounts_import_confirm",
-    ),
-    path(
         "setup/accounts/template.xlsx",
         setup_accounts.accounts_template,
         name="setup_accounts_template",

@@ -185,7 +185,6 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "scoring:setup_account_send_link": ("LMMMMMMM", "LFFFFoNo"),
     "scoring:setup_accounts": ("LFFFFooo", "LMMMMMMM"),
     "scoring:setup_accounts_import": ("LFFFFooo", "LFFFFooo"),
-    "scoring:setup_accounts_import_confirm": ("LMMMMMMM", "LFFFFooo"),
     "scoring:setup_accounts_template": ("LFFFFooo", "LMMMMMMM"),
     "scoring:setup_home": ("LFFFFooF", "LMMMMMMM"),
     "scoring:setup_lockout_unlock": ("LFFFFoNo", "LFFFFoNo"),

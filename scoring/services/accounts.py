@@ -264,9 +264,6 @@ class AccountRow:
     job_title: str = ""
     phone: str = ""
 
-    def as_dict(self) -> dict:
-        return dict(self.__dict__)
-
 
 @dataclass
 class PreviewRow:

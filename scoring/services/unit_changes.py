@@ -9,10 +9,9 @@ staff of the resulting units are told. Periods being set up pick the new units u
 open; published periods keep their history.
 
 `dry_run` runs any of these and undoes it, so a page can say what would happen before the
-officer confirms; the sheet of changes (`unit_changes_from_sheet`) is applied row by row in
-one transaction, every row or none."""
+officer confirms; the sheet of changes (`unit_changes_from_file`, read by a worker as an import
+job: unit_sheet_jobs) is applied row by row in one transaction, every row or none."""
 
-import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from parindex.parsing import parse_id
-from parindex.tabular import ImportFailed, ImportProblem, Table
+from parindex.tabular import ImportFailed, ImportProblem, Table, read_table, require_columns
 from parindex.text import normalize_text
 from scoring.exceptions import Refused
 from scoring.models import Assessment, AssessmentPeriod
@@ -268,6 +267,7 @@ SHEET_COLUMNS = [
     "note",
 ]
 REQUIRED_COLUMNS = ["action", "units", "new_code", "new_name", "year"]
+SHEET_MAX_ROWS = 500
 ACTION_WORDS = {
     UnitChangeKind.ADD: {"add", "thêm", "thêm mới", "thành lập"},
     UnitChangeKind.RENAME: {"rename", "đổi tên"},
@@ -313,8 +313,13 @@ def _day(text: str) -> date | None:
         raise ValidationError(_("Write the decision date as dd/mm/yyyy.")) from exc
 
 
+def sheet_unit_codes(text: str) -> list[str]:
+    """The unit codes of a sheet's cell, separated by commas, semicolons or spaces."""
+    return [code for code in _CODE_SEPARATORS.split(text or "") if code]
+
+
 def _units(organiser: Organiser, text: str) -> list[Unit]:
-    codes = [code for code in _CODE_SEPARATORS.split(text or "") if code]
+    codes = sheet_unit_codes(text)
     found = {u.code.casefold(): u for u in Unit.objects.filter(organiser=organiser)}
     units, unknown = [], []
     for code in codes:
@@ -397,7 +402,7 @@ def _sheet_change(organiser: Organiser, values: dict, *, by) -> ChangeOutcome:
             sources=sources, year=year, into=into, new=new, decision=decision, by=by
         )
     source = _one(sources)
-    codes = [code for code in _CODE_SEPARATORS.split(new_code) if code]
+    codes = sheet_unit_codes(new_code)
     names = [name.strip() for name in new_name.split(";") if name.strip()]
     if len(codes) != len(names):
         raise ValidationError(
@@ -425,11 +430,37 @@ def _messages(exc: Exception) -> list[str]:
 
 
 def sheet_rows(table: Table) -> list[SheetRow]:
-    """The sheet's rows as plain text values (what a preview keeps between two requests)."""
+    """The sheet's rows as plain text values."""
     return [
         SheetRow(row=number, values={k: str(v or "").strip() for k, v in values.items()})
         for number, values in table
     ]
+
+
+def unit_sheet_read(*, data: bytes, filename: str) -> list[SheetRow]:
+    """The rows of a sheet of changes; ImportFailed when the file, its columns or its length
+    is unusable."""
+    table = read_table(data, filename)
+    require_columns(table, REQUIRED_COLUMNS)
+    if len(table) > SHEET_MAX_ROWS:
+        raise ImportFailed(
+            [
+                ImportProblem(
+                    None, _("The sheet has more than %(n)s rows: split it.") % {"n": SHEET_MAX_ROWS}
+                )
+            ]
+        )
+    return sheet_rows(table)
+
+
+def unit_changes_from_file(
+    *, organiser: Organiser, data: bytes, filename: str, by
+) -> list[SheetRow]:
+    """Read a sheet of changes and apply it (unit_changes_from_sheet): every row or none."""
+    _check_actor(by, organiser)
+    return unit_changes_from_sheet(
+        organiser=organiser, rows=unit_sheet_read(data=data, filename=filename), by=by
+    )
 
 
 def unit_changes_from_sheet(*, organiser: Organiser, rows: list[SheetRow], by) -> list[SheetRow]:
@@ -451,14 +482,3 @@ def unit_changes_from_sheet(*, organiser: Organiser, rows: list[SheetRow], by) -
         if problems:
             raise ImportFailed(problems)
     return rows
-
-
-def unit_changes_preview(*, organiser: Organiser, rows: list[SheetRow], by) -> list[SheetRow]:
-    """Every row with what it would do or why it is refused; nothing is changed."""
-
-    def run():
-        with contextlib.suppress(ImportFailed):
-            unit_changes_from_sheet(organiser=organiser, rows=rows, by=by)
-        return rows
-
-    return dry_run(run)

@@ -1,7 +1,8 @@
 """Home Affairs manages its units' staff accounts in the browser: the list (who never logged
-in, whose link did not go), one new account, a file of many, deactivation and the link sent
-again. The rules and the audit are scoring.services.accounts'; every page is narrowed to the
-organisers the officer manages (Permission.MANAGE_ACCOUNTS; the system admin: all)."""
+in, whose link did not go), one new account, a file of many (an import job: a worker's
+preview, confirmed on the job page), deactivation and the link sent again. The rules and the
+audit are scoring.services.accounts'; every page is narrowed to the organisers the officer
+manages (Permission.MANAGE_ACCOUNTS; the system admin: all)."""
 
 import io
 
@@ -14,7 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from parindex.tabular import ImportFailed
 from scoring.access import get_setup_organisers_for_user
 from scoring.selectors.accounts import (
     LinkState,
@@ -25,29 +25,22 @@ from scoring.selectors.accounts import (
 )
 from scoring.services.accounts import (
     COLUMNS,
-    AccountRow,
     account_link_resend,
-    account_rows_read,
-    preview_problems,
     staff_account_activate,
     staff_account_create,
-    staff_accounts_import,
-    staff_accounts_preview,
 )
-from units.accounts import PlanAction
+from scoring.services.staff_accounts_jobs import staff_accounts_import_queue
 from units.roles import Permission
 
 from ..forms_accounts import (
     AccountActiveForm,
     AccountFilterForm,
     AccountsFileForm,
-    AccountsImportConfirmForm,
     StaffAccountForm,
 )
 from .common import REFUSALS, add_errors
 
 PAGE_SIZE = 25
-SESSION_KEY = "parindex_account_import"
 
 
 def _organisers(request) -> list:
@@ -178,89 +171,22 @@ def account_send_link(request, pk: int):
     return redirect(reverse("scoring:setup_accounts") + f"#account-{account.pk}")
 
 
-def _preview_context(preview, filename):
-    counts = {action: 0 for action in PlanAction}
-    for entry in preview:
-        if entry.plan.ok and entry.plan.action:
-            counts[entry.plan.action] += 1
-    problems = preview_problems(preview)
-    return {
-        "preview": preview,
-        "filename": filename,
-        "problems": problems,
-        "new_count": counts[PlanAction.NEW],
-        "grant_count": counts[PlanAction.GRANT],
-        "unchanged_count": counts[PlanAction.UNCHANGED],
-        "PlanAction": {action.name: action.value for action in PlanAction},
-    }
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def accounts_import(request):
-    """Upload a file: every row is checked and shown (a dry run) before anything is created."""
+    """The file goes to an import job (staff_accounts_jobs): a worker checks every row, its page
+    shows what each will do and takes the confirmation before anything is created."""
     _organisers(request)
     form = AccountsFileForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "columns": [names[0] for names in COLUMNS.values()]}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            rows = account_rows_read(data=upload.read(), filename=upload.name)
-        except ImportFailed as exc:
-            context["problems"] = exc.problems
-        else:
-            preview = staff_accounts_preview(rows=rows, by=request.user)
-            context.update(_preview_context(preview, upload.name))
-            if not context["problems"]:
-                request.session[SESSION_KEY] = {
-                    "filename": upload.name,
-                    "rows": [row.as_dict() for row in rows],
-                }
-                context["confirm_form"] = AccountsImportConfirmForm()
-    return render(request, "scoring/setup/accounts_import.html", context)
-
-
-@login_required
-@require_POST
-def accounts_import_confirm(request):
-    _organisers(request)
-    stored = request.session.get(SESSION_KEY)
-    if not stored:
-        messages.error(request, _("Upload the file again: its preview has expired."))
-        return redirect("scoring:setup_accounts_import")
-    confirm = AccountsImportConfirmForm(request.POST)
-    rows = [AccountRow(**row) for row in stored["rows"]]
-    if not confirm.is_valid():
-        preview = staff_accounts_preview(rows=rows, by=request.user)
-        context = {
-            "form": AccountsFileForm(),
-            "columns": [names[0] for names in COLUMNS.values()],
-            "confirm_form": confirm,
-            **_preview_context(preview, stored["filename"]),
-        }
-        return render(request, "scoring/setup/accounts_import.html", context, status=400)
-    try:
-        saved = staff_accounts_import(rows=rows, by=request.user, filename=stored["filename"])
-    except ImportFailed as exc:
-        context = {
-            "form": AccountsFileForm(),
-            "columns": [names[0] for names in COLUMNS.values()],
-            "problems": exc.problems,
-        }
-        return render(request, "scoring/setup/accounts_import.html", context, status=400)
-    del request.session[SESSION_KEY]
-    messages.success(
+        job = staff_accounts_import_queue(data=upload.read(), filename=upload.name, by=request.user)
+        return redirect("scoring:import_job", pk=job.pk)
+    return render(
         request,
-        _(
-            "%(new)s account(s) created and sent their password link; %(granted)s existing "
-            "account(s) given a unit."
-        )
-        % {
-            "new": sum(1 for s in saved if s.created),
-            "granted": sum(1 for s in saved if s.granted and not s.created),
-        },
+        "scoring/setup/accounts_import.html",
+        {"form": form, "columns": [names[0] for names in COLUMNS.values()]},
     )
-    return redirect("scoring:setup_accounts")
 
 
 @login_required

@@ -1,6 +1,7 @@
 """Home Affairs reorganises units in the browser: the unit list across the years, add, rename,
 merge, split and dissolve (each confirmed after a page that says what will happen to the open
-periods), a sheet of changes previewed row by row, and each period's ranking groups."""
+periods), a sheet of changes (an import job: a worker's preview row by row, confirmed on the
+job page), and each period's ranking groups."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from parindex.parsing import parse_id
-from parindex.tabular import ImportFailed, SheetSpec, read_table, require_columns, xlsx_bytes
+from parindex.tabular import SheetSpec, xlsx_bytes
 from scoring.access import get_period_for_user, get_setup_organisers_for_user, get_unit_for_setup
 from scoring.forms_setup_units import (
     GroupChangeForm,
@@ -32,19 +33,15 @@ from scoring.selectors.units_setup import (
 )
 from scoring.services.ranking_groups import assessment_ranking_group_set
 from scoring.services.unit_changes import (
-    REQUIRED_COLUMNS,
     SHEET_COLUMNS,
-    SheetRow,
     dry_run,
-    sheet_rows,
     unit_change_add,
     unit_change_dissolve,
     unit_change_merge,
     unit_change_rename,
     unit_change_split,
-    unit_changes_from_sheet,
-    unit_changes_preview,
 )
+from scoring.services.unit_sheet_jobs import unit_sheet_import_queue
 from scoring.workflow import PeriodStatus
 from units.models import UnitKind
 from units.roles import Permission
@@ -52,8 +49,6 @@ from units.roles import Permission
 from .common import REFUSALS, add_errors
 
 UNITS_PER_PAGE = 50
-SHEET_MAX_ROWS = 500
-SHEET_SESSION_KEY = "setup_unit_sheet"
 
 
 def _organisers(user) -> list:
@@ -219,67 +214,25 @@ def unit_dissolve_view(request, pk: int):
 # ---------------------------------------------------------------- a sheet of changes
 
 
-def _stored_rows(request, organisers):
-    stored = request.session.get(SHEET_SESSION_KEY) or {}
-    organiser = next((o for o in organisers if o.pk == stored.get("organiser")), None)
-    rows = [SheetRow(row=number, values=values) for number, values in stored.get("rows", [])]
-    return organiser, rows
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def units_sheet_view(request):
+    """The sheet goes to an import job (unit_sheet_jobs): a worker reads it, its page shows
+    what every row will do and takes the confirmation."""
     organisers = _organisers(request.user)
-    form = UnitSheetForm(
-        request.POST if request.POST.get("step") == "upload" else None,
-        request.FILES or None,
-        organisers=organisers,
-    )
-    context = {"form": form, "columns": SHEET_COLUMNS}
-    if request.method == "POST" and request.POST.get("step") == "apply":
-        organiser, rows = _stored_rows(request, organisers)
-        if organiser is None or not rows:
-            messages.error(request, _("The preview has expired: upload the sheet again."))
-            return redirect("scoring:setup_units_sheet")
-        if request.POST.get("confirmed") != "1":
-            messages.error(request, _("Tick the box to apply the changes."))
-            return redirect("scoring:setup_units_sheet")
-        try:
-            unit_changes_from_sheet(organiser=organiser, rows=rows, by=request.user)
-        except ImportFailed as failed:
-            context["problems"] = [str(problem) for problem in failed.problems]
-        else:
-            request.session.pop(SHEET_SESSION_KEY, None)
-            messages.success(
-                request, _("%(n)s change(s) applied from the sheet.") % {"n": len(rows)}
-            )
-            return redirect("scoring:setup_units")
-    elif request.method == "POST" and form.is_valid():
+    form = UnitSheetForm(request.POST or None, request.FILES or None, organisers=organisers)
+    if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            table = read_table(upload.read(), upload.name)
-            require_columns(table, REQUIRED_COLUMNS)
-            if len(table) > SHEET_MAX_ROWS:
-                raise ImportFailed([])
-        except ImportFailed as failed:
-            context["problems"] = [str(problem) for problem in failed.problems] or [
-                _("The sheet has more than %(n)s rows: split it.") % {"n": SHEET_MAX_ROWS}
-            ]
-        else:
-            organiser = form.cleaned_data["organiser"]
-            rows = unit_changes_preview(
-                organiser=organiser, rows=sheet_rows(table), by=request.user
-            )
-            request.session[SHEET_SESSION_KEY] = {
-                "organiser": organiser.pk,
-                "rows": [[row.row, row.values] for row in rows],
-            }
-            context.update(
-                rows=rows,
-                row_errors=sum(bool(row.errors) for row in rows),
-                withdrawn=sum(row.outcome.withdrawn_count for row in rows if row.outcome),
-            )
-    return render(request, "scoring/setup/unit_sheet.html", context)
+        job = unit_sheet_import_queue(
+            organiser=form.cleaned_data["organiser"],
+            data=upload.read(),
+            filename=upload.name,
+            by=request.user,
+        )
+        return redirect("scoring:import_job", pk=job.pk)
+    return render(
+        request, "scoring/setup/unit_sheet.html", {"form": form, "columns": SHEET_COLUMNS}
+    )
 
 
 SHEET_EXAMPLES = [

@@ -1,12 +1,16 @@
 """The Home Affairs officer's unit pages in a real browser, on a desktop and on a 390-px phone:
-the list, a merge up to its confirmation page, the sheet page and a period's ranking groups
-(screenshots in var/screenshots/setup/)."""
+the list, a merge up to its confirmation page, a sheet of changes through its import job (the
+preview, the confirmation, the Back link) and a period's ranking groups (screenshots in
+var/screenshots/setup/)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from scoring.models import AssessmentPeriod
+from scoring.services.unit_changes import SHEET_COLUMNS
 from tests.browser.conftest import log_in
-from units.models import Unit
+from tests.helpers import csv_text
+from units.models import Unit, UnitChange
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +55,28 @@ def test_officer_reorganises_units_in_the_browser(
 
     page.goto(f"{demo_server.url}/setup/units/sheet/")
     shoot("sheet")
+    renamed = communes[0]
+    sheet = csv_text(
+        [
+            SHEET_COLUMNS,
+            ["đổi tên", renamed.code, "", "Xã Tên Mới", "", "", str(period.year), "", "", ""],
+        ]
+    )
+    page.set_input_files(
+        "input[type=file]", {"name": "doi.csv", "mimeType": "text/csv", "buffer": sheet}
+    )
+    page.click("main form[method=post] button[type=submit]")
+    page.wait_for_url("**/imports/*/")  # the import job, read by a worker (eager here)
+    expect(page.locator("[data-status=ready]")).to_be_visible()
+    preview = page.locator("main").inner_text()
+    assert renamed.name in preview and "Xã Tên Mới" in preview  # the old name, then the new
+    assert not UnitChange.objects.filter(new_name="Xã Tên Mới").exists()  # not before confirming
+    shoot("sheet-preview")
+    page.click("button[value=confirm]")
+    expect(page.locator("[data-status=done]")).to_be_visible()
+    assert UnitChange.objects.filter(new_name="Xã Tên Mới").exists()
+    page.click("main .card a.button:has-text('Quay lại')")  # back to the sheet page
+    page.wait_for_url("**/setup/units/sheet/")
     page.goto(f"{demo_server.url}/setup/periods/{period.pk}/groups/")
     assert page.locator("[data-group-table]").is_visible()
     shoot("groups")

@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from scoring.models import AuditAction, AuditEntry
 from scoring.selectors.accounts import LinkState, link_states
 from scoring.services.accounts import send_password_link
 from tests.factories import OrganiserFactory, RoleGrantFactory, UnitFactory
 from tests.helpers import assert_control_refused, csv_text
-from units.models import RoleGrant, User
+from units.models import ImportJob, ImportJobStatus, RoleGrant, User
 from units.roles import Role
 
 HEADER = ["Mã đơn vị", "Họ và tên", "Thư điện tử", "Tên đăng nhập", "Chức vụ", "Điện thoại"]
@@ -63,7 +64,6 @@ def urls(p):
         "list": reverse("scoring:setup_accounts"),
         "create": reverse("scoring:setup_account_create"),
         "import": reverse("scoring:setup_accounts_import"),
-        "confirm": reverse("scoring:setup_accounts_import_confirm"),
         "template": reverse("scoring:setup_accounts_template"),
         "deactivate": reverse("scoring:setup_account_deactivate", args=[pk]),
         "reactivate": reverse("scoring:setup_account_reactivate", args=[pk]),
@@ -91,7 +91,7 @@ def test_get_by_role(client, p, view, matrix, persona):
         assert reverse("login") in response["Location"]
 
 
-@pytest.mark.parametrize("view", ["send_link", "confirm"])
+@pytest.mark.parametrize("view", ["send_link"])
 @pytest.mark.parametrize("persona", ["home_affairs", "admin", "staff_a", "anonymous"])
 def test_post_only_views_refuse_get(client, p, view, persona):
     login(client, p, persona)
@@ -108,7 +108,6 @@ def post_data(p, view):
             "email": "moi@x.vn",
         },
         "import": {"file": upload([HEADER, ["A", "Lò Văn Tệp", "tep@x.vn", "", "", ""]])},
-        "confirm": {"confirm": "on"},
         "template": {},
         "deactivate": {"reason": "Chuyển công tác", "confirm": "on"},
         "reactivate": {"reason": "Quay lại", "confirm": "on"},
@@ -121,8 +120,8 @@ POST_MATRIX = {
     "list": {**{persona: 405 for persona in LIST}, "anonymous": 302},
     "template": {**{persona: 405 for persona in LIST}, "anonymous": 302},
     "create": {**LIST, "home_affairs": 302, "admin": 302, "other_officer": 200},
-    "import": LIST,
-    "confirm": {**LIST, "home_affairs": 302, "admin": 302, "other_officer": 302},
+    # Any manager of accounts may upload: the file goes to an import job (its page follows).
+    "import": {**LIST, "home_affairs": 302, "admin": 302, "other_officer": 302},
     "deactivate": {**ONE, "home_affairs": 302, "admin": 302},
     "reactivate": {**ONE, "home_affairs": 302, "admin": 302},
     "send_link": {**ONE, "home_affairs": 302, "admin": 302},
@@ -143,7 +142,10 @@ def test_post_by_role(client, p, view, persona, django_capture_on_commit_callbac
     if view == "create":
         assert User.objects.filter(email="moi@x.vn").exists() == allowed
     if view == "import":
-        assert not User.objects.filter(email="tep@x.vn").exists()  # a dry run only
+        assert not User.objects.filter(email="tep@x.vn").exists()  # not before the confirmation
+        assert ImportJob.objects.exists() == (persona in ("home_affairs", "admin", "other_officer"))
+        if persona == "other_officer":  # unit A is not among its units: the worker says so
+            assert ImportJob.objects.get().status == ImportJobStatus.FAILED
 
 
 def test_another_organisers_officer_sees_none_of_these_units(client, p):
@@ -308,7 +310,33 @@ def test_the_form_keeps_input_on_error_and_refuses_nul_bytes(client, p):
 # ---------------------------------------------------------------- many from a file
 
 
-def test_bulk_preview_lists_errors_by_row_and_creates_nothing(client, p):
+def _upload(client, callbacks, data, name="tk.csv"):
+    """The upload, and when it became an import job, the job's page once a worker (eager
+    here) read it."""
+    with callbacks(execute=True):
+        response = client.post(
+            reverse("scoring:setup_accounts_import"),
+            {"file": SimpleUploadedFile(name, data, content_type="text/csv")},
+        )
+    if response.status_code == 302 and response["Location"].startswith("/imports/"):
+        return client.get(response["Location"])
+    return response
+
+
+def _confirm(client, callbacks, job):
+    with callbacks(execute=True):
+        response = client.post(reverse("scoring:import_job", args=[job.pk]), {"action": "confirm"})
+    job.refresh_from_db()
+    return response
+
+
+def _accounts_audit():
+    return AuditEntry.objects.filter(action=AuditAction.ACCOUNT)
+
+
+def test_bulk_preview_lists_errors_by_row_and_creates_nothing(
+    client, p, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(p["home_affairs"])
     rows = [
         HEADER,
@@ -318,15 +346,19 @@ def test_bulk_preview_lists_errors_by_row_and_creates_nothing(client, p):
         ["B", "Có\x00Nul", "nul@x.vn", "", "", ""],
         ["X1", "Tỉnh Khác", "khac@x.vn", "", "", ""],
     ]
-    response = client.post(urls(p)["import"], {"file": upload(rows)})
+    response = _upload(client, django_capture_on_commit_callbacks, csv_text(rows))
     assert response.status_code == 200
+    job = response.context["job"]
+    assert job.status == ImportJobStatus.FAILED
     page = response.content.decode()
-    assert {problem.row for problem in response.context["problems"]} == {3, 4, 5, 6}
-    assert 'data-row="2" data-action="new"' in page
-    assert 'data-row="3" data-action="error"' in page
-    assert "confirm_form" not in response.context
+    assert "Dòng 3:" in page and "ZZ" in page and "Dòng 4:" in page and "Dòng 6:" in page
+    assert "Dòng 5:" in page  # the NUL byte
+    assert "Dòng 2:" not in page  # the good row has no problem
+    assert 'value="confirm"' not in page
     assert not User.objects.filter(email__endswith="@x.vn").exclude(pk=p["staff_a"].pk).exists()
-    assert client.post(urls(p)["confirm"], {"confirm": "on"}).status_code == 302
+    assert not _accounts_audit().exists() and mailoutbox == []
+    refused = _confirm(client, django_capture_on_commit_callbacks, job)
+    assert refused.status_code == 302 and job.status == ImportJobStatus.FAILED
     assert not User.objects.filter(email="dung@x.vn").exists()
 
 
@@ -339,35 +371,97 @@ def test_bulk_preview_then_confirm_creates_and_sends(
         ["A", "Vũ Minh Tâm", "tam@x.vn", "", "Phó Chánh Văn phòng", "0912 345 678"],
         ["B", "Sở Y tế cũ", "staff.a@x.vn", "", "", ""],
     ]
-    response = client.post(urls(p)["import"], {"file": upload(rows)})
-    assert response.context["new_count"] == 1 and response.context["grant_count"] == 1
+    response = _upload(client, django_capture_on_commit_callbacks, csv_text(rows))
+    job = response.context["job"]
+    assert job.status == ImportJobStatus.READY, job.problems
+    page = response.content.decode()
+    assert "Tài khoản mới: 1; thêm đơn vị cho tài khoản có sẵn: 1" in page
+    assert "Sở Tư pháp — Vũ Minh Tâm, tam@x.vn" in page and 'value="confirm"' in page
+    assert "Sở Y tế — Sở Y tế cũ, staff.a@x.vn" in page
+    assert "/accounts/password/set/" not in page  # the preview holds no link
     assert not User.objects.filter(email="tam@x.vn").exists()
-    refused = client.post(urls(p)["confirm"], {})
-    assert refused.status_code == 400  # the confirmation box is required
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(urls(p)["confirm"], {"confirm": "on"})
-    assert response.status_code == 302
+    assert not _accounts_audit().exists() and mailoutbox == []  # the preview was rolled back
+    done = _confirm(client, django_capture_on_commit_callbacks, job)
+    assert done.status_code == 302 and job.status == ImportJobStatus.DONE
     tam = User.objects.get(email="tam@x.vn")
     assert tam.username == "tam" and not tam.has_usable_password()
     assert RoleGrant.objects.filter(user=p["staff_a"], unit=p["unit_b"]).exists()
     assert [m.to for m in mailoutbox] == [["tam@x.vn"]]
-    assert client.post(urls(p)["confirm"], {"confirm": "on"}).status_code == 302  # used once
+    audit = _accounts_audit()
+    assert audit.filter(object_id=str(tam.pk), field="email", new_value="tam@x.vn").exists()
+    assert audit.filter(object_id=str(p["staff_a"].pk), field="unit_staff", new_value="B").exists()
+    token = mailoutbox[0].body.split("/accounts/password/set/")[1].split("/")[1]
+    job.refresh_from_db()
+    stored = job.summary + " ".join(job.preview) + str(job.params)
+    assert token not in stored and "/accounts/password/set/" not in stored
+    assert client.get(reverse("scoring:import_job", args=[job.pk])).context["done_url"] == reverse(
+        "scoring:setup_accounts"
+    )
+    # A second confirmation does nothing twice.
+    written = audit.count()
+    again = _confirm(client, django_capture_on_commit_callbacks, job)
+    assert again.status_code == 302 and job.status == ImportJobStatus.DONE
+    assert User.objects.filter(email="tam@x.vn").count() == 1 and audit.count() == written
+    assert len(mailoutbox) == 1
+
+
+def test_another_officer_cannot_see_or_confirm_the_import(
+    client, p, django_capture_on_commit_callbacks
+):
+    client.force_login(p["home_affairs"])
+    rows = [HEADER, ["A", "Vũ Minh Tâm", "tam@x.vn", "", "", ""]]
+    job = _upload(client, django_capture_on_commit_callbacks, csv_text(rows)).context["job"]
+    for someone in ("other_officer", "admin"):
+        client.force_login(p[someone])
+        assert client.get(reverse("scoring:import_job", args=[job.pk])).status_code == 404
+        assert _confirm(client, django_capture_on_commit_callbacks, job).status_code == 404
+    assert job.status == ImportJobStatus.READY and not User.objects.filter(email="tam@x.vn")
+    # The uploader no longer manages these accounts: the worker refuses, nothing is created.
+    p["home_affairs"].role_grants.all().delete()
+    client.force_login(p["home_affairs"])
+    _confirm(client, django_capture_on_commit_callbacks, job)
+    assert job.status == ImportJobStatus.FAILED and job.problems
+    assert not User.objects.filter(email="tam@x.vn").exists() and not _accounts_audit().exists()
 
 
 @pytest.mark.parametrize(
     "name,content",
     [
         ("tk.xlsx", b"not a zip"),
-        ("tk.txt", b"a,b"),
         ("tk.csv", "Mã đơn vị;Họ và tên\n".encode("cp1258", errors="replace")),
         ("tk.csv", b"\x00\x00\x00"),
+        ("tk.csv", b"Ma don vi,Ho ten\nA,B\n"),
     ],
 )
-def test_bad_files_get_a_message_not_a_500(client, p, name, content):
+def test_bad_files_get_a_message_and_change_nothing(
+    client, p, name, content, django_capture_on_commit_callbacks
+):
     client.force_login(p["home_affairs"])
-    response = client.post(urls(p)["import"], {"file": SimpleUploadedFile(name, content)})
+    response = _upload(client, django_capture_on_commit_callbacks, content, name=name)
     assert response.status_code == 200
-    assert response.context.get("problems") or response.context["form"].errors
+    job = response.context["job"]
+    assert job.status == ImportJobStatus.FAILED and job.problems
+    assert "alert--error" in response.content.decode()
+    assert not _accounts_audit().exists()
+
+
+def test_a_file_that_is_not_a_sheet_is_refused_before_any_job(
+    client, p, django_capture_on_commit_callbacks
+):
+    client.force_login(p["home_affairs"])
+    response = _upload(client, django_capture_on_commit_callbacks, b"a,b", name="tk.txt")
+    assert response.status_code == 200 and response.context["form"].errors
+    assert not ImportJob.objects.exists()
+
+
+def test_too_many_rows_are_refused(client, p, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr("scoring.services.accounts.MAX_ROWS", 3)
+    client.force_login(p["home_affairs"])
+    rows = [HEADER] + [["A", f"Người {i}", f"n{i}@x.vn", "", "", ""] for i in range(4)]
+    response = _upload(client, django_capture_on_commit_callbacks, csv_text(rows))
+    assert response.context["job"].status == ImportJobStatus.FAILED
+    assert "Mỗi tệp tối đa 3 dòng." in response.content.decode()
+    assert not User.objects.filter(email="n0@x.vn").exists()
 
 
 def test_the_template_workbook_has_the_columns_and_text_codes(client, p):

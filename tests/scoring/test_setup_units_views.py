@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from tests.factories import (
     small_tree,
 )
 from tests.helpers import assert_control_refused, csv_text, xlsx
-from units.models import Unit, UnitChange
+from units.models import ImportJob, ImportJobStatus, Unit, UnitChange
 
 S = AssessmentStatus
 PEOPLE = ("anonymous", "staff_a", "staff_b", "appraiser", "chair", "home_affairs", "admin")
@@ -237,7 +238,33 @@ def test_add_page_creates_a_unit_that_joins_the_open_period(client, personas, ye
 SHEET_HEADER = SHEET_COLUMNS
 
 
-def test_sheet_with_bad_rows_shows_errors_by_row_and_changes_nothing(client, personas, year):
+def _upload_sheet(client, callbacks, organiser, data, name="doi.xlsx"):
+    """The upload, and when it became an import job, the job's page once a worker (eager
+    here) read it."""
+    with callbacks(execute=True):
+        response = client.post(
+            reverse("scoring:setup_units_sheet"),
+            {"organiser": organiser.pk, "file": SimpleUploadedFile(name, data)},
+        )
+    if response.status_code == 302 and response["Location"].startswith("/imports/"):
+        return client.get(response["Location"])
+    return response
+
+
+def _confirm(client, callbacks, job):
+    with callbacks(execute=True):
+        response = client.post(reverse("scoring:import_job", args=[job.pk]), {"action": "confirm"})
+    job.refresh_from_db()
+    return response
+
+
+def _unit_audit():
+    return AuditEntry.objects.filter(action=AuditAction.UNIT_CHANGE)
+
+
+def test_sheet_with_bad_rows_shows_errors_by_row_and_changes_nothing(
+    client, personas, year, django_capture_on_commit_callbacks
+):
     client.force_login(personas["home_affairs"])
     data = xlsx(
         {
@@ -249,77 +276,130 @@ def test_sheet_with_bad_rows_shows_errors_by_row_and_changes_nothing(client, per
             ]
         }
     )
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    response = client.post(
-        reverse("scoring:setup_units_sheet"),
-        {
-            "step": "upload",
-            "organiser": personas["organiser"].pk,
-            "file": SimpleUploadedFile("doi.xlsx", data),
-        },
+    response = _upload_sheet(
+        client, django_capture_on_commit_callbacks, personas["organiser"], data
     )
+    job = response.context["job"]
+    assert job.status == ImportJobStatus.FAILED
+    assert [problem.split(":")[0] for problem in job.problems] == ["Dòng 3", "Dòng 4"]
     page = response.content.decode()
-    assert 'data-sheet-row="2"' in page and 'data-sheet-row="4"' in page
-    assert [row.row for row in response.context["rows"] if row.errors] == [3, 4]
-    assert "NOPE" in page and 'name="step" value="apply"' not in page
+    assert "explode" in page and "NOPE" in page and 'value="confirm"' not in page
     assert not UnitChange.objects.exists() and not Unit.objects.filter(code="AB").exists()
     assert Assessment.objects.get(pk=year["a"].pk).status == S.DRAFT
+    assert Unit.objects.get(pk=personas["unit_a"].pk).name == personas["unit_a"].name
+    assert not _unit_audit().exists()
 
 
-def test_sheet_preview_then_apply(client, personas, year):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def test_sheet_preview_then_confirm_applies_once(
+    client, personas, year, django_capture_on_commit_callbacks
+):
     client.force_login(personas["home_affairs"])
-    url = reverse("scoring:setup_units_sheet")
     data = csv_text(
         [
             SHEET_HEADER,
             ["sáp nhập", "A, B", "AB", "Sở AB", "", "", "2026", "1656/NQ", "16/06/2026", ""],
         ]
     )
-    page = client.post(
-        url,
-        {
-            "step": "upload",
-            "organiser": personas["organiser"].pk,
-            "file": SimpleUploadedFile("doi.csv", data),
-        },
-    ).content.decode()
-    assert "data-sheet-preview" in page and "data-withdrawn" in page
-    assert not UnitChange.objects.exists()
-    assert client.post(url, {"step": "apply"}).status_code == 302  # not ticked: nothing done
-    assert not UnitChange.objects.exists()
-    response = client.post(url, {"step": "apply", "confirmed": "1"})
-    assert response.status_code == 302
+    response = _upload_sheet(
+        client, django_capture_on_commit_callbacks, personas["organiser"], data, name="doi.csv"
+    )
+    job = response.context["job"]
+    assert job.status == ImportJobStatus.READY, job.problems
+    page = response.content.decode()
+    assert (
+        "Sở AB" in page
+        and "sẽ được rút khỏi kỳ: Sở Tư pháp, Sở Y tế" in page
+        and 'value="confirm"' in page
+    )
+    assert not UnitChange.objects.exists() and not _unit_audit().exists()  # rolled back
+    assert Assessment.objects.get(pk=year["b"].pk).status == S.DRAFT
+    assert _confirm(client, django_capture_on_commit_callbacks, job).status_code == 302
+    assert job.status == ImportJobStatus.DONE
     assert UnitChange.objects.get().decision_number == "1656/NQ"
     assert Assessment.objects.get(pk=year["b"].pk).status == S.WITHDRAWN
+    assert _unit_audit().filter(actor=personas["home_affairs"]).exists()
+    back = client.get(reverse("scoring:import_job", args=[job.pk])).context["done_url"]
+    assert back == reverse("scoring:setup_units_sheet")
+    written = _unit_audit().count()
+    assert _confirm(client, django_capture_on_commit_callbacks, job).status_code == 302
+    assert UnitChange.objects.count() == 1 and _unit_audit().count() == written
+
+
+def test_sheet_job_is_refused_to_an_officer_who_no_longer_sets_up(
+    client, personas, year, django_capture_on_commit_callbacks
+):
+    client.force_login(personas["home_affairs"])
+    data = csv_text([SHEET_HEADER, ["rename", "A", "", "Sở Mới", "", "", "2026", "", "", ""]])
+    response = _upload_sheet(
+        client, django_capture_on_commit_callbacks, personas["organiser"], data, name="doi.csv"
+    )
+    job = response.context["job"]
+    assert job.status == ImportJobStatus.READY, job.problems
+    assert "Sở Tư pháp — " in job.preview[0] and "Sở Mới" in job.preview[0]  # old → new name
+    for someone in ("staff_a", "admin"):
+        client.force_login(personas[someone])
+        assert _confirm(client, django_capture_on_commit_callbacks, job).status_code == 404
+    assert job.status == ImportJobStatus.READY
+    personas["home_affairs"].role_grants.all().delete()
+    client.force_login(personas["home_affairs"])
+    _confirm(client, django_capture_on_commit_callbacks, job)
+    assert job.status == ImportJobStatus.FAILED and job.problems
+    assert not UnitChange.objects.exists()
+    assert Unit.objects.get(pk=personas["unit_a"].pk).name != "Sở Mới"
 
 
 @pytest.mark.parametrize(
     "name, data",
     [
-        ("doi.txt", b"action,units\n"),
         ("doi.xlsx", b"not a workbook"),
         ("doi.csv", b"\xff\xfe\x00garbage"),
         ("doi.csv", b"units,year\nA,2026\n"),
+        ("doi.csv", b"\x00\x00\x00"),
+        (  # a formula whose result was never saved: Vietnamese message, nothing read
+            "doi.xlsx",
+            xlsx(
+                {"Thay đổi": [SHEET_HEADER, ["rename", "A", "", '=HYPERLINK("x")', "", "", 2026]]}
+            ),
+        ),
     ],
 )
-def test_bad_sheet_files_get_a_message(client, personas, year, name, data):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def test_bad_sheet_files_get_a_message_and_change_nothing(
+    client, personas, year, name, data, django_capture_on_commit_callbacks
+):
     client.force_login(personas["home_affairs"])
-    response = client.post(
-        reverse("scoring:setup_units_sheet"),
-        {
-            "step": "upload",
-            "organiser": personas["organiser"].pk,
-            "file": SimpleUploadedFile(name, data),
-        },
+    response = _upload_sheet(
+        client, django_capture_on_commit_callbacks, personas["organiser"], data, name=name
     )
     assert response.status_code == 200
-    page = response.content.decode()
-    assert "field__error" in page or "data-sheet-problems" in page
+    job = response.context["job"]
+    assert job.status == ImportJobStatus.FAILED and job.problems
+    assert "alert--error" in response.content.decode()
+    assert not UnitChange.objects.exists() and not _unit_audit().exists()
+
+
+def test_a_file_that_is_not_a_sheet_is_refused_before_any_job(
+    client, personas, django_capture_on_commit_callbacks
+):
+    client.force_login(personas["home_affairs"])
+    response = _upload_sheet(
+        client, django_capture_on_commit_callbacks, personas["organiser"], b"a,b", name="doi.txt"
+    )
+    assert response.status_code == 200 and "field__error" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_a_sheet_over_the_row_bound_is_refused(
+    client, personas, year, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("scoring.services.unit_changes.SHEET_MAX_ROWS", 2)
+    client.force_login(personas["home_affairs"])
+    rename = ["rename", "A", "", "Sở Mới", "", "", "2026", "", "", ""]
+    data = csv_text([SHEET_HEADER, rename, rename, rename])
+    response = _upload_sheet(
+        client, django_capture_on_commit_callbacks, personas["organiser"], data, name="doi.csv"
+    )
+    assert response.context["job"].status == ImportJobStatus.FAILED
+    assert response.context["job"].problems == ["Tệp có hơn 2 dòng: hãy chia thành nhiều tệp."]
     assert not UnitChange.objects.exists()
 
 

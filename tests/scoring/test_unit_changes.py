@@ -24,8 +24,8 @@ from scoring.services.unit_changes import (
     unit_change_merge,
     unit_change_rename,
     unit_change_split,
+    unit_changes_from_file,
     unit_changes_from_sheet,
-    unit_changes_preview,
 )
 from scoring.workflow import AssessmentStatus, PeriodStatus
 from tests.factories import (
@@ -34,6 +34,7 @@ from tests.factories import (
     PeriodFactory,
     RankingGroupFactory,
 )
+from tests.helpers import csv_text
 from units.models import Unit, UnitChange
 from units.reorganisation import Decision, NewUnit
 
@@ -293,14 +294,26 @@ def test_sheet_with_bad_rows_changes_nothing_and_says_which(personas, open_year)
     assert _status(open_year["a"]) == S.DRAFT
 
 
-def test_sheet_preview_shows_outcomes_and_errors(personas, open_year):
-    rows = unit_changes_preview(
-        organiser=personas["organiser"],
-        rows=_rows(
-            ["dissolve", "B", "", "", "", "", "2026"], ["split", "A", "A1", "X", "", "", "2026"]
-        ),
-        by=personas["home_affairs"],
+def test_sheet_rolled_back_says_what_each_row_does(personas, open_year):
+    """The import job's preview: the sheet applied and undone."""
+    rows = dry_run(
+        lambda: unit_changes_from_sheet(
+            organiser=personas["organiser"],
+            rows=_rows(["dissolve", "B", "", "", "", "", "2026"]),
+            by=personas["home_affairs"],
+        )
     )
     assert rows[0].outcome.effects[0].withdrawn == ["Sở Y tế"] and not rows[0].errors
-    assert rows[1].errors and rows[1].outcome is None
-    assert _status(open_year["b"]) == S.DRAFT
+    assert _status(open_year["b"]) == S.DRAFT and not UnitChange.objects.exists()
+
+
+def test_sheet_from_a_file_checks_the_officer_first(personas, open_year):
+    data = csv_text([SHEET_COLUMNS, ["dissolve", "B", "", "", "", "", "2026", "", "", ""]])
+    with pytest.raises(PermissionDenied):
+        unit_changes_from_file(
+            organiser=personas["organiser"], data=data, filename="doi.csv", by=personas["staff_a"]
+        )
+    rows = unit_changes_from_file(
+        organiser=personas["organiser"], data=data, filename="doi.csv", by=personas["home_affairs"]
+    )
+    assert [row.row for row in rows] == [2] and _status(open_year["b"]) == S.WITHDRAWN
