@@ -38,6 +38,8 @@ class ImportOutcome:
     # Merged into job.params after each step: what the preview saw that the apply must hold
     # the file to (how many published assessments it sends back), what the apply made.
     remember: dict = field(default_factory=dict)
+    # The file would change nothing (every value already stored): the page offers no confirm.
+    nothing_changes: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ def import_job_confirm(*, job: ImportJob, by) -> None:
     """The uploader applies the previewed file: queued for a worker, which checks it again."""
     if by.pk != job.owner_id:
         raise PermissionDenied(_("Only the person who uploaded the file can confirm it."))
+    if job.params.get("nothing_changes"):
+        raise ValidationError(_("The file changes nothing: there is nothing to import."))
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.READY).update(
         status=ImportJobStatus.APPLYING, progress=0
     )
@@ -191,8 +195,14 @@ def import_job_run(*, job_id: int, step: str) -> str:
             ImportJobStatus.FAILED,
             problems=[_("The import failed unexpectedly; nothing was changed.")],
         )
-    if outcome.remember:  # the preview's, for the apply; the apply's, for the page after
-        ImportJob.objects.filter(pk=job.pk).update(params={**job.params, **outcome.remember})
+    # What the page says besides the lines: how many there were (the preview keeps the first
+    # MAX_PREVIEW_LINES), and whether confirming would change anything.
+    remember = {
+        **outcome.remember,
+        "preview_total": len(outcome.changes),
+        "nothing_changes": outcome.nothing_changes,
+    }
+    ImportJob.objects.filter(pk=job.pk).update(params={**job.params, **remember})
     return _finish(
         job, status, summary=outcome.summary, preview=outcome.changes[:MAX_PREVIEW_LINES]
     )

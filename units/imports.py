@@ -59,12 +59,20 @@ def _run_units_job(job, data: bytes) -> ImportOutcome:
     summary = units_import(
         data=data, filename=job.filename, organiser_code=job.params.get("organiser_code")
     )
-    return ImportOutcome(summary=units_import_message(summary))
+    return ImportOutcome(
+        summary=units_import_message(summary),
+        nothing_changes=not (
+            summary.created or summary.updated or summary.new_kinds or summary.new_groups
+        ),
+    )
 
 
 def _run_ranking_groups_job(job, data: bytes) -> ImportOutcome:
     summary = ranking_groups_import(data=data, filename=job.filename)
-    return ImportOutcome(summary=ranking_groups_import_message(summary))
+    return ImportOutcome(
+        summary=ranking_groups_import_message(summary),
+        nothing_changes=not (summary.created or summary.updated),
+    )
 
 
 import_kind_register(

@@ -583,6 +583,7 @@ def _run_job(job, data: bytes) -> ImportOutcome:
             % {"row": change.row, "code": change.item.code, "name": change.item.name}
             for change in changes
         ],
+        nothing_changes=not changes,
     )
 
 

@@ -110,6 +110,7 @@ def _survey_run(job, data: bytes) -> ImportOutcome:
         },
         changes=[*_reopened_line(summary.appraised), *summary.warnings, *lines],
         remember={"reopened": summary.appraised},
+        nothing_changes=not (summary.created or summary.updated),
     )
 
 
@@ -190,6 +191,7 @@ def _data_run(job, data: bytes) -> ImportOutcome:
         },
         changes=[*_reopened_line(preview.reopened), *lines],
         remember={"reopened": preview.reopened},
+        nothing_changes=not lines,
     )
 
 

@@ -44,5 +44,7 @@ def import_job_view(request, pk: int):
             "refresh": REFRESH_SECONDS if job.working else None,
             "is_owner": job.owner_id == request.user.pk,
             "done_url": import_job_done_url(job),
+            "preview_total": job.params.get("preview_total", len(job.preview or [])),
+            "nothing_changes": bool(job.params.get("nothing_changes")),
         },
     )

@@ -198,3 +198,25 @@ def test_only_the_uploader_and_home_affairs_see_a_job(
     else:
         assert answer.status_code == confirm
         assert job.status == ImportJobStatus.READY
+
+
+def test_a_file_that_changes_nothing_offers_no_confirmation(
+    client, setting, django_capture_on_commit_callbacks
+):
+    assessment, staff = setting["assessment"], setting["staff_a"]
+    first = _upload(client, staff, assessment, _workbook(GOOD), django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(first["Location"], {"action": "confirm"})
+    stored, audit_before = _points(assessment), AuditEntry.objects.count()
+
+    again = _upload(client, staff, assessment, _workbook(GOOD), django_capture_on_commit_callbacks)
+    text = client.get(again["Location"]).content.decode()
+    assert "Tệp không thay đổi gì" in text
+    assert 'value="confirm"' not in text
+    job = ImportJob.objects.latest("pk")
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(again["Location"], {"action": "confirm"}, follow=True)
+    assert "không thay đổi gì" in refused.content.decode()
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.READY
+    assert (_points(assessment), AuditEntry.objects.count()) == (stored, audit_before)

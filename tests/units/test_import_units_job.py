@@ -115,3 +115,29 @@ def test_another_admin_cannot_see_the_job(
     assert client.get(response["Location"]).status_code == 404
     assert client.post(response["Location"], {"action": "confirm"}).status_code == 404
     assert not Unit.objects.exists()
+
+
+def test_a_long_preview_says_how_many_lines_it_holds(client, personas, monkeypatch):
+    """The job keeps the first MAX_PREVIEW_LINES lines; the page says how many there are."""
+    from units import import_jobs
+
+    kind = "test_long_preview"
+    lines = [f"Dòng {n}: thay đổi" for n in range(1, 1201)]
+    monkeypatch.setitem(
+        import_jobs.IMPORT_KINDS,
+        kind,
+        import_jobs.ImportKind(
+            run=lambda job, data: import_jobs.ImportOutcome(summary="1 200 dòng", changes=lines),
+            done_url=lambda job: "/",
+        ),
+    )
+    owner = personas["home_affairs"]
+    job = import_jobs.import_job_create(
+        kind=kind, owner=owner, data=b"x", filename="dai.csv", params={}
+    )
+    import_jobs.import_job_run(job_id=job.pk, step="preview")
+    client.force_login(owner)
+    text = client.get(reverse("scoring:import_job", args=[job.pk])).content.decode()
+    assert text.count("<li>Dòng ") == import_jobs.MAX_PREVIEW_LINES
+    assert "Hiển thị 500 dòng đầu trong số 1200 dòng" in text
+    assert 'value="confirm"' in text
