@@ -225,6 +225,14 @@ PARINDEX_IMPORT_XLSX_MAX_MEMBERS = env_int("PARINDEX_IMPORT_XLSX_MAX_MEMBERS", 5
 PARINDEX_IMPORT_XLSX_MAX_MEMBER_MB = env_int("PARINDEX_IMPORT_XLSX_MAX_MEMBER_MB", 64)
 PARINDEX_IMPORT_XLSX_MAX_TOTAL_MB = env_int("PARINDEX_IMPORT_XLSX_MAX_TOTAL_MB", 128)
 PARINDEX_IMPORT_XLSX_MAX_RATIO = env_int("PARINDEX_IMPORT_XLSX_MAX_RATIO", 100)
+# openpyxl reads the shared-strings table, styles and the other parts that are not sheets whole
+# when it opens a workbook, before the row, cell and time limits apply: their contents are counted
+# first (the shared texts may not outnumber PARINDEX_IMPORT_MAX_CELLS; Excel itself caps cell
+# formats at 64 000, so a styles part never needs 200 000 elements).
+PARINDEX_IMPORT_XLSX_MAX_SHARED_STRINGS_MB = env_int(
+    "PARINDEX_IMPORT_XLSX_MAX_SHARED_STRINGS_MB", 32
+)
+PARINDEX_IMPORT_XLSX_MAX_PART_ELEMENTS = env_int("PARINDEX_IMPORT_XLSX_MAX_PART_ELEMENTS", 200_000)
 # The portal's address as users reach it: links in notification e-mails start with it.
 PARINDEX_SITE_URL = env_str("PARINDEX_SITE_URL", "http://127.0.0.1:8000")
 # How long browsers and shared caches may keep a public answer (the open-data API, the public
