@@ -139,6 +139,21 @@ AXES_USERNAME_CALLABLE = "parindex.client_ip.client_username"
 AXES_LOCKOUT_CALLABLE = "parindex.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+# axes stores a failed attempt's POST: the change-password form's fields are masked as the
+# sign-in page's "password" is (a wrong old password counts as a failed sign-in).
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+]
+# "Forgot password?" sends at most this many mails an hour to one address, and answers at most
+# this many requests an hour from one client address (0: no limit); past either it says the
+# same "if the address has an account, a link was sent" and sends nothing
+# (parindex.auth_throttle). Counted in the cache, which production shares through Redis.
+PARINDEX_PASSWORD_RESET_PER_EMAIL = env_int("PARINDEX_PASSWORD_RESET_PER_EMAIL", 3)
+PARINDEX_PASSWORD_RESET_PER_IP = env_int("PARINDEX_PASSWORD_RESET_PER_IP", 20)
 # How many proxies in front of gunicorn append to X-Forwarded-For (0: none, REMOTE_ADDR is the
 # client). docker-compose behind nginx: 1.
 PARINDEX_PROXY_COUNT = env_int("PARINDEX_PROXY_COUNT", 0)
