@@ -3,6 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 
+from .auth_throttle import password_reset_allowed
+
 
 class PasswordForgotForm(PasswordResetForm):
     """ "Forgot password?" also reaches an account that never set one: portal accounts are made
@@ -12,3 +14,12 @@ class PasswordForgotForm(PasswordResetForm):
     def get_users(self, email):
         users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
         return (user for user in users if user.email)
+
+    def save(self, *, request=None, **kwargs):
+        """Send the link unless this address or this client asked too often within the hour
+        (parindex.auth_throttle); the page that follows is the same either way."""
+        if request is not None and not password_reset_allowed(
+            request=request, email=self.cleaned_data["email"]
+        ):
+            return
+        super().save(request=request, **kwargs)

@@ -110,6 +110,8 @@ class ReadLimits:
     max_member_bytes: int
     max_total_bytes: int
     max_ratio: int
+    max_shared_strings_bytes: int
+    max_part_elements: int
 
     @classmethod
     def from_settings(cls, **overrides) -> "ReadLimits":
@@ -124,6 +126,8 @@ class ReadLimits:
             max_member_bytes=settings.PARINDEX_IMPORT_XLSX_MAX_MEMBER_MB * mb,
             max_total_bytes=settings.PARINDEX_IMPORT_XLSX_MAX_TOTAL_MB * mb,
             max_ratio=settings.PARINDEX_IMPORT_XLSX_MAX_RATIO,
+            max_shared_strings_bytes=settings.PARINDEX_IMPORT_XLSX_MAX_SHARED_STRINGS_MB * mb,
+            max_part_elements=settings.PARINDEX_IMPORT_XLSX_MAX_PART_ELEMENTS,
         )
         return replace(limits, **{k: v for k, v in overrides.items() if v is not None})
 
@@ -273,13 +277,27 @@ def _not_a_workbook() -> ImportFailed:
 
 
 def _check_archive(data: bytes, limits: ReadLimits) -> None:
-    """Refuse a workbook whose zip would expand beyond the limits, from its directory alone:
-    zipfile never inflates a member past its declared size, so the declared sizes bound it."""
+    """Refuse a workbook whose zip would expand beyond the limits, from its directory first
+    (zipfile never inflates a member past its declared size, so the declared sizes bound it),
+    then from what the parts that openpyxl reads whole hold."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            _check_directory(members, limits)
+            _check_parts_read_whole(archive, limits)
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        zlib.error,
+        RuntimeError,  # an encrypted part
+        NotImplementedError,  # a compression method zipfile does not know
+    ) as exc:
         raise _not_a_workbook() from exc
+
+
+def _check_directory(members: list[zipfile.ZipInfo], limits: ReadLimits) -> None:
     if len(members) > limits.max_members:
         raise _too_large(
             _("The workbook holds more than %(limit)s parts: it is not a table we can read.")
@@ -302,6 +320,135 @@ def _check_archive(data: bytes, limits: ReadLimits) -> None:
                 )
                 % {"limit": limits.max_ratio}
             )
+
+
+_CONTENT_TYPES_PART = "[Content_Types].xml"
+_SHARED_STRINGS_TYPE = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
+_WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+# Parts openpyxl opens by a fixed name, whatever [Content_Types].xml says of them.
+_FIXED_PARTS = frozenset({"xl/styles.xml", "docProps/core.xml", "docProps/custom.xml"})
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+# A start tag ("<" then a name: not "</", "<?" or "<!"), and a shared string's <si>, with or
+# without a namespace prefix (<x:si>). Counted on the bytes, so a lying count="…" attribute
+# does not matter; a "<si" inside a comment or CDATA only counts one too many. A prefix longer
+# than the pattern's goes uncounted as <si>, but still counts as an element.
+_START_TAG = re.compile(rb"<[A-Za-z_]")
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.\-]{0,31}:)?si[\s/>]")
+_LONGEST_MATCH = 37
+_SCAN_CHUNK = 1024 * 1024
+
+
+def _check_parts_read_whole(archive: zipfile.ZipFile, limits: ReadLimits) -> None:
+    """Refuse a workbook whose parts that openpyxl reads whole on opening (the shared-strings
+    table, styles, the workbook part, relationships...) hold more than the limits: it builds
+    them in memory before the row, cell and time limits apply, and a million shared strings
+    took it minutes. The sheets stream, bounded as they are read, and are not counted."""
+    names = set(archive.namelist())
+    if _CONTENT_TYPES_PART not in names:
+        return  # openpyxl refuses it as not a workbook
+    _check_element_count(archive, _CONTENT_TYPES_PART, limits)
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        overrides = fromstring(archive.read(_CONTENT_TYPES_PART))
+    except _XML_REFUSALS as exc:
+        raise _xml_refused(exc) from exc
+    except SyntaxError as exc:
+        raise _not_a_workbook() from exc
+    declared: dict[str, set[str]] = {}
+    for override in overrides:
+        if str(override.tag).endswith("Override"):
+            part = (override.get("PartName") or "").lstrip("/")
+            declared.setdefault(part, set()).add((override.get("ContentType") or "").strip())
+    # openpyxl opens the shared strings the manifest names; xl/sharedStrings.xml is where
+    # Excel writes them, counted as such whatever the manifest says.
+    shared_strings = {p for p, types in declared.items() if _SHARED_STRINGS_TYPE in types}
+    shared_strings.add("xl/sharedStrings.xml")
+    # A part skips the count only if it is nothing but a sheet, where Excel puts sheets.
+    sheets = (
+        {
+            part
+            for part, types in declared.items()
+            if types == {_WORKSHEET_TYPE} and part.startswith("xl/worksheets/")
+        }
+        - _FIXED_PARTS
+        - shared_strings
+    )
+    for name in sorted(names):
+        if name == _CONTENT_TYPES_PART or name in sheets:
+            continue
+        if name in shared_strings:
+            _check_shared_strings(archive, name, limits)
+        elif name.casefold().endswith(_XML_SUFFIXES):
+            _check_element_count(archive, name, limits)
+
+
+def _check_shared_strings(archive: zipfile.ZipFile, name: str, limits: ReadLimits) -> None:
+    if archive.getinfo(name).file_size > limits.max_shared_strings_bytes:
+        raise _too_large(
+            _(
+                "The workbook's shared texts (%(part)s) are larger than %(limit)s MB "
+                "unpacked: split it."
+            )
+            % {"part": name, "limit": _megabytes(limits.max_shared_strings_bytes)}
+        )
+    # Each text is at least one cell; a text in rich format is a few elements more (<si><t>
+    # is two).
+    strings, elements = _count(
+        archive,
+        name,
+        max_strings=limits.max_cells,
+        max_elements=3 * limits.max_cells,
+    )
+    if strings > limits.max_cells or elements > 3 * limits.max_cells:
+        raise _too_large(
+            _(
+                "The workbook holds more than %(limit)s shared texts (%(part)s), more than "
+                "the cells it may have: copy only the table into a new workbook."
+            )
+            % {"part": name, "limit": limits.max_cells}
+        )
+
+
+def _check_element_count(archive: zipfile.ZipFile, name: str, limits: ReadLimits) -> None:
+    _strings, elements = _count(archive, name, max_elements=limits.max_part_elements)
+    if elements > limits.max_part_elements:
+        raise _too_large(
+            _(
+                "The part “%(part)s” of the workbook holds more than %(limit)s XML elements, "
+                "far more than Excel writes: copy only the table into a new workbook."
+            )
+            % {"part": name, "limit": limits.max_part_elements}
+        )
+
+
+def _count(
+    archive: zipfile.ZipFile, name: str, *, max_elements: int, max_strings: int | None = None
+) -> tuple[int, int]:
+    """(shared strings, start tags) in a part, counted on its bytes as it inflates, stopping
+    as soon as a count passes its limit."""
+    strings = elements = 0
+    tail = b""
+    with archive.open(name) as source:
+        while True:
+            chunk = source.read(_SCAN_CHUNK)
+            buffer = tail + chunk
+            # A match starting in the last bytes, which may run on into the next chunk, is
+            # counted with the next chunk: each match is counted once.
+            cut = len(buffer) - (_LONGEST_MATCH - 1) if chunk else len(buffer)
+            elements += len(_START_TAG.findall(buffer)) - len(_START_TAG.findall(buffer, cut))
+            if max_strings is not None:
+                strings += len(_SHARED_STRING.findall(buffer)) - len(
+                    _SHARED_STRING.findall(buffer, cut)
+                )
+            if not chunk or elements > max_elements:
+                break
+            if max_strings is not None and strings > max_strings:
+                break
+            tail = buffer[cut:]
+    return strings, elements
 
 
 def _read_xlsx(

@@ -166,7 +166,10 @@ def outcome(response) -> str:
     if status in (301, 302):
         location = response["Location"]
         return "L" if any(p in location for p in LOGIN_PATHS) else "o"
-    return {403: "F", 404: "N", 405: "M"}.get(status, "o" if status in (200, 400, 409) else "X")
+    # 429: the lockout page, a refusal of the account's state (the world's staff_a is locked
+    # out, and the change-password form logs a locked-out account's session out).
+    answered = (200, 400, 409, 429)
+    return {403: "F", 404: "N", 405: "M"}.get(status, "o" if status in answered else "X")
 
 
 @functools.cache

@@ -76,6 +76,14 @@ def test_production_refuses_a_cache_in_each_workers_memory():
     result = run_manage(
         "check", env={**PROD_ENV, "CACHE_URL": "locmem://", "PARINDEX_PUBLIC_CACHE_SECONDS": "0"}
     )
+    # The password-reset limits count in the cache too.
+    assert result.returncode != 0 and "PARINDEX_PASSWORD_RESET_PER_EMAIL=0" in result.stderr
+    without_limits = {
+        "PARINDEX_PUBLIC_CACHE_SECONDS": "0",
+        "PARINDEX_PASSWORD_RESET_PER_EMAIL": "0",
+        "PARINDEX_PASSWORD_RESET_PER_IP": "0",
+    }
+    result = run_manage("check", env={**PROD_ENV, "CACHE_URL": "locmem://", **without_limits})
     assert result.returncode == 0, result.stderr
 
 

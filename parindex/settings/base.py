@@ -139,6 +139,21 @@ AXES_USERNAME_CALLABLE = "parindex.client_ip.client_username"
 AXES_LOCKOUT_CALLABLE = "parindex.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+# axes stores a failed attempt's POST: the change-password form's fields are masked as the
+# sign-in page's "password" is (a wrong old password counts as a failed sign-in).
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+]
+# "Forgot password?" sends at most this many mails an hour to one address, and answers at most
+# this many requests an hour from one client address (0: no limit); past either it says the
+# same "if the address has an account, a link was sent" and sends nothing
+# (parindex.auth_throttle). Counted in the cache, which production shares through Redis.
+PARINDEX_PASSWORD_RESET_PER_EMAIL = env_int("PARINDEX_PASSWORD_RESET_PER_EMAIL", 3)
+PARINDEX_PASSWORD_RESET_PER_IP = env_int("PARINDEX_PASSWORD_RESET_PER_IP", 20)
 # How many proxies in front of gunicorn append to X-Forwarded-For (0: none, REMOTE_ADDR is the
 # client). docker-compose behind nginx: 1.
 PARINDEX_PROXY_COUNT = env_int("PARINDEX_PROXY_COUNT", 0)
@@ -225,6 +240,14 @@ PARINDEX_IMPORT_XLSX_MAX_MEMBERS = env_int("PARINDEX_IMPORT_XLSX_MAX_MEMBERS", 5
 PARINDEX_IMPORT_XLSX_MAX_MEMBER_MB = env_int("PARINDEX_IMPORT_XLSX_MAX_MEMBER_MB", 64)
 PARINDEX_IMPORT_XLSX_MAX_TOTAL_MB = env_int("PARINDEX_IMPORT_XLSX_MAX_TOTAL_MB", 128)
 PARINDEX_IMPORT_XLSX_MAX_RATIO = env_int("PARINDEX_IMPORT_XLSX_MAX_RATIO", 100)
+# openpyxl reads the shared-strings table, styles and the other parts that are not sheets whole
+# when it opens a workbook, before the row, cell and time limits apply: their contents are counted
+# first (the shared texts may not outnumber PARINDEX_IMPORT_MAX_CELLS; Excel itself caps cell
+# formats at 64 000, so a styles part never needs 200 000 elements).
+PARINDEX_IMPORT_XLSX_MAX_SHARED_STRINGS_MB = env_int(
+    "PARINDEX_IMPORT_XLSX_MAX_SHARED_STRINGS_MB", 32
+)
+PARINDEX_IMPORT_XLSX_MAX_PART_ELEMENTS = env_int("PARINDEX_IMPORT_XLSX_MAX_PART_ELEMENTS", 200_000)
 # The portal's address as users reach it: links in notification e-mails start with it.
 PARINDEX_SITE_URL = env_str("PARINDEX_SITE_URL", "http://127.0.0.1:8000")
 # How long browsers and shared caches may keep a public answer (the open-data API, the public

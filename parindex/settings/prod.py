@@ -9,6 +9,8 @@ from .base import (
     CELERY_BROKER_URL,
     DATABASES,
     MIDDLEWARE,
+    PARINDEX_PASSWORD_RESET_PER_EMAIL,
+    PARINDEX_PASSWORD_RESET_PER_IP,
     PARINDEX_PUBLIC_CACHE_SECONDS,
     STORAGES,
 )
@@ -24,11 +26,18 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 if not CELERY_BROKER_URL:
     raise ImproperlyConfigured("CELERY_BROKER_URL must point at Redis in production.")
 # A cache in each worker's memory would keep serving last version's results after a
-# publication that another worker handled.
-if PARINDEX_PUBLIC_CACHE_SECONDS > 0 and not CACHES["default"]["BACKEND"].endswith("RedisCache"):
+# publication that another worker handled, and would let each worker send its own quota of
+# password-reset mails.
+_NEEDS_SHARED_CACHE = (
+    PARINDEX_PUBLIC_CACHE_SECONDS > 0
+    or PARINDEX_PASSWORD_RESET_PER_EMAIL > 0
+    or PARINDEX_PASSWORD_RESET_PER_IP > 0
+)
+if _NEEDS_SHARED_CACHE and not CACHES["default"]["BACKEND"].endswith("RedisCache"):
     raise ImproperlyConfigured(
         "CACHE_URL must point at Redis in production (gunicorn's workers share the public "
-        "cache), or set PARINDEX_PUBLIC_CACHE_SECONDS=0."
+        "cache and the password-reset limits), or set PARINDEX_PUBLIC_CACHE_SECONDS=0, "
+        "PARINDEX_PASSWORD_RESET_PER_EMAIL=0 and PARINDEX_PASSWORD_RESET_PER_IP=0."
     )
 
 # gunicorn serves the static files itself (compressed, cache-busting names) via WhiteNoise,

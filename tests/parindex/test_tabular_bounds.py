@@ -3,6 +3,7 @@ zip bombs, too many rows, columns or cells, hostile XML (XXE, billion laughs), f
 without a saved result. Each refusal is an ImportFailed with a Vietnamese message."""
 
 import io
+import time
 import zipfile
 
 import openpyxl
@@ -10,9 +11,11 @@ import pytest
 from django.core import checks
 from django.test import override_settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from parindex.tabular import ImportFailed, SheetSpec, read_table, xlsx_bytes
+from tests.scoring import hostile_files
 
 
 @pytest.fixture(autouse=True)
@@ -214,3 +217,90 @@ def test_a_sheet_declaring_a1_only_is_still_read_in_full():
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
     data = _rewrite(data, "xl/worksheets/sheet1.xml", sheet.replace('ref="A1:B4"', 'ref="A1"'))
     assert len(read_table(data, "f.xlsx", max_rows=50)) == 3
+
+
+def _shared_texts_refusal(limit: int, part: str = "xl/sharedStrings.xml") -> str:
+    # The message as gettext gives it (the Vietnamese is added with the next locale update).
+    return _(
+        "The workbook holds more than %(limit)s shared texts (%(part)s), more than the cells "
+        "it may have: copy only the table into a new workbook."
+    ) % {"limit": limit, "part": part}
+
+
+def _timed_refusal(data: bytes) -> tuple[str, float]:
+    started = time.monotonic()
+    message = _refusal(data)
+    return message, time.monotonic() - started
+
+
+def test_millions_of_shared_strings_are_refused_at_once_from_their_size():
+    # ~6.5 MB zipped, under the upload limit; 56 MB of shared strings unpacked (under the
+    # 64 MB member limit), which openpyxl took half a minute to build before a row was read.
+    data = hostile_files.xlsx_with_shared_strings(2_500_000)
+    assert len(data) < 10 * 1024 * 1024
+    message, seconds = _timed_refusal(data)
+    assert message == _(
+        "The workbook's shared texts (%(part)s) are larger than %(limit)s MB unpacked: split it."
+    ) % {"part": "xl/sharedStrings.xml", "limit": "32"}
+    print(f"refused in {seconds:.3f} s")
+    assert seconds < 5
+
+
+def test_shared_strings_outnumbering_the_cells_are_counted_whatever_count_says():
+    # 1 100 000 short texts (24 MB, under the size limit) declared as count="1": counted on
+    # the bytes, refused before openpyxl builds the table.
+    data = hostile_files.xlsx_with_shared_strings(1_100_000, declared=1)
+    message, seconds = _timed_refusal(data)
+    assert message == _shared_texts_refusal(1_000_000)
+    print(f"refused in {seconds:.3f} s")
+    assert seconds < 5
+
+
+@override_settings(PARINDEX_IMPORT_MAX_CELLS=1_000)
+def test_prefixed_shared_strings_are_counted_too():
+    message = _refusal(hostile_files.xlsx_with_shared_strings(1_001, prefix="x"))
+    assert message == _shared_texts_refusal(1_000)
+
+
+@override_settings(PARINDEX_IMPORT_MAX_CELLS=1_000)
+def test_shared_strings_within_the_cells_read():
+    table = read_table(hostile_files.xlsx_with_shared_strings(1_000, prefix="x"), "f.xlsx")
+    assert table.rows == [{"code": "1.1"}]
+
+
+@override_settings(PARINDEX_IMPORT_MAX_CELLS=1_000)
+def test_shared_strings_under_another_name_are_found_through_the_manifest():
+    data = hostile_files.xlsx_with_shared_strings(1_001)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        types = archive.read("[Content_Types].xml").decode()
+        parts = {m.filename: archive.read(m) for m in archive.infolist()}
+    parts["xl/texts.xml"] = parts.pop("xl/sharedStrings.xml")
+    parts["[Content_Types].xml"] = types.replace("/xl/sharedStrings.xml", "/xl/texts.xml").encode()
+    message = _refusal(hostile_files.zip_of(parts))
+    assert message == _shared_texts_refusal(1_000, "xl/texts.xml")
+
+
+def test_150_000_cell_formats_are_refused_before_openpyxl_reads_the_styles():
+    message, seconds = _timed_refusal(hostile_files.xlsx_with_styles(150_000))
+    assert message == _(
+        "The part “%(part)s” of the workbook holds more than %(limit)s XML elements, far more "
+        "than Excel writes: copy only the table into a new workbook."
+    ) % {"part": "xl/styles.xml", "limit": 200_000}
+    print(f"refused in {seconds:.3f} s")
+    assert seconds < 5
+
+
+def test_a_styles_part_as_excel_writes_it_reads():
+    assert read_table(hostile_files.xlsx_with_styles(2_000), "f.xlsx").rows == [{"code": "1.1"}]
+
+
+@override_settings(PARINDEX_IMPORT_XLSX_MAX_PART_ELEMENTS=50)
+def test_a_part_declared_a_sheet_outside_the_sheets_folder_is_still_counted():
+    data = hostile_files.xlsx_with_styles(100)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        types = archive.read("[Content_Types].xml").decode()
+    sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+    types = types.replace(
+        "</Types>", f'<Override PartName="/xl/styles.xml" ContentType="{sheet_type}"/></Types>'
+    )
+    assert "xl/styles.xml" in _refusal(_rewrite(data, "[Content_Types].xml", types))

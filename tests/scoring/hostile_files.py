@@ -507,3 +507,87 @@ def docx_with_chart_workbook() -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return docx_with({"word/embeddings/Microsoft_Excel_Worksheet1.xlsx": buffer.getvalue()})
+
+
+SHARED_STRINGS_TYPE = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
+SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _import_workbook() -> bytes:
+    """A one-column workbook, as a unit would import it: code in A1, 1.1 in A2."""
+    workbook = Workbook()
+    workbook.active.append(["code"])
+    workbook.active.append(["1.1"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_streaming_part(name: str, head: bytes, entries, tail: bytes, *, types=b"") -> bytes:
+    """The import workbook with part `name` written in pieces (head, each entry, tail), so a
+    part of tens of megabytes is built without holding it whole; `types` joins the manifest."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(_import_workbook())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for member in source.infolist():
+            if member.filename == name:
+                continue
+            body = source.read(member)
+            if member.filename == "[Content_Types].xml":
+                body = body.replace(b"</Types>", types + b"</Types>")
+            target.writestr(member.filename, body)
+        with target.open(name, "w", force_zip64=True) as part:
+            part.write(head)
+            batch = []
+            for entry in entries:
+                batch.append(entry)
+                if len(batch) == 10_000:
+                    part.write(b"".join(batch))
+                    batch = []
+            part.write(b"".join(batch) + tail)
+    return out.getvalue()
+
+
+def xlsx_with_shared_strings(count: int, *, prefix: str = "", declared: int = 1) -> bytes:
+    """A workbook whose sharedStrings.xml holds `count` distinct texts while its count and
+    uniqueCount attributes say `declared`: openpyxl builds the whole table on opening, before
+    any row is read. `prefix` writes the elements with a namespace prefix (<x:si>)."""
+    tag = f"{prefix}:" if prefix else ""
+    xmlns = f"xmlns:{prefix}" if prefix else "xmlns"
+    head = (
+        f'<?xml version="1.0" encoding="UTF-8"?><{tag}sst {xmlns}="{SPREADSHEET_NS}" '
+        f'count="{declared}" uniqueCount="{declared}">'
+    ).encode()
+    entry = f"<{tag}si><{tag}t>%d</{tag}t></{tag}si>".encode()
+    override = (
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SHARED_STRINGS_TYPE}"/>'
+    ).encode()
+    return _xlsx_streaming_part(
+        "xl/sharedStrings.xml",
+        head,
+        (entry % i for i in range(count)),
+        f"</{tag}sst>".encode(),
+        types=override,
+    )
+
+
+def xlsx_with_styles(count: int) -> bytes:
+    """A workbook whose styles.xml declares `count` distinct cell formats (Excel stops at
+    64 000): openpyxl reads the whole stylesheet on opening."""
+    head = (
+        f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{SPREADSHEET_NS}">'
+        '<fonts count="1"><font><sz val="11"/></font></fonts>'
+        '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+        '<borders count="1"><border/></borders>'
+        f'<cellXfs count="{count}">'
+    ).encode()
+    entries = (
+        b'<xf numFmtId="%d" fontId="0" fillId="0" borderId="0"><alignment indent="%d"/></xf>'
+        % (i % 200, i % 250)
+        for i in range(count)
+    )
+    return _xlsx_streaming_part("xl/styles.xml", head, entries, b"</cellXfs></styleSheet>")
