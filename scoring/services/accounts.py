@@ -317,12 +317,16 @@ def staff_accounts_preview(*, rows: list[AccountRow], by) -> list[PreviewRow]:
     """What importing `rows` would do, row by row; nothing is written. A person listed twice
     (two units) gets the account on the first row and the second unit on the next."""
     organisers = organisers_for(by, Permission.MANAGE_ACCOUNTS)
-    units = {u.code.casefold(): u for u in Unit.objects.filter(organiser__in=organisers)}
+    # A code is unique within an organiser only: one acting for several may meet it twice.
+    units: dict[str, list[Unit]] = {}
+    for candidate in Unit.objects.filter(organiser__in=organisers).select_related("organiser"):
+        units.setdefault(candidate.code.casefold(), []).append(candidate)
     taken: set[str] = set()
     new_by_email: dict[str, PreviewRow] = {}
     preview = []
     for row in rows:
-        unit = units.get(row.unit_code.strip().casefold())
+        matches = units.get(row.unit_code.strip().casefold(), [])
+        unit = matches[0] if len(matches) == 1 else None
         plan = staff_account_plan(
             organiser=unit.organiser if unit else None,
             unit=unit,
@@ -333,7 +337,15 @@ def staff_accounts_preview(*, rows: list[AccountRow], by) -> list[PreviewRow]:
             phone=row.phone,
             taken_usernames=taken,
         )
-        if unit is None:
+        if len(matches) > 1:
+            plan.errors["unit"] = _(
+                "Several organisers have a unit coded “%(code)s” (%(organisers)s): import "
+                "their accounts from separate files, as Home Affairs of each organiser."
+            ) % {
+                "code": row.unit_code,
+                "organisers": ", ".join(sorted(match.organiser.name for match in matches)),
+            }
+        elif unit is None:
             plan.errors["unit"] = (
                 _("Write the unit's code.")
                 if not row.unit_code.strip()
