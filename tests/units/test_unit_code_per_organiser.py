@@ -283,3 +283,16 @@ def test_an_accounts_file_of_one_acting_for_both_provinces_names_the_ambiguous_s
     (entry,) = staff_accounts_preview(rows=rows[:1], by=north_only)
     assert "unit" not in entry.plan.errors
     assert entry.plan.unit == two["units"]["bac-thu"]["STP"]
+
+
+def test_the_unit_lists_merge_link_names_the_units_organiser(client, two):
+    both = RoleGrantFactory(role=Role.HOME_AFFAIRS, organiser=two["north"]).user
+    RoleGrantFactory(role=Role.HOME_AFFAIRS, organiser=two["south"], user=both)
+    client.force_login(both)
+    south = two["south"]
+    listing = client.get(reverse("scoring:setup_units")).content.decode()
+    link = f"{reverse('scoring:setup_unit_merge')}?units=STP&amp;organiser={south.pk}"
+    assert link in listing
+    form = client.get(link.replace("&amp;", "&")).context["form"]
+    assert form["organiser"].value() == south.pk
+    assert form["sources"].value() == "STP"
