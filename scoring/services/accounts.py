@@ -249,6 +249,8 @@ COLUMNS = {
     "username": ("Tên đăng nhập", "username"),
     "job_title": ("Chức vụ", "job_title"),
     "phone": ("Điện thoại", "phone"),
+    # Only needed where several of one's organisers have a unit with the same code.
+    "organiser": ("Mã cơ quan tổ chức đánh giá", "organiser"),
 }
 REQUIRED_COLUMNS = ("unit_code", "full_name", "email")
 MAX_ROWS = 2000
@@ -263,6 +265,7 @@ class AccountRow:
     username: str = ""
     job_title: str = ""
     phone: str = ""
+    organiser: str = ""
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -326,6 +329,9 @@ def staff_accounts_preview(*, rows: list[AccountRow], by) -> list[PreviewRow]:
     preview = []
     for row in rows:
         matches = units.get(row.unit_code.strip().casefold(), [])
+        if row.organiser.strip():
+            wanted = row.organiser.strip().casefold()
+            matches = [match for match in matches if match.organiser.code.casefold() == wanted]
         unit = matches[0] if len(matches) == 1 else None
         plan = staff_account_plan(
             organiser=unit.organiser if unit else None,
@@ -339,11 +345,12 @@ def staff_accounts_preview(*, rows: list[AccountRow], by) -> list[PreviewRow]:
         )
         if len(matches) > 1:
             plan.errors["unit"] = _(
-                "Several organisers have a unit coded “%(code)s” (%(organisers)s): import "
-                "their accounts from separate files, as Home Affairs of each organiser."
+                "Several organisers have a unit coded “%(code)s”: write which in the "
+                "“%(column)s” column (%(organisers)s)."
             ) % {
                 "code": row.unit_code,
-                "organisers": ", ".join(sorted(match.organiser.name for match in matches)),
+                "column": COLUMNS["organiser"][0],
+                "organisers": ", ".join(sorted(match.organiser.code for match in matches)),
             }
         elif unit is None:
             plan.errors["unit"] = (

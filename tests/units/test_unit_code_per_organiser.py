@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from parindex.tabular import ImportFailed
 from scoring.models import Score
-from scoring.services.accounts import AccountRow, staff_accounts_preview
+from scoring.services.accounts import AccountRow, account_rows_read, staff_accounts_preview
 from scoring.services.publication import period_publish
 from scoring.services.score_import import scores_import
 from scoring.workflow import AssessmentStatus, PeriodStatus
@@ -266,23 +266,36 @@ def test_one_acting_for_both_provinces_is_asked_which_stp_is_meant(client, two):
     assert Unit.objects.get(code="STPYT").organiser == two["south"]
 
 
-def test_an_accounts_file_of_one_acting_for_both_provinces_names_the_ambiguous_stp(two):
+def test_an_accounts_file_of_one_acting_for_both_provinces_says_whose_stp(two):
     both = RoleGrantFactory(role=Role.HOME_AFFAIRS, organiser=two["north"]).user
     RoleGrantFactory(role=Role.HOME_AFFAIRS, organiser=two["south"], user=both)
-    rows = [
-        AccountRow(row=2, unit_code="STP", full_name="Trần Thị Hoa", email="hoa@example.vn"),
-        AccountRow(row=3, unit_code="STP", full_name="Lê Văn Nam", email="nam@example.vn"),
-    ]
-    first, _second = staff_accounts_preview(rows=rows, by=both)
+    ambiguous = AccountRow(row=2, unit_code="STP", full_name="Trần Thị Hoa", email="h@a.vn")
+    southern = AccountRow(
+        row=3, unit_code="stp", full_name="Lê Văn Nam", email="n@a.vn", organiser="NAM-THU"
+    )
+    first, second = staff_accounts_preview(rows=[ambiguous, southern], by=both)
     assert first.plan.errors["unit"] == gettext(
-        "Several organisers have a unit coded “%(code)s” (%(organisers)s): import their "
-        "accounts from separate files, as Home Affairs of each organiser."
-    ) % {"code": "STP", "organisers": "Sở Nội vụ tỉnh Bắc Thử, Sở Nội vụ tỉnh Nam Thử"}
-    # Home Affairs of one province reaches its own STP.
+        "Several organisers have a unit coded “%(code)s”: write which in the “%(column)s” "
+        "column (%(organisers)s)."
+    ) % {"code": "STP", "column": "Mã cơ quan tổ chức đánh giá", "organisers": "bac-thu, nam-thu"}
+    assert "unit" not in second.plan.errors
+    assert second.plan.unit == two["units"]["nam-thu"]["STP"]
+    # Home Affairs of one province reaches its own STP without saying so.
     north_only = RoleGrantFactory(role=Role.HOME_AFFAIRS, organiser=two["north"]).user
-    (entry,) = staff_accounts_preview(rows=rows[:1], by=north_only)
+    (entry,) = staff_accounts_preview(rows=[ambiguous], by=north_only)
     assert "unit" not in entry.plan.errors
     assert entry.plan.unit == two["units"]["bac-thu"]["STP"]
+
+
+def test_the_accounts_file_reads_the_organiser_column(two):
+    data = csv_text(
+        [
+            ["Mã đơn vị", "Họ và tên", "Thư điện tử", "Mã cơ quan tổ chức đánh giá"],
+            ["STP", "Lê Văn Nam", "n@a.vn", "nam-thu"],
+        ]
+    )
+    (row,) = account_rows_read(data=data, filename="tai-khoan.csv")
+    assert (row.unit_code, row.organiser) == ("STP", "nam-thu")
 
 
 def test_the_unit_lists_merge_link_names_the_units_organiser(client, two):
