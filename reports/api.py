@@ -22,7 +22,7 @@ from ninja import NinjaAPI, Path, Query, Swagger
 from ninja.errors import ValidationError
 
 from parindex.tabular import csv_bytes
-from units.models import Organiser, Unit
+from units.models import Unit
 
 from .api_schemas import (
     ErrorOut,
@@ -132,7 +132,10 @@ OrganiserCode = Annotated[
     Query(
         pattern=CODE_PATTERN,
         max_length=CODE_LENGTH,
-        description=gettext_lazy("The organiser's code; by default the unit's own organiser."),
+        description=gettext_lazy(
+            "The code of the unit's organiser: needed when several organisers have a unit "
+            "with this code."
+        ),
     ),
 ]
 
@@ -438,15 +441,19 @@ def history(
     offset: Offset = 0,
     fmt: Format = "json",
 ):
-    found = Unit.objects.filter(code=unit_code).values_list("pk", "organiser_id").first()
-    organiser_id = found[1] if found else None
+    # Unit codes are unique within an organiser: `?organiser=` says whose unit; without it the
+    # code must name one unit on the whole instance, else the client is asked to say.
+    units = Unit.objects.filter(code=unit_code)
     if organiser is not None:
-        organiser_id = Organiser.objects.filter(code=organiser).values_list("pk", flat=True).first()
-    points = (
-        unit_history(found[0], organiser_id=organiser_id, up_to_year=LAST_YEAR)
-        if found and organiser_id
-        else []
-    )
+        units = units.filter(organiser__code=organiser)
+    found = list(units.values_list("pk", "organiser_id", "organiser__code"))
+    if len(found) > 1:
+        message = _(
+            "Several organisers have a unit with this code: add ?organiser= with one of %(codes)s."
+        ) % {"codes": ", ".join(sorted(row[2] for row in found))}
+        return _error(message, status=400, errors=[{"parameter": "organiser", "message": message}])
+    unit_id, organiser_id = found[0][:2] if found else (None, None)
+    points = unit_history(unit_id, organiser_id=organiser_id, up_to_year=LAST_YEAR) if found else []
     if not points:
         raise Http404(_("No published result of this unit."))
     # The history reads the organiser's publications through the unit's predecessors (live

@@ -114,7 +114,11 @@ class UnitDissolveForm(ChangeBasisForm):
     pass
 
 
-class UnitMergeForm(ChangeBasisForm):
+class UnitMergeForm(OrganiserChoiceMixin, ChangeBasisForm):
+    # Only needed when the codes are used by several of the organisers one acts for.
+    organiser = forms.ModelChoiceField(
+        label=_("Organiser"), queryset=Organiser.objects.none(), required=False
+    )
     sources = forms.CharField(
         label=_("Codes of the units merged, separated by commas"),
         max_length=2000,
@@ -129,11 +133,20 @@ class UnitMergeForm(ChangeBasisForm):
     new_name = forms.CharField(label=_("Name of the new unit"), max_length=255, required=False)
     kind = _kind_field(False)
     ranking_group = _group_field()
-    field_order = ["sources", "into_code", "new_code", "new_name", "kind", "ranking_group", "year"]
+    field_order = [
+        "organiser",
+        "sources",
+        "into_code",
+        "new_code",
+        "new_name",
+        "kind",
+        "ranking_group",
+        "year",
+    ]
 
     def __init__(self, *args, organisers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisers = list(organisers)
+        self.setup_organiser(organisers)
         self.fields["ranking_group"].queryset = RankingGroup.objects.filter(
             organiser__in=self.organisers
         )
@@ -142,17 +155,27 @@ class UnitMergeForm(ChangeBasisForm):
 
     def clean(self):
         data = super().clean()
-        sources, unknown = units_by_codes(self.organisers, _codes(data.get("sources", "")))
+        chosen = data.get("organiser")
+        organisers = [chosen] if chosen else self.organisers
+        sources, unknown, ambiguous = units_by_codes(organisers, _codes(data.get("sources", "")))
         if unknown:
             self.add_error(
                 "sources", _("Unknown unit code(s): %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
+        if ambiguous:
+            self.add_error(
+                "organiser",
+                _("Several organisers have units coded %(codes)s: choose the organiser.")
+                % {"codes": ", ".join(ambiguous)},
             )
         data["source_units"] = sources
         data["into_unit"], data["new_unit"] = None, None
         into_code = (data.get("into_code") or "").strip()
         if into_code:
-            into, missing = units_by_codes(self.organisers, [into_code])
-            if missing:
+            # The unit they join is the merged units' organiser's.
+            own = {unit.organiser for unit in sources} or set(organisers)
+            into, missing, unclear = units_by_codes(list(own), [into_code])
+            if missing or unclear:
                 self.add_error(
                     "into_code", _("No unit has the code “%(code)s”.") % {"code": into_code}
                 )

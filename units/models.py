@@ -160,9 +160,10 @@ class RankingGroup(NormalizedTextMixin, models.Model):
 
 
 class Unit(NormalizedTextMixin, models.Model):
-    """An administrative unit: a node of the province's tree, assessed yearly."""
+    """An administrative unit: a node of the province's tree, assessed yearly. Its code is
+    unique within its organiser: two provinces on one instance may both have an "STP"."""
 
-    code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
+    code = models.CharField(_("code"), max_length=32, validators=[code_validator])
     name = models.CharField(_("name"), max_length=255)
     kind = models.ForeignKey(
         UnitKind, on_delete=models.PROTECT, related_name="units", verbose_name=_("unit kind")
@@ -208,6 +209,11 @@ class Unit(NormalizedTextMixin, models.Model):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         constraints = [
+            models.UniqueConstraint(
+                fields=["organiser", "code"],
+                name="unit_code_unique_per_organiser",
+                violation_error_message=_("This organiser already has a unit with this code."),
+            ),
             models.CheckConstraint(
                 condition=Q(valid_to_year__isnull=True)
                 | Q(valid_from_year__isnull=True)

@@ -86,7 +86,11 @@ def _new_unit(organiser: Organiser, spec: NewUnit, year: int, taken: set[str]) -
     name = normalize_text(spec.name or "").strip()
     if not code or not name:
         raise ValidationError(_("A new unit needs a code and a name."))
-    if code.casefold() in taken or Unit.objects.filter(code__iexact=code).exists():
+    # Codes are unique within an organiser: another province may well have this one.
+    if (
+        code.casefold() in taken
+        or Unit.objects.filter(organiser=organiser, code__iexact=code).exists()
+    ):
         raise ValidationError(_("The code “%(code)s” is already used.") % {"code": code})
     taken.add(code.casefold())
     if spec.ranking_group is not None and spec.ranking_group.organiser_id != organiser.pk:

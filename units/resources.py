@@ -77,7 +77,10 @@ class ReferenceWidget(widgets.Widget):
 
 class UnitResource(resources.ModelResource):
     """Columns: code, name, kind, parent, group (ranking-group code, empty = unranked); optional
-    organiser, active, valid_from_year, valid_to_year. Parents may come later in the file."""
+    organiser, active, valid_from_year, valid_to_year. Parents may come later in the file.
+
+    A unit is known by its organiser and code (two provinces may both have an "STP"): a row
+    updates its own organiser's unit, and a parent is looked for in that organiser first."""
 
     code = fields.Field(attribute="code", column_name="code", widget=CodeWidget())
     name = fields.Field(attribute="name", column_name="name", widget=SafeTextWidget())
@@ -97,7 +100,7 @@ class UnitResource(resources.ModelResource):
 
     class Meta:
         model = Unit
-        import_id_fields = ("code",)
+        import_id_fields = ("organiser", "code")
         fields = (
             "code",
             "name",
@@ -133,19 +136,38 @@ class UnitResource(resources.ModelResource):
             self.new_kinds.append(kind.code)
         return kind
 
+    def _row_organiser(self, row) -> Organiser:
+        return organiser_by_code(cell_text(row.get("organiser")) or self.default_organiser_code)
+
     def _parent(self, code, row) -> Unit:
-        try:
-            return Unit.objects.get(code=code)
-        except Unit.DoesNotExist as exc:
+        """The row's organiser's unit with this code; else the one unit of any organiser with
+        it (a district's office may rank communes under the province's district unit)."""
+        organiser = self._row_organiser(row)
+        candidates = list(Unit.objects.filter(code=code).select_related("organiser"))
+        own = [unit for unit in candidates if unit.organiser_id == organiser.pk]
+        if own:
+            return own[0]
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates:
             raise ValidationError(
-                _("The parent unit “%(code)s” is neither in the file nor in the portal.")
-                % {"code": code}
-            ) from exc
+                _(
+                    "Several organisers have a unit “%(code)s” (%(organisers)s) and %(own)s "
+                    "has none: the parent is ambiguous."
+                )
+                % {
+                    "code": code,
+                    "organisers": ", ".join(sorted(u.organiser.code for u in candidates)),
+                    "own": organiser.code,
+                }
+            )
+        raise ValidationError(
+            _("The parent unit “%(code)s” is neither in the file nor in the portal.")
+            % {"code": code}
+        )
 
     def _group(self, code, row) -> RankingGroup:
-        organiser = organiser_by_code(
-            cell_text(row.get("organiser")) or self.default_organiser_code
-        )
+        organiser = self._row_organiser(row)
         kind = None
         if cell_text(row.get("kind")):
             kind, _created = unit_kind_resolve(cell_text(row.get("kind")))
@@ -158,23 +180,44 @@ class UnitResource(resources.ModelResource):
         """Headers in lower case; parents before their children so a file may list communes
         before their district."""
         dataset.headers = [cell_text(h).casefold() for h in dataset.headers]
+        if "organiser" not in dataset.headers:
+            # The organiser is part of a unit's identity; a file without it means the default.
+            dataset.append_col([""] * len(dataset), header="organiser")
         if "parent" not in dataset.headers or "code" not in dataset.headers:
             return
         code_index, parent_index = dataset.headers.index("code"), dataset.headers.index("parent")
+        organiser_index = (
+            dataset.headers.index("organiser") if "organiser" in dataset.headers else None
+        )
         rows = list(dataset)
-        by_code = {cell_text(row[code_index]): row for row in rows}
+
+        def key(row, code):  # (organiser, code): the same code may be in two provinces
+            return (cell_text(row[organiser_index]).casefold(), code)
+
+        by_key = {key(row, cell_text(row[code_index])): row for row in rows}
+        by_code: dict[str, list] = {}
+        for row in rows:
+            by_code.setdefault(cell_text(row[code_index]), []).append(row)
         ordered, placed, visiting = [], set(), set()
 
+        def parent_of(row):
+            code = cell_text(row[parent_index])
+            same = by_key.get(key(row, code))
+            if same is not None:
+                return same
+            others = by_code.get(code, [])
+            return others[0] if len(others) == 1 else None
+
         def place(row):
-            code = cell_text(row[code_index])
-            if code in placed or code in visiting:
+            this = key(row, cell_text(row[code_index]))
+            if this in placed or this in visiting:
                 return  # a cycle is reported by the model's own check
-            visiting.add(code)
-            parent = by_code.get(cell_text(row[parent_index]))
+            visiting.add(this)
+            parent = parent_of(row)
             if parent is not None and parent is not row:
                 place(parent)
-            visiting.discard(code)
-            placed.add(code)
+            visiting.discard(this)
+            placed.add(this)
             ordered.append(row)
 
         for row in rows:

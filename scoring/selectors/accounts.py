@@ -88,6 +88,6 @@ def organiser_units(*, organisers) -> QuerySet[Unit]:
     year included)."""
     return (
         Unit.objects.filter(Unit.not_ended_in(timezone.localdate().year), organiser__in=organisers)
-        .select_related("kind")
+        .select_related("kind", "organiser")
         .order_by("kind__position", "code")
     )

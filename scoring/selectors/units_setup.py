@@ -47,17 +47,23 @@ def recent_unit_changes(organisers) -> QuerySet[UnitChange]:
     )
 
 
-def units_by_codes(organisers, codes: list[str]) -> tuple[list[Unit], list[str]]:
-    """The units with these codes among the organisers' (any case), and the codes not found."""
-    found = {
-        unit.code.casefold(): unit
-        for unit in Unit.objects.filter(organiser__in=organisers).select_related(
-            "organiser", "kind", "ranking_group"
-        )
-        if unit.code.casefold() in {code.casefold() for code in codes}
-    }
-    units = [found[code.casefold()] for code in codes if code.casefold() in found]
-    return units, [code for code in codes if code.casefold() not in found]
+def units_by_codes(organisers, codes: list[str]) -> tuple[list[Unit], list[str], list[str]]:
+    """The units with these codes among the organisers' (any case), the codes not found, and
+    the codes more than one of the organisers uses (a code is unique within an organiser only:
+    the caller asks which organiser is meant)."""
+    wanted = {code.casefold() for code in codes}
+    found: dict[str, list[Unit]] = {}
+    for unit in Unit.objects.filter(organiser__in=organisers).select_related(
+        "organiser", "kind", "ranking_group"
+    ):
+        if unit.code.casefold() in wanted:
+            found.setdefault(unit.code.casefold(), []).append(unit)
+    units = [
+        found[code.casefold()][0] for code in codes if len(found.get(code.casefold(), [])) == 1
+    ]
+    unknown = [code for code in codes if code.casefold() not in found]
+    ambiguous = [code for code in codes if len(found.get(code.casefold(), [])) > 1]
+    return units, unknown, ambiguous
 
 
 # ---------------------------------------------------------------- ranking groups of a period

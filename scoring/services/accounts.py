@@ -249,6 +249,8 @@ COLUMNS = {
     "username": ("Tên đăng nhập", "username"),
     "job_title": ("Chức vụ", "job_title"),
     "phone": ("Điện thoại", "phone"),
+    # Only needed where several of one's organisers have a unit with the same code.
+    "organiser": ("Mã cơ quan tổ chức đánh giá", "organiser"),
 }
 REQUIRED_COLUMNS = ("unit_code", "full_name", "email")
 MAX_ROWS = 2000
@@ -263,6 +265,7 @@ class AccountRow:
     username: str = ""
     job_title: str = ""
     phone: str = ""
+    organiser: str = ""
 
 
 @dataclass
@@ -314,12 +317,19 @@ def staff_accounts_preview(*, rows: list[AccountRow], by) -> list[PreviewRow]:
     """What importing `rows` would do, row by row; nothing is written. A person listed twice
     (two units) gets the account on the first row and the second unit on the next."""
     organisers = organisers_for(by, Permission.MANAGE_ACCOUNTS)
-    units = {u.code.casefold(): u for u in Unit.objects.filter(organiser__in=organisers)}
+    # A code is unique within an organiser only: one acting for several may meet it twice.
+    units: dict[str, list[Unit]] = {}
+    for candidate in Unit.objects.filter(organiser__in=organisers).select_related("organiser"):
+        units.setdefault(candidate.code.casefold(), []).append(candidate)
     taken: set[str] = set()
     new_by_email: dict[str, PreviewRow] = {}
     preview = []
     for row in rows:
-        unit = units.get(row.unit_code.strip().casefold())
+        matches = units.get(row.unit_code.strip().casefold(), [])
+        if row.organiser.strip():
+            wanted = row.organiser.strip().casefold()
+            matches = [match for match in matches if match.organiser.code.casefold() == wanted]
+        unit = matches[0] if len(matches) == 1 else None
         plan = staff_account_plan(
             organiser=unit.organiser if unit else None,
             unit=unit,
@@ -330,7 +340,16 @@ def staff_accounts_preview(*, rows: list[AccountRow], by) -> list[PreviewRow]:
             phone=row.phone,
             taken_usernames=taken,
         )
-        if unit is None:
+        if len(matches) > 1:
+            plan.errors["unit"] = _(
+                "Several organisers have a unit coded “%(code)s”: write which in the "
+                "“%(column)s” column (%(organisers)s)."
+            ) % {
+                "code": row.unit_code,
+                "column": COLUMNS["organiser"][0],
+                "organisers": ", ".join(sorted(match.organiser.code for match in matches)),
+            }
+        elif unit is None:
             plan.errors["unit"] = (
                 _("Write the unit's code.")
                 if not row.unit_code.strip()

@@ -213,24 +213,26 @@ def _template_workbook(units) -> bytes:
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    text_columns = ("A", "D", "F")  # unit code, username, phone
+    text_columns = ("A", "D", "F", "G")  # unit code, username, phone, organiser code
     for column in text_columns:
         for row in range(2, 1002):
             sheet[f"{column}{row}"].number_format = "@"
-    for column, width in zip("ABCDEF", (14, 30, 32, 20, 24, 16), strict=True):
+    for column, width in zip("ABCDEFG", (14, 30, 32, 20, 24, 16, 26), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     listing = workbook.create_sheet(_("Units")[:31])
-    listing.append([_("Unit code"), _("Unit")])
+    listing.append([_("Unit code"), _("Unit"), COLUMNS["organiser"][0]])
     for cell in listing[1]:
         cell.font = Font(bold=True)
     for unit in units:
-        listing.append([unit.code, unit.name])
-        listing.cell(row=listing.max_row, column=1).data_type = "s"
+        listing.append([unit.code, unit.name, unit.organiser.code])
+        for column in (1, 2, 3):
+            listing.cell(row=listing.max_row, column=column).data_type = "s"
         listing.cell(row=listing.max_row, column=1).number_format = "@"
-        listing.cell(row=listing.max_row, column=2).data_type = "s"
+        listing.cell(row=listing.max_row, column=3).number_format = "@"
     listing.column_dimensions["A"].width = 14
     listing.column_dimensions["B"].width = 50
+    listing.column_dimensions["C"].width = 26
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

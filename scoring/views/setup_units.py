@@ -148,11 +148,12 @@ def unit_rename_view(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def unit_merge_view(request):
     organisers = _organisers(request.user)
-    form = UnitMergeForm(
-        request.POST or None,
-        organisers=organisers,
-        initial={"sources": request.GET.get("units", "")},
-    )
+    initial = {"sources": request.GET.get("units", "")}
+    # The unit list's "Merge" link names the unit's organiser: its code alone may be ambiguous.
+    organiser_id = parse_id(request.GET.get("organiser", ""))
+    if any(organiser.pk == organiser_id for organiser in organisers):
+        initial["organiser"] = organiser_id
+    form = UnitMergeForm(request.POST or None, organisers=organisers, initial=initial)
     return _change_page(
         request,
         form=form,

@@ -470,7 +470,10 @@ def test_the_template_workbook_has_the_columns_and_text_codes(client, p):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(response.content))
     first = workbook.worksheets[0]
-    assert [c.value for c in first[1]] == HEADER
-    assert first["A2"].number_format == "@"
+    # The organiser's code: needed only where two of one's organisers share a unit code.
+    assert [c.value for c in first[1]] == [*HEADER, "Mã cơ quan tổ chức đánh giá"]
+    assert first["A2"].number_format == "@" and first["G2"].number_format == "@"
     units = workbook.worksheets[1]
     assert [row[0].value for row in units.iter_rows(min_row=2)] == ["A", "B"]
+    organiser = p["organiser"].code
+    assert [row[2].value for row in units.iter_rows(min_row=2)] == [organiser, organiser]
