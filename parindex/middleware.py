@@ -109,4 +109,5 @@ def _refusal(request, *, query: bool):
             status=400,
             json_dumps_params={"ensure_ascii": False},
         )
-    return render(request, "400.html", {"message": message}, status=400)
+    # The browser's Back keeps what was typed in the form; a link to it would reload it empty.
+    return render(request, "400.html", {"message": message, "form_kept": not query}, status=400)
