@@ -549,8 +549,7 @@ def period_restore(
                 for model in MODELS:
                     rows = _rows(archive, model)
                     _resolve_natural_keys(model, rows, natural_keys)
-                    items = list(serializers.deserialize("python", rows))
-                    _insert_rows(model, items)
+                    items = _insert_rows(model, serializers.deserialize("python", rows))
                     for item in items:
                         for name, pks in (item.m2m_data or {}).items():
                             links.append((model._meta.get_field(name), item.object.pk, pks))
@@ -616,31 +615,30 @@ def _resolve_natural_keys(model: type[models.Model], rows: list[dict], known: di
                 row["fields"][fk.name] = resolve(value)
 
 
-def _insert_rows(model: type[models.Model], items: list) -> None:
-    """Insert the deserialized rows as they are, in batches. `raw` as in a deserialized
-    object's save(): every value is the archive's (no auto_now, no save() override, no
-    signals). A shared model's rows already here (same id, checked by restore_plan) are
-    updated one by one instead."""
-    objects = [item.object for item in items]
-    if model in SHARED_MODELS and objects:
-        here = set(
-            model._base_manager.filter(pk__in=[o.pk for o in objects]).values_list("pk", flat=True)
-        )
+def _insert_rows(model: type[models.Model], deserialized) -> list:
+    """Insert the deserialized rows as they are, in batches, and return them (their
+    many-to-many rows are still to write). `raw` as in a deserialized object's save(): every
+    value is the archive's (no auto_now, no save() override, no signals). A shared model's
+    rows already here (same id and code, as restore_plan checked) are saved one by one instead,
+    over the existing row, as before."""
+    items = list(deserialized)
+    if model in SHARED_MODELS and items:
+        pks = [item.object.pk for item in items]
+        here = set(model._base_manager.filter(pk__in=pks).values_list("pk", flat=True))
         for item in items:
             if item.object.pk in here:
-                models.Model.save_base(item.object, raw=True, force_update=True)
-        objects = [o for o in objects if o.pk not in here]
-    if not objects:
-        return
+                item.save(force_update=True)
+        items = [item for item in items if item.object.pk not in here]
+    objects = [item.object for item in items]
     fields = model._meta.local_concrete_fields
-    size = connection.ops.bulk_batch_size(fields, objects) or len(objects)
-    size = min(size, INSERT_BATCH)
+    size = min(connection.ops.bulk_batch_size(fields, objects) or 1, INSERT_BATCH)
     for start in range(0, len(objects), size):
         batch = objects[start : start + size]
         model._base_manager._insert(batch, fields=fields, raw=True, using=connection.alias)
         for obj in batch:
             obj._state.adding = False
             obj._state.db = connection.alias
+    return items
 
 
 def _insert_links(links: list[tuple[models.ManyToManyField, object, list]]) -> None:
