@@ -4,7 +4,12 @@
 Loads the demo (load_demo) into a scratch SQLite database, then for each year: backup_period,
 restore_period into a freshly migrated instance (DATABASE_URL: SQLite by default, or
 PostgreSQL), backup_period again from there, and compares both archives row by row (every
-field of every row) and file by file (SHA-256). Prints the times and the archive's size.
+field of every row) and file by file (SHA-256). Prints the times (wall, and the command's CPU
+time, steadier on a shared machine) and the archive's size, and beside the restore its raw
+limit: the same database's rows, dumped as SQL after the restore and loaded into an empty copy
+of its schema in one transaction (`pg_dump --data-only` | `psql -1`, COPY; on SQLite the dump's
+INSERTs in one transaction): what inserting those rows costs with no checking, deserialising
+or files.
 
     .venv/bin/python scripts/bench_backup.py
     BACKUP_SOURCE=sqlite:////tmp/demo.sqlite3 BACKUP_SOURCE_MEDIA=/tmp/media \\
@@ -16,6 +21,8 @@ The database named by DATABASE_URL is dropped and created again: never point it 
 
 import json
 import os
+import resource
+import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -36,14 +43,24 @@ ORGANISER = "snv-hoa-an"
 YEARS = (2024, 2025, 2026)
 
 
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def manage(url: str, media: Path, *args: str) -> float:
+    return manage_timed(url, media, *args)[0]
+
+
+def manage_timed(url: str, media: Path, *args: str) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of the command."""
     env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(media), "DEBUG": "0"}
     env.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings.dev")
-    start = time.perf_counter()
+    cpu, start = children_cpu(), time.perf_counter()
     subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True
     )
-    return time.perf_counter() - start
+    return time.perf_counter() - start, children_cpu() - cpu
 
 
 def fresh(url: str, media: Path) -> None:
@@ -58,6 +75,72 @@ def fresh(url: str, media: Path) -> None:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             connection.execute(f'CREATE DATABASE "{name}"')
     manage(url, media, "migrate", "-v0")
+
+
+def raw_limit(url: str) -> tuple[float, int]:
+    """Seconds to load every row of the database at `url` into an empty copy of its schema,
+    in one transaction, from a plain SQL dump; and how many rows that is (the period's rows
+    and those `migrate` writes: content types, permissions, unit kinds, migrations)."""
+    parts = urlparse(url)
+    if parts.scheme == "sqlite":
+        source = sqlite3.connect(parts.path)
+        schema = [
+            sql
+            for (sql,) in source.execute(
+                "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        inserts = [line for line in source.iterdump() if line.startswith("INSERT INTO")]
+        source.close()
+        empty = WORK / "raw.sqlite3"
+        empty.unlink(missing_ok=True)
+        target = sqlite3.connect(empty, isolation_level=None)
+        for sql in schema:
+            target.execute(sql)
+        start = time.perf_counter()
+        target.execute("BEGIN")
+        for sql in inserts:
+            target.execute(sql)
+        target.execute("COMMIT")
+        seconds = time.perf_counter() - start
+        target.close()
+        return seconds, len(inserts)
+    name = parts.path.lstrip("/")
+    raw = f"{name}_raw"
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{raw}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{raw}"')
+    raw_url = parts._replace(path=f"/{raw}").geturl()
+    schema = subprocess.run(
+        ["pg_dump", "--schema-only", url], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["psql", "-q", "-X", raw_url], input=schema, check=True, capture_output=True)
+    data = WORK / "raw-data.sql"
+    with data.open("wb") as out:
+        subprocess.run(
+            ["pg_dump", "--data-only", url], check=True, stdout=out, stderr=subprocess.DEVNULL
+        )
+    start = time.perf_counter()
+    subprocess.run(
+        ["psql", "-q", "-X", "-1", "-v", "ON_ERROR_STOP=1", "-f", str(data), raw_url],
+        check=True,
+        capture_output=True,
+    )
+    seconds = time.perf_counter() - start
+    with psycopg.connect(raw_url) as connection:
+        tables = [
+            table
+            for (table,) in connection.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            )
+        ]
+        rows = sum(
+            connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables
+        )
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{raw}" WITH (FORCE)')
+    return seconds, rows
 
 
 def contents(path: Path) -> tuple[dict, dict]:
@@ -85,12 +168,14 @@ def main() -> None:
         backup = manage(SOURCE, source_media, "backup_period", *out, str(first))
         media = WORK / f"target-media-{year}"
         fresh(TARGET, media)
-        restore = manage(TARGET, media, "restore_period", str(first))
+        restore, restore_cpu = manage_timed(TARGET, media, "restore_period", str(first))
+        limit, limit_rows = raw_limit(TARGET)
         manage(TARGET, media, "backup_period", *out, str(second))
         same = contents(first) == contents(second)
         rows, files = contents(first)
         print(
-            f"{year}: backup {backup:.1f} s, restore into {target_kind} {restore:.1f} s, "
+            f"{year}: backup {backup:.1f} s, restore into {target_kind} {restore:.1f} s "
+            f"({restore_cpu:.1f} s CPU; raw limit {limit:.2f} s for {limit_rows} rows), "
             f"{sum(len(r) for r in rows.values())} rows, {len(files)} files, "
             f"archive {first.stat().st_size / 1e6:.1f} MB; "
             f"restored = original: {'yes' if same else 'NO'}",

@@ -26,6 +26,7 @@ from reports import backup
 from reports.backup import MODELS, BackupRefused, period_querysets, period_restore
 from reports.models import Report, ReportKind, ReportStatus
 from scoring.models import (
+    AssessmentPeriod,
     AuditAction,
     AuditEntry,
     DataFigure,
@@ -44,6 +45,7 @@ from scoring.models import (
     SurveyResult,
     TaskProgress,
 )
+from scoring.workflow import PeriodStatus
 from tests.factories import (
     AssessmentFactory,
     BandFactory,
@@ -548,3 +550,25 @@ def test_round_trip_through_s3(s3, tmp_path):
     expected["scoring.indexset"][0]["fields"]["cloned_from"] = None  # last year's stays behind
     restored = Organiser.objects.get().periods.get(year=2026)
     assert snapshot(period_querysets(restored)) == expected
+
+
+def test_restore_leaves_no_stale_public_page_and_notifies_no_one(tmp_path, client, mailoutbox):
+    """Rows go in without post_save: the public pages are still told, once, and the restored
+    notifications and plans send nothing."""
+    period = build_period()
+    AssessmentPeriod.objects.filter(pk=period.pk).update(status=PeriodStatus.PUBLISHED)
+    files = stored_files(period)
+    path = tmp_path / "hoa-an-2026.tar"
+    call_command(
+        "backup_period", organiser="HOA-AN", year=2026, output=str(path), stdout=io.StringIO()
+    )
+    empty_instance(files)
+    before = client.get("/ket-qua/")
+    assert before["X-Public-Cache"] == "miss" and period.name not in before.content.decode()
+    assert client.get("/ket-qua/")["X-Public-Cache"] == "hit"
+
+    period_restore(path=path)
+
+    after = client.get("/ket-qua/")
+    assert after["X-Public-Cache"] == "miss" and period.name in after.content.decode()
+    assert mailoutbox == []
