@@ -1,11 +1,14 @@
 """The account doors a password alone does not guard are limited: "forgot password" sends at
-most PARINDEX_PASSWORD_RESET_PER_EMAIL mails an hour to one address and answers at most
+most PARINDEX_PASSWORD_RESET_PER_EMAIL mails an hour to one account and answers at most
 PARINDEX_PASSWORD_RESET_PER_IP requests an hour from one client, with the same page either way;
 wrong old passwords in the change-password form count as failed sign-ins (django-axes), and at
 the lockout limit the session ends and the account is locked out from that address."""
 
+import re
+
 import pytest
 from axes.models import AccessAttempt
+from django.db import connection
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -64,6 +67,59 @@ def test_limits_of_zero_send_every_mail(client, person, mailoutbox, settings):
     for _ in range(5):
         _forgot(client, "lan@tuphap.gov.vn")
     assert len(mailoutbox) == 5
+
+
+MINH = "minh@noivu.gov.vn"
+# What PostgreSQL's UPPER matches with MINH ("ı".upper() is "I") but Unicode case folding does
+# not ("ı".casefold() is "ı"): another address, which Django's form never mails.
+DOTLESS = "mınh@noıvu.gov.vn"
+
+
+def _like_as_postgresql_folds(pattern, value, escape="\\"):
+    """SQL's LIKE with both sides upper-cased in Unicode, as PostgreSQL's UPPER (behind
+    Django's iexact) does; SQLite's own LIKE folds ASCII letters only."""
+    if pattern is None or value is None:
+        return None
+    wildcards = {"%": ".*", "_": "."}
+    regex = "".join(
+        re.escape(part[1:]) if part.startswith(escape) else wildcards.get(part, re.escape(part))
+        for part in re.findall(rf"{re.escape(escape)}.|.", pattern.upper(), re.DOTALL)
+    )
+    return re.fullmatch(regex, value.upper(), re.DOTALL) is not None
+
+
+@pytest.fixture
+def database_folds_like_postgresql(db):
+    """On SQLite, iexact matches as on PostgreSQL (UPPER on both sides); on PostgreSQL, as is."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    sqlite = connection.connection
+    sqlite.create_function("like", 2, _like_as_postgresql_folds)
+    sqlite.create_function("like", 3, _like_as_postgresql_folds)
+    yield
+    sqlite.create_function("like", 2, None)
+    sqlite.create_function("like", 3, None)
+
+
+@pytest.fixture
+def minh(database_folds_like_postgresql):
+    return UserFactory(username="ntminh", full_name="Nguyễn Tuấn Minh", email=MINH)
+
+
+def test_the_database_matches_the_dotless_spelling(minh):
+    # What the probe found on PostgreSQL, and what the fixture makes SQLite do.
+    from django.contrib.auth import get_user_model
+
+    assert list(get_user_model().objects.filter(email__iexact=DOTLESS)) == [minh]
+
+
+def test_a_spelling_the_database_folds_but_unicode_does_not_gets_no_mail(client, minh, mailoutbox):
+    known = _page(_forgot(client, MINH))
+    dotless = _page(_forgot(client, DOTLESS))
+    assert [m.to for m in mailoutbox] == [[MINH]]
+    assert dotless == known
 
 
 def _change(client, old, new=NEW):
