@@ -122,6 +122,26 @@ def test_a_spelling_the_database_folds_but_unicode_does_not_gets_no_mail(client,
     assert dotless == known
 
 
+def test_spellings_of_one_address_together_get_at_most_the_limit_for_the_account(
+    client, minh, mailoutbox, settings
+):
+    settings.PARINDEX_PASSWORD_RESET_PER_EMAIL = 3
+    settings.PARINDEX_PASSWORD_RESET_PER_IP = 0
+    spellings = [MINH, DOTLESS, "MINH@NOIVU.GOV.VN", "Minh@NoiVu.gov.vn"] * 3
+    pages = [_page(_forgot(client, spelling)) for spelling in spellings]
+    assert [m.to for m in mailoutbox] == [[MINH]] * 3
+    assert all(page == pages[0] for page in pages)
+
+
+def test_the_mail_limit_counts_each_account_on_its_own(db, settings):
+    from parindex.auth_throttle import password_reset_mail_allowed
+
+    settings.PARINDEX_PASSWORD_RESET_PER_EMAIL = 2
+    first, second = UserFactory(email="a@x.vn"), UserFactory(email="a@x.vn")
+    assert [password_reset_mail_allowed(user=first) for _ in range(3)] == [True, True, False]
+    assert password_reset_mail_allowed(user=second)
+
+
 def _change(client, old, new=NEW):
     return client.post(
         reverse("password_change"),
