@@ -4,8 +4,6 @@ PARINDEX_PASSWORD_RESET_PER_IP requests an hour from one client, with the same p
 wrong old passwords in the change-password form count as failed sign-ins (django-axes), and at
 the lockout limit the session ends and the account is locked out from that address."""
 
-import re
-
 import pytest
 from axes.models import AccessAttempt
 from django.db import connection
@@ -75,32 +73,23 @@ MINH = "minh@noivu.gov.vn"
 DOTLESS = "mınh@noıvu.gov.vn"
 
 
-def _like_as_postgresql_folds(pattern, value, escape="\\"):
-    """SQL's LIKE with both sides upper-cased in Unicode, as PostgreSQL's UPPER (behind
-    Django's iexact) does; SQLite's own LIKE folds ASCII letters only."""
-    if pattern is None or value is None:
-        return None
-    wildcards = {"%": ".*", "_": "."}
-    regex = "".join(
-        re.escape(part[1:]) if part.startswith(escape) else wildcards.get(part, re.escape(part))
-        for part in re.findall(rf"{re.escape(escape)}.|.", pattern.upper(), re.DOTALL)
-    )
-    return re.fullmatch(regex, value.upper(), re.DOTALL) is not None
-
-
 @pytest.fixture
-def database_folds_like_postgresql(db):
-    """On SQLite, iexact matches as on PostgreSQL (UPPER on both sides); on PostgreSQL, as is."""
+def database_folds_like_postgresql(db, monkeypatch):
+    """On SQLite, iexact upper-cases both sides in Unicode, as PostgreSQL's UPPER does (SQLite's
+    own LIKE folds ASCII letters only); on PostgreSQL, iexact as it is."""
     if connection.vendor != "sqlite":
-        yield
         return
     connection.ensure_connection()
-    sqlite = connection.connection
-    sqlite.create_function("like", 2, _like_as_postgresql_folds)
-    sqlite.create_function("like", 3, _like_as_postgresql_folds)
-    yield
-    sqlite.create_function("like", 2, None)
-    sqlite.create_function("like", 3, None)
+    connection.connection.create_function("unicode_upper", 1, lambda v: v and v.upper())
+    cast = connection.ops.lookup_cast
+    monkeypatch.setattr(
+        connection.ops,
+        "lookup_cast",
+        lambda lookup, *args, **kw: (
+            "UNICODE_UPPER(%s)" if lookup == "iexact" else cast(lookup, *args, **kw)
+        ),
+    )
+    monkeypatch.setitem(connection.operators, "iexact", "LIKE UNICODE_UPPER(%s) ESCAPE '\\'")
 
 
 @pytest.fixture
