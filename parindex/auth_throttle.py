@@ -1,8 +1,8 @@
 """Limits on the account doors that a password alone does not guard: the "forgot password" form
 (each POST may send a mail) and the change-password form (each POST tries an old password).
 
-The mails are counted in Django's cache, per address and per client address, in windows of an
-hour that start at the first request; the cache must be shared by every worker (Redis in
+The mails are counted in Django's cache, per account mailed and per client address, in windows
+of an hour that start at the first request; the cache must be shared by every worker (Redis in
 production, checked in settings.prod), or each worker would count on its own. Wrong old
 passwords are fed to django-axes as failed sign-ins, so they lock the account out exactly as
 wrong passwords on the sign-in page do (PARINDEX_LOCKOUT_FAILURES, PARINDEX_LOCKOUT_MINUTES)."""
@@ -42,19 +42,25 @@ def _key(kind: str, value: str) -> str:
     return f"parindex:password-reset:{kind}:{digest}"
 
 
-def password_reset_allowed(*, request, email: str) -> bool:
-    """Whether one more reset mail may go to `email` for this request, counting it: at most
-    PARINDEX_PASSWORD_RESET_PER_IP requests an hour from one client address, then at most
-    PARINDEX_PASSWORD_RESET_PER_EMAIL mails an hour to one address. The page answers the same
-    either way, so that it tells nobody which addresses have an account."""
+def password_reset_request_allowed(*, request) -> bool:
+    """Whether this client may ask for one more reset link, counting it: at most
+    PARINDEX_PASSWORD_RESET_PER_IP requests an hour from one client address. The page answers
+    the same either way, so that it tells nobody which addresses have an account."""
     ip = client_ip(request)
     if not _counted(_key("ip", ip), settings.PARINDEX_PASSWORD_RESET_PER_IP):
         logger.warning("Password reset refused: too many requests from %s", ip)
         return False
-    if not _counted(
-        _key("email", email.strip().casefold()), settings.PARINDEX_PASSWORD_RESET_PER_EMAIL
-    ):
-        logger.warning("Password reset refused: too many mails to one address (from %s)", ip)
+    return True
+
+
+def password_reset_mail_allowed(*, user) -> bool:
+    """Whether one more reset mail may go to `user`, counting it: at most
+    PARINDEX_PASSWORD_RESET_PER_EMAIL mails an hour to one account. Counted per account, not
+    per typed address: the database matches addresses without case by its own folding
+    (PostgreSQL's UPPER makes a dotless "ı" an "I"), so spellings no Python folding joins reach
+    the same mailbox."""
+    if not _counted(_key("account", str(user.pk)), settings.PARINDEX_PASSWORD_RESET_PER_EMAIL):
+        logger.warning("Password reset refused: too many mails to account %s", user.pk)
         return False
     return True
 

@@ -329,22 +329,38 @@ _SHARED_STRINGS_TYPE = (
 _WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 # Parts openpyxl opens by a fixed name, whatever [Content_Types].xml says of them.
 _FIXED_PARTS = frozenset({"xl/styles.xml", "docProps/core.xml", "docProps/custom.xml"})
-_XML_SUFFIXES = (".xml", ".rels", ".vml")
-# A start tag ("<" then a name: not "</", "<?" or "<!"), and a shared string's <si>, with or
-# without a namespace prefix (<x:si>). Counted on the bytes, so a lying count="…" attribute
-# does not matter; a "<si" inside a comment or CDATA only counts one too many. A prefix longer
-# than the pattern's goes uncounted as <si>, but still counts as an element.
-_START_TAG = re.compile(rb"<[A-Za-z_]")
+# A shared string's <si>, with or without a namespace prefix (<x:si>). Counted on the bytes, so
+# a lying count="…" attribute does not matter; a "<si" inside a comment or CDATA only counts one
+# too many. A prefix longer than the pattern's goes uncounted as <si>, but still counts as an
+# element.
 _SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.\-]{0,31}:)?si[\s/>]")
 _LONGEST_MATCH = 37
 _SCAN_CHUNK = 1024 * 1024
+# The first bytes read to tell an XML part from a binary one (an image, printer settings,
+# vbaProject.bin) and to find the encoding its XML declaration names.
+_HEAD_BYTES = 1024
+_BYTE_ORDER_MARKS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+_LEADING_BLANKS_AND_NULS = b" \t\r\n\x00"
+_DECLARED_ENCODING = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']{1,40})[\"']")
+# Encodings whose every "<" is the byte 0x3C followed by the character's own next byte, as the
+# count assumes: UTF-8, ASCII and the single-byte ISO and Windows code pages.
+_NARROW_ENCODING = re.compile(
+    r"(utf[-_]?8|(us[-_]?)?ascii|latin[-_]?1|iso[-_]?8859[-_]\d{1,2}|(windows|cp)[-_]?125\d)",
+    re.IGNORECASE,
+)
+# UTF-16 and UTF-32, where a "<" is 0x3C among NULs and the next byte says nothing: every 0x3C
+# is counted (end tags too: over-counted, never under).
+_WIDE_ENCODING = re.compile(r"(utf[-_]?(16|32)([-_]?[bl]e)?|ucs[-_]?[24])", re.IGNORECASE)
 
 
 def _check_parts_read_whole(archive: zipfile.ZipFile, limits: ReadLimits) -> None:
     """Refuse a workbook whose parts that openpyxl reads whole on opening (the shared-strings
     table, styles, the workbook part, relationships...) hold more than the limits: it builds
     them in memory before the row, cell and time limits apply, and a million shared strings
-    took it minutes. The sheets stream, bounded as they are read, and are not counted."""
+    took it minutes. Every part is counted, whatever its name (openpyxl opens the workbook part
+    by the name the manifest gives it), except the sheets, which stream, bounded as they are
+    read, and parts whose first bytes are not XML (images, printer settings), which no XML
+    parser opens."""
     names = set(archive.namelist())
     if _CONTENT_TYPES_PART not in names:
         return  # openpyxl refuses it as not a workbook
@@ -381,7 +397,7 @@ def _check_parts_read_whole(archive: zipfile.ZipFile, limits: ReadLimits) -> Non
             continue
         if name in shared_strings:
             _check_shared_strings(archive, name, limits)
-        elif name.casefold().endswith(_XML_SUFFIXES):
+        else:
             _check_element_count(archive, name, limits)
 
 
@@ -427,28 +443,79 @@ def _check_element_count(archive: zipfile.ZipFile, name: str, limits: ReadLimits
 def _count(
     archive: zipfile.ZipFile, name: str, *, max_elements: int, max_strings: int | None = None
 ) -> tuple[int, int]:
-    """(shared strings, start tags) in a part, counted on its bytes as it inflates, stopping
-    as soon as a count passes its limit."""
+    """(shared strings, elements) in a part, counted on its bytes as it inflates, stopping as
+    soon as a count passes its limit; (0, 0) for a part that is not XML. Every "<" not followed
+    by "/", "?" or "!" is an element, whatever its name's first letter: XML text holds no other
+    "<", and one inside a comment or CDATA only counts one too many."""
+    with archive.open(name) as source:
+        head = source.read(_HEAD_BYTES)
+    wide = _xml_encoding_is_wide(head)
+    if wide is None:
+        return 0, 0
     strings = elements = 0
-    tail = b""
+    last = tail = b""
     with archive.open(name) as source:
         while True:
             chunk = source.read(_SCAN_CHUNK)
-            buffer = tail + chunk
-            # A match starting in the last bytes, which may run on into the next chunk, is
-            # counted with the next chunk: each match is counted once.
-            cut = len(buffer) - (_LONGEST_MATCH - 1) if chunk else len(buffer)
-            elements += len(_START_TAG.findall(buffer)) - len(_START_TAG.findall(buffer, cut))
+            elements += _start_tags(last, chunk, wide=wide)
+            last = chunk[-1:]
             if max_strings is not None:
-                strings += len(_SHARED_STRING.findall(buffer)) - len(
-                    _SHARED_STRING.findall(buffer, cut)
-                )
+                if wide:  # <si> unseen in UTF-16: every "<" may be one
+                    strings = elements
+                else:
+                    # A match starting in the last bytes, which may run on into the next
+                    # chunk, is counted with the next chunk: each match is counted once.
+                    buffer = tail + chunk
+                    cut = len(buffer) - (_LONGEST_MATCH - 1) if chunk else len(buffer)
+                    strings += len(_SHARED_STRING.findall(buffer)) - len(
+                        _SHARED_STRING.findall(buffer, cut)
+                    )
+                    tail = buffer[cut:]
             if not chunk or elements > max_elements:
                 break
             if max_strings is not None and strings > max_strings:
                 break
-            tail = buffer[cut:]
     return strings, elements
+
+
+def _start_tags(last: bytes, chunk: bytes, *, wide: bool) -> int:
+    """The start tags in `chunk` (empty at the end of the part), `last` being the previous
+    chunk's last byte: a "<" there is counted with this chunk, which says what follows it, so
+    each is counted once across chunk boundaries."""
+    if wide:
+        return chunk.count(b"<")
+    if not chunk:
+        return last.count(b"<")  # a last "<", which nothing follows
+    buffer = last + chunk
+    return (
+        buffer.count(b"<", 0, len(buffer) - 1)
+        - buffer.count(b"</")
+        - buffer.count(b"<?")
+        - buffer.count(b"<!")
+    )
+
+
+def _xml_encoding_is_wide(head: bytes) -> bool | None:
+    """From a part's first bytes: None when it is not XML (it does not start with "<" after a
+    byte-order mark and blanks: no XML parser opens it), else whether it is UTF-16 or UTF-32.
+    XML in any other encoding than those the count reads (UTF-7 writes "<" as "+ADw-") is
+    refused as not a workbook: Excel writes UTF-8."""
+    mark = next((m for m in _BYTE_ORDER_MARKS if head.startswith(m)), b"")
+    start = head[len(mark) :].lstrip(_LEADING_BLANKS_AND_NULS)
+    if start.startswith(b"\x4c\x6f\xa7\x94"):  # "<?xm" in EBCDIC
+        raise _not_a_workbook()
+    if not start.startswith(b"<"):
+        return None
+    wide = mark not in (b"", b"\xef\xbb\xbf") or b"\x00" in head[:4]
+    declared = _DECLARED_ENCODING.match(head[len(mark) :].replace(b"\x00", b"").lstrip())
+    if declared is None:
+        return wide
+    encoding = declared.group(1).decode("ascii", "replace").strip()
+    if _WIDE_ENCODING.fullmatch(encoding):
+        return True
+    if _NARROW_ENCODING.fullmatch(encoding):
+        return wide
+    raise _not_a_workbook()
 
 
 def _read_xlsx(

@@ -148,7 +148,8 @@ AXES_SENSITIVE_PARAMETERS = [
     "new_password1",
     "new_password2",
 ]
-# "Forgot password?" sends at most this many mails an hour to one address, and answers at most
+# "Forgot password?" sends at most this many mails an hour to one account (however its address
+# is spelt: counted per account, not per typed address), and answers at most
 # this many requests an hour from one client address (0: no limit); past either it says the
 # same "if the address has an account, a link was sent" and sends nothing
 # (parindex.auth_throttle). Counted in the cache, which production shares through Redis.

@@ -1,11 +1,12 @@
 """The account doors a password alone does not guard are limited: "forgot password" sends at
-most PARINDEX_PASSWORD_RESET_PER_EMAIL mails an hour to one address and answers at most
+most PARINDEX_PASSWORD_RESET_PER_EMAIL mails an hour to one account and answers at most
 PARINDEX_PASSWORD_RESET_PER_IP requests an hour from one client, with the same page either way;
 wrong old passwords in the change-password form count as failed sign-ins (django-axes), and at
 the lockout limit the session ends and the account is locked out from that address."""
 
 import pytest
 from axes.models import AccessAttempt
+from django.db import connection
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -64,6 +65,70 @@ def test_limits_of_zero_send_every_mail(client, person, mailoutbox, settings):
     for _ in range(5):
         _forgot(client, "lan@tuphap.gov.vn")
     assert len(mailoutbox) == 5
+
+
+MINH = "minh@noivu.gov.vn"
+# What PostgreSQL's UPPER matches with MINH ("ı".upper() is "I") but Unicode case folding does
+# not ("ı".casefold() is "ı"): another address, which Django's form never mails.
+DOTLESS = "mınh@noıvu.gov.vn"
+
+
+@pytest.fixture
+def database_folds_like_postgresql(db, monkeypatch):
+    """On SQLite, iexact upper-cases both sides in Unicode, as PostgreSQL's UPPER does (SQLite's
+    own LIKE folds ASCII letters only); on PostgreSQL, iexact as it is."""
+    if connection.vendor != "sqlite":
+        return
+    connection.ensure_connection()
+    connection.connection.create_function("unicode_upper", 1, lambda v: v and v.upper())
+    cast = connection.ops.lookup_cast
+    monkeypatch.setattr(
+        connection.ops,
+        "lookup_cast",
+        lambda lookup, *args, **kw: (
+            "UNICODE_UPPER(%s)" if lookup == "iexact" else cast(lookup, *args, **kw)
+        ),
+    )
+    monkeypatch.setitem(connection.operators, "iexact", "LIKE UNICODE_UPPER(%s) ESCAPE '\\'")
+
+
+@pytest.fixture
+def minh(database_folds_like_postgresql):
+    return UserFactory(username="ntminh", full_name="Nguyễn Tuấn Minh", email=MINH)
+
+
+def test_the_database_matches_the_dotless_spelling(minh):
+    # What the probe found on PostgreSQL, and what the fixture makes SQLite do.
+    from django.contrib.auth import get_user_model
+
+    assert list(get_user_model().objects.filter(email__iexact=DOTLESS)) == [minh]
+
+
+def test_a_spelling_the_database_folds_but_unicode_does_not_gets_no_mail(client, minh, mailoutbox):
+    known = _page(_forgot(client, MINH))
+    dotless = _page(_forgot(client, DOTLESS))
+    assert [m.to for m in mailoutbox] == [[MINH]]
+    assert dotless == known
+
+
+def test_spellings_of_one_address_together_get_at_most_the_limit_for_the_account(
+    client, minh, mailoutbox, settings
+):
+    settings.PARINDEX_PASSWORD_RESET_PER_EMAIL = 3
+    settings.PARINDEX_PASSWORD_RESET_PER_IP = 0
+    spellings = [MINH, DOTLESS, "MINH@NOIVU.GOV.VN", "Minh@NoiVu.gov.vn"] * 3
+    pages = [_page(_forgot(client, spelling)) for spelling in spellings]
+    assert [m.to for m in mailoutbox] == [[MINH]] * 3
+    assert all(page == pages[0] for page in pages)
+
+
+def test_the_mail_limit_counts_each_account_on_its_own(db, settings):
+    from parindex.auth_throttle import password_reset_mail_allowed
+
+    settings.PARINDEX_PASSWORD_RESET_PER_EMAIL = 2
+    first, second = UserFactory(email="a@x.vn"), UserFactory(email="a@x.vn")
+    assert [password_reset_mail_allowed(user=first) for _ in range(3)] == [True, True, False]
+    assert password_reset_mail_allowed(user=second)
 
 
 def _change(client, old, new=NEW):

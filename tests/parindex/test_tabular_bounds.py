@@ -304,3 +304,82 @@ def test_a_part_declared_a_sheet_outside_the_sheets_folder_is_still_counted():
         "</Types>", f'<Override PartName="/xl/styles.xml" ContentType="{sheet_type}"/></Types>'
     )
     assert "xl/styles.xml" in _refusal(_rewrite(data, "[Content_Types].xml", types))
+
+
+def _elements_refusal(part: str, limit: int = 200_000) -> str:
+    return _(
+        "The part “%(part)s” of the workbook holds more than %(limit)s XML elements, far more "
+        "than Excel writes: copy only the table into a new workbook."
+    ) % {"part": part, "limit": limit}
+
+
+def test_a_workbook_part_under_another_name_is_counted_as_it_is_read_whole():
+    # The manifest and the relationships name the workbook part xl/workbook.dat: openpyxl
+    # still parses it whole (the probe's 38 MB part took 24 s and 1.6 GB).
+    data = hostile_files.xlsx_with_workbook_elements(1_000_000, part="xl/workbook.dat")
+    assert len(data) < 10 * 1024 * 1024
+    message, seconds = _timed_refusal(data)
+    assert message == _elements_refusal("xl/workbook.dat")
+    print(f"refused in {seconds:.3f} s")
+    assert seconds < 5
+
+
+def test_elements_named_with_a_non_ascii_letter_are_counted():
+    # <é0/>, <é1/>…: the probe's 3.6 million in xl/workbook.xml took 12 s to open.
+    data = hostile_files.xlsx_with_workbook_elements(1_000_000, element="é")
+    message, seconds = _timed_refusal(data)
+    assert message == _elements_refusal("xl/workbook.xml")
+    print(f"refused in {seconds:.3f} s")
+    assert seconds < 5
+
+
+@override_settings(PARINDEX_IMPORT_XLSX_MAX_PART_ELEMENTS=400)
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"part": "xl/media/image1.png"},  # a binary's name, XML inside
+        {"element": "\u3f00", "encoding": "utf-16-be"},  # "<" then 0x3F, as "<?" would be
+        {"element": "é", "encoding": "windows-1258"},
+    ],
+    ids=["binary-name", "utf-16", "one-byte-code-page"],
+)
+def test_elements_are_counted_whatever_the_parts_name_or_encoding(options):
+    data = hostile_files.xlsx_with_workbook_elements(450, **options)
+    assert _refusal(data) == _elements_refusal(options.get("part", "xl/workbook.xml"), 400)
+
+
+@override_settings(PARINDEX_IMPORT_XLSX_MAX_PART_ELEMENTS=400)
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"part": "xl/workbook.dat"},
+        {"element": "é"},
+        {"element": "\u3f00", "encoding": "utf-16-be"},
+    ],
+    ids=["renamed", "non-ascii-names", "utf-16"],
+)
+def test_a_workbook_part_within_the_limit_reads_whatever_its_name_or_encoding(options):
+    data = hostile_files.xlsx_with_workbook_elements(300, **options)
+    assert read_table(data, "f.xlsx").rows == [{"code": "1.1"}]
+
+
+def test_a_part_in_utf_7_is_refused_as_its_tags_do_not_show_as_angle_brackets():
+    # libxml2 reads UTF-7, where "<" may be written "+ADw-": nothing to count on the bytes.
+    data = hostile_files.xlsx_with_workbook_elements(1, encoding="utf-7")
+    assert _refusal(data) == _("The file cannot be opened as an Excel workbook (.xlsx).")
+
+
+@override_settings(PARINDEX_IMPORT_XLSX_MAX_PART_ELEMENTS=400)
+def test_binary_parts_are_not_counted_whatever_their_name():
+    # Random bytes hold a "<" in every 256: an image or printer settings is no XML, and a
+    # large photo must not read as a part of too many elements.
+    noise = bytes(range(256)) * 400
+    data = hostile_files.zip_with(
+        _workbook([("1.1", 1)]),
+        {
+            "xl/media/image1.png": b"\x89PNG\r\n\x1a\n" + noise,
+            "xl/printerSettings/printerSettings1.bin": noise,
+            "xl/media/photo.xml": b"\xff\xd8\xff\xe0" + noise,
+        },
+    )
+    assert [row["code"] for row in read_table(data, "f.xlsx").rows] == ["1.1"]

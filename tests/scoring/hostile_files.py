@@ -525,10 +525,15 @@ def _import_workbook() -> bytes:
     return buffer.getvalue()
 
 
-def _xlsx_streaming_part(name: str, head: bytes, entries, tail: bytes, *, types=b"") -> bytes:
+def _xlsx_streaming_part(
+    name: str, head: bytes, entries, tail: bytes, *, types=b"", renamed: str = ""
+) -> bytes:
     """The import workbook with part `name` written in pieces (head, each entry, tail), so a
-    part of tens of megabytes is built without holding it whole; `types` joins the manifest."""
+    part of tens of megabytes is built without holding it whole; `types` joins the manifest.
+    `renamed` stores the part under that name instead, renamed in the manifest and the
+    relationships that point to it too."""
     out = io.BytesIO()
+    stored = renamed or name
     with (
         zipfile.ZipFile(io.BytesIO(_import_workbook())) as source,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
@@ -539,8 +544,14 @@ def _xlsx_streaming_part(name: str, head: bytes, entries, tail: bytes, *, types=
             body = source.read(member)
             if member.filename == "[Content_Types].xml":
                 body = body.replace(b"</Types>", types + b"</Types>")
-            target.writestr(member.filename, body)
-        with target.open(name, "w", force_zip64=True) as part:
+            filename = member.filename
+            if renamed:
+                body = body.replace(name.encode(), renamed.encode())
+                old_rels = "{}/_rels/{}.rels".format(*name.rsplit("/", 1))
+                if filename == old_rels:
+                    filename = "{}/_rels/{}.rels".format(*renamed.rsplit("/", 1))
+            target.writestr(filename, body)
+        with target.open(stored, "w", force_zip64=True) as part:
             part.write(head)
             batch = []
             for entry in entries:
@@ -591,3 +602,29 @@ def xlsx_with_styles(count: int) -> bytes:
         for i in range(count)
     )
     return _xlsx_streaming_part("xl/styles.xml", head, entries, b"</cellXfs></styleSheet>")
+
+
+def xlsx_with_workbook_elements(
+    count: int, *, element: str = "fileVersion", part: str = "", encoding: str = "utf-8"
+) -> bytes:
+    """A workbook whose workbook part holds `count` more empty elements <`element`N/>, which
+    openpyxl parses whole on opening; `part` stores it under another name (xl/workbook.dat),
+    which the manifest and the relationships follow, and `encoding` writes it in another
+    encoding (with a byte-order mark and a declaration saying so)."""
+    head = (
+        f'<?xml version="1.0" encoding="{encoding.upper()}"?><workbook xmlns="{SPREADSHEET_NS}"'
+        ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        "<workbookPr/>"
+    )
+    tail = (
+        '<bookViews><workbookView activeTab="0"/></bookViews><sheets><sheet name="Sheet" '
+        'sheetId="1" state="visible" r:id="rId1"/></sheets><calcPr calcId="124519"/></workbook>'
+    )
+    mark = "\ufeff" if encoding.casefold().startswith("utf-16") else ""
+    return _xlsx_streaming_part(
+        "xl/workbook.xml",
+        (mark + head).encode(encoding),
+        (f"<{element}{i}/>".encode(encoding) for i in range(count)),
+        tail.encode(encoding),
+        renamed=part,
+    )
