@@ -113,3 +113,31 @@ def test_a_unit_renamed_in_the_admin_is_audited(client, personas):
         "Sở Tư pháp",
         "Sở Tư pháp tỉnh Hòa An",
     )
+
+
+def test_a_password_set_in_the_admin_is_audited_without_the_password(client, personas):
+    person, admin = personas["staff_a"], personas["admin"]
+    client.force_login(admin)
+    url = reverse("admin:auth_user_password_change", args=[person.pk])
+    secret = "Mật-khẩu-mới-2026!"
+    response = client.post(
+        url, {"password1": secret, "password2": secret, "usable_password": "true"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person.refresh_from_db()
+    assert person.check_password(secret)
+    entry = entries_for(type(person), action=AuditAction.ACCOUNT, object_id=str(person.pk)).get()
+    assert (entry.field, entry.new_value, entry.actor) == ("password_set", "1", admin)
+    assert not AuditEntry.objects.filter(new_value__contains=secret).exists()
+    assert not AuditEntry.objects.filter(old_value__contains="pbkdf2").exists()
+
+
+def test_a_password_form_refused_writes_nothing(client, personas):
+    person = personas["staff_a"]
+    client.force_login(personas["admin"])
+    url = reverse("admin:auth_user_password_change", args=[person.pk])
+    response = client.post(
+        url, {"password1": "Mật-khẩu-1!", "password2": "khác-hẳn-2!", "usable_password": "true"}
+    )
+    assert response.status_code == 200
+    assert not AuditEntry.objects.exists()
