@@ -557,7 +557,7 @@ class ImprovementFileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 # made on the council, accounts and set-up pages.
 class AuditedUserAdminMixin:
     """What the accounts admin changes besides the form's fields: a password set (never the
-    password itself)."""
+    password itself), and the role grants a deleted account loses by cascade."""
 
     @method_decorator(sensitive_post_parameters())
     def user_change_password(self, request, id, form_url=""):
@@ -575,6 +575,18 @@ class AuditedUserAdminMixin:
                 )
             )
         return response
+
+    def delete_model(self, request, obj):
+        # The grants go with the account (on_delete CASCADE): each on the trail first, while
+        # they still have their primary keys. delete_queryset deletes through this one.
+        reason = str(self.audit_reason)
+        audit.record(
+            [
+                audit.deleted(actor=request.user, obj=grant, reason=reason)
+                for grant in obj.role_grants.select_related("unit", "organiser")
+            ]
+        )
+        super().delete_model(request, obj)
 
 
 _AUDITED_EXTRA = {User: (AuditedUserAdminMixin,)}

@@ -141,3 +141,37 @@ def test_a_password_form_refused_writes_nothing(client, personas):
     )
     assert response.status_code == 200
     assert not AuditEntry.objects.exists()
+
+
+def _grant_deletions(grant):
+    return entries_for(RoleGrant, action=AuditAction.DELETE, object_id=str(grant.pk))
+
+
+def test_an_account_deleted_in_the_admin_takes_its_grants_onto_the_trail(client, personas):
+    person, admin = personas["staff_a"], personas["admin"]
+    grant = RoleGrant.objects.get(user=person)
+    grant_repr = str(grant)
+    client.force_login(admin)
+    response = client.post(reverse("admin:units_user_delete", args=[person.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not RoleGrant.objects.filter(pk=grant.pk).exists()
+    entry = _grant_deletions(grant).get()
+    assert entry.actor == admin and entry.old_value == grant_repr
+    assert entries_for(type(person), action=AuditAction.DELETE, object_id=str(person.pk)).exists()
+
+
+def test_accounts_deleted_from_the_list_take_their_grants_onto_the_trail(client, personas):
+    people = [personas["staff_a"], personas["staff_b"]]
+    grants = list(RoleGrant.objects.filter(user__in=people))
+    client.force_login(personas["admin"])
+    response = client.post(
+        reverse("admin:units_user_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [str(person.pk) for person in people],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert not RoleGrant.objects.filter(user__in=people).exists()
+    assert all(_grant_deletions(grant).count() == 1 for grant in grants)
