@@ -175,3 +175,33 @@ def test_accounts_deleted_from_the_list_take_their_grants_onto_the_trail(client,
     assert response.status_code == 302
     assert not RoleGrant.objects.filter(user__in=people).exists()
     assert all(_grant_deletions(grant).count() == 1 for grant in grants)
+
+
+def test_two_grants_swapping_their_units_are_refused_with_a_message_not_a_crash(client, personas):
+    unit_a, unit_b = personas["unit_a"], personas["unit_b"]
+    person = UserFactory()
+    RoleGrant.objects.create(user=person, role=Role.UNIT_STAFF, unit=unit_a)
+    RoleGrant.objects.create(user=person, role=Role.UNIT_STAFF, unit=unit_b)
+    held = set(RoleGrant.objects.filter(user=person).values_list("pk", "unit_id"))
+    client.force_login(personas["admin"])
+    data = change_form(client, person)
+    first, second = data["role_grants-0-unit"], data["role_grants-1-unit"]
+    data["role_grants-0-unit"], data["role_grants-1-unit"] = second, first
+    response = admin_post(client, person, data)
+    assert response.status_code == 200
+    assert "Mỗi lần chỉ đổi một dòng" in response.content.decode() or (
+        "Change one line at a time" in response.content.decode()
+    )
+    assert set(RoleGrant.objects.filter(user=person).values_list("pk", "unit_id")) == held
+    assert not AuditEntry.objects.exists()
+
+
+def test_one_grant_moved_to_a_free_unit_is_saved(client, personas):
+    person = UserFactory()
+    grant = RoleGrant.objects.create(user=person, role=Role.UNIT_STAFF, unit=personas["unit_a"])
+    client.force_login(personas["admin"])
+    data = change_form(client, person)
+    data["role_grants-0-unit"] = str(personas["unit_b"].pk)
+    assert admin_post(client, person, data).status_code == 302
+    grant.refresh_from_db()
+    assert grant.unit == personas["unit_b"]
