@@ -82,7 +82,10 @@ def _register(kind, audited_models):
     if getattr(original.run, "audited", False):
         return  # registered once already
     import_kind_register(
-        kind, run=_audited(original.run, audited_models), done_url=original.done_url
+        kind,
+        run=_audited(original.run, audited_models),
+        done_url=original.done_url,
+        same_as_preview=original.same_as_preview,
     )
 
 
