@@ -66,7 +66,9 @@ def _run(job, data: bytes) -> ImportOutcome:
             "A new account has no password: its owner sets one through the link e-mailed "
             "once the import is confirmed."
         )
-    return ImportOutcome(summary=summary, changes=lines)
+    # Every account already works for its unit: the page offers no confirmation.
+    nothing = not counts[PlanAction.NEW] and not counts[PlanAction.GRANT]
+    return ImportOutcome(summary=summary, changes=lines, nothing_changes=nothing)
 
 
 def _done_url(job) -> str:

@@ -496,3 +496,18 @@ def test_an_account_made_meanwhile_with_a_previewed_new_e_mail_refuses_the_impor
     assert not RoleGrant.objects.filter(user=squatter).exists()
     assert User.objects.filter(email="newperson3@x.vn").count() == 1
     assert not _accounts_audit().exists() and mailoutbox == []
+
+
+def test_a_file_of_accounts_already_there_offers_nothing_to_confirm(
+    client, p, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(p["home_affairs"])
+    rows = [HEADER, ["A", "Nhân viên A", "staff.a@x.vn", "", "", ""]]
+    response = _upload(client, django_capture_on_commit_callbacks, csv_text(rows))
+    job = response.context["job"]
+    assert job.status == ImportJobStatus.READY, job.problems
+    page = response.content.decode()
+    assert "data-nothing-changes" in page and 'value="confirm"' not in page
+    refused = _confirm(client, django_capture_on_commit_callbacks, job)
+    assert refused.status_code == 302 and job.status == ImportJobStatus.READY
+    assert not _accounts_audit().exists() and mailoutbox == []
