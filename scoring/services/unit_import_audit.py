@@ -77,18 +77,22 @@ def _audited(run, audited_models):
     return audited_run
 
 
-def _register(kind, audited_models):
+def _register(kind, audited_models) -> str:
     original = IMPORT_KINDS[kind]
     if getattr(original.run, "audited", False):
-        return  # registered once already
+        return kind  # registered once already
     import_kind_register(
         kind,
         run=_audited(original.run, audited_models),
         done_url=original.done_url,
         same_as_preview=original.same_as_preview,
     )
+    return kind
 
 
-# A units file may also create the ranking groups its rows name.
-_register(UNITS_IMPORT, [(Unit, UNIT_FIELDS), (RankingGroup, GROUP_FIELDS)])
-_register(RANKING_GROUPS_IMPORT, [(RankingGroup, GROUP_FIELDS)])
+# Loaded by scoring.apps in every process. A units file may also create the ranking groups its
+# rows name.
+audited_kinds = (
+    _register(UNITS_IMPORT, [(Unit, UNIT_FIELDS), (RankingGroup, GROUP_FIELDS)]),
+    _register(RANKING_GROUPS_IMPORT, [(RankingGroup, GROUP_FIELDS)]),
+)
