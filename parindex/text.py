@@ -35,6 +35,22 @@ def without_control_characters(value: str) -> str:
     return _CONTROL_CHARACTERS.sub("", value)
 
 
+# Text a spreadsheet would run as a formula (OWASP CSV injection): refused in names.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def name_text_problem(value: str | None, *, label: str, formula: bool = True) -> str | None:
+    """Why a name (of a person, of a unit) cannot be stored, in the staff accounts' wording:
+    a control character (NUL above all), or — unless `formula` is False (a phone number) —
+    a start a spreadsheet would run as a formula. None when it can."""
+    value = "" if value is None else str(value)
+    if has_control_character(value):
+        return _("%(label)s contains a character that is not allowed.") % {"label": label}
+    if formula and value.startswith(FORMULA_START):
+        return _("%(label)s cannot start with = + - or @.") % {"label": label}
+    return None
+
+
 def typed_text(
     value: str | None,
     *,

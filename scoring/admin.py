@@ -4,12 +4,15 @@ read-only; the audit log can be read and exported, never changed."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q, Sum
 from django.forms.models import BaseInlineFormSet
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.debug import sensitive_post_parameters
 
 import units.admin  # noqa: F401  (registered first, replaced below by audited subclasses)
 from parindex.admin_imports import FileImportAdminMixin, ImportFileForm, SpreadsheetExportMixin
@@ -552,11 +555,51 @@ class ImprovementFileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 # audited subclasses take their places here: a role granted or withdrawn, an account switched
 # off or made system admin, a unit renamed in the admin is on the trail like the same change
 # made on the council, accounts and set-up pages.
+class AuditedUserAdminMixin:
+    """What the accounts admin changes besides the form's fields: a password set (never the
+    password itself), and the role grants a deleted account loses by cascade."""
+
+    @method_decorator(sensitive_post_parameters())
+    def user_change_password(self, request, id, form_url=""):
+        before = User.objects.filter(pk=unquote(id)).values_list("password", flat=True).first()
+        response = super().user_change_password(request, id, form_url)
+        user = User.objects.filter(pk=unquote(id)).first()
+        if request.method == "POST" and user is not None and user.password != before:
+            audit.record(
+                audit.account_changed(
+                    actor=request.user,
+                    user=user,
+                    field="password_set",
+                    new="1" if user.has_usable_password() else "0",
+                    reason=str(self.audit_reason),
+                )
+            )
+        return response
+
+    def delete_model(self, request, obj):
+        # The grants go with the account (on_delete CASCADE): each on the trail first, while
+        # they still have their primary keys. delete_queryset deletes through this one.
+        reason = str(self.audit_reason)
+        audit.record(
+            [
+                audit.deleted(actor=request.user, obj=grant, reason=reason)
+                for grant in obj.role_grants.select_related("unit", "organiser")
+            ]
+        )
+        super().delete_model(request, obj)
+
+
+_AUDITED_EXTRA = {User: (AuditedUserAdminMixin,)}
+
 for _model in (User, RoleGrant, Unit, Organiser, RankingGroup, UnitKind):
     if admin.site.is_registered(_model):
         _admin_class = type(admin.site.get_model_admin(_model))
         admin.site.unregister(_model)
         admin.site.register(
             _model,
-            type(f"Audited{_admin_class.__name__}", (AuditedAdminMixin, _admin_class), {}),
+            type(
+                f"Audited{_admin_class.__name__}",
+                (*_AUDITED_EXTRA.get(_model, ()), AuditedAdminMixin, _admin_class),
+                {},
+            ),
         )

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parindex.text import normalize_text
+from parindex.text import name_text_problem, normalize_text
 
 from .duties import grant_conflict
 from .models import Organiser, RoleGrant, Unit, User
@@ -26,8 +26,6 @@ from .roles import ORGANISER_ROLES, Role
 USERNAME_MAX = 150
 # A phone number as officials write it: +84 912 345 678, (0236) 3822 123, 0912.345.678.
 _PHONE = re.compile(r"^\+?[0-9][0-9 .()-]{5,28}$")
-# Text a spreadsheet would run as a formula (OWASP CSV injection) is refused in names.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class PlanAction(StrEnum):
@@ -83,11 +81,7 @@ def username_suggest(*, email: str, full_name: str, taken: set[str] = frozenset(
 
 
 def _text_errors(name: str, value: str, label: str) -> str | None:
-    if "\x00" in value:
-        return _("%(label)s contains a character that is not allowed.") % {"label": label}
-    if name != "phone" and value.startswith(_FORMULA_START):
-        return _("%(label)s cannot start with = + - or @.") % {"label": label}
-    return None
+    return name_text_problem(value, label=label, formula=name != "phone")
 
 
 def staff_account_plan(

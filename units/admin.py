@@ -156,9 +156,38 @@ class RoleGrantFormSet(forms.BaseInlineFormSet):
                     % {"role": grant.get_role_display(), "scope": grant.unit or grant.organiser}
                 )
             seen.add(key)
+        self._refuse_taking_a_held_scope()
         conflict = holding_conflict(user=self.instance, grants=grants)
         if conflict:
             raise forms.ValidationError(conflict)
+
+    def _refuse_taking_a_held_scope(self):
+        """Lines are saved one by one: an existing line changed to the role and scope another
+        line holds now (two lines swapping their units) would hit the database's one grant per
+        role and scope before that other line moves away — a 500. Refused here instead."""
+        if self.instance.pk is None:
+            return
+        held = {
+            (role, unit_id, organiser_id): pk
+            for pk, role, unit_id, organiser_id in RoleGrant.objects.filter(
+                user=self.instance
+            ).values_list("pk", "role", "unit_id", "organiser_id")
+        }
+        for form in self.forms:
+            pk = form.instance.pk
+            if not pk or self._should_delete_form(form) or not form.has_changed():
+                continue
+            data = form.cleaned_data
+            unit, organiser = data.get("unit"), data.get("organiser")
+            key = (data.get("role"), unit.pk if unit else None, organiser.pk if organiser else None)
+            if held.get(key, pk) != pk:
+                raise forms.ValidationError(
+                    _(
+                        "Change one line at a time: another line of this account holds "
+                        "%(role)s for %(scope)s now. Save that line's change first."
+                    )
+                    % {"role": form.instance.get_role_display(), "scope": unit or organiser}
+                )
 
 
 class RoleGrantInline(admin.TabularInline):

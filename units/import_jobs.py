@@ -7,6 +7,8 @@ An importer joins by registering a kind (`import_kind_register`) with a `run(job
 imports the file as it always did — all or nothing, raising ImportFailed with its problems —
 and returns an ImportOutcome. The preview is that same run, rolled back."""
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,19 +49,32 @@ class ImportKind:
     run: Callable[[ImportJob, bytes], ImportOutcome]
     # Where the uploader goes once it is done (the form the file filled in), from the job.
     done_url: Callable[[ImportJob], str]
+    # The apply must do what the preview said: its lines (and summary) are compared with the
+    # preview's, and an import that would now do otherwise (an account created meanwhile with
+    # a previewed "new account"'s e-mail) is rolled back and fails, asking for a new upload.
+    same_as_preview: bool = False
 
 
 IMPORT_KINDS: dict[str, ImportKind] = {}
 MAX_PREVIEW_LINES = 500
 
 
-def import_kind_register(kind: str, *, run, done_url) -> None:
-    IMPORT_KINDS[kind] = ImportKind(run=run, done_url=done_url)
+def import_kind_register(kind: str, *, run, done_url, same_as_preview: bool = False) -> None:
+    IMPORT_KINDS[kind] = ImportKind(run=run, done_url=done_url, same_as_preview=same_as_preview)
+
+
+def _outcome_digest(outcome: ImportOutcome) -> str:
+    said = json.dumps([outcome.summary, outcome.changes], ensure_ascii=False)
+    return hashlib.sha256(said.encode()).hexdigest()
 
 
 class _Rollback(Exception):
     def __init__(self, outcome: ImportOutcome):
         self.outcome = outcome
+
+
+class _NotAsPreviewed(Exception):
+    """The apply would not do what the preview showed: its transaction is rolled back."""
 
 
 # ---------------------------------------------------------------- the web side
@@ -169,11 +184,28 @@ def import_job_run(*, job_id: int, step: str) -> str:
                     raise _Rollback(kind.run(job, data))
             except _Rollback as done:
                 outcome = done.outcome
+            if kind.same_as_preview:
+                outcome.remember = {**outcome.remember, "preview_digest": _outcome_digest(outcome)}
             status = ImportJobStatus.READY
         else:
             with transaction.atomic():
                 outcome = kind.run(job, data)
+                if kind.same_as_preview and _outcome_digest(outcome) != job.params.get(
+                    "preview_digest"
+                ):
+                    raise _NotAsPreviewed
             status = ImportJobStatus.DONE
+    except _NotAsPreviewed:
+        return _finish(
+            job,
+            ImportJobStatus.FAILED,
+            problems=[
+                _(
+                    "The data have changed since the preview, so nothing was imported: upload "
+                    "the file again to see what it does now."
+                )
+            ],
+        )
     except ImportFailed as failure:
         return _finish(job, ImportJobStatus.FAILED, problems=[str(p) for p in failure.problems])
     except (PermissionDenied, ValidationError) as exc:

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from parindex.text import normalize_text
+from parindex.text import name_text_problem, normalize_text
 
 from .models import Organiser, RankingGroup, Unit, UnitChange, UnitChangeKind, UnitKind
 
@@ -81,11 +81,20 @@ def _same_organiser(organiser: Organiser, units) -> None:
             )
 
 
+def _check_name(name: str | None) -> None:
+    """A unit's name is printed in reports and exported to sheets: no control character, no
+    formula (the staff accounts' rule for a person's name)."""
+    problem = name_text_problem(name, label=_("Unit name"))
+    if problem:
+        raise ValidationError(problem)
+
+
 def _new_unit(organiser: Organiser, spec: NewUnit, year: int, taken: set[str]) -> Unit:
     code = normalize_text(spec.code or "").strip()
     name = normalize_text(spec.name or "").strip()
     if not code or not name:
         raise ValidationError(_("A new unit needs a code and a name."))
+    _check_name(spec.name)
     # Codes are unique within an organiser: another province may well have this one.
     if (
         code.casefold() in taken
@@ -166,6 +175,7 @@ def unit_rename(
     *, unit: Unit, name: str, year: int, decision: Decision | None = None, by
 ) -> UnitChange:
     """The same unit under a new name from `year` (its code, results and staff stay)."""
+    _check_name(name)
     name = normalize_text(name or "").strip()
     if not name:
         raise ValidationError(_("Give the new name."))

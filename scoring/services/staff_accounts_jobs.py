@@ -66,11 +66,14 @@ def _run(job, data: bytes) -> ImportOutcome:
             "A new account has no password: its owner sets one through the link e-mailed "
             "once the import is confirmed."
         )
-    return ImportOutcome(summary=summary, changes=lines)
+    # Every account already works for its unit: the page offers no confirmation.
+    nothing = not counts[PlanAction.NEW] and not counts[PlanAction.GRANT]
+    return ImportOutcome(summary=summary, changes=lines, nothing_changes=nothing)
 
 
 def _done_url(job) -> str:
     return reverse("scoring:setup_accounts")
 
 
-import_kind_register(STAFF_ACCOUNTS_IMPORT, run=_run, done_url=_done_url)
+# Held to its preview: the rows are read against the state at confirm time.
+import_kind_register(STAFF_ACCOUNTS_IMPORT, run=_run, done_url=_done_url, same_as_preview=True)

@@ -108,4 +108,5 @@ def _done_url(job) -> str:
     return reverse("scoring:setup_units_sheet")
 
 
-import_kind_register(UNIT_SHEET_IMPORT, run=_run, done_url=_done_url)
+# Held to its preview: the rows are read against the state at confirm time.
+import_kind_register(UNIT_SHEET_IMPORT, run=_run, done_url=_done_url, same_as_preview=True)

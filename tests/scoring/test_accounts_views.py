@@ -477,3 +477,37 @@ def test_the_template_workbook_has_the_columns_and_text_codes(client, p):
     assert [row[0].value for row in units.iter_rows(min_row=2)] == ["A", "B"]
     organiser = p["organiser"].code
     assert [row[2].value for row in units.iter_rows(min_row=2)] == [organiser, organiser]
+
+
+def test_an_account_made_meanwhile_with_a_previewed_new_e_mail_refuses_the_import(
+    client, p, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The preview said "new account"; someone else then made an account with that e-mail.
+    Confirming would grant the unit to that other account: refused, nothing changes."""
+    client.force_login(p["home_affairs"])
+    rows = [HEADER, ["A", "Người Mới Ba", "newperson3@x.vn", "", "", ""]]
+    job = _upload(client, django_capture_on_commit_callbacks, csv_text(rows)).context["job"]
+    assert job.status == ImportJobStatus.READY, job.problems
+    squatter = User.objects.create(username="ke.chiem.cho", email="newperson3@x.vn")
+    response = _confirm(client, django_capture_on_commit_callbacks, job)
+    assert response.status_code == 302 and job.status == ImportJobStatus.FAILED
+    page = client.get(reverse("scoring:import_job", args=[job.pk])).content.decode()
+    assert "Dữ liệu đã thay đổi kể từ lúc xem trước" in page or "changed since the preview" in page
+    assert not RoleGrant.objects.filter(user=squatter).exists()
+    assert User.objects.filter(email="newperson3@x.vn").count() == 1
+    assert not _accounts_audit().exists() and mailoutbox == []
+
+
+def test_a_file_of_accounts_already_there_offers_nothing_to_confirm(
+    client, p, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(p["home_affairs"])
+    rows = [HEADER, ["A", "Nhân viên A", "staff.a@x.vn", "", "", ""]]
+    response = _upload(client, django_capture_on_commit_callbacks, csv_text(rows))
+    job = response.context["job"]
+    assert job.status == ImportJobStatus.READY, job.problems
+    page = response.content.decode()
+    assert "data-nothing-changes" in page and 'value="confirm"' not in page
+    refused = _confirm(client, django_capture_on_commit_callbacks, job)
+    assert refused.status_code == 302 and job.status == ImportJobStatus.READY
+    assert not _accounts_audit().exists() and mailoutbox == []

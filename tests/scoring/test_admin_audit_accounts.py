@@ -113,3 +113,95 @@ def test_a_unit_renamed_in_the_admin_is_audited(client, personas):
         "Sở Tư pháp",
         "Sở Tư pháp tỉnh Hòa An",
     )
+
+
+def test_a_password_set_in_the_admin_is_audited_without_the_password(client, personas):
+    person, admin = personas["staff_a"], personas["admin"]
+    client.force_login(admin)
+    url = reverse("admin:auth_user_password_change", args=[person.pk])
+    secret = "Mật-khẩu-mới-2026!"
+    response = client.post(
+        url, {"password1": secret, "password2": secret, "usable_password": "true"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person.refresh_from_db()
+    assert person.check_password(secret)
+    entry = entries_for(type(person), action=AuditAction.ACCOUNT, object_id=str(person.pk)).get()
+    assert (entry.field, entry.new_value, entry.actor) == ("password_set", "1", admin)
+    assert not AuditEntry.objects.filter(new_value__contains=secret).exists()
+    assert not AuditEntry.objects.filter(old_value__contains="pbkdf2").exists()
+
+
+def test_a_password_form_refused_writes_nothing(client, personas):
+    person = personas["staff_a"]
+    client.force_login(personas["admin"])
+    url = reverse("admin:auth_user_password_change", args=[person.pk])
+    response = client.post(
+        url, {"password1": "Mật-khẩu-1!", "password2": "khác-hẳn-2!", "usable_password": "true"}
+    )
+    assert response.status_code == 200
+    assert not AuditEntry.objects.exists()
+
+
+def _grant_deletions(grant):
+    return entries_for(RoleGrant, action=AuditAction.DELETE, object_id=str(grant.pk))
+
+
+def test_an_account_deleted_in_the_admin_takes_its_grants_onto_the_trail(client, personas):
+    person, admin = personas["staff_a"], personas["admin"]
+    grant = RoleGrant.objects.get(user=person)
+    grant_repr = str(grant)
+    client.force_login(admin)
+    response = client.post(reverse("admin:units_user_delete", args=[person.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not RoleGrant.objects.filter(pk=grant.pk).exists()
+    entry = _grant_deletions(grant).get()
+    assert entry.actor == admin and entry.old_value == grant_repr
+    assert entries_for(type(person), action=AuditAction.DELETE, object_id=str(person.pk)).exists()
+
+
+def test_accounts_deleted_from_the_list_take_their_grants_onto_the_trail(client, personas):
+    people = [personas["staff_a"], personas["staff_b"]]
+    grants = list(RoleGrant.objects.filter(user__in=people))
+    client.force_login(personas["admin"])
+    response = client.post(
+        reverse("admin:units_user_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [str(person.pk) for person in people],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert not RoleGrant.objects.filter(user__in=people).exists()
+    assert all(_grant_deletions(grant).count() == 1 for grant in grants)
+
+
+def test_two_grants_swapping_their_units_are_refused_with_a_message_not_a_crash(client, personas):
+    unit_a, unit_b = personas["unit_a"], personas["unit_b"]
+    person = UserFactory()
+    RoleGrant.objects.create(user=person, role=Role.UNIT_STAFF, unit=unit_a)
+    RoleGrant.objects.create(user=person, role=Role.UNIT_STAFF, unit=unit_b)
+    held = set(RoleGrant.objects.filter(user=person).values_list("pk", "unit_id"))
+    client.force_login(personas["admin"])
+    data = change_form(client, person)
+    first, second = data["role_grants-0-unit"], data["role_grants-1-unit"]
+    data["role_grants-0-unit"], data["role_grants-1-unit"] = second, first
+    response = admin_post(client, person, data)
+    assert response.status_code == 200
+    assert "Mỗi lần chỉ đổi một dòng" in response.content.decode() or (
+        "Change one line at a time" in response.content.decode()
+    )
+    assert set(RoleGrant.objects.filter(user=person).values_list("pk", "unit_id")) == held
+    assert not AuditEntry.objects.exists()
+
+
+def test_one_grant_moved_to_a_free_unit_is_saved(client, personas):
+    person = UserFactory()
+    grant = RoleGrant.objects.create(user=person, role=Role.UNIT_STAFF, unit=personas["unit_a"])
+    client.force_login(personas["admin"])
+    data = change_form(client, person)
+    data["role_grants-0-unit"] = str(personas["unit_b"].pk)
+    assert admin_post(client, person, data).status_code == 302
+    grant.refresh_from_db()
+    assert grant.unit == personas["unit_b"]

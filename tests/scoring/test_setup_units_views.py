@@ -325,6 +325,31 @@ def test_sheet_preview_then_confirm_applies_once(
     assert UnitChange.objects.count() == 1 and _unit_audit().count() == written
 
 
+def test_a_sheet_whose_units_changed_since_the_preview_is_refused(
+    client, personas, year, django_capture_on_commit_callbacks
+):
+    """Confirming applies what the preview showed or nothing: a unit renamed meanwhile makes
+    the merge say something else, so the job fails and asks for a new upload."""
+    client.force_login(personas["home_affairs"])
+    data = csv_text([SHEET_HEADER, ["sáp nhập", "A, B", "AB", "Sở AB", "", "", "2026"]])
+    response = _upload_sheet(
+        client, django_capture_on_commit_callbacks, personas["organiser"], data, name="doi.csv"
+    )
+    job = response.context["job"]
+    assert job.status == ImportJobStatus.READY, job.problems
+    Unit.objects.filter(pk=personas["unit_b"].pk).update(name="Sở Y tế tỉnh Hòa An")
+    assert _confirm(client, django_capture_on_commit_callbacks, job).status_code == 302
+    assert job.status == ImportJobStatus.FAILED
+    assert any(
+        "Dữ liệu đã thay đổi kể từ lúc xem trước" in problem
+        or "changed since the preview" in problem
+        for problem in job.problems
+    )
+    assert not UnitChange.objects.exists() and not Unit.objects.filter(code="AB").exists()
+    assert Assessment.objects.get(pk=year["b"].pk).status == S.DRAFT
+    assert not _unit_audit().exists()
+
+
 def test_sheet_job_is_refused_to_an_officer_who_no_longer_sets_up(
     client, personas, year, django_capture_on_commit_callbacks
 ):

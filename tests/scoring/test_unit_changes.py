@@ -317,3 +317,24 @@ def test_sheet_from_a_file_checks_the_officer_first(personas, open_year):
         organiser=personas["organiser"], data=data, filename="doi.csv", by=personas["home_affairs"]
     )
     assert [row.row for row in rows] == [2] and _status(open_year["b"]) == S.WITHDRAWN
+
+
+def test_sheet_names_that_a_spreadsheet_would_run_or_that_hold_nul_are_refused(personas, open_year):
+    """The staff accounts' rule for a person's name holds for a unit's: no formula, no NUL."""
+    kind = personas["kind"].code
+    rows = _rows(
+        ["rename", "A", "", '=HYPERLINK("http://evil.example")', "", "", "2026"],
+        ["rename", "B", "", "Sở Y\x00 tế", "", "", "2026"],
+        ["add", "", "D", "@SUM(1)", kind, "xa", "2026"],
+        ["merge", "A, B", "AB", "+Xã AB", "", "", "2026"],
+    )
+    with pytest.raises(ImportFailed) as failed:
+        unit_changes_from_sheet(
+            organiser=personas["organiser"], rows=rows, by=personas["home_affairs"]
+        )
+    assert [p.row for p in failed.value.problems] == [2, 3, 4, 5]
+    assert all("Tên đơn vị" in p.message for p in failed.value.problems)
+    assert Unit.objects.get(pk=personas["unit_a"].pk).name == personas["unit_a"].name
+    assert Unit.objects.get(pk=personas["unit_b"].pk).name == personas["unit_b"].name
+    assert not UnitChange.objects.exists() and not Unit.objects.filter(code__in=["D", "AB"])
+    assert not AuditEntry.objects.filter(action=AuditAction.UNIT_CHANGE).exists()
