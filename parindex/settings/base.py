@@ -312,6 +312,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int(
         "CELERY_VISIBILITY_TIMEOUT", max(CELERY_TASK_TIME_LIMIT * 2, 600)
     ),
+    # kombu 5.7 sweeps for unacknowledged tasks every interval × throttle seconds (10 × 10 by
+    # default, and not at start-up): throttle 1 makes it every 10 s and at a worker's start, so
+    # a killed worker's task goes to the next worker once the visibility timeout has passed.
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 1),
     "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
     # A broker gone without closing the connection must not hang a publish for ever.
     "socket_timeout": env_int("CELERY_BROKER_SOCKET_TIMEOUT", 10),
