@@ -107,6 +107,15 @@ def chromium_available() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
+    # The access matrix runs first. On PostgreSQL its module-wide world misses rows (a report,
+    # the current period's set-up pages answer 404) when tests/reports ran before it in the
+    # same process; alone, or first, it passes. A test-isolation leak still to find (see the
+    # issue note of 2026-12-04); until then the matrix is not left to the order of the files.
+    items.sort(
+        key=lambda item: (
+            getattr(getattr(item, "module", None), "__name__", "") != "tests.test_access_matrix"
+        )
+    )
     if chromium_available():
         return
     skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}: browser tests skipped")
