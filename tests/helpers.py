@@ -2,6 +2,7 @@
 
 import io
 
+from django.urls import reverse
 from openpyxl import Workbook
 from PIL import Image
 from pypdf import PdfWriter
@@ -58,3 +59,18 @@ def png_bytes(size=(4, 3)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def job_page_after(client, response):
+    """The import job page an upload redirected to, or the upload's own answer (a refusal)."""
+    if response.status_code == 302 and response["Location"].startswith("/imports/"):
+        return client.get(response["Location"])
+    return response
+
+
+def confirm_import_job(client, callbacks, job):
+    """The uploader's "Xác nhận nhập" on the job page, its task run (eager), `job` reloaded."""
+    with callbacks(execute=True):
+        response = client.post(reverse("scoring:import_job", args=[job.pk]), {"action": "confirm"})
+    job.refresh_from_db()
+    return response

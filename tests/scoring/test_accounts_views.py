@@ -17,7 +17,7 @@ from scoring.models import AuditAction, AuditEntry
 from scoring.selectors.accounts import LinkState, link_states
 from scoring.services.accounts import send_password_link
 from tests.factories import OrganiserFactory, RoleGrantFactory, UnitFactory
-from tests.helpers import assert_control_refused, csv_text
+from tests.helpers import assert_control_refused, confirm_import_job, csv_text, job_page_after
 from units.models import ImportJob, ImportJobStatus, RoleGrant, User
 from units.roles import Role
 
@@ -318,16 +318,10 @@ def _upload(client, callbacks, data, name="tk.csv"):
             reverse("scoring:setup_accounts_import"),
             {"file": SimpleUploadedFile(name, data, content_type="text/csv")},
         )
-    if response.status_code == 302 and response["Location"].startswith("/imports/"):
-        return client.get(response["Location"])
-    return response
+    return job_page_after(client, response)
 
 
-def _confirm(client, callbacks, job):
-    with callbacks(execute=True):
-        response = client.post(reverse("scoring:import_job", args=[job.pk]), {"action": "confirm"})
-    job.refresh_from_db()
-    return response
+_confirm = confirm_import_job
 
 
 def _accounts_audit():

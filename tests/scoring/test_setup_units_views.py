@@ -21,7 +21,7 @@ from tests.factories import (
     RankingGroupFactory,
     small_tree,
 )
-from tests.helpers import assert_control_refused, csv_text, xlsx
+from tests.helpers import assert_control_refused, confirm_import_job, csv_text, job_page_after, xlsx
 from units.models import ImportJob, ImportJobStatus, Unit, UnitChange
 
 S = AssessmentStatus
@@ -246,16 +246,10 @@ def _upload_sheet(client, callbacks, organiser, data, name="doi.xlsx"):
             reverse("scoring:setup_units_sheet"),
             {"organiser": organiser.pk, "file": SimpleUploadedFile(name, data)},
         )
-    if response.status_code == 302 and response["Location"].startswith("/imports/"):
-        return client.get(response["Location"])
-    return response
+    return job_page_after(client, response)
 
 
-def _confirm(client, callbacks, job):
-    with callbacks(execute=True):
-        response = client.post(reverse("scoring:import_job", args=[job.pk]), {"action": "confirm"})
-    job.refresh_from_db()
-    return response
+_confirm = confirm_import_job
 
 
 def _unit_audit():
